@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not describe a valid configuration; lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates configuration once, at start-up. Every problem is reported together,
+ * and the result is frozen so nothing can change it later. Only config modules call this;
+ * no other code reads `process.env`.
+ */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): Readonly<z.output<S>> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+/** A TCP port; 0 asks the system for a free one. */
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** A PostgreSQL connection string. */
+export const postgresUrl = () =>
+  z.string().refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// URL');
+
+/** "true"/"1"/"yes" and "false"/"0"/"no". */
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+export const logLevel = () => z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info');
+
+export { z };

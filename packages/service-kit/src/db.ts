@@ -1,0 +1,66 @@
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
+import pg from 'pg';
+
+// timestamptz and timestamp columns come back as Date; bigint counts as numbers (they stay far
+// below 2^53 here); numeric stays a string so money is never rounded by accident.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** Counts the SQL statements a process sends, for tests and benchmarks. */
+export class StatementCounter {
+  #count = 0;
+  #listeners = new Set<(sql: string) => void>();
+  get count(): number {
+    return this.#count;
+  }
+  record(sql: string): void {
+    this.#count += 1;
+    for (const listener of this.#listeners) listener(sql);
+  }
+  /** Calls `listener` for each statement until the returned function is called. */
+  watch(listener: (sql: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+export interface DatabaseOptions {
+  connectionString: string;
+  /** Most connections the pool opens. */
+  poolSize?: number;
+  applicationName?: string;
+  /** Statements slower than this are passed to `onSlowQuery`. */
+  slowQueryMs?: number;
+  onSlowQuery?: (event: LogEvent) => void;
+}
+
+export interface Database<DB> {
+  db: Kysely<DB>;
+  pool: pg.Pool;
+  statements: StatementCounter;
+  close(): Promise<void>;
+}
+
+/** A Kysely instance over a pg pool, counting every statement it sends. */
+export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName,
+    idleTimeoutMillis: 30_000,
+  });
+  const statements = new StatementCounter();
+  const slow = options.slowQueryMs ?? Number.POSITIVE_INFINITY;
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log(event) {
+      statements.record(event.query.sql);
+      if (event.queryDurationMillis >= slow || event.level === 'error') options.onSlowQuery?.(event);
+    },
+  });
+  return {
+    db,
+    pool,
+    statements,
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,150 @@
+import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A plain route next to GraphQL, such as a health check. */
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface GraphQLHttpOptions<C extends BaseContext> {
+  apollo: ApolloServer<C>;
+  context: ContextFunction<[{ req: IncomingMessage }], C>;
+  /** Where GraphQL is served; default /graphql. */
+  path?: string;
+  /** Other routes by exact path, e.g. /healthz. */
+  routes?: Record<string, Route>;
+  /** Largest request body accepted, in bytes; default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+class PayloadTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new PayloadTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * An HTTP request listener serving an Apollo Server at `path`, with plain routes beside it.
+ * Written on node:http directly so the same server can also carry WebSocket upgrades.
+ */
+export function graphqlRequestListener<C extends BaseContext>(options: GraphQLHttpOptions<C>) {
+  const path = options.path ?? '/graphql';
+  const limit = options.maxBodyBytes ?? 1024 * 1024;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      const route = options.routes?.[url.pathname];
+      if (route) {
+        await route(req, res);
+        return;
+      }
+      if (url.pathname !== path) {
+        sendJson(res, 404, { error: 'not found' });
+        return;
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      let body: unknown;
+      if (req.method === 'POST') {
+        const text = await readBody(req, limit);
+        const type = headers.get('content-type') ?? '';
+        if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+          try {
+            body = text.length ? JSON.parse(text) : undefined;
+          } catch {
+            sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+            return;
+          }
+        } else {
+          body = text;
+        }
+      }
+      const response = await options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => options.context({ req }),
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (error) {
+      if (error instanceof PayloadTooLarge) {
+        sendJson(res, 413, { errors: [{ message: `The request body is larger than ${limit} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.destroy();
+    }
+  };
+}
+
+/** Answers 200 {"status":"up"}: the process is alive. */
+export const healthRoute: Route = (_req, res) => sendJson(res, 200, { status: 'up' });
+
+/** Answers 200 when every check passes, 503 with the failing ones otherwise. */
+export function readinessRoute(checks: Record<string, () => Promise<unknown>>, timeoutMs = 2000): Route {
+  return async (_req, res) => {
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            check(),
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+            }),
+          ]);
+          return [name, 'up'] as const;
+        } catch (error) {
+          return [name, `down: ${(error as Error).message}`] as const;
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+    const ready = results.every(([, state]) => state === 'up');
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+  };
+}
+
+/** Listens on `port` (0 for any free one) and resolves with the bound port. */
+export async function listen(server: Server, port: number, host = '0.0.0.0'): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Closes a server, ending idle keep-alive connections so it does not linger. */
+export async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 2000);
+  await closed;
+  clearTimeout(force);
+}
+
+export { createServer };

@@ -1,0 +1,77 @@
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { parse, type DocumentNode } from 'graphql';
+import { createErrorFormatter } from './errors.js';
+import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute } from './http.js';
+import type { Logger } from './logger.js';
+
+export type { GraphQLResolverMap };
+
+/** Parses a subgraph's schema.graphql, given a URL relative to the calling module. */
+export function loadTypeDefs(url: URL): DocumentNode {
+  return parse(readFileSync(url, 'utf8'));
+}
+
+export interface SubgraphOptions<C extends BaseContext> {
+  /** The subgraph's name as composed into the supergraph. */
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<C>;
+  /** Builds the per-request context (DataLoaders, database, caller). */
+  context: (req: IncomingMessage) => C | Promise<C>;
+  /** Checks behind /readyz, e.g. the database. */
+  readiness: Record<string, () => Promise<unknown>>;
+  logger: Logger;
+}
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds a subgraph: its federated schema on Apollo Server, served over node:http at /graphql
+ * with /healthz and /readyz. Nothing listens until `start` is called.
+ */
+export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C>) {
+  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
+  const apollo = new ApolloServer<C>({
+    schema,
+    formatError: createErrorFormatter(options.logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  const httpServer = createServer(
+    { keepAliveTimeout: 65_000 },
+    graphqlRequestListener<C>({
+      apollo,
+      context: ({ req }) => Promise.resolve(options.context(req)),
+      routes: { '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness) },
+    }),
+  );
+
+  return {
+    schema,
+    apollo,
+    httpServer,
+    /** Starts Apollo Server and listens; port 0 picks a free port. */
+    async start(port: number, host?: string): Promise<RunningServer> {
+      await apollo.start();
+      const bound = await listen(httpServer, port, host);
+      options.logger.info('subgraph listening', { subgraph: options.name, port: bound });
+      return {
+        port: bound,
+        url: `http://127.0.0.1:${bound}/graphql`,
+        stop: async () => {
+          await closeServer(httpServer);
+          await apollo.stop();
+        },
+      };
+    },
+  };
+}
