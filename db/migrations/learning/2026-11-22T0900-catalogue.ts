@@ -80,11 +80,22 @@ export async function up(db: Kysely<any>): Promise<void> {
       CONSTRAINT enrollments_user_course_key UNIQUE (user_id, course_id)
     )`.execute(db);
   await sql`CREATE INDEX enrollments_course_idx ON learning.enrollments (course_id, enrolled_at)`.execute(db);
+  // recorded_at is when the device recorded the progress (possibly offline): the later one wins.
+  await sql`
+    CREATE TABLE learning.lesson_progress (
+      user_id uuid NOT NULL,
+      lesson_id uuid NOT NULL REFERENCES learning.lessons (id) ON DELETE CASCADE,
+      progress_percent integer NOT NULL CHECK (progress_percent BETWEEN 0 AND 100),
+      completed_at timestamptz,
+      recorded_at timestamptz NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (user_id, lesson_id)
+    )`.execute(db);
   await createEventTables(db, 'learning', ['ai_analytics', 'community', 'commerce']);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP SCHEMA learning_events CASCADE`.execute(db);
-  await sql`DROP TABLE learning.processed_events, learning.event_checkpoints, learning.outbox, learning.enrollments,
+  await sql`DROP TABLE learning.processed_events, learning.event_checkpoints, learning.outbox, learning.lesson_progress, learning.enrollments,
     learning.lessons, learning.modules, learning.course_topics, learning.courses, learning.topics`.execute(db);
 }

@@ -43,3 +43,15 @@ export const booleanFlag = (fallback: boolean) =>
 export const logLevel = () => z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info');
 
 export { z };
+
+/** The settings every subgraph process reads. */
+export function subgraphConfigSchema(defaultPort: number) {
+  return z.object({
+    PORT: port(defaultPort),
+    HOST: z.string().default('0.0.0.0'),
+    DATABASE_URL: postgresUrl(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    LOG_LEVEL: logLevel(),
+  });
+}
+export type SubgraphConfig = z.output<ReturnType<typeof subgraphConfigSchema>>;

@@ -1,3 +1,4 @@
+export * from './auth.js';
 export * from './config.js';
 export * from './db.js';
 export * from './errors.js';
@@ -8,3 +9,5 @@ export * from './money.js';
 export * from './pagination.js';
 export * from './scalars.js';
 export * from './subgraph.js';
+export * from './validate.js';
+export * from './service.js';

@@ -7,12 +7,12 @@ import DataLoader from 'dataloader';
 export function keyedLoader<K extends string | number, R, V = R>(
   load: (keys: readonly K[]) => Promise<R[]>,
   keyOf: (row: R) => K,
-  options: { valueOf?: (row: R) => V; missing?: V | null } = {},
+  options: { project?: (row: R) => V; missing?: V | null } = {},
 ): DataLoader<K, V | null> {
   return new DataLoader<K, V | null>(async (keys) => {
     const rows = await load(keys);
     const byKey = new Map<K, V>();
-    for (const row of rows) byKey.set(keyOf(row), options.valueOf ? options.valueOf(row) : (row as unknown as V));
+    for (const row of rows) byKey.set(keyOf(row), options.project ? options.project(row) : (row as unknown as V));
     return keys.map((key) => byKey.get(key) ?? options.missing ?? null);
   });
 }
@@ -21,7 +21,7 @@ export function keyedLoader<K extends string | number, R, V = R>(
 export function groupedLoader<K extends string | number, R, V = R>(
   load: (keys: readonly K[]) => Promise<R[]>,
   keyOf: (row: R) => K,
-  valueOf?: (row: R) => V,
+  project?: (row: R) => V,
 ): DataLoader<K, V[]> {
   return new DataLoader<K, V[]>(async (keys) => {
     const rows = await load(keys);
@@ -30,7 +30,7 @@ export function groupedLoader<K extends string | number, R, V = R>(
       const key = keyOf(row);
       let list = byKey.get(key);
       if (!list) byKey.set(key, (list = []));
-      list.push(valueOf ? valueOf(row) : (row as unknown as V));
+      list.push(project ? project(row) : (row as unknown as V));
     }
     return keys.map((key) => byKey.get(key) ?? []);
   });

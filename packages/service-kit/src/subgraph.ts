@@ -75,3 +75,35 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     },
   };
 }
+
+/**
+ * Runs a built subgraph as a process: listens, and on SIGINT or SIGTERM stops accepting,
+ * finishes what is in flight, closes the database and exits 0.
+ */
+export async function runProcess(options: {
+  start: () => Promise<RunningServer>;
+  close?: () => Promise<void>;
+  logger: Logger;
+}): Promise<void> {
+  const running = await options.start();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    options.logger.info('stopping', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await running.stop();
+      await options.close?.();
+      process.exit(0);
+    } catch (error) {
+      options.logger.error('stop failed', { err: error });
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Started by the stack's supervisor: when it goes away, so does this process.
+  if (process.send) process.on('disconnect', () => void stop('disconnect'));
+}

@@ -1,0 +1,40 @@
+import { loadConfig, logLevel, port, z } from '@academy/service-kit';
+import { fileURLToPath } from 'node:url';
+
+const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+
+/** The gateway's settings, validated once at start-up; every problem is listed together. */
+export const gatewayConfigSchema = z.object({
+  PORT: port(4000),
+  HOST: z.string().default('0.0.0.0'),
+  SUPERGRAPH_PATH: z.string().default(fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url))),
+  IDENTITY_URL: url('http://127.0.0.1:4001/graphql'),
+  LEARNING_URL: url('http://127.0.0.1:4002/graphql'),
+  SCHEDULING_URL: url('http://127.0.0.1:4003/graphql'),
+  COMMERCE_URL: url('http://127.0.0.1:4004/graphql'),
+  COMMUNITY_URL: url('http://127.0.0.1:4005/graphql'),
+  AI_ANALYTICS_URL: url('http://127.0.0.1:4006/graphql'),
+  /** Keep-alive connections per subgraph. */
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+  /** Serve the GraphQL playground (an embedded explorer page) on GET /graphql. */
+  PLAYGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  LOG_LEVEL: logLevel(),
+});
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env) => loadConfig(gatewayConfigSchema, env);
+
+/** Subgraph name → URL, from the configuration. */
+export function subgraphUrls(config: GatewayConfig): Record<string, string> {
+  return {
+    identity: config.IDENTITY_URL,
+    learning: config.LEARNING_URL,
+    scheduling: config.SCHEDULING_URL,
+    commerce: config.COMMERCE_URL,
+    community: config.COMMUNITY_URL,
+    'ai-analytics': config.AI_ANALYTICS_URL,
+  };
+}

@@ -1,0 +1,7 @@
+import { runProcess } from '@academy/service-kit';
+import { loadGatewayConfig } from './config.js';
+import { buildGateway } from './server.js';
+
+const config = loadGatewayConfig();
+const gateway = buildGateway(config);
+await runProcess({ start: () => gateway.start(), logger: gateway.logger });

@@ -1,0 +1,95 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import {
+  closeServer,
+  createErrorFormatter,
+  createLogger,
+  createServer,
+  graphqlRequestListener,
+  healthRoute,
+  listen,
+  readinessRoute,
+  type Logger,
+} from '@academy/service-kit';
+import { readFileSync } from 'node:fs';
+import { createGatewayContext, type GatewayContext } from './context.js';
+import { subgraphUrls, type GatewayConfig } from './config.js';
+import { createSubgraphFetcher, SubgraphDataSource } from './subgraph-client.js';
+
+export interface RunningGateway {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Builds the gateway over the static supergraph; nothing listens until `start`. */
+export function buildGateway(config: GatewayConfig, logger: Logger = createLogger(config.LOG_LEVEL, { service: 'gateway' })) {
+  const urls = subgraphUrls(config);
+  const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
+  const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => {
+      const configured = urls[name];
+      if (!configured) logger.warn('subgraph without a configured URL; using the composed one', { subgraph: name, url });
+      return new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher });
+    },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    plugins: [config.PLAYGROUND ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled()],
+  });
+
+  const readyzOf = (graphqlUrl: string) => {
+    const url = new URL(graphqlUrl);
+    url.pathname = '/readyz';
+    return url.toString();
+  };
+  const readiness = Object.fromEntries(
+    Object.entries(urls).map(([name, url]) => [
+      name,
+      async () => {
+        const response = await http.fetcher(readyzOf(url), { method: 'GET' });
+        if (response.status !== 200) throw new Error(`readyz answered ${response.status}`);
+        await response.text();
+      },
+    ]),
+  );
+
+  const httpServer = createServer(
+    { keepAliveTimeout: 65_000 },
+    graphqlRequestListener<GatewayContext>({
+      apollo,
+      context: async ({ req }) => createGatewayContext(req),
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
+    }),
+  );
+
+  return {
+    apollo,
+    gateway,
+    httpServer,
+    logger,
+    async start(port = config.PORT, host = config.HOST): Promise<RunningGateway> {
+      await apollo.start();
+      const bound = await listen(httpServer, port, host);
+      logger.info('gateway listening', { port: bound });
+      return {
+        port: bound,
+        url: `http://127.0.0.1:${bound}/graphql`,
+        stop: async () => {
+          await closeServer(httpServer);
+          await apollo.stop();
+          await http.close();
+        },
+      };
+    },
+  };
+}
+export { gatewayConfigSchema, loadGatewayConfig, subgraphUrls, type GatewayConfig } from './config.js';

@@ -1,0 +1,51 @@
+import { forbidden, unauthenticated } from './errors.js';
+
+export const ROLES = ['LEARNER', 'TRAINER', 'CONTENT_AUTHOR', 'ORGANIZER', 'ANALYST', 'PARTNER', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The signed-in caller, as the gateway vouches for it. */
+export interface Viewer {
+  userId: string;
+  roles: readonly Role[];
+}
+
+/** What every subgraph context carries for authorization. */
+export interface AuthContext {
+  viewer: Viewer | null;
+}
+
+/** The signed-in viewer, or UNAUTHENTICATED. */
+export function requireViewer(ctx: AuthContext): Viewer {
+  if (!ctx.viewer) throw unauthenticated();
+  return ctx.viewer;
+}
+
+export function hasRole(ctx: AuthContext, ...roles: Role[]): boolean {
+  return !!ctx.viewer && ctx.viewer.roles.some((r) => roles.includes(r));
+}
+
+/** The viewer if they hold one of `roles`; UNAUTHENTICATED or FORBIDDEN otherwise. */
+export function requireRole(ctx: AuthContext, ...roles: Role[]): Viewer {
+  const viewer = requireViewer(ctx);
+  if (!viewer.roles.some((r) => roles.includes(r))) throw forbidden(`This needs one of the roles ${roles.join(', ')}.`);
+  return viewer;
+}
+
+/** The viewer if they are `userId` or hold one of `roles`; UNAUTHENTICATED or FORBIDDEN otherwise. */
+export function requireSelfOrRole(ctx: AuthContext, userId: string, ...roles: Role[]): Viewer {
+  const viewer = requireViewer(ctx);
+  if (viewer.userId !== userId && !viewer.roles.some((r) => roles.includes(r))) throw forbidden();
+  return viewer;
+}
+
+export function isSelfOrRole(ctx: AuthContext, userId: string, ...roles: Role[]): boolean {
+  return !!ctx.viewer && (ctx.viewer.userId === userId || ctx.viewer.roles.some((r) => roles.includes(r)));
+}
+
+/**
+ * The caller of a request as the gateway vouches for it. Until signed caller credentials
+ * exist between gateway and subgraphs (issue #3), nobody is signed in.
+ */
+export function viewerFromRequest(_req: import('node:http').IncomingMessage): Viewer | null {
+  return null;
+}

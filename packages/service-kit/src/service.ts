@@ -1,0 +1,67 @@
+import type { BaseContext } from '@apollo/server';
+import type { DocumentNode } from 'graphql';
+import { sql, type Kysely } from 'kysely';
+import { viewerFromRequest, type Viewer } from './auth.js';
+import { loadConfig, subgraphConfigSchema } from './config.js';
+import { createDatabase } from './db.js';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { createSubgraph, runProcess, type GraphQLResolverMap, type RunningServer } from './subgraph.js';
+
+/** How a subgraph service is connected and how loud it is. */
+export interface ServiceOptions {
+  databaseUrl: string;
+  poolSize?: number;
+  logLevel?: LogLevel;
+}
+
+/**
+ * Builds a subgraph service: logger, database (its own role), federated schema and HTTP
+ * server, with a context made per request. Nothing listens until `start`.
+ */
+export function buildSubgraphService<DB, C extends BaseContext>(
+  definition: {
+    name: string;
+    typeDefs: DocumentNode;
+    resolvers: GraphQLResolverMap<C>;
+    context: (db: Kysely<DB>, viewer: Viewer | null, logger: Logger) => C;
+  },
+  options: ServiceOptions,
+) {
+  const logger = createLogger(options.logLevel ?? 'info', { service: definition.name });
+  const database = createDatabase<DB>({
+    connectionString: options.databaseUrl,
+    poolSize: options.poolSize,
+    applicationName: definition.name,
+  });
+  const subgraph = createSubgraph<C>({
+    name: definition.name,
+    typeDefs: definition.typeDefs,
+    resolvers: definition.resolvers,
+    logger,
+    context: (req) => definition.context(database.db, viewerFromRequest(req), logger),
+    readiness: { database: () => sql`SELECT 1`.execute(database.db) },
+  });
+  return { ...subgraph, database, logger };
+}
+
+/** What running a service as a process needs of it. */
+export interface RunnableService {
+  start(port: number, host?: string): Promise<RunningServer>;
+  database: { close(): Promise<void> };
+  logger: Logger;
+}
+
+/** The body of a subgraph's index.ts: read config, build, listen, stop cleanly on signals. */
+export async function runSubgraphService(build: (options: ServiceOptions) => RunnableService, defaultPort: number): Promise<void> {
+  const settings = loadConfig(subgraphConfigSchema(defaultPort));
+  const service = build({
+    databaseUrl: settings.DATABASE_URL,
+    poolSize: settings.DATABASE_POOL_SIZE,
+    logLevel: settings.LOG_LEVEL,
+  });
+  await runProcess({
+    start: () => service.start(settings.PORT, settings.HOST),
+    close: () => service.database.close(),
+    logger: service.logger,
+  });
+}

@@ -1,0 +1,15 @@
+import type { AuthContext, Logger, Viewer } from '@academy/service-kit';
+import type { Kysely } from 'kysely';
+import type { AiAnalyticsDatabase } from './db/database.js';
+import { createLoaders, type Loaders } from './loaders/index.js';
+
+/** What every resolver of this subgraph receives, built anew for each request. */
+export interface AiAnalyticsContext extends AuthContext {
+  db: Kysely<AiAnalyticsDatabase>;
+  loaders: Loaders;
+  logger: Logger;
+}
+
+export function createContext(db: Kysely<AiAnalyticsDatabase>, viewer: Viewer | null, logger: Logger): AiAnalyticsContext {
+  return { db, viewer, loaders: createLoaders(), logger };
+}

@@ -1,0 +1,3 @@
+import { Course } from './Course.js';
+
+export const resolvers = { Course };

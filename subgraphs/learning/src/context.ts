@@ -1,0 +1,15 @@
+import type { AuthContext, Logger, Viewer } from '@academy/service-kit';
+import type { Kysely } from 'kysely';
+import type { LearningDatabase } from './db/database.js';
+import { createLoaders, type Loaders } from './loaders/index.js';
+
+/** What every resolver of this subgraph receives, built anew for each request. */
+export interface LearningContext extends AuthContext {
+  db: Kysely<LearningDatabase>;
+  loaders: Loaders;
+  logger: Logger;
+}
+
+export function createContext(db: Kysely<LearningDatabase>, viewer: Viewer | null, logger: Logger): LearningContext {
+  return { db, viewer, loaders: createLoaders(db, viewer), logger };
+}

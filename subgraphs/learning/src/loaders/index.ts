@@ -1,0 +1,33 @@
+import { groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
+import type { Kysely } from 'kysely';
+import type { LearningDatabase } from '../db/database.js';
+import { countLessonsByCourse, findCoursesByIds } from '../repositories/course.repository.js';
+import { findEnrollmentsByIds, findEnrollmentsOfUser } from '../repositories/enrollment.repository.js';
+import { findLessonsByIds, findLessonsOfModules, findModulesByIds, findModulesOfCourses } from '../repositories/module.repository.js';
+import { findTopicsByIds, findTopicsOfCourses } from '../repositories/topic.repository.js';
+
+/** The per-request DataLoaders of the learning subgraph: one batched statement per field per tick. */
+export function createLoaders(db: Kysely<LearningDatabase>, viewer: Viewer | null) {
+  return {
+    courseById: keyedLoader((ids: readonly string[]) => findCoursesByIds(db, ids), (c) => c.id),
+    topicById: keyedLoader((ids: readonly string[]) => findTopicsByIds(db, ids), (t) => t.id),
+    topicsByCourse: groupedLoader((ids: readonly string[]) => findTopicsOfCourses(db, ids), (t) => t.course_id),
+    modulesByCourse: groupedLoader((ids: readonly string[]) => findModulesOfCourses(db, ids), (m) => m.course_id),
+    moduleById: keyedLoader((ids: readonly string[]) => findModulesByIds(db, ids), (m) => m.id),
+    lessonsByModule: groupedLoader((ids: readonly string[]) => findLessonsOfModules(db, ids), (l) => l.module_id),
+    lessonById: keyedLoader((ids: readonly string[]) => findLessonsByIds(db, ids), (l) => l.id),
+    lessonCountByCourse: keyedLoader(
+      (ids: readonly string[]) => countLessonsByCourse(db, ids),
+      (r) => r.course_id,
+      { project: (r) => r.lesson_count, missing: 0 },
+    ),
+    enrollmentById: keyedLoader((ids: readonly string[]) => findEnrollmentsByIds(db, ids), (e) => e.id),
+    /** The viewer's own enrollment per course; empty when nobody is signed in. */
+    viewerEnrollmentByCourse: keyedLoader(
+      async (courseIds: readonly string[]) => (viewer ? findEnrollmentsOfUser(db, viewer.userId, courseIds) : []),
+      (e) => e.course_id,
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

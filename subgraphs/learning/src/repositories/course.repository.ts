@@ -1,0 +1,119 @@
+import { sql, type Kysely } from 'kysely';
+import type { Course, CourseLevel, CourseStatus, LearningDatabase } from '../db/database.js';
+
+export type CourseOrderField = 'TITLE' | 'PUBLISHED_AT' | 'ENROLLMENT_COUNT';
+export type SortDirection = 'ASC' | 'DESC';
+
+export interface CourseFilter {
+  statuses: CourseStatus[];
+  search?: string | null;
+  level?: CourseLevel | null;
+  language?: string | null;
+  topicId?: string | null;
+}
+
+/** Position of a course in a sorted list: its sort value and its id. */
+export type CourseCursor = [string | number, string];
+
+export interface CoursePageQuery {
+  filter: CourseFilter;
+  orderBy: { field: CourseOrderField; direction: SortDirection };
+  limit: number;
+  after: CourseCursor | null;
+}
+
+export interface CoursePage {
+  /** Up to limit + 1 rows: the extra one only tells that a next page exists. */
+  rows: (Course & { sort_key: string | number })[];
+  totalCount: number;
+  hasPreviousPage: boolean;
+}
+
+const COURSE_COLUMNS = sql.raw(
+  'c.id, c.slug, c.title, c.summary, c.description, c.level, c.language, c.duration_minutes, c.status, ' +
+    'c.certificate_validity_months, c.author_id, c.enrollment_count, c.completed_count, c.published_at, c.created_at, c.updated_at',
+);
+
+const SORT_KEYS: Record<CourseOrderField, { expression: string; type: string }> = {
+  TITLE: { expression: 'c.title', type: 'text' },
+  PUBLISHED_AT: { expression: "coalesce(c.published_at, '-infinity'::timestamptz)", type: 'timestamptz' },
+  ENROLLMENT_COUNT: { expression: 'c.enrollment_count', type: 'integer' },
+};
+
+/**
+ * One page of courses, the exact total over all pages and whether earlier rows exist, in a
+ * single statement whatever the page size.
+ */
+export async function findCoursePage(db: Kysely<LearningDatabase>, query: CoursePageQuery): Promise<CoursePage> {
+  const { filter, orderBy, limit, after } = query;
+  const sort = SORT_KEYS[orderBy.field];
+  const sortKey = sql.raw(sort.expression);
+  const conditions = [sql`c.status = ANY(${filter.statuses}::text[])`];
+  if (filter.search) conditions.push(sql`c.search @@ websearch_to_tsquery('simple', ${filter.search})`);
+  if (filter.level) conditions.push(sql`c.level = ${filter.level}`);
+  if (filter.language) conditions.push(sql`c.language = ${filter.language}`);
+  if (filter.topicId) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM learning.course_topics ct WHERE ct.course_id = c.id AND ct.topic_id = ${filter.topicId})`);
+  }
+  const descending = orderBy.direction === 'DESC';
+  const direction = sql.raw(descending ? 'DESC' : 'ASC');
+  const cursorValue = after ? sql`(${after[0]}::${sql.raw(sort.type)}, ${after[1]}::uuid)` : null;
+  const afterCursor = cursorValue ? sql`(f.sort_key, f.id) ${sql.raw(descending ? '<' : '>')} ${cursorValue}` : sql`true`;
+  const beforeOrAtCursor = cursorValue
+    ? sql`EXISTS (SELECT 1 FROM filtered f WHERE (f.sort_key, f.id) ${sql.raw(descending ? '>=' : '<=')} ${cursorValue})`
+    : sql`false`;
+
+  const result = await sql<Course & { sort_key: string | number | Date; total_count: number; has_previous: boolean }>`
+    WITH filtered AS (
+      SELECT ${COURSE_COLUMNS}, ${sortKey} AS sort_key
+      FROM learning.courses c
+      WHERE ${sql.join(conditions, sql` AND `)}
+    )
+    SELECT (SELECT count(*) FROM filtered)::int AS total_count, ${beforeOrAtCursor} AS has_previous, page.*
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+      SELECT f.* FROM filtered f
+      WHERE ${afterCursor}
+      ORDER BY f.sort_key ${direction}, f.id ${direction}
+      LIMIT ${limit + 1}
+    ) page ON true`.execute(db);
+
+  const first = result.rows[0];
+  const rows = result.rows
+    .filter((row) => row.id !== null)
+    .map(({ total_count: _t, has_previous: _h, ...row }) => ({
+      ...row,
+      sort_key: row.sort_key instanceof Date ? row.sort_key.toISOString() : row.sort_key,
+    }));
+  return { rows, totalCount: first?.total_count ?? 0, hasPreviousPage: first?.has_previous ?? false };
+}
+
+export async function findCoursesByIds(db: Kysely<LearningDatabase>, ids: readonly string[]): Promise<Course[]> {
+  return db
+    .selectFrom('learning.courses')
+    .select([
+      'id', 'slug', 'title', 'summary', 'description', 'level', 'language', 'duration_minutes', 'status',
+      'certificate_validity_months', 'author_id', 'enrollment_count', 'completed_count', 'published_at', 'created_at', 'updated_at',
+    ])
+    .where('id', '=', sql<string>`ANY(${ids}::uuid[])`)
+    .execute();
+}
+
+export async function findCourseIdBySlug(db: Kysely<LearningDatabase>, slug: string): Promise<string | null> {
+  const row = await db.selectFrom('learning.courses').select('id').where('slug', '=', slug).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** Number of lessons of each course, by course id. */
+export async function countLessonsByCourse(
+  db: Kysely<LearningDatabase>,
+  courseIds: readonly string[],
+): Promise<{ course_id: string; lesson_count: number }[]> {
+  return db
+    .selectFrom('learning.modules as m')
+    .innerJoin('learning.lessons as l', 'l.module_id', 'm.id')
+    .select(['m.course_id', sql<number>`count(*)::int`.as('lesson_count')])
+    .where('m.course_id', '=', sql<string>`ANY(${courseIds}::uuid[])`)
+    .groupBy('m.course_id')
+    .execute();
+}

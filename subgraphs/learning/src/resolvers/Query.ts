@@ -1,0 +1,86 @@
+import { badUserInput, forwardPage, hasRole, parseId, toConnection, forbidden } from '@academy/service-kit';
+import type { LearningContext } from '../context.js';
+import type { Course, CourseLevel, CourseStatus } from '../db/database.js';
+import {
+  findCourseIdBySlug,
+  findCoursePage,
+  type CourseCursor,
+  type CourseOrderField,
+  type SortDirection,
+} from '../repositories/course.repository.js';
+import { findAllTopics } from '../repositories/topic.repository.js';
+
+interface CoursesArgs {
+  first?: number | null;
+  after?: string | null;
+  filter?: {
+    search?: string | null;
+    level?: CourseLevel | null;
+    language?: string | null;
+    topicId?: string | null;
+    status?: CourseStatus | null;
+  } | null;
+  orderBy?: { field: CourseOrderField; direction: SortDirection } | null;
+}
+
+export const isCourseCursor = (value: unknown): value is CourseCursor =>
+  Array.isArray(value) &&
+  value.length === 2 &&
+  (typeof value[0] === 'string' || typeof value[0] === 'number') &&
+  typeof value[1] === 'string' &&
+  /^[0-9a-f-]{36}$/.test(value[1]);
+
+/** Whether the viewer may see courses that are not published. */
+export const seesUnpublished = (ctx: LearningContext) => hasRole(ctx, 'ADMIN', 'CONTENT_AUTHOR');
+
+/** Runs a catalogue query: validation, visibility, one statement, a Relay connection. */
+export async function courseConnection(ctx: LearningContext, args: CoursesArgs) {
+  const page = forwardPage(args, isCourseCursor);
+  const filter = args.filter ?? {};
+  if (filter.status && filter.status !== 'PUBLISHED' && !seesUnpublished(ctx)) {
+    throw forbidden('Only ADMIN and CONTENT_AUTHOR see courses that are not published.');
+  }
+  const search = filter.search?.trim();
+  if (search !== undefined && search.length > 200) throw badUserInput('"search" must be at most 200 characters.', 'filter.search');
+  if (filter.language !== undefined && filter.language !== null && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(filter.language)) {
+    throw badUserInput('"language" must be a language tag such as en or en-GB.', 'filter.language');
+  }
+  const orderBy = args.orderBy ?? { field: 'TITLE', direction: 'ASC' };
+  const result = await findCoursePage(ctx.db, {
+    filter: {
+      statuses: [filter.status ?? 'PUBLISHED'],
+      search: search || null,
+      level: filter.level ?? null,
+      language: filter.language ?? null,
+      topicId: filter.topicId ? parseId(filter.topicId, 'filter.topicId') : null,
+    },
+    orderBy,
+    limit: page.limit,
+    after: page.after,
+  });
+  for (const row of result.rows) ctx.loaders.courseById.prime(row.id, row);
+  return toConnection({
+    rows: result.rows,
+    limit: page.limit,
+    totalCount: result.totalCount,
+    hasPreviousPage: result.hasPreviousPage,
+    cursorOf: (row) => [row.sort_key, row.id],
+    nodeOf: (row): Course => row,
+  });
+}
+
+export const Query = {
+  courses: (_: unknown, args: CoursesArgs, ctx: LearningContext) => courseConnection(ctx, args),
+
+  async course(_: unknown, args: { id?: string | null; slug?: string | null }, ctx: LearningContext) {
+    if ((args.id == null) === (args.slug == null)) throw badUserInput('Give exactly one of "id" and "slug".');
+    const id = args.id != null ? parseId(args.id) : await findCourseIdBySlug(ctx.db, args.slug!.trim().toLowerCase());
+    if (!id) return null;
+    const course = await ctx.loaders.courseById.load(id);
+    if (!course) return null;
+    if (course.status !== 'PUBLISHED' && !seesUnpublished(ctx) && course.author_id !== ctx.viewer?.userId) return null;
+    return course;
+  },
+
+  topics: (_: unknown, _args: unknown, ctx: LearningContext) => findAllTopics(ctx.db),
+};

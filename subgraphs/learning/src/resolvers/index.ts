@@ -1,0 +1,17 @@
+import { DateTime } from '@academy/service-kit';
+import { Course } from './Course.js';
+import { Enrollment } from './Enrollment.js';
+import { Lesson } from './Lesson.js';
+import { Module } from './Module.js';
+import { Query } from './Query.js';
+import { Topic } from './Topic.js';
+
+export const resolvers = {
+  DateTime,
+  Query,
+  Course,
+  Topic,
+  Module,
+  Lesson,
+  Enrollment,
+};

@@ -1,0 +1,8 @@
+import { DateTime } from '@academy/service-kit';
+import { Course } from './Course.js';
+import { Query } from './Query.js';
+import { Trainer } from './Trainer.js';
+import { TrainingSession } from './TrainingSession.js';
+import { Venue } from './Venue.js';
+
+export const resolvers = { DateTime, Query, Course, Venue, Trainer, TrainingSession };

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { insertRows, uuid, withAdmin } from './support/fixtures.js';
+import { startStack, type SubgraphName, type TestStack } from './support/stack.js';
+
+const SLICE = /* GraphQL */ `
+  query Catalogue($first: Int) {
+    courses(first: $first) {
+      totalCount
+      edges { node { title author { displayName } price { formatted } upcomingSessions { startsAt venue { name } } } }
+    }
+  }
+`;
+
+interface FixtureCourse {
+  id: string;
+  title: string;
+  author: string;
+  price: string | null;
+  sessions: { startsAt: string; venue: string | null }[];
+}
+
+let stack: TestStack;
+const published: FixtureCourse[] = [];
+const DAY = 24 * 3600 * 1000;
+
+beforeAll(async () => {
+  stack = await startStack();
+  await withAdmin(stack.database.adminUrl, async (db) => {
+    const authors = Array.from({ length: 7 }, (_, i) => ({
+      id: uuid(),
+      email: `author${i}@example.test`,
+      display_name: `Author ${i}`,
+    }));
+    await insertRows(db, 'identity.users', authors);
+    const venues = ['Leeds City Centre Training Venue', 'Sheffield Business Park', 'York Conference Centre'].map((name) => ({ id: uuid(), name }));
+    await insertRows(db, 'scheduling.venues', venues);
+
+    const courses: Record<string, unknown>[] = [];
+    const prices: Record<string, unknown>[] = [];
+    const sessions: Record<string, unknown>[] = [];
+    const now = Date.now();
+    for (let i = 0; i < 130; i++) {
+      const id = uuid();
+      const author = authors[i % authors.length]!;
+      const status = i % 13 === 5 ? 'DRAFT' : 'PUBLISHED';
+      const title = `Course ${String(i).padStart(3, '0')}`;
+      courses.push({ id, slug: `course-${i}`, title, level: 'BEGINNER', language: 'en-GB', status, author_id: author.id, published_at: status === 'PUBLISHED' ? new Date(now - i * DAY) : null });
+      const amount = i % 4 === 0 ? null : 5000 + i * 25;
+      if (amount !== null) prices.push({ course_id: id, amount_minor: amount, currency: 'GBP' });
+      // Seven sessions for some courses: only the next five upcoming are listed; past and cancelled ones never.
+      const own: { startsAt: Date; venue: string | null }[] = [];
+      if (i % 3 !== 0) {
+        for (let k = 0; k < 7; k++) {
+          const venue = k % 4 === 3 ? null : venues[(i + k) % venues.length]!;
+          const startsAt = new Date(now + (k + 1) * DAY + i * 60_000);
+          sessions.push({ course_id: id, venue_id: venue?.id ?? null, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + 3600_000), capacity: 12, status: 'SCHEDULED' });
+          own.push({ startsAt, venue: venue?.name ?? null });
+        }
+        sessions.push({ course_id: id, venue_id: venues[0]!.id, starts_at: new Date(now - 2 * DAY), ends_at: new Date(now - 2 * DAY + 3600_000), capacity: 12, status: 'COMPLETED' });
+        sessions.push({ course_id: id, venue_id: venues[0]!.id, starts_at: new Date(now + 3600_000), ends_at: new Date(now + 7200_000), capacity: 12, status: 'CANCELLED' });
+      }
+      if (status === 'PUBLISHED') {
+        published.push({
+          id,
+          title,
+          author: author.display_name,
+          price: amount === null ? null : `£${(amount / 100).toFixed(2)}`,
+          sessions: own.slice(0, 5).map((s) => ({ startsAt: s.startsAt.toISOString(), venue: s.venue })),
+        });
+      }
+    }
+    await insertRows(db, 'learning.courses', courses);
+    await insertRows(db, 'commerce.prices', prices);
+    for (let i = 0; i < sessions.length; i += 200) await insertRows(db, 'scheduling.training_sessions', sessions.slice(i, i + 200));
+  });
+  published.sort((a, b) => (a.title < b.title ? -1 : 1));
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const expectedNode = (c: FixtureCourse) => ({
+  title: c.title,
+  author: { displayName: c.author },
+  price: c.price === null ? null : { formatted: c.price },
+  upcomingSessions: c.sessions.map((s) => ({ startsAt: s.startsAt, venue: s.venue === null ? null : { name: s.venue } })),
+});
+
+function snapshotCounts() {
+  return Object.fromEntries(
+    (Object.keys(stack.subgraphs) as SubgraphName[]).map((name) => [
+      name,
+      { statements: stack.subgraphs[name].statements(), fetches: stack.subgraphs[name].fetches() },
+    ]),
+  ) as Record<SubgraphName, { statements: number; fetches: number }>;
+}
+
+describe('the catalogue slice through the gateway', () => {
+  it.each([1, 20, 100])('returns correct data for first: %i', async (first) => {
+    const { status, body } = await stack.query(SLICE, { first });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const data = body.data as { courses: { totalCount: number; edges: { node: unknown }[] } };
+    expect(data.courses.totalCount).toBe(published.length);
+    expect(data.courses.edges.map((e) => e.node)).toEqual(published.slice(0, first).map(expectedNode));
+  });
+
+  it.each([1, 20, 100])('sends one SQL statement per subgraph fetch at first: %i', async (first) => {
+    const before = snapshotCounts();
+    const { body } = await stack.query(SLICE, { first });
+    expect(body.errors).toBeUndefined();
+    const after = snapshotCounts();
+    const used = (Object.keys(after) as SubgraphName[])
+      .map((name) => ({
+        name,
+        fetches: after[name].fetches - before[name].fetches,
+        statements: after[name].statements - before[name].statements,
+      }))
+      .filter((s) => s.fetches > 0 || s.statements > 0);
+    // The plan: courses from learning, then authors (identity), prices (commerce) and sessions (scheduling).
+    expect(used.map((s) => s.name).sort()).toEqual(['commerce', 'identity', 'learning', 'scheduling']);
+    for (const subgraph of used) expect(subgraph).toEqual({ name: subgraph.name, fetches: 1, statements: 1 });
+  });
+});

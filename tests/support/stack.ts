@@ -1,0 +1,82 @@
+import { buildGateway, loadGatewayConfig, type RunningGateway } from '@academy/gateway';
+import type { RunningServer } from '@academy/service-kit';
+import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
+import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
+import { buildCommerceSubgraph } from '@academy/subgraph-commerce';
+import { buildCommunitySubgraph } from '@academy/subgraph-community';
+import { buildIdentitySubgraph } from '@academy/subgraph-identity';
+import { buildLearningSubgraph } from '@academy/subgraph-learning';
+import { buildSchedulingSubgraph } from '@academy/subgraph-scheduling';
+
+const BUILDERS = {
+  identity: { build: buildIdentitySubgraph, role: 'academy_identity', urlVariable: 'IDENTITY_URL' },
+  learning: { build: buildLearningSubgraph, role: 'academy_learning', urlVariable: 'LEARNING_URL' },
+  scheduling: { build: buildSchedulingSubgraph, role: 'academy_scheduling', urlVariable: 'SCHEDULING_URL' },
+  commerce: { build: buildCommerceSubgraph, role: 'academy_commerce', urlVariable: 'COMMERCE_URL' },
+  community: { build: buildCommunitySubgraph, role: 'academy_community', urlVariable: 'COMMUNITY_URL' },
+  'ai-analytics': { build: buildAiAnalyticsSubgraph, role: 'academy_ai_analytics', urlVariable: 'AI_ANALYTICS_URL' },
+} as const;
+
+export type SubgraphName = keyof typeof BUILDERS;
+
+export interface SubgraphProbe {
+  /** SQL statements the subgraph has sent so far. */
+  statements(): number;
+  /** GraphQL requests (fetches of a query plan) the subgraph has received so far. */
+  fetches(): number;
+}
+
+/** The whole supergraph on one test database: six subgraphs and the gateway, each on a free port. */
+export interface TestStack {
+  database: TestDatabase;
+  gateway: RunningGateway;
+  subgraphs: Record<SubgraphName, RunningServer & SubgraphProbe>;
+  /** Sends a GraphQL request to the gateway over HTTP. */
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] } }>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<TestStack> {
+  const database = await createTestDatabase();
+  const running = {} as Record<SubgraphName, RunningServer & SubgraphProbe>;
+  const closers: (() => Promise<void>)[] = [];
+  for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
+    const service = build({ databaseUrl: database.urlFor(role), poolSize: 5, logLevel: 'error' });
+    let fetches = 0;
+    service.httpServer.on('request', (req) => {
+      if (req.method === 'POST' && req.url?.startsWith('/graphql')) fetches += 1;
+    });
+    const server = await service.start(0, '127.0.0.1');
+    running[name] = { ...server, statements: () => service.database.statements.count, fetches: () => fetches };
+    closers.push(async () => {
+      await server.stop();
+      await service.database.close();
+    });
+  }
+  const env = Object.fromEntries(Object.entries(BUILDERS).map(([name, { urlVariable }]) => [urlVariable, running[name as SubgraphName].url]));
+  const gatewayService = buildGateway(loadGatewayConfig({ ...env, LOG_LEVEL: 'error', PLAYGROUND: 'false' }));
+  const gateway = await gatewayService.start(0, '127.0.0.1');
+
+  return {
+    database,
+    gateway,
+    subgraphs: running,
+    async query(query, variables, headers) {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: (await response.json()) as never };
+    },
+    async stop() {
+      await gateway.stop();
+      for (const close of closers) await close();
+      await database.drop();
+    },
+  };
+}
