@@ -73,3 +73,10 @@ export function toConnection<R, N>(options: {
     totalCount: options.totalCount,
   };
 }
+
+/**
+ * A timestamp as PostgreSQL prints it (`timestamptz::text`), keeping microseconds that a
+ * JavaScript Date would drop: cursors over timestamps must carry it to page exactly.
+ */
+export const isTimestampText = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(value);

@@ -22,7 +22,8 @@ export async function findUsersByIds(db: Kysely<IdentityDatabase>, ids: readonly
 export type UserCursor = [string, string];
 
 export interface UserPage {
-  rows: User[];
+  /** Each with its cursor's time at full precision. */
+  rows: (User & { created_at_key: string })[];
   totalCount: number;
   hasPreviousPage: boolean;
 }
@@ -41,10 +42,11 @@ export async function findUserPage(
   }
   if (query.role) conditions.push(sql`EXISTS (SELECT 1 FROM identity.user_roles r WHERE r.user_id = u.id AND r.role = ${query.role})`);
   const cursor = query.after ? sql`(${query.after[0]}::timestamptz, ${query.after[1]}::uuid)` : null;
-  const result = await sql<User & { total_count: number; has_previous: boolean }>`
+  const result = await sql<User & { created_at_key: string; total_count: number; has_previous: boolean }>`
     WITH filtered AS (
       SELECT ${sql.join(PUBLIC_COLUMNS.map((c) => sql.ref(c)))},
-        coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM identity.user_roles r WHERE r.user_id = u.id), '{}') AS roles
+        coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM identity.user_roles r WHERE r.user_id = u.id), '{}') AS roles,
+        u.created_at::text AS created_at_key
       FROM identity.users u
       WHERE ${sql.join(conditions, sql` AND `)}
     )

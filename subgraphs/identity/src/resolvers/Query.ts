@@ -1,9 +1,9 @@
-import { forwardPage, parseId, requireRole, text, toConnection, type Role } from '@academy/service-kit';
+import { forwardPage, isTimestampText, isUuid, parseId, requireRole, text, toConnection, type Role } from '@academy/service-kit';
 import type { IdentityContext } from '../context.js';
 import { findUserPage, type UserCursor } from '../repositories/user.repository.js';
 
 const isUserCursor = (value: unknown): value is UserCursor =>
-  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string';
+  Array.isArray(value) && value.length === 2 && isTimestampText(value[0]) && isUuid(value[1]);
 
 export const Query = {
   me: (_: unknown, _args: unknown, ctx: IdentityContext) => (ctx.viewer ? ctx.loaders.userById.load(ctx.viewer.userId) : null),
@@ -25,7 +25,7 @@ export const Query = {
       limit: page.limit,
       totalCount: result.totalCount,
       hasPreviousPage: result.hasPreviousPage,
-      cursorOf: (u) => [u.created_at.toISOString(), u.id],
+      cursorOf: (u) => [u.created_at_key, u.id],
       nodeOf: (u) => u,
     });
   },

@@ -12,8 +12,8 @@ export interface CourseFilter {
   topicId?: string | null;
 }
 
-/** Position of a course in a sorted list: its sort value and its id. */
-export type CourseCursor = [string | number, string];
+/** Position of a course in a sorted list: its sort value as PostgreSQL prints it, and its id. */
+export type CourseCursor = [string, string];
 
 export interface CoursePageQuery {
   filter: CourseFilter;
@@ -24,7 +24,7 @@ export interface CoursePageQuery {
 
 export interface CoursePage {
   /** Up to limit + 1 rows: the extra one only tells that a next page exists. */
-  rows: (Course & { sort_key: string | number })[];
+  rows: (Course & { cursor_key: string })[];
   totalCount: number;
   hasPreviousPage: boolean;
 }
@@ -63,9 +63,9 @@ export async function findCoursePage(db: Kysely<LearningDatabase>, query: Course
     ? sql`EXISTS (SELECT 1 FROM filtered f WHERE (f.sort_key, f.id) ${sql.raw(descending ? '>=' : '<=')} ${cursorValue})`
     : sql`false`;
 
-  const result = await sql<Course & { sort_key: string | number | Date; total_count: number; has_previous: boolean }>`
+  const result = await sql<Course & { sort_key: unknown; cursor_key: string; total_count: number; has_previous: boolean }>`
     WITH filtered AS (
-      SELECT ${COURSE_COLUMNS}, ${sortKey} AS sort_key
+      SELECT ${COURSE_COLUMNS}, ${sortKey} AS sort_key, (${sortKey})::text AS cursor_key
       FROM learning.courses c
       WHERE ${sql.join(conditions, sql` AND `)}
     )
@@ -81,10 +81,7 @@ export async function findCoursePage(db: Kysely<LearningDatabase>, query: Course
   const first = result.rows[0];
   const rows = result.rows
     .filter((row) => row.id !== null)
-    .map(({ total_count: _t, has_previous: _h, ...row }) => ({
-      ...row,
-      sort_key: row.sort_key instanceof Date ? row.sort_key.toISOString() : row.sort_key,
-    }));
+    .map(({ total_count: _t, has_previous: _h, sort_key: _s, ...row }) => row);
   return { rows, totalCount: first?.total_count ?? 0, hasPreviousPage: first?.has_previous ?? false };
 }
 

@@ -1,10 +1,9 @@
-import { badUserInput, forwardPage, hasRole, parseId, toConnection, forbidden } from '@academy/service-kit';
+import { badUserInput, forbidden, forwardPage, hasRole, isTimestampText, isUuid, parseId, toConnection } from '@academy/service-kit';
 import type { LearningContext } from '../context.js';
 import type { Course, CourseLevel, CourseStatus } from '../db/database.js';
 import {
   findCourseIdBySlug,
   findCoursePage,
-  type CourseCursor,
   type CourseOrderField,
   type SortDirection,
 } from '../repositories/course.repository.js';
@@ -23,20 +22,36 @@ interface CoursesArgs {
   orderBy?: { field: CourseOrderField; direction: SortDirection } | null;
 }
 
-export const isCourseCursor = (value: unknown): value is CourseCursor =>
+/** A course cursor names the sort it belongs to, so it cannot be replayed against another. */
+type CatalogueCursor = [CourseOrderField, SortDirection, string, string];
+
+const SORT_KEY_FORMAT: Record<CourseOrderField, (key: string) => boolean> = {
+  TITLE: (key) => key.length <= 200,
+  PUBLISHED_AT: (key) => key === '-infinity' || isTimestampText(key),
+  ENROLLMENT_COUNT: (key) => /^\d{1,10}$/.test(key),
+};
+
+export const isCatalogueCursor = (value: unknown): value is CatalogueCursor =>
   Array.isArray(value) &&
-  value.length === 2 &&
-  (typeof value[0] === 'string' || typeof value[0] === 'number') &&
-  typeof value[1] === 'string' &&
-  /^[0-9a-f-]{36}$/.test(value[1]);
+  value.length === 4 &&
+  typeof value[0] === 'string' &&
+  value[0] in SORT_KEY_FORMAT &&
+  (value[1] === 'ASC' || value[1] === 'DESC') &&
+  typeof value[2] === 'string' &&
+  SORT_KEY_FORMAT[value[0] as CourseOrderField](value[2]) &&
+  isUuid(value[3]);
 
 /** Whether the viewer may see courses that are not published. */
 export const seesUnpublished = (ctx: LearningContext) => hasRole(ctx, 'ADMIN', 'CONTENT_AUTHOR');
 
 /** Runs a catalogue query: validation, visibility, one statement, a Relay connection. */
 export async function courseConnection(ctx: LearningContext, args: CoursesArgs) {
-  const page = forwardPage(args, isCourseCursor);
+  const page = forwardPage(args, isCatalogueCursor);
   const filter = args.filter ?? {};
+  const orderBy = args.orderBy ?? { field: 'TITLE', direction: 'ASC' };
+  if (page.after && (page.after[0] !== orderBy.field || page.after[1] !== orderBy.direction)) {
+    throw badUserInput('"after" belongs to a list sorted another way.', 'after');
+  }
   if (filter.status && filter.status !== 'PUBLISHED' && !seesUnpublished(ctx)) {
     throw forbidden('Only ADMIN and CONTENT_AUTHOR see courses that are not published.');
   }
@@ -45,7 +60,6 @@ export async function courseConnection(ctx: LearningContext, args: CoursesArgs) 
   if (filter.language !== undefined && filter.language !== null && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(filter.language)) {
     throw badUserInput('"language" must be a language tag such as en or en-GB.', 'filter.language');
   }
-  const orderBy = args.orderBy ?? { field: 'TITLE', direction: 'ASC' };
   const result = await findCoursePage(ctx.db, {
     filter: {
       statuses: [filter.status ?? 'PUBLISHED'],
@@ -56,7 +70,7 @@ export async function courseConnection(ctx: LearningContext, args: CoursesArgs) 
     },
     orderBy,
     limit: page.limit,
-    after: page.after,
+    after: page.after ? [page.after[2], page.after[3]] : null,
   });
   for (const row of result.rows) ctx.loaders.courseById.prime(row.id, row);
   return toConnection({
@@ -64,7 +78,7 @@ export async function courseConnection(ctx: LearningContext, args: CoursesArgs) 
     limit: page.limit,
     totalCount: result.totalCount,
     hasPreviousPage: result.hasPreviousPage,
-    cursorOf: (row) => [row.sort_key, row.id],
+    cursorOf: (row): CatalogueCursor => [orderBy.field, orderBy.direction, row.cursor_key, row.id],
     nodeOf: (row): Course => row,
   });
 }

@@ -63,7 +63,7 @@ export type SessionCursor = [string, string];
 export async function findSessionPage(
   db: Kysely<SchedulingDatabase>,
   query: { filter: SessionFilter; limit: number; after: SessionCursor | null },
-): Promise<{ rows: TrainingSession[]; totalCount: number; hasPreviousPage: boolean }> {
+): Promise<{ rows: (TrainingSession & { starts_at_key: string })[]; totalCount: number; hasPreviousPage: boolean }> {
   const f = query.filter;
   const conditions = [sql`true`];
   if (f.courseId) conditions.push(sql`s.course_id = ${f.courseId}`);
@@ -75,8 +75,8 @@ export async function findSessionPage(
   if (f.hasSeats === true) conditions.push(sql`s.seats_taken < s.capacity`);
   if (f.hasSeats === false) conditions.push(sql`s.seats_taken >= s.capacity`);
   const cursor = query.after ? sql`(${query.after[0]}::timestamptz, ${query.after[1]}::uuid)` : null;
-  const result = await sql<TrainingSession & { total_count: number; has_previous: boolean }>`
-    WITH filtered AS (SELECT s.* FROM scheduling.training_sessions s WHERE ${sql.join(conditions, sql` AND `)})
+  const result = await sql<TrainingSession & { starts_at_key: string; total_count: number; has_previous: boolean }>`
+    WITH filtered AS (SELECT s.*, s.starts_at::text AS starts_at_key FROM scheduling.training_sessions s WHERE ${sql.join(conditions, sql` AND `)})
     SELECT (SELECT count(*) FROM filtered)::int AS total_count,
       ${cursor ? sql`EXISTS (SELECT 1 FROM filtered f WHERE (f.starts_at, f.id) <= ${cursor})` : sql`false`} AS has_previous,
       page.*

@@ -1,4 +1,4 @@
-import { badUserInput, forwardPage, parseId, toConnection } from '@academy/service-kit';
+import { badUserInput, forwardPage, isTimestampText, isUuid, parseId, toConnection } from '@academy/service-kit';
 import type { SchedulingContext } from '../context.js';
 import type { SessionStatus } from '../db/database.js';
 import { findActiveTrainers } from '../repositories/trainer.repository.js';
@@ -6,7 +6,7 @@ import { findSessionPage, type SessionCursor } from '../repositories/training-se
 import { findActiveVenues } from '../repositories/venue.repository.js';
 
 const isSessionCursor = (value: unknown): value is SessionCursor =>
-  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string';
+  Array.isArray(value) && value.length === 2 && isTimestampText(value[0]) && isUuid(value[1]);
 
 interface SessionsArgs {
   first?: number | null;
@@ -56,7 +56,7 @@ export const Query = {
       limit: page.limit,
       totalCount: result.totalCount,
       hasPreviousPage: result.hasPreviousPage,
-      cursorOf: (s) => [s.starts_at.toISOString(), s.id],
+      cursorOf: (s) => [s.starts_at_key, s.id],
       nodeOf: (s) => s,
     });
   },
