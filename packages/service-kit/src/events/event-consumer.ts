@@ -1,0 +1,390 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import pg from 'pg';
+import { createLogger, type Logger } from '../logger.js';
+import { outboxChannel, type DomainEvent } from './outbox.js';
+
+/** Handles one event inside the consumer's transaction; throwing rolls that transaction back. */
+export type EventHandler<DB = any> = (event: DomainEvent, trx: Transaction<DB>) => Promise<void>;
+
+export interface EventConsumerOptions<DB = any> {
+  /** Name of this consumer, unique within its schema, e.g. `scheduling.order-paid`. */
+  name: string;
+  /** The producing schema whose outbox is read, e.g. `commerce`. */
+  source: string;
+  /** The consumer's own schema, holding its checkpoints and processed events. */
+  schema: string;
+  /** The consumer's own role connection. */
+  db: Kysely<DB>;
+  /**
+   * Where to LISTEN for new events: a connection string, or a pool to borrow one client from
+   * for as long as the consumer runs. Without it the consumer only polls.
+   */
+  listen?: string | pg.Pool;
+  /** Handlers by event type; events of other types are skipped. */
+  handlers: Record<string, EventHandler<DB>>;
+  /** Events read per query. Default 100. */
+  batchSize?: number;
+  /** How often to look for events when no notification arrives. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** First wait before retrying a failed event; it doubles on each failure. Default 500 ms. */
+  minRetryDelayMs?: number;
+  /** Longest wait between retries of a failed event. Default 30 s. */
+  maxRetryDelayMs?: number;
+  logger?: Logger;
+  /**
+   * Called for each event that has a handler, once its transaction committed (whether the
+   * handler ran or the event had been processed before) and before the checkpoint moves past
+   * it. Throwing counts as a failure of that event.
+   */
+  onHandled?: (event: DomainEvent) => void | Promise<void>;
+}
+
+/** A running reader of one source's outbox. */
+export interface EventConsumer {
+  /** Starts listening and processing; resolves once the LISTEN connection is up. */
+  start(): Promise<void>;
+  /** Finishes the event in hand, records the checkpoint and closes the LISTEN connection. */
+  stop(): Promise<void>;
+  /**
+   * Processes every event readable now, then resolves; rejects with an
+   * {@link EventHandlerError} if an event fails. Works whether or not the consumer is started.
+   */
+  drain(): Promise<void>;
+}
+
+/** An event whose handler (or `onHandled`) failed; nothing after it was processed. */
+export class EventHandlerError extends Error {
+  constructor(
+    readonly consumer: string,
+    readonly event: DomainEvent,
+    options: { cause: unknown },
+  ) {
+    super(`${consumer} failed on ${event.type} ${event.eventId} (outbox ${event.txId}/${event.id})`, options);
+    this.name = 'EventHandlerError';
+  }
+}
+
+interface Position {
+  txId: string;
+  lastId: number;
+}
+
+interface OutboxRow {
+  tx_id: string;
+  id: number | string;
+  event_id: string;
+  type: string;
+  aggregate_id: string | null;
+  payload: unknown;
+  occurred_at: Date;
+}
+
+// After a notification, the event it announces is readable only once every older transaction
+// has ended; look again soon rather than waiting a whole poll interval.
+const RECHECK_FIRST_MS = 50;
+const RECHECK_LAST_MS = 5_000;
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 30_000;
+
+/**
+ * A consumer of `source`'s domain events, delivering each at least once and in outbox order.
+ *
+ * Each event is handled in its own transaction that first records it in
+ * `schema.processed_events`; an event found there already is not handled again, so
+ * redelivery after a crash is harmless. The checkpoint in `schema.event_checkpoints` is
+ * written after the events, as a separate statement.
+ */
+export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>): EventConsumer {
+  const { name, source, schema, handlers, onHandled } = options;
+  // Without a schema type, Kysely cannot see the consumer's tables; SQL here is raw anyway.
+  const db = options.db as Kysely<any>;
+  const batchSize = options.batchSize ?? 100;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const minRetryDelayMs = options.minRetryDelayMs ?? 500;
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+  const logger = (options.logger ?? createLogger('info')).child({ consumer: name, source });
+  const channel = outboxChannel(source);
+  const checkpoints = sql.id(schema, 'event_checkpoints');
+  const processedEvents = sql.id(schema, 'processed_events');
+  const readOutbox = sql.id(`${source}_events`, 'read_outbox');
+
+  let position: Position | null = null;
+  let running = false;
+  let stopping = false;
+  let loop: Promise<void> | null = null;
+  let starting: Promise<void> | null = null;
+  let stopped: Promise<void> | null = null;
+
+  // Batches never overlap, whether they come from the loop or from drain().
+  let lock: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = lock.then(task);
+    lock = result.catch(() => undefined);
+    return result;
+  }
+
+  let wakeRequested = false;
+  let recheckMs: number | null = null;
+  let sleeper: { wakeable: boolean; finish: () => void } | null = null;
+  function sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        sleeper = null;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      sleeper = { wakeable, finish };
+    });
+  }
+  function wake(): void {
+    wakeRequested = true;
+    // A retry delay is not cut short: a busy producer would otherwise hammer a failing handler.
+    if (sleeper?.wakeable) sleeper.finish();
+  }
+
+  async function loadPosition(): Promise<Position> {
+    if (position) return position;
+    await sql`INSERT INTO ${checkpoints} (source, consumer) VALUES (${source}, ${name}) ON CONFLICT DO NOTHING`.execute(db);
+    const { rows } = await sql<{ tx_id: string; last_id: number | string }>`
+      SELECT tx_id::text AS tx_id, last_id FROM ${checkpoints} WHERE source = ${source} AND consumer = ${name}
+    `.execute(db);
+    const row = rows[0];
+    if (!row) throw new Error(`no checkpoint row for ${name} on ${source}`);
+    position = { txId: row.tx_id, lastId: Number(row.last_id) };
+    return position;
+  }
+
+  async function savePosition(to: Position): Promise<void> {
+    // Never moves backwards, should two instances of one consumer run at once.
+    await sql`
+      UPDATE ${checkpoints} SET tx_id = ${to.txId}::xid8, last_id = ${to.lastId}, updated_at = now()
+      WHERE source = ${source} AND consumer = ${name} AND (tx_id, last_id) < (${to.txId}::xid8, ${to.lastId}::bigint)
+    `.execute(db);
+  }
+
+  async function handle(event: DomainEvent, handler: EventHandler<DB>): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const { rows } = await sql`
+        INSERT INTO ${processedEvents} (consumer, event_id) VALUES (${name}, ${event.eventId}::uuid)
+        ON CONFLICT DO NOTHING RETURNING event_id
+      `.execute(trx);
+      if (rows.length === 0) {
+        logger.debug('event already processed', { eventId: event.eventId, type: event.type });
+        return;
+      }
+      await handler(event, trx as Transaction<DB>);
+    });
+  }
+
+  /** Reads and processes one batch; returns how many events were read. */
+  async function processBatch(): Promise<number> {
+    const from = await loadPosition();
+    const { rows } = await sql<OutboxRow>`
+      SELECT tx_id::text AS tx_id, id, event_id::text AS event_id, type, aggregate_id, payload, occurred_at
+      FROM ${readOutbox}(${from.txId}::xid8, ${from.lastId}::bigint, ${batchSize}::integer)
+    `.execute(db);
+    let reached: Position | null = null;
+    try {
+      for (const row of rows) {
+        if (stopping) break;
+        const event = toDomainEvent(row);
+        const handler = Object.hasOwn(handlers, event.type) ? handlers[event.type] : undefined;
+        if (handler) {
+          try {
+            await handle(event, handler);
+            await onHandled?.(event);
+          } catch (error) {
+            throw new EventHandlerError(name, event, { cause: error });
+          }
+        }
+        reached = { txId: event.txId, lastId: event.id };
+      }
+    } finally {
+      if (reached) {
+        // Even after a failure, record the events before it so a restart does not redo them.
+        position = reached;
+        await savePosition(reached).catch((error: unknown) => logger.error('could not save the checkpoint', { err: error }));
+      }
+    }
+    return rows.length;
+  }
+
+  /** Processes batches until nothing more is readable (or the consumer is stopping). */
+  async function catchUp(): Promise<void> {
+    while (!stopping) {
+      const read = await processBatch();
+      if (read < batchSize) return;
+    }
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      wakeRequested = false;
+      try {
+        await exclusive(catchUp);
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        const retryInMs = Math.min(maxRetryDelayMs, minRetryDelayMs * 2 ** (failures - 1));
+        const failed = error instanceof EventHandlerError ? error.event : undefined;
+        logger.error('event processing failed; retrying', {
+          err: error instanceof EventHandlerError ? error.cause : error,
+          eventId: failed?.eventId,
+          type: failed?.type,
+          attempt: failures,
+          retryInMs,
+        });
+        if (!stopping) await sleep(retryInMs, false);
+        continue;
+      }
+      if (stopping || wakeRequested) continue;
+      let delay = pollIntervalMs;
+      if (recheckMs !== null) {
+        delay = Math.min(recheckMs, pollIntervalMs);
+        recheckMs = recheckMs * 2 < Math.min(pollIntervalMs, RECHECK_LAST_MS) ? recheckMs * 2 : null;
+      }
+      await sleep(delay, true);
+    }
+  }
+
+  // The LISTEN connection: one client of its own, replaced whenever it is lost.
+  let listener: { client: pg.ClientBase; close: () => Promise<void> } | null = null;
+  let connecting: Promise<void> | null = null;
+  let reconnectTimer: NodeJS.Timeout | null = null;
+  let reconnectFailures = 0;
+
+  async function listen(target: string | pg.Pool): Promise<void> {
+    let client: pg.ClientBase;
+    let close: () => Promise<void>;
+    let connect = async () => {};
+    if (typeof target === 'string') {
+      const own = new pg.Client({ connectionString: target, application_name: `${name}:listen` });
+      client = own;
+      connect = async () => {
+        await own.connect();
+      };
+      close = () => own.end();
+    } else {
+      const borrowed = await target.connect();
+      client = borrowed;
+      // Destroyed rather than returned: a pooled connection must not keep listening.
+      close = async () => borrowed.release(true);
+    }
+    const lost = (error?: Error) => {
+      if (listener?.client !== client) return;
+      listener = null;
+      void close().catch(() => undefined);
+      if (!running || stopping) return;
+      logger.warn('lost the LISTEN connection; reconnecting', { err: error });
+      scheduleReconnect();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client.on('notification', (message) => {
+      if (message.channel !== channel) return;
+      recheckMs = RECHECK_FIRST_MS;
+      wake();
+    });
+    try {
+      await connect();
+      await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    } catch (error) {
+      void close().catch(() => undefined);
+      throw error;
+    }
+    if (!running || stopping) {
+      await close();
+      return;
+    }
+    listener = { client, close };
+  }
+
+  function scheduleReconnect(): void {
+    const target = options.listen;
+    if (!target) return;
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** reconnectFailures);
+    reconnectFailures += 1;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = null;
+      connecting = listen(target)
+        .then(
+          () => {
+            reconnectFailures = 0;
+            // Notifications sent while disconnected are lost: look now.
+            wake();
+          },
+          (error: unknown) => {
+            logger.warn('could not reconnect the LISTEN connection', { err: error });
+            if (running && !stopping) scheduleReconnect();
+          },
+        )
+        .finally(() => {
+          connecting = null;
+        });
+    }, delay);
+  }
+
+  return {
+    async start() {
+      if (running) throw new Error(`event consumer ${name} is already running`);
+      running = true;
+      stopping = false;
+      const target = options.listen;
+      starting = target ? listen(target) : Promise.resolve();
+      try {
+        await starting;
+      } catch (error) {
+        running = false;
+        throw error;
+      } finally {
+        starting = null;
+      }
+      // stop() was called while connecting: it waited for this, and there is no loop to end.
+      if (stopping) return;
+      loop = run().catch((error: unknown) => logger.error('event consumer stopped unexpectedly', { err: error }));
+      logger.info('event consumer started', { listening: Boolean(options.listen), pollIntervalMs });
+    },
+
+    stop() {
+      if (!running) return Promise.resolve();
+      // Concurrent callers share one stop.
+      stopped ??= (async () => {
+        stopping = true;
+        if (reconnectTimer) clearTimeout(reconnectTimer);
+        reconnectTimer = null;
+        sleeper?.finish();
+        await starting?.catch(() => undefined);
+        await loop;
+        await connecting;
+        const closing = listener;
+        listener = null;
+        await closing?.close();
+        loop = null;
+        running = false;
+        stopping = false;
+        stopped = null;
+        recheckMs = null;
+        logger.info('event consumer stopped');
+      })();
+      return stopped;
+    },
+
+    drain() {
+      return exclusive(catchUp);
+    },
+  };
+}
+
+function toDomainEvent(row: OutboxRow): DomainEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    aggregateId: row.aggregate_id,
+    payload: row.payload,
+    occurredAt: row.occurred_at,
+    txId: row.tx_id,
+    id: Number(row.id),
+  };
+}
