@@ -18,6 +18,7 @@ export default {
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'node-addons'] },
   globalSetup: '<rootDir>/db/src/testing/global-setup.mjs',
   globalTeardown: '<rootDir>/db/src/testing/global-teardown.mjs',
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.mjs'],
   testTimeout: 60_000,
   maxWorkers: 2,
 };
