@@ -58,7 +58,7 @@ export async function startStack(): Promise<TestStack> {
     });
   }
   const env = Object.fromEntries(Object.entries(BUILDERS).map(([name, { urlVariable }]) => [urlVariable, running[name as SubgraphName].url]));
-  const gatewayService = buildGateway(loadGatewayConfig({ ...env, LOG_LEVEL: 'error', PLAYGROUND: 'false' }));
+  const gatewayService = buildGateway(loadGatewayConfig({ ...env, LOG_LEVEL: 'silent', PLAYGROUND: 'false' }));
   const gateway = await gatewayService.start(0, '127.0.0.1');
 
   return {
