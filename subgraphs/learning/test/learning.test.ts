@@ -145,3 +145,28 @@ describe('learning operations', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('topics', () => {
+  it("lists every topic's first page of courses in one statement, and continues with its cursor", async () => {
+    const admin = new pg.Client({ connectionString: subgraph.database.adminUrl });
+    await admin.connect();
+    const empty = randomUUID();
+    await admin.query(`INSERT INTO learning.topics (id, name) VALUES ($1, 'Leadership')`, [empty]);
+    await admin.query(`INSERT INTO learning.course_topics VALUES ($1, $2), ($3, $2)`, [ids.paediatric, ids.topic, ids.draft]);
+    await admin.end();
+    const before = subgraph.service.database.statements.count;
+    const { body } = await subgraph.request<{ topics: any[] }>(
+      '{ topics { name courses(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug } } } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    // One statement for the topics, one for all their course pages.
+    expect(subgraph.service.database.statements.count - before).toBe(2);
+    const [firstAid, leadership] = body.data!.topics;
+    expect(leadership).toEqual({ name: 'Leadership', courses: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] } });
+    expect(firstAid.courses).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true }, edges: [{ node: { slug: 'first-aid-at-work' } }] });
+    const next = await subgraph.request<{ topics: any[] }>(`query($after: String) { topics { courses(first: 1, after: $after) { edges { node { slug } } } } }`, {
+      after: firstAid.courses.pageInfo.endCursor,
+    });
+    expect(next.body.data!.topics[0].courses.edges).toEqual([{ node: { slug: 'paediatric-first-aid' } }]);
+  });
+});

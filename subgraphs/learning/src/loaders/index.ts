@@ -1,7 +1,7 @@
-import { groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
+import { DataLoader, groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { LearningDatabase } from '../db/database.js';
-import { countLessonsByCourse, findCoursesByIds } from '../repositories/course.repository.js';
+import { countLessonsByCourse, findCoursesByIds, findFirstCoursePageOfTopics } from '../repositories/course.repository.js';
 import { findEnrollmentsByIds, findEnrollmentsOfUser } from '../repositories/enrollment.repository.js';
 import { findLessonsByIds, findLessonsOfModules, findModulesByIds, findModulesOfCourses } from '../repositories/module.repository.js';
 import { findTopicsByIds, findTopicsOfCourses } from '../repositories/topic.repository.js';
@@ -21,6 +21,21 @@ export function createLoaders(db: Kysely<LearningDatabase>, viewer: Viewer | nul
       (r) => r.course_id,
       { project: (r) => r.lesson_count, missing: 0 },
     ),
+    /** First pages of topics' courses, keyed `topicId|pageSize`; one statement per page size. */
+    firstCoursePageByTopic: new DataLoader<string, Awaited<ReturnType<typeof findFirstCoursePageOfTopics>>[number] | null>(async (keys) => {
+      const bySize = new Map<number, string[]>();
+      for (const key of keys) {
+        const [id, size] = key.split('|') as [string, string];
+        bySize.set(Number(size), [...(bySize.get(Number(size)) ?? []), id]);
+      }
+      const found = new Map<string, Awaited<ReturnType<typeof findFirstCoursePageOfTopics>>[number]>();
+      await Promise.all(
+        [...bySize].map(async ([size, ids]) => {
+          for (const page of await findFirstCoursePageOfTopics(db, ids, size)) found.set(`${page.topicId}|${size}`, page);
+        }),
+      );
+      return keys.map((key) => found.get(key) ?? null);
+    }),
     enrollmentById: keyedLoader((ids: readonly string[]) => findEnrollmentsByIds(db, ids), (e) => e.id),
     /** The viewer's own enrollment per course; empty when nobody is signed in. */
     viewerEnrollmentByCourse: keyedLoader(

@@ -114,3 +114,35 @@ export async function countLessonsByCourse(
     .groupBy('m.course_id')
     .execute();
 }
+
+/**
+ * The first page (by title) of published courses of each topic, with each topic's exact total,
+ * in one statement for any number of topics.
+ */
+export async function findFirstCoursePageOfTopics(
+  db: Kysely<LearningDatabase>,
+  topicIds: readonly string[],
+  limit: number,
+): Promise<{ topicId: string; totalCount: number; rows: (Course & { cursor_key: string })[] }[]> {
+  const result = await sql<Course & { topic_id: string; total_count: number; cursor_key: string }>`
+    SELECT k.id AS topic_id,
+      (SELECT count(*) FROM learning.course_topics ct JOIN learning.courses c ON c.id = ct.course_id
+        WHERE ct.topic_id = k.id AND c.status = 'PUBLISHED')::int AS total_count,
+      page.*
+    FROM unnest(${topicIds}::uuid[]) AS k(id)
+    LEFT JOIN LATERAL (
+      SELECT ${COURSE_COLUMNS}, c.title::text AS cursor_key
+      FROM learning.course_topics ct JOIN learning.courses c ON c.id = ct.course_id
+      WHERE ct.topic_id = k.id AND c.status = 'PUBLISHED'
+      ORDER BY c.title, c.id
+      LIMIT ${limit + 1}
+    ) page ON true
+    ORDER BY k.id, page.title, page.id`.execute(db);
+  const byTopic = new Map<string, { topicId: string; totalCount: number; rows: (Course & { cursor_key: string })[] }>();
+  for (const { topic_id, total_count, ...row } of result.rows) {
+    let entry = byTopic.get(topic_id);
+    if (!entry) byTopic.set(topic_id, (entry = { topicId: topic_id, totalCount: total_count, rows: [] }));
+    if (row.id !== null) entry.rows.push(row);
+  }
+  return [...byTopic.values()];
+}
