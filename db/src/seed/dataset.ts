@@ -1,0 +1,83 @@
+import type { Account } from './accounts.js';
+import { planAnalytics } from './analytics.generator.js';
+import { courseRows, generateCatalogue, generateEnrollments } from './catalogue.generator.js';
+import { generateCommunity } from './community.generator.js';
+import { DAY, seedSizes, type TableRows } from './model.js';
+import { generatePeople } from './people.generator.js';
+import { Prng } from './prng.js';
+import { generateSchedule } from './schedule.generator.js';
+import { SEEDED_TABLES } from './tables.js';
+
+/** Every random choice of the demo data descends from this seed. */
+const DATA_SEED = 'academy-supergraph demo data v1';
+
+/** The generator the account ids are drawn from. */
+export function accountRng(): Prng {
+  return new Prng(DATA_SEED).fork('accounts');
+}
+
+/** Midnight UTC of `now`'s day: data is placed relative to it, so it only moves once a day. */
+export function anchorOf(now: Date): number {
+  return Math.floor(now.getTime() / DAY) * DAY;
+}
+
+/**
+ * The whole demo data set at `scale`, as rows per table in load order. The same scale gives
+ * the same ids and text every time; times move with the current day.
+ */
+export function buildDataset(scale: number, now: Date, accounts: readonly Account[]): TableRows[] {
+  const sizes = seedSizes(scale);
+  const anchor = anchorOf(now);
+  const root = new Prng(DATA_SEED);
+
+  const people = generatePeople(root.fork('people'), anchor, sizes, accounts);
+  const { users, demo } = people;
+  const learners = users.map((_, i) => i).filter((i) => users[i]!.account === null);
+
+  const catalogue = generateCatalogue(root.fork('catalogue'), anchor, sizes.courses, users, people.authors, demo.CONTENT_AUTHOR);
+  const enrollments = generateEnrollments(root.fork('enrollments'), anchor, users, catalogue.courses, learners, demo.LEARNER, 3);
+  const trainerUsers = [demo.TRAINER, ...people.trainers];
+  const schedule = generateSchedule(
+    root.fork('schedule'), anchor, users, catalogue.courses, enrollments.popularity, people.trainers, demo.TRAINER, sizes.referenceSessions,
+  );
+  const community = generateCommunity(root.fork('community'), {
+    anchor,
+    users,
+    learners,
+    courses: catalogue.courses,
+    sessions: schedule.sessions,
+    trainerUsers,
+    organizers: [demo.ORGANIZER, ...people.organizers],
+    admin: people.admin,
+    demoLearner: demo.LEARNER,
+    demoOrganizer: demo.ORGANIZER,
+    groupRooms: sizes.groupRooms,
+    directRooms: sizes.directRooms,
+    coachingRooms: sizes.coachingRooms,
+  });
+  const events = planAnalytics(root.fork('analytics'), {
+    anchor,
+    users,
+    eventUsers: [demo.LEARNER, ...learners],
+    courses: catalogue.courses,
+    popularity: enrollments.popularity,
+    enrollmentsByUser: enrollments.byUser,
+    sessions: schedule.sessions,
+    perUser: sizes.eventsPerUser,
+  });
+
+  const all = [
+    ...people.tables,
+    ...catalogue.tables,
+    courseRows(catalogue.courses, users),
+    enrollments.table,
+    ...schedule.tables,
+    ...community,
+    events,
+  ];
+  return SEEDED_TABLES.map((table) => {
+    const found = all.find((t) => t.table === table);
+    if (!found) throw new Error(`no rows generated for ${table}`);
+    return found;
+  });
+}

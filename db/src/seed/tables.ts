@@ -1,0 +1,83 @@
+import type { TableSpec } from './bulk-insert.js';
+
+/** Every table the seed fills, in the order it loads them (parents before children). */
+export const SEEDED_TABLES = [
+  'identity.users',
+  'identity.user_roles',
+  'learning.topics',
+  'learning.courses',
+  'learning.course_topics',
+  'learning.modules',
+  'learning.lessons',
+  'learning.enrollments',
+  'scheduling.venues',
+  'scheduling.trainers',
+  'scheduling.training_sessions',
+  'commerce.prices',
+  'community.chat_rooms',
+  'community.chat_room_members',
+  'ai_analytics.analytics_events',
+] as const;
+
+export type SeededTable = (typeof SEEDED_TABLES)[number];
+
+const spec = (table: SeededTable, columns: TableSpec['columns']): TableSpec => ({ table, columns });
+
+/** The columns the seed writes, by table; database defaults fill the rest. */
+export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
+  'identity.users': spec('identity.users', [
+    ['id', 'uuid'], ['email', 'text'], ['password_hash', 'text'], ['first_name', 'text'], ['last_name', 'text'],
+    ['display_name', 'text'], ['avatar_url', 'text'], ['bio', 'text'], ['timezone', 'text'], ['language', 'text'],
+    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ]),
+  'identity.user_roles': spec('identity.user_roles', [
+    ['user_id', 'uuid'], ['role', 'text'], ['granted_at', 'timestamptz'], ['granted_by', 'uuid'],
+  ]),
+  'learning.topics': spec('learning.topics', [['id', 'uuid'], ['name', 'text'], ['description', 'text'], ['created_at', 'timestamptz']]),
+  'learning.courses': spec('learning.courses', [
+    ['id', 'uuid'], ['slug', 'text'], ['title', 'text'], ['summary', 'text'], ['description', 'text'], ['level', 'text'],
+    ['language', 'text'], ['duration_minutes', 'integer'], ['status', 'text'], ['certificate_validity_months', 'integer'],
+    ['author_id', 'uuid'], ['enrollment_count', 'integer'], ['completed_count', 'integer'], ['published_at', 'timestamptz'],
+    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ]),
+  'learning.course_topics': spec('learning.course_topics', [['course_id', 'uuid'], ['topic_id', 'uuid']]),
+  'learning.modules': spec('learning.modules', [
+    ['id', 'uuid'], ['course_id', 'uuid'], ['title', 'text'], ['position', 'integer'], ['created_at', 'timestamptz'],
+  ]),
+  'learning.lessons': spec('learning.lessons', [
+    ['id', 'uuid'], ['module_id', 'uuid'], ['title', 'text'], ['kind', 'text'], ['position', 'integer'],
+    ['duration_minutes', 'integer'], ['body', 'text'], ['created_at', 'timestamptz'],
+  ]),
+  'learning.enrollments': spec('learning.enrollments', [
+    ['id', 'uuid'], ['user_id', 'uuid'], ['course_id', 'uuid'], ['status', 'text'], ['progress_percent', 'integer'],
+    ['enrolled_at', 'timestamptz'], ['completed_at', 'timestamptz'],
+  ]),
+  'scheduling.venues': spec('scheduling.venues', [
+    ['id', 'uuid'], ['name', 'text'], ['address_line1', 'text'], ['address_line2', 'text'], ['city', 'text'],
+    ['postcode', 'text'], ['capacity', 'integer'], ['facilities', 'text[]'], ['parking_info', 'text'], ['is_active', 'boolean'],
+    ['created_at', 'timestamptz'],
+  ]),
+  'scheduling.trainers': spec('scheduling.trainers', [
+    ['id', 'uuid'], ['user_id', 'uuid'], ['bio', 'text'], ['specializations', 'text[]'], ['qualification_expires_at', 'timestamptz'],
+    ['is_active', 'boolean'], ['rating_sum', 'integer'], ['rating_count', 'integer'], ['created_at', 'timestamptz'],
+  ]),
+  'scheduling.training_sessions': spec('scheduling.training_sessions', [
+    ['id', 'uuid'], ['course_id', 'uuid'], ['venue_id', 'uuid'], ['trainer_id', 'uuid'], ['starts_at', 'timestamptz'],
+    ['ends_at', 'timestamptz'], ['status', 'text'], ['capacity', 'integer'], ['seats_taken', 'integer'],
+    ['online_join_url', 'text'], ['cancellation_reason', 'text'], ['created_at', 'timestamptz'],
+  ]),
+  'commerce.prices': spec('commerce.prices', [
+    ['id', 'uuid'], ['course_id', 'uuid'], ['session_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'],
+    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ]),
+  'community.chat_rooms': spec('community.chat_rooms', [
+    ['id', 'uuid'], ['name', 'text'], ['kind', 'text'], ['session_id', 'uuid'], ['created_by', 'uuid'], ['created_at', 'timestamptz'],
+  ]),
+  'community.chat_room_members': spec('community.chat_room_members', [
+    ['room_id', 'uuid'], ['user_id', 'uuid'], ['role', 'text'], ['joined_at', 'timestamptz'],
+  ]),
+  'ai_analytics.analytics_events': spec('ai_analytics.analytics_events', [
+    ['name', 'text'], ['user_id', 'uuid'], ['anonymous_id', 'text'], ['occurred_at', 'timestamptz'],
+    ['received_at', 'timestamptz'], ['properties', 'jsonb'],
+  ]),
+};

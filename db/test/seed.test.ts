@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
+import { verify } from '@node-rs/argon2';
+import pg from 'pg';
+import { DEMO_ROLES, REFERENCE_COURSES, SEEDED_TABLES, TOPICS, VENUES, seed, seedSizes, type SeedResult } from '../src/seed/index.js';
+
+const SCALE = 0.1;
+// A fixed day, so two databases seeded by this file can be compared timestamp for timestamp.
+const NOW = new Date('2026-03-16T10:30:00Z');
+const sizes = seedSizes(SCALE);
+
+let first: TestDatabase;
+let second: TestDatabase;
+let custom: TestDatabase;
+let seeded: SeedResult;
+
+beforeAll(async () => {
+  [first, second, custom] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase()]);
+  seeded = await seed({ adminUrl: first.adminUrl, scale: SCALE, now: NOW });
+});
+afterAll(async () => {
+  await Promise.all([first, second, custom].filter(Boolean).map((db) => db.drop()));
+});
+
+async function query<T extends pg.QueryResultRow>(database: TestDatabase, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: database.adminUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function count(database: TestDatabase, text: string): Promise<number> {
+  const [row] = await query<{ n: string }>(database, `SELECT count(*) AS n FROM (${text}) x`);
+  return Number(row?.n);
+}
+
+/** A digest of every seeded row (password hashes aside: their salts are random by design). */
+async function contentHashes(database: TestDatabase): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  for (const table of SEEDED_TABLES) {
+    const [row] = await query<{ digest: string }>(
+      database,
+      `SELECT md5(coalesce(string_agg(r, E'\\n' ORDER BY r), '')) AS digest
+       FROM (SELECT (to_jsonb(t) - 'password_hash')::text AS r FROM ${table} t) x`,
+    );
+    hashes[table] = row?.digest ?? '';
+  }
+  return hashes;
+}
+
+describe('seed', () => {
+  it('loads the first-aid company’s courses at their exact prices, with modules and lessons', async () => {
+    const rows = await query<{ slug: string; title: string; status: string; certificate_validity_months: number; amount_minor: number; currency: string; modules: string; lessons: string }>(
+      first,
+      `SELECT c.slug, c.title, c.status, c.certificate_validity_months, p.amount_minor, p.currency,
+              (SELECT count(*) FROM learning.modules m WHERE m.course_id = c.id) AS modules,
+              (SELECT count(*) FROM learning.lessons l JOIN learning.modules m ON m.id = l.module_id WHERE m.course_id = c.id) AS lessons
+       FROM learning.courses c JOIN commerce.prices p ON p.course_id = c.id
+       WHERE c.slug = ANY($1) ORDER BY p.amount_minor`,
+      [REFERENCE_COURSES.map((c) => c.slug)],
+    );
+    expect(rows.map(({ title, status, certificate_validity_months, amount_minor, currency }) => ({ title, status, certificate_validity_months, amount_minor, currency }))).toEqual([
+      { title: 'Emergency First Aid at Work (EFAW)', status: 'PUBLISHED', certificate_validity_months: 36, amount_minor: 7500, currency: 'GBP' },
+      { title: 'Paediatric First Aid', status: 'PUBLISHED', certificate_validity_months: 36, amount_minor: 8500, currency: 'GBP' },
+      { title: 'First Aid at Work (FAW)', status: 'PUBLISHED', certificate_validity_months: 36, amount_minor: 9500, currency: 'GBP' },
+    ]);
+    for (const row of rows) {
+      expect(Number(row.modules)).toBeGreaterThanOrEqual(3);
+      expect(Number(row.lessons)).toBeGreaterThanOrEqual(3 * Number(row.modules));
+    }
+  });
+
+  it('loads the five venues with addresses, capacities, facilities and parking', async () => {
+    const rows = await query<{ name: string; city: string | null; postcode: string | null; capacity: number; facilities: string[]; parking_info: string | null }>(
+      first,
+      'SELECT name, city, postcode, capacity, facilities, parking_info FROM scheduling.venues WHERE name = ANY($1) ORDER BY name',
+      [['Leeds City Centre Training Venue', 'Sheffield Business Park', 'Bradford Community Centre', 'York Conference Centre', 'Client On-Site Training']],
+    );
+    expect(rows.map((r) => r.name)).toEqual([
+      'Bradford Community Centre', 'Client On-Site Training', 'Leeds City Centre Training Venue', 'Sheffield Business Park', 'York Conference Centre',
+    ]);
+    for (const venue of rows) {
+      expect(venue.capacity).toBeGreaterThan(0);
+      expect(venue.facilities.length).toBeGreaterThan(0);
+      expect(venue.parking_info).toEqual(expect.any(String));
+      if (venue.name !== 'Client On-Site Training') expect(venue.postcode).toMatch(/^(LS|S|BD|YO)\d+ \d[A-Z]{2}$/);
+    }
+  });
+
+  it('creates as many rows as the scale asks for, and reports them', async () => {
+    const accounts = 1 + DEMO_ROLES.length;
+    expect(seeded.seeded).toBe(true);
+    expect(seeded.counts['identity.users']).toBe(sizes.users + accounts);
+    expect(seeded.counts['learning.courses']).toBe(sizes.courses);
+    expect(seeded.counts['learning.topics']).toBe(TOPICS.length);
+    expect(seeded.counts['scheduling.venues']).toBe(VENUES.length);
+    expect(seeded.counts['scheduling.trainers']).toBe(sizes.trainers + 1);
+    for (const table of SEEDED_TABLES) {
+      expect(seeded.counts[table]).toBeGreaterThan(0);
+      expect(await count(first, `SELECT 1 FROM ${table}`)).toBe(seeded.counts[table]);
+    }
+    expect(await count(first, "SELECT 1 FROM identity.user_roles WHERE role = 'TRAINER'")).toBe(sizes.trainers + 1);
+    // Course structure: 3-8 modules of 3-10 lessons, positions 1..n.
+    expect(await count(first, 'SELECT course_id FROM learning.modules GROUP BY course_id HAVING count(*) NOT BETWEEN 3 AND 8 OR max(position) <> count(*)')).toBe(0);
+    expect(await count(first, 'SELECT module_id FROM learning.lessons GROUP BY module_id HAVING count(*) NOT BETWEEN 3 AND 10 OR max(position) <> count(*)')).toBe(0);
+    // About 20 events per user who can produce them (everyone but the admin and five demo accounts).
+    const perUser = (await count(first, 'SELECT 1 FROM ai_analytics.analytics_events WHERE user_id IS NOT NULL')) / (sizes.users + 1);
+    expect(perUser).toBeGreaterThan(18);
+    expect(perUser).toBeLessThan(22);
+  });
+
+  it('places sessions in the past and the coming months, with upcoming ones for the reference courses', async () => {
+    const now = NOW.toISOString();
+    expect(await count(first, `SELECT 1 FROM scheduling.training_sessions WHERE ends_at < '${now}' AND status IN ('COMPLETED', 'CANCELLED')`)).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM scheduling.training_sessions WHERE starts_at > '${now}' AND status IN ('SCHEDULED', 'CONFIRMED')`)).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM scheduling.training_sessions WHERE starts_at > '${now}' AND status = 'COMPLETED'`)).toBe(0);
+    const upcoming = await query<{ slug: string }>(
+      first,
+      `SELECT DISTINCT c.slug FROM scheduling.training_sessions s JOIN learning.courses c ON c.id = s.course_id
+       JOIN scheduling.venues v ON v.id = s.venue_id WHERE s.starts_at > $1 AND c.slug = ANY($2)`,
+      [NOW, REFERENCE_COURSES.map((c) => c.slug)],
+    );
+    expect(upcoming).toHaveLength(REFERENCE_COURSES.length);
+    expect(await count(first, 'SELECT 1 FROM commerce.prices WHERE session_id IS NOT NULL')).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM ai_analytics.analytics_events WHERE occurred_at < '${now}'::timestamptz - interval '91 days' OR occurred_at > '${now}'`)).toBe(0);
+  });
+
+  it('keeps the denormalised counters equal to the rows they count', async () => {
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM learning.courses c
+         WHERE c.enrollment_count <> (SELECT count(*) FROM learning.enrollments e WHERE e.course_id = c.id)
+            OR c.completed_count <> (SELECT count(*) FROM learning.enrollments e WHERE e.course_id = c.id AND e.status = 'COMPLETED')`,
+      ),
+    ).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM learning.enrollments WHERE user_id IS NOT NULL')).toBeGreaterThan(0);
+    expect(await count(first, 'SELECT 1 FROM scheduling.training_sessions WHERE seats_taken >= capacity OR seats_taken < 0')).toBe(0);
+    // A session room holds its owner and at most the seats taken.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.chat_rooms r JOIN scheduling.training_sessions s ON s.id = r.session_id
+         WHERE (SELECT count(*) FROM community.chat_room_members m WHERE m.room_id = r.id) > s.seats_taken + 1`,
+      ),
+    ).toBe(0);
+  });
+
+  it('points every cross-schema id at an existing row', async () => {
+    const orphans: Record<string, string> = {
+      'courses.author_id': 'SELECT 1 FROM learning.courses c WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = c.author_id)',
+      'enrollments.user_id': 'SELECT 1 FROM learning.enrollments e WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = e.user_id)',
+      'enrollments in drafts': "SELECT 1 FROM learning.enrollments e JOIN learning.courses c ON c.id = e.course_id WHERE c.status = 'DRAFT'",
+      'trainers.user_id': `SELECT 1 FROM scheduling.trainers t WHERE NOT EXISTS (
+        SELECT 1 FROM identity.user_roles r WHERE r.user_id = t.user_id AND r.role = 'TRAINER')`,
+      'training_sessions.course_id': 'SELECT 1 FROM scheduling.training_sessions s WHERE NOT EXISTS (SELECT 1 FROM learning.courses c WHERE c.id = s.course_id)',
+      'prices.course_id': 'SELECT 1 FROM commerce.prices p WHERE p.course_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM learning.courses c WHERE c.id = p.course_id)',
+      'prices.session_id': `SELECT 1 FROM commerce.prices p WHERE p.session_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM scheduling.training_sessions s WHERE s.id = p.session_id)`,
+      'chat_rooms.session_id': `SELECT 1 FROM community.chat_rooms r WHERE r.session_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM scheduling.training_sessions s WHERE s.id = r.session_id)`,
+      'chat_rooms.created_by': 'SELECT 1 FROM community.chat_rooms r WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = r.created_by)',
+      'chat_room_members.user_id': 'SELECT 1 FROM community.chat_room_members m WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = m.user_id)',
+      'analytics_events.user_id': `SELECT 1 FROM ai_analytics.analytics_events a WHERE a.user_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = a.user_id)`,
+    };
+    const found: Record<string, number> = {};
+    for (const [name, sql] of Object.entries(orphans)) found[name] = await count(first, sql);
+    expect(found).toEqual(Object.fromEntries(Object.keys(orphans).map((name) => [name, 0])));
+    // Every session has its chat room.
+    expect(await count(first, 'SELECT 1 FROM community.chat_rooms WHERE kind = \'SESSION\'')).toBe(await count(first, 'SELECT 1 FROM scheduling.training_sessions'));
+  });
+
+  it('produces the same rows for the same scale', async () => {
+    const again = await seed({ adminUrl: second.adminUrl, scale: SCALE, now: NOW });
+    expect(again.counts).toEqual(seeded.counts);
+    expect(await contentHashes(second)).toEqual(await contentHashes(first));
+  });
+
+  it('hashes the account passwords with argon2id and leaves synthetic users without one', async () => {
+    expect(seeded.admin.email).toBe('admin@academy.local');
+    expect(seeded.admin.password).toEqual(expect.any(String));
+    expect(seeded.demoUsers.map((u) => u.role).sort()).toEqual([...DEMO_ROLES].sort());
+    const accounts = [{ email: seeded.admin.email, password: seeded.admin.password ?? '' }, ...seeded.demoUsers];
+    const rows = await query<{ email: string; password_hash: string }>(
+      first,
+      'SELECT email, password_hash FROM identity.users WHERE password_hash IS NOT NULL ORDER BY email',
+    );
+    expect(rows.map((r) => r.email)).toEqual(accounts.map((a) => a.email).sort());
+    for (const account of accounts) {
+      const hash = rows.find((r) => r.email === account.email)?.password_hash ?? '';
+      expect(hash.startsWith('$argon2id$v=19$m=19456,t=2,p=1$')).toBe(true);
+      expect(await verify(hash, account.password)).toBe(true);
+      expect(await verify(hash, `${account.password}x`)).toBe(false);
+    }
+    const [admin] = await query<{ roles: string[] }>(
+      first,
+      'SELECT array_agg(r.role) AS roles FROM identity.user_roles r JOIN identity.users u ON u.id = r.user_id WHERE u.email = $1',
+      [seeded.admin.email],
+    );
+    expect(admin?.roles).toEqual(['ADMIN']);
+    expect(await count(first, 'SELECT 1 FROM identity.users WHERE email <> lower(email)')).toBe(0);
+  });
+
+  it('does nothing when users already exist', async () => {
+    const before = await contentHashes(first);
+    const again = await seed({ adminUrl: first.adminUrl, scale: SCALE, now: NOW });
+    expect(again).toEqual({ seeded: false, counts: seeded.counts, admin: { email: 'admin@academy.local' }, demoUsers: [] });
+    expect(await contentHashes(first)).toEqual(before);
+  });
+
+  it('takes the admin from the options, refusing a short password before writing anything', async () => {
+    await expect(seed({ adminUrl: custom.adminUrl, scale: SCALE, adminPassword: 'too-short' })).rejects.toThrow(/at least 12 characters/);
+    expect(await count(custom, 'SELECT 1 FROM identity.users')).toBe(0);
+
+    const password = 'correct horse battery staple';
+    const result = await seed({ adminUrl: custom.adminUrl, scale: SCALE, adminEmail: ' Owner@Example.COM ', adminPassword: password });
+    expect(result.admin).toEqual({ email: 'owner@example.com' });
+    const [row] = await query<{ password_hash: string }>(custom, 'SELECT password_hash FROM identity.users WHERE email = $1', ['owner@example.com']);
+    expect(await verify(row?.password_hash ?? '', password)).toBe(true);
+  });
+});
