@@ -9,9 +9,20 @@ export interface Viewer {
   roles: readonly Role[];
 }
 
+/** Who sent a request, as the gateway vouches for it. */
+export interface RequestCaller {
+  /** The signed-in user, or null. */
+  viewer: Viewer | null;
+  /** The client's network address as the gateway saw it (for throttling and audit). */
+  clientAddress: string | null;
+  /** Id joining the logs of one client request across services. */
+  requestId: string | null;
+}
+
 /** What every subgraph context carries for authorization. */
 export interface AuthContext {
   viewer: Viewer | null;
+  caller: RequestCaller;
 }
 
 /** The signed-in viewer, or UNAUTHENTICATED. */
@@ -46,6 +57,6 @@ export function isSelfOrRole(ctx: AuthContext, userId: string, ...roles: Role[])
  * The caller of a request as the gateway vouches for it. Until signed caller credentials
  * exist between gateway and subgraphs (issue #3), nobody is signed in.
  */
-export function viewerFromRequest(_req: import('node:http').IncomingMessage): Viewer | null {
-  return null;
+export function callerFromRequest(_req: import('node:http').IncomingMessage): RequestCaller {
+  return { viewer: null, clientAddress: null, requestId: null };
 }

@@ -1,7 +1,7 @@
 import type { BaseContext } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
-import { viewerFromRequest, type Viewer } from './auth.js';
+import { callerFromRequest, type RequestCaller } from './auth.js';
 import { loadConfig, subgraphConfigSchema } from './config.js';
 import { createDatabase } from './db.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -23,7 +23,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     name: string;
     typeDefs: DocumentNode;
     resolvers: GraphQLResolverMap<C>;
-    context: (db: Kysely<DB>, viewer: Viewer | null, logger: Logger) => C;
+    context: (db: Kysely<DB>, caller: RequestCaller, logger: Logger) => C;
   },
   options: ServiceOptions,
 ) {
@@ -38,7 +38,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     typeDefs: definition.typeDefs,
     resolvers: definition.resolvers,
     logger,
-    context: (req) => definition.context(database.db, viewerFromRequest(req), logger),
+    context: (req) => definition.context(database.db, callerFromRequest(req), logger),
     readiness: { database: () => sql`SELECT 1`.execute(database.db) },
   });
   return { ...subgraph, database, logger };

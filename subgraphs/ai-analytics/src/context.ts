@@ -1,4 +1,4 @@
-import type { AuthContext, Logger, Viewer } from '@academy/service-kit';
+import type { AuthContext, Logger, RequestCaller } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { AiAnalyticsDatabase } from './db/database.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -10,6 +10,6 @@ export interface AiAnalyticsContext extends AuthContext {
   logger: Logger;
 }
 
-export function createContext(db: Kysely<AiAnalyticsDatabase>, viewer: Viewer | null, logger: Logger): AiAnalyticsContext {
-  return { db, viewer, loaders: createLoaders(), logger };
+export function createContext(db: Kysely<AiAnalyticsDatabase>, caller: RequestCaller, logger: Logger): AiAnalyticsContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(), logger };
 }

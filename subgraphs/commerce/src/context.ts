@@ -1,4 +1,4 @@
-import type { AuthContext, Logger, Viewer } from '@academy/service-kit';
+import type { AuthContext, Logger, RequestCaller } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { CommerceDatabase } from './db/database.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -10,6 +10,6 @@ export interface CommerceContext extends AuthContext {
   logger: Logger;
 }
 
-export function createContext(db: Kysely<CommerceDatabase>, viewer: Viewer | null, logger: Logger): CommerceContext {
-  return { db, viewer, loaders: createLoaders(db), logger };
+export function createContext(db: Kysely<CommerceDatabase>, caller: RequestCaller, logger: Logger): CommerceContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger };
 }

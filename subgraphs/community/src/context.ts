@@ -1,4 +1,4 @@
-import type { AuthContext, Logger, Viewer } from '@academy/service-kit';
+import type { AuthContext, Logger, RequestCaller } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { CommunityDatabase } from './db/database.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -10,6 +10,6 @@ export interface CommunityContext extends AuthContext {
   logger: Logger;
 }
 
-export function createContext(db: Kysely<CommunityDatabase>, viewer: Viewer | null, logger: Logger): CommunityContext {
-  return { db, viewer, loaders: createLoaders(db), logger };
+export function createContext(db: Kysely<CommunityDatabase>, caller: RequestCaller, logger: Logger): CommunityContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger };
 }

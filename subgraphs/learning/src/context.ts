@@ -1,4 +1,4 @@
-import type { AuthContext, Logger, Viewer } from '@academy/service-kit';
+import type { AuthContext, Logger, RequestCaller } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { LearningDatabase } from './db/database.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -10,6 +10,6 @@ export interface LearningContext extends AuthContext {
   logger: Logger;
 }
 
-export function createContext(db: Kysely<LearningDatabase>, viewer: Viewer | null, logger: Logger): LearningContext {
-  return { db, viewer, loaders: createLoaders(db, viewer), logger };
+export function createContext(db: Kysely<LearningDatabase>, caller: RequestCaller, logger: Logger): LearningContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger };
 }
