@@ -24,7 +24,7 @@ describe('gateway configuration', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'LEARNING_URL', 'SUBGRAPH_CONNECTIONS']);
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'LEARNING_URL', 'GATEWAY_SECRET', 'SUBGRAPH_CONNECTIONS']);
   });
 });
 

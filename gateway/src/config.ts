@@ -1,4 +1,4 @@
-import { loadConfig, logLevel, port, z } from '@academy/service-kit';
+import { gatewaySecret, loadConfig, logLevel, port, z } from '@academy/service-kit';
 import { fileURLToPath } from 'node:url';
 
 const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
@@ -15,6 +15,8 @@ export const gatewayConfigSchema = z.object({
   COMMUNITY_URL: url('http://127.0.0.1:4005/graphql'),
   AI_ANALYTICS_URL: url('http://127.0.0.1:4006/graphql'),
   /** Keep-alive connections per subgraph. */
+  /** Shared with every subgraph: the gateway signs each request's caller with it. */
+  GATEWAY_SECRET: gatewaySecret(),
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),

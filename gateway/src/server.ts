@@ -65,7 +65,7 @@ export function buildGateway(config: GatewayConfig, logger: Logger = createLogge
     { keepAliveTimeout: 65_000 },
     graphqlRequestListener<GatewayContext>({
       apollo,
-      context: async ({ req }) => createGatewayContext(req),
+      context: ({ req }) => createGatewayContext(req, config.GATEWAY_SECRET),
       maxBodyBytes: config.MAX_BODY_BYTES,
       routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
     }),

@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { CALLER_HEADER } from '@academy/service-kit';
 import type { GatewayContext } from './context.js';
 
 /**
@@ -21,9 +22,15 @@ export function createSubgraphFetcher(options: { connections: number; timeoutMs:
   return { fetcher, close: () => agent.close() };
 }
 
-/** A subgraph data source that forwards the request id so logs of one request can be joined. */
+/**
+ * A subgraph data source that sends the caller the gateway signed (and nothing the client
+ * sent), and the request id so logs of one request can be joined.
+ */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
-    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    const headers = request.http?.headers;
+    if (!headers || !context?.callerToken) return;
+    headers.set(CALLER_HEADER, context.callerToken);
+    headers.set('x-request-id', context.requestId);
   }
 }

@@ -1,4 +1,5 @@
 import { buildGateway, loadGatewayConfig, type RunningGateway } from '@academy/gateway';
+import { randomBytes } from 'node:crypto';
 import type { RunningServer } from '@academy/service-kit';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
@@ -42,10 +43,11 @@ export interface TestStack {
 
 export async function startStack(): Promise<TestStack> {
   const database = await createTestDatabase();
+  const gatewaySecret = randomBytes(32).toString('base64url');
   const running = {} as Record<SubgraphName, RunningServer & SubgraphProbe>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), poolSize: 5, logLevel: 'error' });
+    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error' });
     let fetches = 0;
     service.httpServer.on('request', (req) => {
       if (req.method === 'POST' && req.url?.startsWith('/graphql')) fetches += 1;
@@ -58,7 +60,7 @@ export async function startStack(): Promise<TestStack> {
     });
   }
   const env = Object.fromEntries(Object.entries(BUILDERS).map(([name, { urlVariable }]) => [urlVariable, running[name as SubgraphName].url]));
-  const gatewayService = buildGateway(loadGatewayConfig({ ...env, LOG_LEVEL: 'silent', PLAYGROUND: 'false' }));
+  const gatewayService = buildGateway(loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false' }));
   const gateway = await gatewayService.start(0, '127.0.0.1');
 
   return {

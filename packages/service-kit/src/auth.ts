@@ -52,11 +52,3 @@ export function requireSelfOrRole(ctx: AuthContext, userId: string, ...roles: Ro
 export function isSelfOrRole(ctx: AuthContext, userId: string, ...roles: Role[]): boolean {
   return !!ctx.viewer && (ctx.viewer.userId === userId || ctx.viewer.roles.some((r) => roles.includes(r)));
 }
-
-/**
- * The caller of a request as the gateway vouches for it. Until signed caller credentials
- * exist between gateway and subgraphs (issue #3), nobody is signed in.
- */
-export function callerFromRequest(_req: import('node:http').IncomingMessage): RequestCaller {
-  return { viewer: null, clientAddress: null, requestId: null };
-}

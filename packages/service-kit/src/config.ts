@@ -40,6 +40,9 @@ export const booleanFlag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** The secret the gateway signs callers with: at least 32 characters. */
+export const gatewaySecret = () => z.string().min(32, 'must be at least 32 characters');
+
 export const logLevel = () => z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info');
 
 export { z };
@@ -50,6 +53,8 @@ export function subgraphConfigSchema(defaultPort: number) {
     PORT: port(defaultPort),
     HOST: z.string().default('0.0.0.0'),
     DATABASE_URL: postgresUrl(),
+    /** Shared with the gateway, which signs each request's caller with it. */
+    GATEWAY_SECRET: gatewaySecret(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     LOG_LEVEL: logLevel(),
   });

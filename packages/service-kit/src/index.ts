@@ -11,3 +11,4 @@ export * from './scalars.js';
 export * from './subgraph.js';
 export * from './validate.js';
 export * from './service.js';
+export * from './caller-token.js';

@@ -1,15 +1,18 @@
 import type { BaseContext } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
-import { callerFromRequest, type RequestCaller } from './auth.js';
+import type { RequestCaller } from './auth.js';
 import { loadConfig, subgraphConfigSchema } from './config.js';
 import { createDatabase } from './db.js';
+import type { Route } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { createSubgraph, runProcess, type GraphQLResolverMap, type RunningServer } from './subgraph.js';
 
 /** How a subgraph service is connected and how loud it is. */
 export interface ServiceOptions {
   databaseUrl: string;
+  /** Secret shared with the gateway, which signs each request's caller with it. */
+  gatewaySecret: string;
   poolSize?: number;
   logLevel?: LogLevel;
 }
@@ -24,6 +27,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     typeDefs: DocumentNode;
     resolvers: GraphQLResolverMap<C>;
     context: (db: Kysely<DB>, caller: RequestCaller, logger: Logger) => C;
+    routes?: Record<string, Route>;
   },
   options: ServiceOptions,
 ) {
@@ -38,8 +42,10 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     typeDefs: definition.typeDefs,
     resolvers: definition.resolvers,
     logger,
-    context: (req) => definition.context(database.db, callerFromRequest(req), logger),
+    context: (caller) => definition.context(database.db, caller, logger),
     readiness: { database: () => sql`SELECT 1`.execute(database.db) },
+    gatewaySecret: options.gatewaySecret,
+    routes: definition.routes,
   });
   return { ...subgraph, database, logger };
 }
@@ -56,6 +62,7 @@ export async function runSubgraphService(build: (options: ServiceOptions) => Run
   const settings = loadConfig(subgraphConfigSchema(defaultPort));
   const service = build({
     databaseUrl: settings.DATABASE_URL,
+    gatewaySecret: settings.GATEWAY_SECRET,
     poolSize: settings.DATABASE_POOL_SIZE,
     logLevel: settings.LOG_LEVEL,
   });

@@ -5,8 +5,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { parse, type DocumentNode } from 'graphql';
+import type { RequestCaller } from './auth.js';
+import { CALLER_HEADER, CallerTokenError, verifyCallerToken } from './caller-token.js';
 import { createErrorFormatter } from './errors.js';
-import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute } from './http.js';
+import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
 import type { Logger } from './logger.js';
 
 export type { GraphQLResolverMap };
@@ -21,10 +23,14 @@ export interface SubgraphOptions<C extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<C>;
-  /** Builds the per-request context (DataLoaders, database, caller). */
-  context: (req: IncomingMessage) => C | Promise<C>;
+  /** Builds the per-request context (DataLoaders, database) for the caller the gateway vouched for. */
+  context: (caller: RequestCaller, req: IncomingMessage) => C | Promise<C>;
   /** Checks behind /readyz, e.g. the database. */
   readiness: Record<string, () => Promise<unknown>>;
+  /** The secret shared with the gateway: requests to /graphql without its signed caller are refused. */
+  gatewaySecret: string;
+  /** More public routes, e.g. /.well-known/jwks.json. */
+  routes?: Record<string, Route>;
   logger: Logger;
 }
 
@@ -46,14 +52,28 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
-  const httpServer = createServer(
-    { keepAliveTimeout: 65_000 },
-    graphqlRequestListener<C>({
-      apollo,
-      context: ({ req }) => Promise.resolve(options.context(req)),
-      routes: { '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness) },
-    }),
-  );
+  const callers = new WeakMap<IncomingMessage, RequestCaller>();
+  const serveGraphQL = graphqlRequestListener<C>({
+    apollo,
+    context: async ({ req }) => options.context(callers.get(req)!, req),
+    routes: { ...options.routes, '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness) },
+  });
+  // Only the gateway may query a subgraph (including _service and _entities): it signs the caller.
+  const httpServer = createServer({ keepAliveTimeout: 65_000 }, async (req, res) => {
+    if ((req.url ?? '/').split('?')[0] === '/graphql') {
+      try {
+        const header = req.headers[CALLER_HEADER];
+        callers.set(req, await verifyCallerToken(Array.isArray(header) ? header[0] : header, options.gatewaySecret));
+      } catch (error) {
+        const message = error instanceof CallerTokenError ? error.message : 'invalid gateway credentials';
+        const body = JSON.stringify({ errors: [{ message: `Refused: ${message}.`, extensions: { code: 'UNAUTHENTICATED' } }] });
+        res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
+    }
+    await serveGraphQL(req, res);
+  });
 
   return {
     schema,

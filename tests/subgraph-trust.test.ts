@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CALLER_HEADER, signCallerToken } from '@academy/service-kit';
+import { SignJWT } from 'jose';
+import { startStack, type SubgraphName, type TestStack } from './support/stack.js';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack();
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function post(url: string, query: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
+}
+
+const OPERATIONS = [
+  '{ _service { sdl } }',
+  '{ _entities(representations: [{ __typename: "Course", id: "00000000-0000-4000-8000-000000000000" }]) { __typename } }',
+  '{ __typename }',
+];
+
+describe('a subgraph called directly', () => {
+  it.each(['identity', 'learning', 'scheduling', 'commerce', 'community', 'ai-analytics'] as SubgraphName[])(
+    '%s refuses _service, _entities and every operation without the gateway credentials',
+    async (name) => {
+      for (const query of OPERATIONS) {
+        const { status, body } = await post(stack.subgraphs[name].url, query);
+        expect(status).toBe(401);
+        expect(body.data).toBeUndefined();
+        expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      }
+      // Health checks stay open.
+      expect((await fetch(stack.subgraphs[name].url.replace('/graphql', '/healthz'))).status).toBe(200);
+    },
+  );
+
+  it('refuses forged, expired and foreign credentials', async () => {
+    const url = stack.subgraphs.learning.url;
+    const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
+      JSON.stringify({ sub: 'anonymous', roles: ['ADMIN'], iss: 'academy-gateway', aud: 'academy-subgraphs', iat: 1, exp: 9999999999 }),
+    ).toString('base64url')}.`;
+    const wrongSecret = await signCallerToken({ viewer: null, clientAddress: null, requestId: null }, 'another-secret-of-at-least-32-characters!!');
+    const expired = await new SignJWT({ roles: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('anonymous')
+      .setIssuer('academy-gateway')
+      .setAudience('academy-subgraphs')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3000)
+      .sign(new TextEncoder().encode('x'.repeat(40)));
+    for (const token of [unsigned, wrongSecret, expired, 'garbage']) {
+      const { status } = await post(url, '{ __typename }', { [CALLER_HEADER]: token });
+      expect(status).toBe(401);
+    }
+  });
+});
+
+describe('through the gateway', () => {
+  it('answers, and ignores caller headers sent by the client', async () => {
+    const forged = await signCallerToken(
+      { viewer: { userId: '00000000-0000-4000-8000-000000000001', roles: ['ADMIN'] }, clientAddress: null, requestId: null },
+      'another-secret-of-at-least-32-characters!!',
+    );
+    const { status, body } = await stack.query('{ me { id } courses(first: 1) { totalCount } }', undefined, { [CALLER_HEADER]: forged });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ me: null, courses: { totalCount: 0 } });
+  });
+});
