@@ -72,3 +72,16 @@ describe('through the gateway', () => {
     expect(body.data).toEqual({ me: null, courses: { totalCount: 0 } });
   });
 });
+
+describe('access tokens at the gateway', () => {
+  it('refuses a malformed Authorization header or token with 401 UNAUTHENTICATED, before any subgraph is asked', async () => {
+    const before = stack.subgraphs.identity.fetches();
+    for (const authorization of ['Basic abc', 'Bearer', 'Bearer not.a.jwt', 'Bearer a b']) {
+      const { status, body } = await stack.query('{ me { id } }', undefined, { authorization });
+      expect(status).toBe(401);
+      expect(body.data).toBeUndefined();
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    expect(stack.subgraphs.identity.fetches()).toBe(before);
+  });
+});

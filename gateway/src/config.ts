@@ -17,6 +17,13 @@ export const gatewayConfigSchema = z.object({
   /** Keep-alive connections per subgraph. */
   /** Shared with every subgraph: the gateway signs each request's caller with it. */
   GATEWAY_SECRET: gatewaySecret(),
+  /** Access tokens must name this issuer and audience (as identity issues them). */
+  JWT_ISSUER: z.string().min(1).default('academy-supergraph'),
+  JWT_AUDIENCE: z.string().min(1).default('academy-api'),
+  /** Identity's public keys; default: /.well-known/jwks.json beside IDENTITY_URL. */
+  JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Behind a proxy, take the client's address from the first X-Forwarded-For entry. */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
@@ -39,4 +46,12 @@ export function subgraphUrls(config: GatewayConfig): Record<string, string> {
     community: config.COMMUNITY_URL,
     'ai-analytics': config.AI_ANALYTICS_URL,
   };
+}
+
+/** Where identity publishes its public keys. */
+export function jwksUrl(config: GatewayConfig): string {
+  if (config.JWKS_URL) return config.JWKS_URL;
+  const url = new URL(config.IDENTITY_URL);
+  url.pathname = '/.well-known/jwks.json';
+  return url.toString();
 }

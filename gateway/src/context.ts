@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { signCallerToken, type RequestCaller } from '@academy/service-kit';
+import { bearerToken, type AccessTokenVerifier } from './access-token.js';
 
 /** The gateway's per-request context. */
 export interface GatewayContext {
@@ -8,6 +9,12 @@ export interface GatewayContext {
   caller: RequestCaller;
   /** The caller, signed for the subgraphs once per request. */
   callerToken: string;
+}
+
+export interface CallerOptions {
+  gatewaySecret: string;
+  verifier: AccessTokenVerifier;
+  trustProxy: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -18,12 +25,24 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string | null {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string') {
+    const first = forwarded.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? null;
+}
+
 /**
- * Who is calling, as the gateway vouches for it to the subgraphs. Headers a client sends that
- * look like internal ones are never read: the caller comes only from what the gateway verified.
+ * Who is calling, verified once per request: the access token (if any) and the client's
+ * address. Headers a client sends that look like internal ones are never read: subgraphs get
+ * only what the gateway verified, signed.
  */
-export async function createGatewayContext(req: IncomingMessage, gatewaySecret: string): Promise<GatewayContext> {
+export async function createGatewayContext(req: IncomingMessage, options: CallerOptions): Promise<GatewayContext> {
   const requestId = requestIdOf(req);
-  const caller: RequestCaller = { viewer: null, clientAddress: req.socket.remoteAddress ?? null, requestId };
-  return { requestId, caller, callerToken: await signCallerToken(caller, gatewaySecret) };
+  const token = bearerToken(req.headers.authorization);
+  const viewer = token === undefined ? null : await options.verifier.verify(token);
+  const caller: RequestCaller = { viewer, clientAddress: clientAddressOf(req, options.trustProxy), requestId };
+  return { requestId, caller, callerToken: await signCallerToken(caller, options.gatewaySecret) };
 }

@@ -15,7 +15,8 @@ import {
 } from '@academy/service-kit';
 import { readFileSync } from 'node:fs';
 import { createGatewayContext, type GatewayContext } from './context.js';
-import { subgraphUrls, type GatewayConfig } from './config.js';
+import { jwksUrl, subgraphUrls, type GatewayConfig } from './config.js';
+import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { createSubgraphFetcher, SubgraphDataSource } from './subgraph-client.js';
 
 export interface RunningGateway {
@@ -25,7 +26,11 @@ export interface RunningGateway {
 }
 
 /** Builds the gateway over the static supergraph; nothing listens until `start`. */
-export function buildGateway(config: GatewayConfig, logger: Logger = createLogger(config.LOG_LEVEL, { service: 'gateway' })) {
+export function buildGateway(
+  config: GatewayConfig,
+  logger: Logger = createLogger(config.LOG_LEVEL, { service: 'gateway' }),
+  verifier: AccessTokenVerifier = createAccessTokenVerifier({ jwksUrl: jwksUrl(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+) {
   const urls = subgraphUrls(config);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
@@ -65,7 +70,7 @@ export function buildGateway(config: GatewayConfig, logger: Logger = createLogge
     { keepAliveTimeout: 65_000 },
     graphqlRequestListener<GatewayContext>({
       apollo,
-      context: ({ req }) => createGatewayContext(req, config.GATEWAY_SECRET),
+      context: ({ req }) => createGatewayContext(req, { gatewaySecret: config.GATEWAY_SECRET, verifier, trustProxy: config.TRUST_PROXY }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
     }),
@@ -92,4 +97,5 @@ export function buildGateway(config: GatewayConfig, logger: Logger = createLogge
     },
   };
 }
-export { gatewayConfigSchema, loadGatewayConfig, subgraphUrls, type GatewayConfig } from './config.js';
+export { gatewayConfigSchema, jwksUrl, loadGatewayConfig, subgraphUrls, type GatewayConfig } from './config.js';
+export { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';

@@ -1,0 +1,56 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { DomainError, ErrorCode, ROLES, type Role, type Viewer } from '@academy/service-kit';
+
+/** Verifies the access tokens identity issues: EdDSA only, with the issuer, audience and expiry required. */
+export interface AccessTokenVerifier {
+  verify(token: string): Promise<Viewer>;
+}
+
+export interface AccessTokenOptions {
+  /** Where identity publishes its public keys. */
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  /** Overrides the key source (tests). */
+  keys?: JWTVerifyGetKey;
+}
+
+const unauthenticated = (message: string) =>
+  new DomainError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+
+export function createAccessTokenVerifier(options: AccessTokenOptions): AccessTokenVerifier {
+  // Keys are fetched on first use, cached, and fetched again when a token names an unknown kid
+  // (at most every 30 s), so a key rotation at identity needs no gateway restart.
+  const keys = options.keys ?? createRemoteJWKSet(new URL(options.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 });
+  return {
+    async verify(token) {
+      let payload;
+      try {
+        ({ payload } = await jwtVerify(token, keys, {
+          algorithms: ['EdDSA'],
+          issuer: options.issuer,
+          audience: options.audience,
+          requiredClaims: ['exp', 'iat', 'sub'],
+          typ: 'JWT',
+        }));
+      } catch (error) {
+        if (error instanceof errors.JWTExpired) throw unauthenticated('The access token has expired: refresh the session.');
+        if (error instanceof errors.JOSEError) throw unauthenticated('The access token is not valid.');
+        throw error;
+      }
+      const roles = payload.roles;
+      if (!payload.sub || !Array.isArray(roles) || !roles.every((r): r is Role => (ROLES as readonly unknown[]).includes(r))) {
+        throw unauthenticated('The access token is not valid.');
+      }
+      return { userId: payload.sub, roles };
+    },
+  };
+}
+
+/** The token of an `Authorization: Bearer …` header; undefined without one; UNAUTHENTICATED when malformed. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined;
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header.trim());
+  if (!match) throw unauthenticated('The Authorization header must be "Bearer <access token>".');
+  return match[1];
+}
