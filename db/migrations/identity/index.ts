@@ -1,7 +1,9 @@
 // The migrations of the identity schema, in order. Add new ones at the end; never edit old ones.
 import type { Migration } from 'kysely';
 import * as m0 from './2026-11-22T0900-users.js';
+import * as m1 from './2026-11-22T1000-authentication.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-users': m0,
+  '2026-11-22T1000-authentication': m1,
 };

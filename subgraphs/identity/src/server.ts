@@ -1,14 +1,84 @@
-import { buildSubgraphService, loadTypeDefs, type GraphQLResolverMap, type ServiceOptions } from '@academy/service-kit';
-import { createContext, type IdentityContext } from './context.js';
+import {
+  buildSubgraphService,
+  loadTypeDefs,
+  type GraphQLResolverMap,
+  type RunningServer,
+  type ServiceOptions,
+} from '@academy/service-kit';
+import { identitySettings, type IdentitySettings } from './config.js';
+import { createContext, type IdentityContext, type IdentityServices } from './context.js';
 import type { IdentityDatabase } from './db/database.js';
+import { createMailer, MailWorker, type Mailer } from './mail/index.js';
 import { resolvers } from './resolvers/index.js';
+import { JWKS_PATH, jwksRoute } from './routes/jwks.route.js';
+import { SigningKeyStore } from './security/signing-keys.js';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-/** Builds the identity subgraph (schema, server, database) without listening. */
-export function buildIdentitySubgraph(options: ServiceOptions) {
-  return buildSubgraphService<IdentityDatabase, IdentityContext>(
-    { name: 'identity', typeDefs, resolvers: resolvers as GraphQLResolverMap<IdentityContext>, context: createContext },
+export { JWKS_PATH } from './routes/jwks.route.js';
+export { identitySettings, loadIdentityConfig, type IdentityConfig, type IdentitySettings } from './config.js';
+
+/** How to build identity: the options of every subgraph, and identity's own. */
+export interface IdentityServiceOptions extends ServiceOptions {
+  /** identity's settings (JWT, mail, throttling); default: every default of `identitySettings()`. */
+  identity?: Readonly<IdentitySettings>;
+  /** Delivers e-mail instead of the mailer the settings choose (SMTP or local files). */
+  mailer?: Mailer;
+}
+
+/**
+ * Builds the identity subgraph (schema, server, database, signing keys, mail worker) without
+ * listening. `start` makes sure a signing key exists, listens and starts the mail worker;
+ * the `stop` it returns stops all of them.
+ */
+export function buildIdentitySubgraph(options: IdentityServiceOptions) {
+  const settings = options.identity ?? identitySettings();
+  let services: IdentityServices | undefined;
+  const servicesOf = (): IdentityServices => {
+    if (!services) throw new Error('identity services are not set up');
+    return services;
+  };
+  const service = buildSubgraphService<IdentityDatabase, IdentityContext>(
+    {
+      name: 'identity',
+      typeDefs,
+      resolvers: resolvers as GraphQLResolverMap<IdentityContext>,
+      context: (db, caller, logger) => createContext(db, caller, logger, servicesOf()),
+      routes: { [JWKS_PATH]: jwksRoute(() => servicesOf().keys) },
+    },
     options,
   );
+  const db = service.database.db;
+  const keys = new SigningKeyStore(db, { configuredPem: settings.JWT_PRIVATE_KEY, configuredKid: settings.JWT_KEY_ID });
+  const mailer = options.mailer ?? createMailer(settings);
+  const mailWorker = new MailWorker({
+    db,
+    mailer,
+    logger: service.logger.child({ component: 'mail' }),
+    pollIntervalMs: settings.MAIL_POLL_INTERVAL_MS,
+    maxAttempts: settings.MAIL_MAX_ATTEMPTS,
+  });
+  services = { settings, keys, mail: mailWorker };
+
+  return {
+    ...service,
+    settings,
+    keys,
+    mailWorker,
+    async start(port: number, host?: string): Promise<RunningServer> {
+      await keys.prepare();
+      const running = await service.start(port, host);
+      mailWorker.start();
+      return {
+        ...running,
+        async stop() {
+          await running.stop();
+          await mailWorker.stop();
+          await mailer.close();
+        },
+      };
+    },
+  };
 }
+
+export type IdentitySubgraph = ReturnType<typeof buildIdentitySubgraph>;

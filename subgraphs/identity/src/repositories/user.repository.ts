@@ -1,6 +1,8 @@
 import type { Role } from '@academy/service-kit';
-import { sql, type Kysely } from 'kysely';
-import type { IdentityDatabase, User } from '../db/database.js';
+import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
+import type { IdentityDatabase, User, UsersTable } from '../db/database.js';
+
+type Db = Kysely<IdentityDatabase> | Transaction<IdentityDatabase>;
 
 const PUBLIC_COLUMNS = [
   'u.id', 'u.email', 'u.first_name', 'u.last_name', 'u.display_name', 'u.avatar_url', 'u.bio', 'u.timezone',
@@ -8,7 +10,7 @@ const PUBLIC_COLUMNS = [
 ] as const;
 
 /** Users by id, with their roles, in one statement. */
-export async function findUsersByIds(db: Kysely<IdentityDatabase>, ids: readonly string[]): Promise<User[]> {
+export async function findUsersByIds(db: Db, ids: readonly string[]): Promise<User[]> {
   return db
     .selectFrom('identity.users as u')
     .select(PUBLIC_COLUMNS)
@@ -66,4 +68,72 @@ export async function findUserPage(
     totalCount: first?.total_count ?? 0,
     hasPreviousPage: first?.has_previous ?? false,
   };
+}
+
+/** What logIn and password resets need of an account, by its normalised e-mail address. */
+export interface UserCredentials {
+  id: string;
+  email: string;
+  password_hash: string | null;
+}
+
+export async function findCredentialsByEmail(db: Db, email: string): Promise<UserCredentials | undefined> {
+  return db.selectFrom('identity.users').select(['id', 'email', 'password_hash']).where('email', '=', email).executeTakeFirst();
+}
+
+/** Inserts a user unless the address is taken; the new id, or undefined when it was. */
+export async function insertUserUnlessEmailTaken(db: Db, user: Insertable<UsersTable>): Promise<string | undefined> {
+  const row = await db
+    .insertInto('identity.users')
+    .values(user)
+    .onConflict((oc) => oc.column('email').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * Locks a user's row against concurrent profile and role changes; its names, or undefined when
+ * there is no such user. NO KEY UPDATE: rows referring to the user (new sessions) may still be
+ * inserted meanwhile.
+ */
+export async function lockUser(db: Transaction<IdentityDatabase>, id: string) {
+  return db.selectFrom('identity.users').select(['id', 'first_name', 'last_name']).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
+}
+
+/** Changes profile columns (and updated_at). */
+export async function updateUser(db: Db, id: string, changes: Updateable<UsersTable>): Promise<void> {
+  await db
+    .updateTable('identity.users')
+    .set({ ...changes, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Grants roles a user does not hold yet; the roles actually added. */
+export async function addUserRoles(db: Db, userId: string, roles: readonly Role[], grantedBy: string | null): Promise<Role[]> {
+  if (roles.length === 0) return [];
+  const rows = await db
+    .insertInto('identity.user_roles')
+    .values(roles.map((role) => ({ user_id: userId, role, granted_by: grantedBy })))
+    .onConflict((oc) => oc.columns(['user_id', 'role']).doNothing())
+    .returning('role')
+    .execute();
+  return rows.map((r) => r.role);
+}
+
+/** Takes a role from a user; whether they held it. */
+export async function removeUserRole(db: Db, userId: string, role: Role): Promise<boolean> {
+  const result = await db.deleteFrom('identity.user_roles').where('user_id', '=', userId).where('role', '=', role).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/**
+ * The holders of `role`, their rows locked: two admins revoking each other's ADMIN at once
+ * then take turns, and the second sees what the first left.
+ */
+export async function lockRoleHolders(db: Transaction<IdentityDatabase>, role: Role): Promise<string[]> {
+  // In one order, so that two transactions locking them cannot deadlock.
+  const rows = await db.selectFrom('identity.user_roles').select('user_id').where('role', '=', role).orderBy('user_id').forUpdate().execute();
+  return rows.map((r) => r.user_id);
 }

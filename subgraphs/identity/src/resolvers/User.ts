@@ -4,8 +4,9 @@ import type { User as UserRow } from '../db/database.js';
 
 export const User = {
   __resolveReference: (ref: { id: string }, ctx: IdentityContext) => ctx.loaders.userById.load(ref.id),
-  /** Only the user and ADMIN see the address. */
-  email: (u: UserRow, _: unknown, ctx: IdentityContext) => (isSelfOrRole(ctx, u.id, 'ADMIN') ? u.email : null),
+  /** Only the user (also right after signing in) and ADMIN see the address. */
+  email: (u: UserRow, _: unknown, ctx: IdentityContext) =>
+    isSelfOrRole(ctx, u.id, 'ADMIN') || ctx.signedInUserIds.has(u.id) ? u.email : null,
   firstName: (u: UserRow) => u.first_name,
   lastName: (u: UserRow) => u.last_name,
   displayName: (u: UserRow) => u.display_name,

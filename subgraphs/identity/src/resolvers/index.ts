@@ -1,5 +1,6 @@
 import { DateTime } from '@academy/service-kit';
+import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { User } from './User.js';
 
-export const resolvers = { DateTime, Query, User };
+export const resolvers = { DateTime, Query, Mutation, User };

@@ -1,0 +1,53 @@
+import { requireViewer, unauthenticated } from '@academy/service-kit';
+import type { Updateable } from 'kysely';
+import type { IdentityContext } from '../context.js';
+import type { User, UsersTable } from '../db/database.js';
+import { lockUser, updateUser } from '../repositories/user.repository.js';
+import { displayNameOf, parseAvatarUrl, parseBio, parseLanguage, parseName, parseTimezone } from '../validation.js';
+import { reloadUser } from './user-loading.js';
+
+/** The UpdateProfileInput: a field left out stays as it is. */
+export interface UpdateProfileInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  avatarUrl?: string | null;
+  bio?: string | null;
+  timezone?: string | null;
+  language?: string | null;
+}
+
+/** null or blank removes an optional field; otherwise `parse` validates it. */
+function optional(value: string | null | undefined, parse: (value: string) => string): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || value.trim() === '') return null;
+  return parse(value);
+}
+
+/**
+ * Changes the signed-in user's own profile. Names cannot be removed (null leaves them as they
+ * are); the display name follows them.
+ */
+export async function updateMyProfile(ctx: IdentityContext, input: UpdateProfileInput): Promise<User> {
+  const viewer = requireViewer(ctx);
+  // Everything is validated before anything is written.
+  const firstName = input.firstName == null ? undefined : parseName(input.firstName, 'firstName');
+  const lastName = input.lastName == null ? undefined : parseName(input.lastName, 'lastName');
+  const changes: Updateable<UsersTable> = {
+    avatar_url: optional(input.avatarUrl, (v) => parseAvatarUrl(v)),
+    bio: optional(input.bio, (v) => parseBio(v)),
+    timezone: optional(input.timezone, (v) => parseTimezone(v)),
+    language: optional(input.language, (v) => parseLanguage(v)),
+  };
+  await ctx.db.transaction().execute(async (trx) => {
+    const current = await lockUser(trx, viewer.userId);
+    if (!current) throw unauthenticated('Your account no longer exists.');
+    if (firstName !== undefined || lastName !== undefined) {
+      const first = firstName ?? current.first_name ?? '';
+      const last = lastName ?? current.last_name ?? '';
+      Object.assign(changes, { first_name: first || null, last_name: last || null, display_name: displayNameOf(first, last) });
+    }
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    if (Object.keys(defined).length > 0) await updateUser(trx, viewer.userId, defined);
+  });
+  return reloadUser(ctx, viewer.userId);
+}
