@@ -5,7 +5,11 @@ import { createTestDatabase, type TestDatabase } from '@academy/service-kit/test
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph } from '@academy/subgraph-community';
-import { buildIdentitySubgraph } from '@academy/subgraph-identity';
+import { buildIdentitySubgraph, identitySettings } from '@academy/subgraph-identity';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildLearningSubgraph } from '@academy/subgraph-learning';
 import { buildSchedulingSubgraph } from '@academy/subgraph-scheduling';
 
@@ -30,6 +34,10 @@ export interface SubgraphProbe {
 /** The whole supergraph on one test database: six subgraphs and the gateway, each on a free port. */
 export interface TestStack {
   database: TestDatabase;
+  /** identity's signing key (Ed25519, PKCS#8 PEM) and its kid, to mint tokens in tests. */
+  signingKey: { pem: string; kid: string };
+  /** Where identity delivers e-mail (one JSON file per message). */
+  mailDir: string;
   gateway: RunningGateway;
   subgraphs: Record<SubgraphName, RunningServer & SubgraphProbe>;
   /** Sends a GraphQL request to the gateway over HTTP. */
@@ -44,10 +52,13 @@ export interface TestStack {
 export async function startStack(): Promise<TestStack> {
   const database = await createTestDatabase();
   const gatewaySecret = randomBytes(32).toString('base64url');
+  const signingKey = { pem: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), kid: 'test-key' };
+  const mailDir = await mkdtemp(join(tmpdir(), 'academy-mail-'));
+  const identity = identitySettings({ MAIL_DIR: mailDir, JWT_PRIVATE_KEY: signingKey.pem, JWT_KEY_ID: signingKey.kid, MAIL_POLL_INTERVAL_MS: '200' });
   const running = {} as Record<SubgraphName, RunningServer & SubgraphProbe>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error' });
+    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity });
     let fetches = 0;
     service.httpServer.on('request', (req) => {
       if (req.method === 'POST' && req.url?.startsWith('/graphql')) fetches += 1;
@@ -65,6 +76,8 @@ export async function startStack(): Promise<TestStack> {
 
   return {
     database,
+    signingKey,
+    mailDir,
     gateway,
     subgraphs: running,
     async query(query, variables, headers) {
@@ -79,6 +92,7 @@ export async function startStack(): Promise<TestStack> {
       await gateway.stop();
       for (const close of closers) await close();
       await database.drop();
+      await rm(mailDir, { recursive: true, force: true });
     },
   };
 }
