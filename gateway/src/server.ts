@@ -47,6 +47,8 @@ export function buildGateway(
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
+    stopOnTerminationSignals: false,
     plugins: [config.PLAYGROUND ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled()],
   });
 

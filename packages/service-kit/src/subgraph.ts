@@ -51,6 +51,8 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
+    stopOnTerminationSignals: false,
   });
   const callers = new WeakMap<IncomingMessage, RequestCaller>();
   const serveGraphQL = graphqlRequestListener<C>({

@@ -1,0 +1,61 @@
+// The configuration of `pnpm start`, read once. This and db/src/config.ts are the only places
+// the supervisor looks at process.env.
+//
+// The root package depends on no workspace package, so service-kit's config helpers are
+// imported by path (its index would also load Apollo Server, a second of every start).
+import { gatewaySecret, loadConfig, logLevel, port, z } from '../../packages/service-kit/src/config.js';
+import { databaseSettings, seedSettings, withoutEmptyValues } from '../../db/src/config.js';
+import { SUBGRAPH_DATABASES } from '../../db/src/subgraphs.js';
+
+const SUBGRAPH_COUNT = SUBGRAPH_DATABASES.length;
+
+/** Every setting of `pnpm start`, with its default. */
+export const startConfigSchema = z
+  .object({
+    ...databaseSettings,
+    ...seedSettings,
+    /** The first gateway's port; further gateways take the next ones. 0: free ports. */
+    GATEWAY_PORT: port(4000),
+    /** The first subgraph's port; the others follow in SUBGRAPH_DATABASES order. 0: free ports. */
+    SUBGRAPH_BASE_PORT: port(4001),
+    /** How many gateway processes to run, on consecutive ports. */
+    GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+    /** What the gateway signs callers with for the subgraphs; unset: generated once and kept in DATA_DIR. */
+    GATEWAY_SECRET: gatewaySecret().optional(),
+    LOG_LEVEL: logLevel(),
+  })
+  .superRefine((config, ctx) => {
+    const ranges: { name: string; first: number; last: number }[] = [];
+    if (config.GATEWAY_PORT) ranges.push({ name: 'GATEWAY_PORT', first: config.GATEWAY_PORT, last: config.GATEWAY_PORT + config.GATEWAY_PROCESSES - 1 });
+    if (config.SUBGRAPH_BASE_PORT) ranges.push({ name: 'SUBGRAPH_BASE_PORT', first: config.SUBGRAPH_BASE_PORT, last: config.SUBGRAPH_BASE_PORT + SUBGRAPH_COUNT - 1 });
+    if (config.EMBEDDED_PG_PORT && !config.DATABASE_URL) ranges.push({ name: 'EMBEDDED_PG_PORT', first: config.EMBEDDED_PG_PORT, last: config.EMBEDDED_PG_PORT });
+    for (const range of ranges) {
+      if (range.last > 65535) ctx.addIssue({ code: 'custom', path: [range.name], message: `ports ${range.first}-${range.last} run past 65535` });
+    }
+    for (let i = 0; i < ranges.length; i++) {
+      for (let j = i + 1; j < ranges.length; j++) {
+        const a = ranges[i]!;
+        const b = ranges[j]!;
+        if (a.first <= b.last && b.first <= a.last) {
+          ctx.addIssue({ code: 'custom', path: [b.name], message: `ports ${b.first}-${b.last} overlap ${a.name}'s ${a.first}-${a.last}` });
+        }
+      }
+    }
+  });
+
+export type StartConfig = z.output<typeof startConfigSchema>;
+
+/** Reads and validates the environment; throws a ConfigError listing every problem. */
+export function loadStartConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
+  return loadConfig(startConfigSchema, withoutEmptyValues(env));
+}
+
+/**
+ * The environment the children inherit: the supervisor's, less what is only the supervisor's
+ * business (the admin connection, the subgraphs' URLs, the admin password) and what it sets
+ * itself (GATEWAY_SECRET). Each child then gets its own settings on top.
+ */
+export function childEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const secret = new Set(['DATABASE_URL', 'ADMIN_PASSWORD', 'GATEWAY_SECRET', ...SUBGRAPH_DATABASES.map((s) => s.urlVariable)]);
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !secret.has(name)));
+}

@@ -1,0 +1,194 @@
+// `pnpm start`: the whole stack from one command. PostgreSQL (embedded, unless DATABASE_URL
+// names a server), migrations, demo data on first start, the six subgraphs and the gateway(s),
+// each a child process of this supervisor, which stops them all in order on Ctrl-C or SIGTERM.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ConfigError } from '../packages/service-kit/src/config.js';
+import { EMBEDDED_DATABASE, localGatewaySecret, REPO_ROOT, subgraphConnections } from '../db/src/config.js';
+import { EMBEDDED_SERVER_ENTRY, embeddedServerArgs, embeddedServerReady, ensureEmbeddedDatabase } from '../db/src/embedded-server.js';
+import { migrate } from '../db/src/migrate.js';
+import { seed } from '../db/src/seed/index.js';
+import { SUBGRAPH_DATABASES } from '../db/src/subgraphs.js';
+import { childEnvironment, loadStartConfig, type StartConfig } from './stack/config.js';
+import { createOutput, type Output } from './stack/output.js';
+import { assertPortsFree, freePort, type PortClaim } from './stack/ports.js';
+import { waitUntilReady } from './stack/readiness.js';
+import { Supervisor } from './stack/supervisor.js';
+
+/** How long the subgraphs and gateways get to answer /readyz once started. */
+const READY_TIMEOUT_MS = 60_000;
+/** How long a service gets to stop once asked (runProcess gives up after 10 s itself). */
+const SERVICE_STOP_TIMEOUT_MS = 15_000;
+/** PostgreSQL finishes its shutdown checkpoint before it exits. */
+const POSTGRES_STOP_TIMEOUT_MS = 30_000;
+
+const TIER = { postgres: 0, subgraph: 1, gateway: 2 } as const;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The gateway's variable for a subgraph's URL: `ai-analytics` → `AI_ANALYTICS_URL`. */
+const gatewayUrlVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_URL`;
+
+/** Fixed ports from the configuration, or free ones where it says 0. */
+async function choosePorts(config: StartConfig): Promise<{ subgraphs: number[]; gateways: number[] }> {
+  const range = async (first: number, count: number) =>
+    first === 0 ? Promise.all(Array.from({ length: count }, () => freePort())) : Array.from({ length: count }, (_, i) => first + i);
+  const subgraphs = await range(config.SUBGRAPH_BASE_PORT, SUBGRAPH_DATABASES.length);
+  const gateways = await range(config.GATEWAY_PORT, config.GATEWAY_PROCESSES);
+  const claims: PortClaim[] = [
+    ...(config.GATEWAY_PORT ? gateways.map((port, i) => ({ name: gatewayName(i), port, public: true })) : []),
+    ...(config.SUBGRAPH_BASE_PORT ? subgraphs.map((port, i) => ({ name: SUBGRAPH_DATABASES[i]!.name, port })) : []),
+  ];
+  await assertPortsFree(claims);
+  return { subgraphs, gateways };
+}
+
+const gatewayName = (index: number) => (index === 0 ? 'gateway' : `gateway-${index + 1}`);
+
+/** Whether identity.users is empty, i.e. the database has never been seeded. */
+async function isEmpty(adminUrl: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM identity.users) AS present');
+    return !rows[0]?.present;
+  } finally {
+    await client.end();
+  }
+}
+
+async function seedIfEmpty(config: StartConfig, adminUrl: string, out: Output): Promise<void> {
+  if (!(await isEmpty(adminUrl))) {
+    out.info('not seeding: the database already has users');
+    return;
+  }
+  const started = performance.now();
+  const result = await seed({
+    adminUrl,
+    scale: config.SEED_SCALE,
+    log: (line) => out.info(`seed: ${line}`),
+    ...(config.ADMIN_EMAIL ? { adminEmail: config.ADMIN_EMAIL } : {}),
+    ...(config.ADMIN_PASSWORD ? { adminPassword: config.ADMIN_PASSWORD } : {}),
+  });
+  if (!result.seeded) return;
+  const rows = Object.values(result.counts).reduce((sum, n) => sum + n, 0);
+  out.info(`seeded ${rows} rows in ${seconds(performance.now() - started)}`);
+  // Shown once, now: the seed never runs again on this database and passwords are stored hashed.
+  if (result.admin.password) out.print(`admin: ${result.admin.email}  password: ${result.admin.password}  (shown once; keep it)`);
+  else out.print(`admin: ${result.admin.email}  (password from ADMIN_PASSWORD)`);
+  if (config.NODE_ENV !== 'production' && result.demoUsers.length > 0) {
+    out.print('demo users (development only):');
+    for (const user of result.demoUsers) out.print(`  ${user.role.padEnd(14)} ${user.email.padEnd(28)} ${user.password}`);
+  }
+}
+
+/** Brings the stack up under `supervisor`; resolves with the gateway URLs once all answer /readyz. */
+async function startStack(config: StartConfig, supervisor: Supervisor, out: Output): Promise<string[]> {
+  const ports = await choosePorts(config);
+  await mkdir(config.DATA_DIR, { recursive: true });
+
+  let adminUrl: string;
+  if (config.DATABASE_URL) {
+    adminUrl = config.DATABASE_URL;
+    out.info(`using the PostgreSQL server of DATABASE_URL (${new URL(adminUrl).host})`);
+  } else {
+    const started = performance.now();
+    const postgres = supervisor.fork({
+      name: 'postgres',
+      entry: EMBEDDED_SERVER_ENTRY,
+      args: embeddedServerArgs({ dataDir: join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_PG_PORT, logLevel: config.LOG_LEVEL }),
+      env: childEnvironment(),
+      tier: TIER.postgres,
+      stopTimeoutMs: POSTGRES_STOP_TIMEOUT_MS,
+    });
+    const server = await embeddedServerReady(postgres.child);
+    adminUrl = await ensureEmbeddedDatabase(server.url, EMBEDDED_DATABASE);
+    out.info(`PostgreSQL ready on 127.0.0.1:${server.port} in ${seconds(performance.now() - started)} (data in ${join(config.DATA_DIR, 'postgres')})`);
+  }
+
+  const connections = await subgraphConnections(config, adminUrl);
+  const gatewaySecret = await localGatewaySecret(config.DATA_DIR, config.GATEWAY_SECRET);
+  const inherited = childEnvironment();
+  const migrateStarted = performance.now();
+  const applied = await migrate({ adminUrl, rolePasswords: connections.rolePasswords, log: (line) => out.info(`migrate: ${line}`) });
+  out.info(`migrations ${applied.length ? `applied (${applied.length})` : 'up to date'} in ${seconds(performance.now() - migrateStarted)}`);
+
+  // The subgraphs start while the seed runs (they listen on 127.0.0.1 only and get no traffic
+  // until the gateway is up), which saves their start-up time; the gateways wait for the seed.
+  const subgraphUrls: Record<string, string> = {};
+  const targets: { name: string; url: string }[] = [];
+  SUBGRAPH_DATABASES.forEach((subgraph, i) => {
+    const port = ports.subgraphs[i]!;
+    supervisor.fork({
+      name: subgraph.name,
+      entry: join(REPO_ROOT, 'subgraphs', subgraph.name, 'src', 'index.ts'),
+      env: {
+        ...inherited,
+        // identity's local mail delivery goes into the data folder with everything else.
+        ...(subgraph.name === 'identity' && !inherited.MAIL_DIR ? { MAIL_DIR: join(config.DATA_DIR, 'mail') } : {}),
+        NODE_ENV: config.NODE_ENV,
+        LOG_LEVEL: config.LOG_LEVEL,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: connections.urls[subgraph.name],
+        GATEWAY_SECRET: gatewaySecret,
+      },
+      tier: TIER.subgraph,
+      stopTimeoutMs: SERVICE_STOP_TIMEOUT_MS,
+    });
+    subgraphUrls[gatewayUrlVariable(subgraph.name)] = `http://127.0.0.1:${port}/graphql`;
+    targets.push({ name: subgraph.name, url: `http://127.0.0.1:${port}/readyz` });
+  });
+
+  await seedIfEmpty(config, adminUrl, out);
+
+  ports.gateways.forEach((port, i) => {
+    supervisor.fork({
+      name: gatewayName(i),
+      entry: join(REPO_ROOT, 'gateway', 'src', 'index.ts'),
+      env: { ...inherited, NODE_ENV: config.NODE_ENV, LOG_LEVEL: config.LOG_LEVEL, PORT: String(port), GATEWAY_SECRET: gatewaySecret, ...subgraphUrls },
+      tier: TIER.gateway,
+      stopTimeoutMs: SERVICE_STOP_TIMEOUT_MS,
+    });
+    targets.push({ name: gatewayName(i), url: `http://127.0.0.1:${port}/readyz` });
+  });
+
+  await waitUntilReady(targets, { timeoutMs: READY_TIMEOUT_MS, signal: supervisor.signal });
+  return ports.gateways.map((port) => `http://localhost:${port}/graphql`);
+}
+
+async function main(): Promise<void> {
+  let config: StartConfig;
+  try {
+    config = loadStartConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`pnpm start: ${error.message}\n`);
+    process.exit(2);
+  }
+  const out = createOutput(config.LOG_LEVEL);
+  const supervisor = new Supervisor(out, REPO_ROOT);
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (supervisor.stopping) supervisor.forceStop();
+      else void supervisor.shutdown(0, `received ${signal}`);
+    });
+  }
+  // Once stopping, the start-up steps still in flight fail as their processes go: that is expected.
+  process.on('uncaughtException', (error) => {
+    if (supervisor.stopping) return;
+    void supervisor.shutdown(1, `unexpected error: ${error.stack ?? error.message}`);
+  });
+
+  try {
+    const urls = await startStack(config, supervisor, out);
+    // performance.now() counts from this process's start: the time includes loading the code.
+    if (!supervisor.stopping) out.print(`ready in ${seconds(performance.now())}: ${urls.join(' ')}`);
+  } catch (error) {
+    if (!supervisor.stopping) await supervisor.shutdown(1, `start-up failed: ${(error as Error).message}`);
+  }
+}
+
+await main();

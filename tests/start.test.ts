@@ -1,0 +1,169 @@
+// `pnpm start` end to end: the real command on an embedded PostgreSQL in a fresh DATA_DIR,
+// queried through its gateway, stopped with SIGTERM, then started again on the same data.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { killAll, postmasterPid, processTree, waitUntilGone } from './support/process-tree.js';
+import { startCommand, startEnvironment, type StartedCommand } from './support/start-command.js';
+
+const CATALOGUE = /* GraphQL */ `
+  {
+    courses(first: 20) {
+      totalCount
+      edges { node { title author { displayName } price { formatted } upcomingSessions { startsAt venue { name } } } }
+    }
+  }
+`;
+const COURSE_IDS = /* GraphQL */ `{ courses(first: 100) { totalCount edges { node { id } } } }`;
+
+interface CatalogueNode {
+  title: string;
+  author: { displayName: string };
+  price: { formatted: string } | null;
+  upcomingSessions: { startsAt: string; venue: { name: string } | null }[];
+}
+
+const READY_TIMEOUT_MS = 120_000;
+
+let dataDir: string;
+let environment: NodeJS.ProcessEnv;
+/** Every process any start in this file made, for the last-resort cleanup. */
+const seen = new Set<number>();
+let current: ChildProcess | undefined;
+
+async function query<T>(url: string, text: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: text }),
+  });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  expect(body.errors).toBeUndefined();
+  return body.data as T;
+}
+
+async function start(): Promise<StartedCommand> {
+  return startCommand(environment, READY_TIMEOUT_MS, (child) => {
+    current = child;
+    if (child.pid !== undefined) seen.add(child.pid);
+  });
+}
+
+/** The supervisor, its children and theirs, and the postmaster (which runs as another user when root). */
+function recordTree(started: StartedCommand): number[] {
+  const pids = new Set(processTree(started.child.pid!));
+  const postmaster = postmasterPid(join(dataDir, 'postgres', 'cluster'));
+  if (postmaster !== null) pids.add(postmaster);
+  for (const pid of pids) seen.add(pid);
+  return [...pids];
+}
+
+/** SIGTERM, and what the stop left: its exit and any process of the tree still running. */
+async function stop(started: StartedCommand, tree: number[]) {
+  started.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const exit = await Promise.race([
+    started.exited,
+    new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 60_000))),
+  ]);
+  clearTimeout(timer);
+  // Helpers such as tsx's esbuild end when their parent's pipe closes, a moment after it.
+  const left = await waitUntilGone(tree, 10_000);
+  return { exit, left };
+}
+
+const courseIds = (data: { courses: { edges: { node: { id: string } }[] } }) => data.courses.edges.map((e) => e.node.id).sort();
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'academy-start-'));
+  environment = startEnvironment({
+    DATA_DIR: dataDir,
+    GATEWAY_PORT: '0',
+    SUBGRAPH_BASE_PORT: '0',
+    EMBEDDED_PG_PORT: '0',
+    SEED_SCALE: '0.1',
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+  });
+});
+
+afterAll(async () => {
+  // After a failure: whatever is still running goes, then the data.
+  if (current && current.exitCode === null && current.signalCode === null) {
+    current.kill('SIGTERM');
+    await waitUntilGone([current.pid!], 30_000);
+  }
+  const tree = [...seen];
+  killAll(tree);
+  await waitUntilGone(tree, 10_000);
+  await rm(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('pnpm start', () => {
+  let firstIds: string[] = [];
+  let firstTotal = 0;
+
+  it(
+    'initialises, seeds and serves the catalogue, and leaves no process behind on SIGTERM',
+    async () => {
+      const started = await start();
+      const origin = new URL(started.url).origin;
+      expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+      expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+
+      const { courses } = await query<{ courses: { totalCount: number; edges: { node: CatalogueNode }[] } }>(started.url, CATALOGUE);
+      const nodes = courses.edges.map((e) => e.node);
+      const firstAidPrices = nodes.filter((n) => /first aid/i.test(n.title)).map((n) => n.price?.formatted);
+      expect(firstAidPrices).toEqual(expect.arrayContaining(['£75.00', '£95.00', '£85.00']));
+      for (const node of nodes) {
+        expect(node.author.displayName).toEqual(expect.any(String));
+        for (const session of node.upcomingSessions) expect(Date.parse(session.startsAt)).toBeGreaterThan(Date.now() - 60_000);
+      }
+      expect(nodes.some((n) => n.upcomingSessions.some((s) => s.venue !== null))).toBe(true);
+
+      const ids = await query<{ courses: { totalCount: number; edges: { node: { id: string } }[] } }>(started.url, COURSE_IDS);
+      firstIds = courseIds(ids);
+      firstTotal = ids.courses.totalCount;
+      expect(firstIds.length).toBeGreaterThan(0);
+      expect(started.output()).toMatch(/creating a PostgreSQL cluster/);
+      expect(started.output()).toMatch(/^seeded \d+ rows/m);
+      expect(started.output()).toMatch(/^admin: \S+@\S+ {2}password: \S+/m);
+
+      const tree = recordTree(started);
+      // The supervisor, the embedded server's process, six subgraphs and a gateway, and PostgreSQL.
+      expect(tree.length).toBeGreaterThanOrEqual(10);
+      expect(tree).toContain(postmasterPid(join(dataDir, 'postgres', 'cluster')));
+
+      const { exit, left } = await stop(started, tree);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(left).toEqual([]);
+    },
+    240_000,
+  );
+
+  it(
+    'starts again on the same DATA_DIR with the same data, without seeding',
+    async () => {
+      expect(firstIds.length).toBeGreaterThan(0);
+      const started = await start();
+      const origin = new URL(started.url).origin;
+      expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+
+      const ids = await query<{ courses: { totalCount: number; edges: { node: { id: string } }[] } }>(started.url, COURSE_IDS);
+      expect(ids.courses.totalCount).toBe(firstTotal);
+      expect(courseIds(ids)).toEqual(firstIds);
+      expect(started.output()).toMatch(/^not seeding: the database already has users/m);
+      expect(started.output()).not.toMatch(/^seeded \d+ rows/m);
+      expect(started.output()).not.toMatch(/creating a PostgreSQL cluster/);
+
+      const tree = recordTree(started);
+      const { exit, left } = await stop(started, tree);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(left).toEqual([]);
+    },
+    240_000,
+  );
+});
