@@ -25,7 +25,7 @@ const BUILDERS = {
 export type SubgraphName = keyof typeof BUILDERS;
 
 export interface SubgraphProbe {
-  /** SQL statements the subgraph has sent so far. */
+  /** SQL statements the subgraph has sent so far while handling requests. */
   statements(): number;
   /** GraphQL requests (fetches of a query plan) the subgraph has received so far. */
   fetches(): number;
@@ -54,7 +54,7 @@ export async function startStack(): Promise<TestStack> {
   const gatewaySecret = randomBytes(32).toString('base64url');
   const signingKey = { pem: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), kid: 'test-key' };
   const mailDir = await mkdtemp(join(tmpdir(), 'academy-mail-'));
-  const identity = identitySettings({ MAIL_DIR: mailDir, JWT_PRIVATE_KEY: signingKey.pem, JWT_KEY_ID: signingKey.kid, MAIL_POLL_INTERVAL_MS: '200' });
+  const identity = identitySettings({ MAIL_DIR: mailDir, JWT_PRIVATE_KEY: signingKey.pem, JWT_KEY_ID: signingKey.kid });
   const running = {} as Record<SubgraphName, RunningServer & SubgraphProbe>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
@@ -64,7 +64,7 @@ export async function startStack(): Promise<TestStack> {
       if (req.method === 'POST' && req.url?.startsWith('/graphql')) fetches += 1;
     });
     const server = await service.start(0, '127.0.0.1');
-    running[name] = { ...server, statements: () => service.database.statements.count, fetches: () => fetches };
+    running[name] = { ...server, statements: () => service.database.statements.inRequests, fetches: () => fetches };
     closers.push(async () => {
       await server.stop();
       await service.database.close();

@@ -1,19 +1,37 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 
 // timestamptz and timestamp columns come back as Date; bigint counts as numbers (they stay far
 // below 2^53 here); numeric stays a string so money is never rounded by accident.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+const requestScope = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `serve` as the handling of one API request: statements sent from it (and from what it
+ * starts, such as DataLoader batches) count as the request's, apart from background work.
+ */
+export function inRequestScope<T>(serve: () => T): T {
+  return requestScope.run(true, serve);
+}
+
 /** Counts the SQL statements a process sends, for tests and benchmarks. */
 export class StatementCounter {
   #count = 0;
+  #inRequests = 0;
   #listeners = new Set<(sql: string) => void>();
+  /** Every statement sent. */
   get count(): number {
     return this.#count;
   }
+  /** Statements sent while handling API requests (not by background work such as workers). */
+  get inRequests(): number {
+    return this.#inRequests;
+  }
   record(sql: string): void {
     this.#count += 1;
+    if (requestScope.getStore()) this.#inRequests += 1;
     for (const listener of this.#listeners) listener(sql);
   }
   /** Calls `listener` for each statement until the returned function is called. */

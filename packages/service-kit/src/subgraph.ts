@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse, type DocumentNode } from 'graphql';
 import type { RequestCaller } from './auth.js';
 import { CALLER_HEADER, CallerTokenError, verifyCallerToken } from './caller-token.js';
+import { inRequestScope } from './db.js';
 import { createErrorFormatter } from './errors.js';
 import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
 import type { Logger } from './logger.js';
@@ -74,7 +75,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
         return;
       }
     }
-    await serveGraphQL(req, res);
+    await inRequestScope(() => serveGraphQL(req, res));
   });
 
   return {
