@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { createLogger, type Logger } from './logger.js';
 
 // timestamptz and timestamp columns come back as Date; bigint counts as numbers (they stay far
 // below 2^53 here); numeric stays a string so money is never rounded by accident.
@@ -49,6 +50,8 @@ export interface DatabaseOptions {
   /** Statements slower than this are passed to `onSlowQuery`. */
   slowQueryMs?: number;
   onSlowQuery?: (event: LogEvent) => void;
+  /** Told of connections lost while idle (server restart, terminated backend); default: stderr. */
+  logger?: Logger;
 }
 
 export interface Database<DB> {
@@ -66,6 +69,10 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
     application_name: options.applicationName,
     idleTimeoutMillis: 30_000,
   });
+  // An idle connection the server ends (restart, failover, terminated backend) is dropped from
+  // the pool and replaced on next use; without this listener the error would end the process.
+  const logger = options.logger ?? createLogger('warn', { component: 'database' });
+  pool.on('error', (error) => logger.warn('idle database connection lost', { err: error, application: options.applicationName }));
   const statements = new StatementCounter();
   const slow = options.slowQueryMs ?? Number.POSITIVE_INFINITY;
   const db = new Kysely<DB>({

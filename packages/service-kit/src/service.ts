@@ -36,6 +36,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     connectionString: options.databaseUrl,
     poolSize: options.poolSize,
     applicationName: definition.name,
+    logger,
   });
   const subgraph = createSubgraph<C>({
     name: definition.name,
