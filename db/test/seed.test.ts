@@ -125,6 +125,9 @@ describe('seed', () => {
     );
     expect(upcoming).toHaveLength(REFERENCE_COURSES.length);
     expect(await count(first, 'SELECT 1 FROM commerce.prices WHERE session_id IS NOT NULL')).toBeGreaterThan(0);
+    // A free course has no price at all (the API shows null), never a price of 0.
+    expect(await count(first, 'SELECT 1 FROM commerce.prices WHERE amount_minor = 0')).toBe(0);
+    expect(await count(first, "SELECT 1 FROM learning.courses c WHERE c.status = 'PUBLISHED' AND NOT EXISTS (SELECT 1 FROM commerce.prices p WHERE p.course_id = c.id)")).toBeGreaterThan(0);
     expect(await count(first, `SELECT 1 FROM ai_analytics.analytics_events WHERE occurred_at < '${now}'::timestamptz - interval '91 days' OR occurred_at > '${now}'`)).toBe(0);
   });
 

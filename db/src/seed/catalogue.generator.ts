@@ -34,7 +34,6 @@ const DURATIONS: Record<CourseLevel, readonly (readonly [number, number])[]> = {
 
 function priceFor(rng: Prng, durationMinutes: number, language: string): { amountMinor: number; currency: string } {
   const currency = /^(fr|de|es|it|pt)-/.test(language) ? 'EUR' : language === 'en-US' || rng.chance(0.04) ? 'USD' : 'GBP';
-  if (rng.chance(0.12)) return { amountMinor: 0, currency };
   const points =
     durationMinutes <= 90 ? [1500, 1900, 2500, 2900]
     : durationMinutes <= 240 ? [3900, 4900, 5900, 7500]
