@@ -50,16 +50,24 @@ describe('user repository', () => {
 });
 
 describe('identity operations', () => {
-  it('resolves User entities in order with public fields, hiding e-mail addresses from others', async () => {
-    const { body } = await subgraph.request<{ _entities: unknown[] }>(entitiesQuery('User', 'id displayName firstName email roles'), {
+  it('resolves User entities in order with the public profile only, hiding the rest from others', async () => {
+    const { body } = await subgraph.request<{ _entities: unknown[] }>(entitiesQuery('User', 'id displayName firstName lastName timezone language email roles'), {
       representations: [{ __typename: 'User', id: grace }, { __typename: 'User', id: randomUUID() }, { __typename: 'User', id: ada }],
     });
     expect(body.errors).toBeUndefined();
     expect(body.data!._entities).toEqual([
-      { id: grace, displayName: 'Grace H.', firstName: 'Grace', email: null, roles: ['ADMIN'] },
+      { id: grace, displayName: 'Grace H.', firstName: null, lastName: null, timezone: null, language: null, email: null, roles: [] },
       null,
-      { id: ada, displayName: 'Ada L.', firstName: 'Ada', email: null, roles: ['LEARNER', 'TRAINER'] },
+      { id: ada, displayName: 'Ada L.', firstName: null, lastName: null, timezone: null, language: null, email: null, roles: [] },
     ]);
+  });
+
+  it('shows the whole profile to the user themself and to ADMIN', async () => {
+    const fields = 'firstName lastName email roles';
+    const self = await subgraph.request<{ _entities: unknown[] }>(entitiesQuery('User', fields), { representations: [{ __typename: 'User', id: ada }] }, { viewer: { userId: ada, roles: ['LEARNER'] } });
+    expect(self.body.data!._entities).toEqual([{ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.test', roles: ['LEARNER', 'TRAINER'] }]);
+    const admin = await subgraph.request<{ _entities: unknown[] }>(entitiesQuery('User', fields), { representations: [{ __typename: 'User', id: ada }] }, { viewer: { userId: grace, roles: ['ADMIN'] } });
+    expect(admin.body.data!._entities).toEqual(self.body.data!._entities);
   });
 
   it('answers me with null and users with UNAUTHENTICATED when nobody is signed in', async () => {
