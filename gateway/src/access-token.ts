@@ -3,7 +3,13 @@ import { DomainError, ErrorCode, ROLES, type Role, type Viewer } from '@academy/
 
 /** Verifies the access tokens identity issues: EdDSA only, with the issuer, audience and expiry required. */
 export interface AccessTokenVerifier {
-  verify(token: string): Promise<Viewer>;
+  verify(token: string): Promise<VerifiedAccess>;
+}
+
+/** Who a valid access token names, and until when it is valid. */
+export interface VerifiedAccess {
+  viewer: Viewer;
+  expiresAt: Date;
 }
 
 export interface AccessTokenOptions {
@@ -42,7 +48,7 @@ export function createAccessTokenVerifier(options: AccessTokenOptions): AccessTo
       if (!payload.sub || !Array.isArray(roles) || !roles.every((r): r is Role => (ROLES as readonly unknown[]).includes(r))) {
         throw unauthenticated('The access token is not valid.');
       }
-      return { userId: payload.sub, roles };
+      return { viewer: { userId: payload.sub, roles }, expiresAt: new Date(payload.exp! * 1000) };
     },
   };
 }

@@ -25,7 +25,8 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string | null {
+/** The client's address: the socket's, or (behind a trusted proxy) the first X-Forwarded-For entry. */
+export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string | null {
   const forwarded = req.headers['x-forwarded-for'];
   if (trustProxy && typeof forwarded === 'string') {
     const first = forwarded.split(',')[0]?.trim();
@@ -42,7 +43,7 @@ function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string | nu
 export async function createGatewayContext(req: IncomingMessage, options: CallerOptions): Promise<GatewayContext> {
   const requestId = requestIdOf(req);
   const token = bearerToken(req.headers.authorization);
-  const viewer = token === undefined ? null : await options.verifier.verify(token);
+  const viewer = token === undefined ? null : (await options.verifier.verify(token)).viewer;
   const caller: RequestCaller = { viewer, clientAddress: clientAddressOf(req, options.trustProxy), requestId };
   return { requestId, caller, callerToken: await signCallerToken(caller, options.gatewaySecret) };
 }

@@ -14,7 +14,11 @@ import {
   type Logger,
 } from '@academy/service-kit';
 import { readFileSync } from 'node:fs';
-import { createGatewayContext, type GatewayContext } from './context.js';
+import { clientAddressOf, createGatewayContext, type GatewayContext } from './context.js';
+import { SubscriptionEngine } from './subscriptions/engine.js';
+import { SubscriptionPlanner } from './subscriptions/planner.js';
+import { attachSubscriptionServer } from './subscriptions/server.js';
+import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { jwksUrl, subgraphUrls, type GatewayConfig } from './config.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { createSubgraphFetcher, SubgraphDataSource } from './subgraph-client.js';
@@ -34,14 +38,20 @@ export function buildGateway(
   const urls = subgraphUrls(config);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+  const dataSources: Record<string, SubgraphDataSource> = {};
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const configured = urls[name];
       if (!configured) logger.warn('subgraph without a configured URL; using the composed one', { subgraph: name, url });
-      return new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher });
+      return (dataSources[name] = new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher }));
     },
   });
+  // Subscriptions: planned like queries; the owning subgraph streams over graphql-ws, the rest
+  // of each event's plan goes through the same data sources as queries.
+  const planner = new SubscriptionPlanner(supergraphSdl);
+  const upstream = new UpstreamSubscriptions(urls, config.GATEWAY_SECRET, logger);
+  const engine = new SubscriptionEngine(planner, upstream, dataSources, config.GATEWAY_SECRET, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorFormatter(logger),
@@ -85,12 +95,30 @@ export function buildGateway(
     logger,
     async start(port = config.PORT, host = config.HOST): Promise<RunningGateway> {
       await apollo.start();
+      const subscriptions = attachSubscriptionServer({
+        httpServer,
+        path: '/graphql',
+        planner,
+        engine,
+        verifier,
+        clientAddress: (req) => clientAddressOf(req, config.TRUST_PROXY),
+        logger,
+        limits: {
+          initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
+          maxSubscriptionsPerConnection: config.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+          maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
+          maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+          keepAliveMs: config.WS_KEEPALIVE_MS,
+        },
+      });
       const bound = await listen(httpServer, port, host);
       logger.info('gateway listening', { port: bound });
       return {
         port: bound,
         url: `http://127.0.0.1:${bound}/graphql`,
         stop: async () => {
+          await subscriptions.close();
+          await upstream.close();
           await closeServer(httpServer);
           await apollo.stop();
           await http.close();

@@ -49,7 +49,12 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<TestStack> {
+/** Extra settings for the stack's processes, e.g. gateway limits. */
+export interface StackOptions {
+  gateway?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const database = await createTestDatabase();
   const gatewaySecret = randomBytes(32).toString('base64url');
   const signingKey = { pem: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), kid: 'test-key' };
@@ -71,7 +76,7 @@ export async function startStack(): Promise<TestStack> {
     });
   }
   const env = Object.fromEntries(Object.entries(BUILDERS).map(([name, { urlVariable }]) => [urlVariable, running[name as SubgraphName].url]));
-  const gatewayService = buildGateway(loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false' }));
+  const gatewayService = buildGateway(loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...options.gateway }));
   const gateway = await gatewayService.start(0, '127.0.0.1');
 
   return {

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import WebSocket from 'ws';
+import { startStack, type TestStack } from './support/stack.js';
+
+let stack: TestStack;
+let wsUrl: string;
+
+beforeAll(async () => {
+  stack = await startStack({ gateway: { WS_MAX_CONNECTIONS_PER_USER: '2', WS_INIT_TIMEOUT_MS: '500', WS_MAX_MESSAGE_BYTES: '4096' } });
+  wsUrl = stack.gateway.url.replace('http://', 'ws://');
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** An access token as identity signs them, for `userId`, expiring in `seconds`. */
+function accessToken(userId: string, seconds = 600): Promise<string> {
+  return new SignJWT({ roles: ['LEARNER'] })
+    .setProtectedHeader({ alg: 'EdDSA', kid: stack.signingKey.kid, typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer('academy-supergraph')
+    .setAudience('academy-api')
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
+    .sign(createPrivateKey(stack.signingKey.pem));
+}
+
+interface Socket {
+  ws: WebSocket;
+  messages: Record<string, unknown>[];
+  closed: Promise<{ code: number; reason: string }>;
+  next(type: string): Promise<Record<string, unknown>>;
+}
+
+/** A raw graphql-transport-ws socket, to see exactly what the gateway sends and how it closes. */
+async function connect(init?: Record<string, unknown> | null): Promise<Socket> {
+  const ws = new WebSocket(wsUrl, 'graphql-transport-ws');
+  const messages: Record<string, unknown>[] = [];
+  const waiters: { type: string; resolve: (m: Record<string, unknown>) => void }[] = [];
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data)) as Record<string, unknown>;
+    messages.push(message);
+    for (const waiter of waiters.filter((w) => w.type === message.type)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(message);
+    }
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  if (init !== null) ws.send(JSON.stringify({ type: 'connection_init', payload: init ?? {} }));
+  return {
+    ws,
+    messages,
+    closed,
+    next: (type) => {
+      const seen = messages.find((m) => m.type === type);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.push({ type, resolve }));
+    },
+  };
+}
+
+describe('the gateway WebSocket', () => {
+  it('accepts a client with a valid access token, and an anonymous one', async () => {
+    const signedIn = await connect({ authorization: `Bearer ${await accessToken(randomUUID())}` });
+    expect((await signedIn.next('connection_ack')).type).toBe('connection_ack');
+    const anonymous = await connect({});
+    expect((await anonymous.next('connection_ack')).type).toBe('connection_ack');
+    signedIn.ws.close();
+    anonymous.ws.close();
+    await Promise.all([signedIn.closed, anonymous.closed]);
+  });
+
+  it('closes with 4401 for an invalid access token', async () => {
+    for (const authorization of ['Bearer nonsense', 'Token abc', `Bearer ${(await accessToken(randomUUID())).slice(0, -4)}AAAA`]) {
+      const socket = await connect({ authorization });
+      expect((await socket.closed).code).toBe(4401);
+    }
+  });
+
+  it('closes with 4419 when the access token expires while connected', async () => {
+    const socket = await connect({ authorization: `Bearer ${await accessToken(randomUUID(), 2)}` });
+    await socket.next('connection_ack');
+    const { code } = await socket.closed;
+    expect(code).toBe(4419);
+  });
+
+  it('closes with 4430 past the connections allowed per user, and lets a new one in after one closes', async () => {
+    const user = randomUUID();
+    const token = await accessToken(user);
+    const first = await connect({ authorization: `Bearer ${token}` });
+    const second = await connect({ authorization: `Bearer ${token}` });
+    await Promise.all([first.next('connection_ack'), second.next('connection_ack')]);
+    const third = await connect({ authorization: `Bearer ${token}` });
+    expect((await third.closed).code).toBe(4430);
+    first.ws.close();
+    await first.closed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await connect({ authorization: `Bearer ${token}` });
+    expect((await again.next('connection_ack')).type).toBe('connection_ack');
+    again.ws.close();
+    second.ws.close();
+    await Promise.all([again.closed, second.closed]);
+  });
+
+  it('closes with 4408 when connection_init does not come in time', async () => {
+    const socket = await connect(null);
+    expect((await socket.closed).code).toBe(4408);
+  });
+
+  it('closes with 1009 for a message larger than allowed', async () => {
+    const socket = await connect({});
+    await socket.next('connection_ack');
+    socket.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { x } # ${'x'.repeat(5000)}` } }));
+    expect((await socket.closed).code).toBe(1009);
+  });
+
+  it('refuses queries, invalid documents and unknown fields with errors, keeping the socket open', async () => {
+    const socket = await connect({});
+    await socket.next('connection_ack');
+    socket.ws.send(JSON.stringify({ id: 'q', type: 'subscribe', payload: { query: '{ courses { totalCount } }' } }));
+    const refused = await socket.next('error');
+    expect(refused).toMatchObject({ id: 'q', payload: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    socket.ws.send(JSON.stringify({ id: 'v', type: 'subscribe', payload: { query: 'subscription { courses { totalCount } }' } }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(socket.messages.filter((m) => m.type === 'error').map((m) => m.id)).toEqual(['q', 'v']);
+    expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+    socket.ws.close();
+    await socket.closed;
+  });
+});
