@@ -1,7 +1,7 @@
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import { createErrorFormatter, signCallerToken, type Logger, type RequestCaller } from '@academy/service-kit';
-import { GraphQLError, type DocumentNode, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { SubscriptionPlanner } from './planner.js';
 import { PushIterator } from './push-iterator.js';
@@ -14,6 +14,13 @@ export interface SubscriptionRequest {
   variables: Record<string, unknown>;
   caller: RequestCaller;
 }
+
+/** What the client receives: graphql-ws serialises errors with toJSON, so they stay GraphQLErrors. */
+type ClientResult = ExecutionResult<Record<string, unknown>>;
+
+/** A masked, formatted error as a GraphQLError again (keeping message, path and extensions). */
+export const asGraphQLError = (formatted: GraphQLFormattedError) =>
+  new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions });
 
 /** The name under which each upstream event enters the query plan executor. */
 const EVENT_SOURCE = '__subscription_event__';
@@ -42,7 +49,7 @@ export class SubscriptionEngine {
   }
 
   /** Starts one subscription; the iterator yields its results in event order. */
-  async start(request: SubscriptionRequest): Promise<AsyncIterableIterator<FormattedExecutionResult>> {
+  async start(request: SubscriptionRequest): Promise<AsyncIterableIterator<ClientResult>> {
     const plan = this.planner.plan(request.document, request.operationName);
     const node = plan.node;
     if (node?.kind !== 'Subscription') {
@@ -57,7 +64,7 @@ export class SubscriptionEngine {
     const caller = new CallerTokens(request.caller, this.gatewaySecret);
 
     let unsubscribe: (() => void) | undefined;
-    const results = new PushIterator<FormattedExecutionResult>(() => unsubscribe?.());
+    const results = new PushIterator<ClientResult>(() => unsubscribe?.());
     // Events are completed one after another so that they reach the client in the order
     // the owning subgraph sent them (per room: sequence order).
     let queue: Promise<void> = Promise.resolve();
@@ -105,8 +112,8 @@ export class SubscriptionEngine {
       operationContext: ReturnType<typeof buildOperationContext>;
       caller: CallerTokens;
     },
-  ): Promise<FormattedExecutionResult> {
-    if (!event.data) return { errors: (event.errors ?? []).map((e) => this.#formatError(e as unknown as GraphQLFormattedError, e)) };
+  ): Promise<ClientResult> {
+    if (!event.data) return { errors: (event.errors ?? []).map((e) => asGraphQLError(this.#formatError(e as unknown as GraphQLFormattedError, e))) };
     const first: FetchNode = { ...run.primary, serviceName: EVENT_SOURCE };
     const queryPlan: QueryPlan = { kind: 'QueryPlan', node: run.rest ? { kind: 'Sequence', nodes: [first, run.rest] } : first };
     const serviceMap: ServiceMap = {
@@ -137,25 +144,24 @@ export class SubscriptionEngine {
     const errors = result.errors?.map((error) => {
       // Errors of the event itself carry the stand-in name: give them their subgraph's.
       if (error.extensions?.serviceName === EVENT_SOURCE) error.extensions.serviceName = run.primary.serviceName;
-      return this.#formatError(error.toJSON(), error);
+      return asGraphQLError(this.#formatError(error.toJSON(), error));
     });
     return errors?.length ? { data: result.data, errors } : { data: result.data };
   }
 
   /** What the client sees when the upstream subscription fails: its GraphQL errors, or a masked failure. */
-  #upstreamErrors(error: unknown): GraphQLFormattedError[] {
-    if (Array.isArray(error)) return error.map((e: GraphQLFormattedError) => this.#formatError(e, new GraphQLError(e.message)));
+  #upstreamErrors(error: unknown): GraphQLError[] {
+    if (Array.isArray(error)) return error.map((e: GraphQLFormattedError) => asGraphQLError(this.#formatError(e, new GraphQLError(e.message))));
     return [
-      {
-        message: 'The subscription was interrupted: subscribe again (with afterSequence to resume).',
+      new GraphQLError('The subscription was interrupted: subscribe again (with afterSequence to resume).', {
         extensions: { code: 'SUBSCRIPTION_INTERRUPTED' },
-      },
+      }),
     ];
   }
 
-  #mask(error: unknown): GraphQLFormattedError {
+  #mask(error: unknown): GraphQLError {
     const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
-    return this.#formatError(graphqlError.toJSON(), graphqlError);
+    return asGraphQLError(this.#formatError(graphqlError.toJSON(), graphqlError));
   }
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { bearerToken, type AccessTokenVerifier, type VerifiedAccess } from '../access-token.js';
 import { CloseCode } from './close-codes.js';
-import type { SubscriptionEngine } from './engine.js';
+import { asGraphQLError, type SubscriptionEngine } from './engine.js';
 import type { SubscriptionPlanner } from './planner.js';
 
 export interface SubscriptionLimits {
@@ -138,7 +138,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
           })
           .catch((error: unknown) => {
             const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
-            return { errors: [formatError(graphqlError.toJSON(), graphqlError)] };
+            return { errors: [asGraphQLError(formatError(graphqlError.toJSON(), graphqlError))] };
           }) as never,
       execute: () => ({ errors: [badRequest('Queries and mutations go over HTTP (POST /graphql).')] }),
       onClose(ctx) {
