@@ -40,6 +40,8 @@ export interface TestStack {
   mailDir: string;
   gateway: RunningGateway;
   subgraphs: Record<SubgraphName, RunningServer & SubgraphProbe>;
+  /** With `second`: a second gateway, whose community subgraph is a second process on the same database. */
+  secondGateway?: RunningGateway;
   /** Sends a GraphQL request to the gateway over HTTP. */
   query<T = Record<string, unknown>>(
     query: string,
@@ -52,6 +54,10 @@ export interface TestStack {
 /** Extra settings for the stack's processes, e.g. gateway limits. */
 export interface StackOptions {
   gateway?: Record<string, string>;
+  /** Also run a second community process and a second gateway that uses it (fan-out tests). */
+  second?: boolean;
+  /** Extra settings for community (e.g. REDIS_URL). */
+  community?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
@@ -63,7 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const running = {} as Record<SubgraphName, RunningServer & SubgraphProbe>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity });
+    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, ...options.community });
     let fetches = 0;
     service.httpServer.on('request', (req) => {
       if (req.method === 'POST' && req.url?.startsWith('/graphql')) fetches += 1;
@@ -78,12 +84,29 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const env = Object.fromEntries(Object.entries(BUILDERS).map(([name, { urlVariable }]) => [urlVariable, running[name as SubgraphName].url]));
   const gatewayService = buildGateway(loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...options.gateway }));
   const gateway = await gatewayService.start(0, '127.0.0.1');
+  closers.unshift(() => gateway.stop());
+
+  let secondGateway: RunningGateway | undefined;
+  if (options.second) {
+    const community = buildCommunitySubgraph({ databaseUrl: database.urlFor('academy_community'), gatewaySecret, poolSize: 5, logLevel: 'error', ...options.community });
+    const running = await community.start(0, '127.0.0.1');
+    closers.push(async () => {
+      await running.stop();
+      await community.database.close();
+    });
+    const second = buildGateway(
+      loadGatewayConfig({ ...env, COMMUNITY_URL: running.url, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...options.gateway }),
+    );
+    secondGateway = await second.start(0, '127.0.0.1');
+    closers.unshift(() => secondGateway!.stop());
+  }
 
   return {
     database,
     signingKey,
     mailDir,
     gateway,
+    secondGateway,
     subgraphs: running,
     async query(query, variables, headers) {
       const response = await fetch(gateway.url, {
@@ -94,7 +117,6 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       return { status: response.status, body: (await response.json()) as never };
     },
     async stop() {
-      await gateway.stop();
       for (const close of closers) await close();
       await database.drop();
       await rm(mailDir, { recursive: true, force: true });

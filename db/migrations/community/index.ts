@@ -1,7 +1,9 @@
 // The migrations of the community schema, in order. Add new ones at the end; never edit old ones.
 import type { Migration } from 'kysely';
 import * as m0 from './2026-11-22T0900-chat-rooms.js';
+import * as m1 from './2026-11-22T1100-chat-messages-notifications.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-chat-rooms': m0,
+  '2026-11-22T1100-chat-messages-notifications': m1,
 };

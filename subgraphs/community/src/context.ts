@@ -1,15 +1,28 @@
 import type { AuthContext, Logger, RequestCaller } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { CommunityDatabase } from './db/database.js';
+import type { LiveEvents } from './live/live-events.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 
-/** What every resolver of this subgraph receives, built anew for each request. */
+/** What every resolver of this subgraph receives, built anew for each request or subscription. */
 export interface CommunityContext extends AuthContext {
   db: Kysely<CommunityDatabase>;
+  /** Per request; a subscription gets fresh ones for each event (see `renewLoaders`). */
   loaders: Loaders;
   logger: Logger;
+  /** Announces committed changes to subscribers in every process, and opens their feeds. */
+  live: LiveEvents;
 }
 
-export function createContext(db: Kysely<CommunityDatabase>, caller: RequestCaller, logger: Logger): CommunityContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger };
+/** A context for one request (or one subscription) of `caller`. */
+export function createContext(db: Kysely<CommunityDatabase>, caller: RequestCaller, logger: Logger, live: LiveEvents): CommunityContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger, live };
+}
+
+/**
+ * Replaces the context's DataLoaders: a subscription's context lives as long as it does, and
+ * each event must read the database as it is then, not as it was at the first event.
+ */
+export function renewLoaders(ctx: CommunityContext): void {
+  ctx.loaders = createLoaders(ctx.db, ctx.viewer);
 }

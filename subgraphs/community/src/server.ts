@@ -1,14 +1,141 @@
-import { buildSubgraphService, loadTypeDefs, type GraphQLResolverMap, type ServiceOptions } from '@academy/service-kit';
+import {
+  buildSubgraphService,
+  loadTypeDefs,
+  type GraphQLResolverMap,
+  type RunningServer,
+  type ServiceOptions,
+} from '@academy/service-kit';
+import { createPubSub, type PubSub } from '@academy/service-kit/pubsub';
 import { createContext, type CommunityContext } from './context.js';
 import type { CommunityDatabase } from './db/database.js';
+import { createLiveEvents, type FeedObserver } from './live/live-events.js';
+import { createSubscriptionServer, SUBSCRIPTIONS_PATH } from './live/subscription-server.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-/** Builds the community subgraph (schema, server, database) without listening. */
-export function buildCommunitySubgraph(options: ServiceOptions) {
-  return buildSubgraphService<CommunityDatabase, CommunityContext>(
-    { name: 'community', typeDefs, resolvers: resolvers as GraphQLResolverMap<CommunityContext>, context: createContext },
+export { COMMUNITY_DEFAULT_PORT, communityConfigSchema, loadCommunityConfig, type CommunityConfig } from './config.js';
+export { SUBSCRIPTIONS_PATH } from './live/subscription-server.js';
+export type { FeedObserver, OpenedFeed } from './live/live-events.js';
+
+/** How to build community: the options of every subgraph, and community's own. */
+export interface CommunityServiceOptions extends ServiceOptions {
+  /** Fan live events out through Redis; unset: PostgreSQL LISTEN/NOTIFY on the subgraph's database. */
+  redisUrl?: string;
+  /** A pub/sub to use instead of the one `redisUrl` chooses (it is closed with the service). */
+  pubsub?: PubSub;
+  /** Messages read per statement when a subscription replays history or fills a gap. Default 200. */
+  replayPageSize?: number;
+  /** How often the subscription endpoint pings each socket. Default 12 s. */
+  keepAliveMs?: number;
+  /** Told when a subscriber's feed is live (for metrics, and for tests to know when to act). */
+  onFeedOpened?: FeedObserver;
+}
+
+/** A listening community service, with the URLs of its two endpoints. */
+export interface RunningCommunityServer extends RunningServer {
+  /** The graphql-ws endpoint (same port and path as `url`). */
+  subscriptionsUrl: string;
+}
+
+/**
+ * Builds the community subgraph (schema, HTTP server, subscription endpoint, database, pub/sub)
+ * without listening. Several built on one database behave as processes of one deployment:
+ * a subscriber of one receives the messages sent through another. The `stop` that `start`
+ * returns closes the subscription endpoint, the HTTP server and the pub/sub; the database
+ * closes with `database.close()`, as for every subgraph.
+ */
+export function buildCommunitySubgraph(options: CommunityServiceOptions) {
+  // The context needs the live events, which need the database the service creates.
+  let live: ReturnType<typeof createLiveEvents> | undefined;
+  const liveEvents = () => {
+    if (!live) throw new Error('community live events are not set up');
+    return live;
+  };
+  const service = buildSubgraphService<CommunityDatabase, CommunityContext>(
+    {
+      name: 'community',
+      typeDefs,
+      resolvers: resolvers as GraphQLResolverMap<CommunityContext>,
+      context: (db, caller, logger) => createContext(db, caller, logger, liveEvents()),
+    },
     options,
   );
+  const { db, pool } = service.database;
+  const pubsub =
+    options.pubsub ??
+    createPubSub({ databaseUrl: options.databaseUrl, pool, redisUrl: options.redisUrl, applicationName: 'community', logger: service.logger });
+  live = createLiveEvents({ db, pubsub, logger: service.logger, replayPageSize: options.replayPageSize, onFeedOpened: options.onFeedOpened });
+  const liveNow = live;
+  const subscriptions = createSubscriptionServer({
+    httpServer: service.httpServer,
+    schema: service.schema,
+    gatewaySecret: options.gatewaySecret,
+    context: (caller) => createContext(db, caller, service.logger, liveNow),
+    logger: service.logger,
+    keepAliveMs: options.keepAliveMs,
+  });
+
+  return {
+    ...service,
+    pubsub,
+    live: liveNow,
+    async start(port: number, host?: string): Promise<RunningCommunityServer> {
+      const running = await service.start(port, host);
+      return {
+        ...running,
+        subscriptionsUrl: `ws://127.0.0.1:${running.port}${SUBSCRIPTIONS_PATH}`,
+        async stop() {
+          // Subscribers first: their feeds end and leave their channels before the pub/sub closes.
+          await subscriptions.close();
+          await liveNow.close();
+          await running.stop();
+          await pubsub.close();
+        },
+      };
+    },
+  };
+}
+
+export type CommunitySubgraph = ReturnType<typeof buildCommunitySubgraph>;
+
+/** One community "process" for tests and tools: built, listening, and closed as a whole. */
+export interface StartedCommunityService {
+  service: CommunitySubgraph;
+  /** The HTTP GraphQL endpoint. */
+  url: string;
+  /** The graphql-ws endpoint. */
+  subscriptionsUrl: string;
+  port: number;
+  /** Stops the servers and closes the pub/sub and the database pool. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds and starts a community service (port 0 picks a free one). Start two on one database
+ * to get two processes' worth of community services; `stop` each when done.
+ */
+export async function startCommunityService(
+  options: CommunityServiceOptions,
+  listenOn: { port?: number; host?: string } = {},
+): Promise<StartedCommunityService> {
+  const service = buildCommunitySubgraph(options);
+  let running: RunningCommunityServer;
+  try {
+    running = await service.start(listenOn.port ?? 0, listenOn.host ?? '127.0.0.1');
+  } catch (error) {
+    await service.pubsub.close();
+    await service.database.close();
+    throw error;
+  }
+  return {
+    service,
+    url: running.url,
+    subscriptionsUrl: running.subscriptionsUrl,
+    port: running.port,
+    async stop() {
+      await running.stop();
+      await service.database.close();
+    },
+  };
 }

@@ -1,14 +1,64 @@
-import { groupedLoader, keyedLoader } from '@academy/service-kit';
+import { DataLoader, groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
-import type { CommunityDatabase } from '../db/database.js';
-import { findMembersOfRooms, findRoomsByIds, findRoomsOfUsers } from '../repositories/chat-room.repository.js';
+import type { ChatMessage, CommunityDatabase } from '../db/database.js';
+import { findLastMessagesOfRooms, findMessagePages, findMessagesByIds, type MessagePageKey } from '../repositories/chat-message.repository.js';
+import {
+  countUnreadMessages,
+  findMembershipsOfUser,
+  findMembersOfRooms,
+  findRoomsByIds,
+  findRoomsBySessionIds,
+  findRoomsOfUsers,
+} from '../repositories/chat-room.repository.js';
+import {
+  countUnreadNotifications,
+  findNotificationPage,
+  type NotificationCursor,
+  type NotificationPage,
+} from '../repositories/notification.repository.js';
 
-/** The per-request DataLoaders of the community subgraph. */
-export function createLoaders(db: Kysely<CommunityDatabase>) {
+/** A request for a page of a user's notifications. */
+export interface NotificationPageKey {
+  userId: string;
+  unreadOnly: boolean;
+  limit: number;
+  after: NotificationCursor | null;
+}
+
+/** The per-request DataLoaders of the community subgraph: one batched statement per field per tick. */
+export function createLoaders(db: Kysely<CommunityDatabase>, viewer: Viewer | null) {
   return {
     roomById: keyedLoader((ids: readonly string[]) => findRoomsByIds(db, ids), (r) => r.id),
+    roomBySession: keyedLoader((ids: readonly string[]) => findRoomsBySessionIds(db, ids), (r) => r.session_id!),
     roomsByUser: groupedLoader((ids: readonly string[]) => findRoomsOfUsers(db, ids), (r) => r.member_user_id),
     membersByRoom: groupedLoader((ids: readonly string[]) => findMembersOfRooms(db, ids), (m) => m.room_id),
+    /** The viewer's own membership per room (null: not a member, or nobody signed in). */
+    viewerMembershipByRoom: keyedLoader(
+      async (roomIds: readonly string[]) => (viewer ? findMembershipsOfUser(db, viewer.userId, roomIds) : []),
+      (m) => m.room_id,
+    ),
+    /** Unread messages of the viewer per room; 0 where the viewer is not a member. */
+    unreadCountByRoom: keyedLoader(
+      async (roomIds: readonly string[]) => (viewer ? countUnreadMessages(db, viewer.userId, roomIds) : []),
+      (r) => r.room_id,
+      { project: (r) => r.unread, missing: 0 },
+    ),
+    messageById: keyedLoader((ids: readonly string[]) => findMessagesByIds(db, ids), (m) => m.id),
+    lastMessageByRoom: keyedLoader((ids: readonly string[]) => findLastMessagesOfRooms(db, ids), (m) => m.room_id),
+    /** Pages of history (limit + 1 rows, newest first), any number of rooms in one statement. */
+    messagePage: new DataLoader<MessagePageKey, ChatMessage[], string>((keys) => findMessagePages(db, keys), {
+      cacheKeyFn: (key) => `${key.roomId}|${key.before ?? ''}|${key.limit}`,
+    }),
+    /** Pages of notifications: only the user themself asks for theirs, so one statement per distinct page. */
+    notificationPage: new DataLoader<NotificationPageKey, NotificationPage, string>(
+      (keys) => Promise.all(keys.map((key) => findNotificationPage(db, key))),
+      { cacheKeyFn: (key) => JSON.stringify([key.userId, key.unreadOnly, key.limit, key.after]) },
+    ),
+    unreadNotificationCountByUser: keyedLoader(
+      (ids: readonly string[]) => countUnreadNotifications(db, ids),
+      (r) => r.user_id,
+      { project: (r) => r.unread, missing: 0 },
+    ),
   };
 }
 

@@ -1,9 +1,11 @@
-import { sql, type Kysely } from 'kysely';
-import type { ChatRoom, ChatRoomMember, CommunityDatabase } from '../db/database.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { ChatMemberRole, ChatRoom, ChatRoomKind, ChatRoomMember, CommunityDatabase } from '../db/database.js';
+
+type Db = Kysely<CommunityDatabase> | Transaction<CommunityDatabase>;
 
 /** The rooms each user is a member of, most recently joined first. */
 export async function findRoomsOfUsers(
-  db: Kysely<CommunityDatabase>,
+  db: Db,
   userIds: readonly string[],
 ): Promise<(ChatRoom & { member_user_id: string })[]> {
   return db
@@ -17,11 +19,16 @@ export async function findRoomsOfUsers(
     .execute();
 }
 
-export async function findRoomsByIds(db: Kysely<CommunityDatabase>, ids: readonly string[]): Promise<ChatRoom[]> {
+export async function findRoomsByIds(db: Db, ids: readonly string[]): Promise<ChatRoom[]> {
   return db.selectFrom('community.chat_rooms').selectAll().where('id', '=', sql<string>`ANY(${ids}::uuid[])`).execute();
 }
 
-export async function findMembersOfRooms(db: Kysely<CommunityDatabase>, roomIds: readonly string[]): Promise<ChatRoomMember[]> {
+/** The rooms of training sessions (at most one per session). */
+export async function findRoomsBySessionIds(db: Db, sessionIds: readonly string[]): Promise<ChatRoom[]> {
+  return db.selectFrom('community.chat_rooms').selectAll().where('session_id', '=', sql<string>`ANY(${sessionIds}::uuid[])`).execute();
+}
+
+export async function findMembersOfRooms(db: Db, roomIds: readonly string[]): Promise<ChatRoomMember[]> {
   return db
     .selectFrom('community.chat_room_members')
     .selectAll()
@@ -29,4 +36,164 @@ export async function findMembersOfRooms(db: Kysely<CommunityDatabase>, roomIds:
     .orderBy('joined_at')
     .orderBy('user_id')
     .execute();
+}
+
+/** One user's memberships among the given rooms. */
+export async function findMembershipsOfUser(db: Db, userId: string, roomIds: readonly string[]): Promise<ChatRoomMember[]> {
+  return db
+    .selectFrom('community.chat_room_members')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('room_id', '=', sql<string>`ANY(${roomIds}::uuid[])`)
+    .execute();
+}
+
+/** A user's membership of a room, or null. */
+export async function findMembership(db: Db, roomId: string, userId: string): Promise<ChatRoomMember | null> {
+  const row = await db.selectFrom('community.chat_room_members').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+  return row ?? null;
+}
+
+/** Which of `userIds` are members of the room now. */
+export async function findMemberIdsAmong(db: Db, roomId: string, userIds: readonly string[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom('community.chat_room_members')
+    .select('user_id')
+    .where('room_id', '=', roomId)
+    .where('user_id', '=', sql<string>`ANY(${userIds}::uuid[])`)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function roomExists(db: Db, roomId: string): Promise<boolean> {
+  const row = await db.selectFrom('community.chat_rooms').select('id').where('id', '=', roomId).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Locks a room for a change of its membership: members change one at a time per room, so
+ * rules over all members (the last OWNER stays) hold under concurrent changes.
+ */
+export async function lockRoom(trx: Transaction<CommunityDatabase>, roomId: string): Promise<ChatRoom | null> {
+  const row = await trx.selectFrom('community.chat_rooms').selectAll().where('id', '=', roomId).forNoKeyUpdate().executeTakeFirst();
+  return row ?? null;
+}
+
+/** Stores a new room (not a direct one: see insertDirectRoomIfAbsent). */
+export async function insertRoom(
+  trx: Transaction<CommunityDatabase>,
+  room: { name: string | null; kind: ChatRoomKind; createdBy: string },
+): Promise<ChatRoom> {
+  return trx
+    .insertInto('community.chat_rooms')
+    .values({ name: room.name, kind: room.kind, created_by: room.createdBy, session_id: null, direct_user_low: null, direct_user_high: null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Creates the direct room of two users unless it exists; null when it does (possibly created
+ * by a concurrent transaction, which this one then waited for).
+ */
+export async function insertDirectRoomIfAbsent(
+  trx: Transaction<CommunityDatabase>,
+  createdBy: string,
+  otherUserId: string,
+): Promise<ChatRoom | null> {
+  const { rows } = await sql<ChatRoom>`
+    INSERT INTO community.chat_rooms (name, kind, created_by, direct_user_low, direct_user_high)
+    VALUES (NULL, 'DIRECT', ${createdBy}, LEAST(${createdBy}::uuid, ${otherUserId}::uuid), GREATEST(${createdBy}::uuid, ${otherUserId}::uuid))
+    ON CONFLICT (direct_user_low, direct_user_high) DO NOTHING
+    RETURNING *`.execute(trx);
+  return rows[0] ?? null;
+}
+
+/** The direct room of two users (in either order), or null. */
+export async function findDirectRoom(db: Db, userA: string, userB: string): Promise<ChatRoom | null> {
+  const row = await db
+    .selectFrom('community.chat_rooms')
+    .selectAll()
+    .where('direct_user_low', '=', sql<string>`LEAST(${userA}::uuid, ${userB}::uuid)`)
+    .where('direct_user_high', '=', sql<string>`GREATEST(${userA}::uuid, ${userB}::uuid)`)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Adds members; those already in the room are left as they are. Returns the ones added. */
+export async function addMembers(
+  trx: Transaction<CommunityDatabase>,
+  roomId: string,
+  members: readonly { userId: string; role: ChatMemberRole }[],
+): Promise<ChatRoomMember[]> {
+  if (members.length === 0) return [];
+  return trx
+    .insertInto('community.chat_room_members')
+    .values(members.map((m) => ({ room_id: roomId, user_id: m.userId, role: m.role })))
+    .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
+    .returningAll()
+    .execute();
+}
+
+export async function updateMemberRole(trx: Transaction<CommunityDatabase>, roomId: string, userId: string, role: ChatMemberRole): Promise<void> {
+  await trx.updateTable('community.chat_room_members').set({ role }).where('room_id', '=', roomId).where('user_id', '=', userId).execute();
+}
+
+export async function deleteMember(trx: Transaction<CommunityDatabase>, roomId: string, userId: string): Promise<void> {
+  await trx.deleteFrom('community.chat_room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute();
+}
+
+/** How many OWNERs the room has. */
+export async function countOwners(db: Db, roomId: string): Promise<number> {
+  const row = await db
+    .selectFrom('community.chat_room_members')
+    .select(sql<number>`count(*)::int`.as('owners'))
+    .where('room_id', '=', roomId)
+    .where('role', '=', 'OWNER')
+    .executeTakeFirstOrThrow();
+  return row.owners;
+}
+
+/**
+ * Moves a member's read pointer forward to `upToSequence` (never past the newest message, never
+ * backwards). False when the user is not a member.
+ */
+export async function advanceReadPointer(db: Db, roomId: string, userId: string, upToSequence: number): Promise<boolean> {
+  const { rows } = await sql<{ last_read_sequence: number }>`
+    UPDATE community.chat_room_members m
+    SET last_read_sequence = GREATEST(m.last_read_sequence, LEAST(${upToSequence}::bigint, r.last_sequence))
+    FROM community.chat_rooms r
+    WHERE r.id = m.room_id AND m.room_id = ${roomId} AND m.user_id = ${userId}
+    RETURNING m.last_read_sequence`.execute(db);
+  return rows.length > 0;
+}
+
+/** Per room, the messages of others (not deleted) after the user's read pointer. */
+export async function countUnreadMessages(db: Db, userId: string, roomIds: readonly string[]): Promise<{ room_id: string; unread: number }[]> {
+  const { rows } = await sql<{ room_id: string; unread: number }>`
+    SELECT m.room_id, count(msg.id)::int AS unread
+    FROM community.chat_room_members m
+    JOIN community.chat_messages msg
+      ON msg.room_id = m.room_id AND msg.sequence > m.last_read_sequence
+     AND msg.sender_id IS DISTINCT FROM m.user_id AND msg.deleted_at IS NULL
+    WHERE m.user_id = ${userId} AND m.room_id = ANY(${roomIds}::uuid[])
+    GROUP BY m.room_id`.execute(db);
+  return rows;
+}
+
+/**
+ * Where a live feed of the room starts for a user: the newest sequence and whether the user
+ * is a member, read together. null when the room does not exist.
+ */
+export async function findFeedStart(db: Db, roomId: string, userId: string): Promise<{ lastSequence: number; isMember: boolean } | null> {
+  const row = await db
+    .selectFrom('community.chat_rooms as r')
+    .select((eb) => [
+      'r.last_sequence',
+      eb
+        .exists(eb.selectFrom('community.chat_room_members as m').select('m.user_id').whereRef('m.room_id', '=', 'r.id').where('m.user_id', '=', userId))
+        .as('is_member'),
+    ])
+    .where('r.id', '=', roomId)
+    .executeTakeFirst();
+  return row ? { lastSequence: row.last_sequence, isMember: Boolean(row.is_member) } : null;
 }

@@ -1,6 +1,22 @@
 import { DateTime } from '@academy/service-kit';
+import { ChatMessage } from './ChatMessage.js';
 import { ChatMember, ChatRoom } from './ChatRoom.js';
+import { Mutation } from './Mutation.js';
+import { Notification } from './Notification.js';
 import { Query } from './Query.js';
+import { Subscription } from './Subscription.js';
+import { TrainingSession } from './TrainingSession.js';
 import { User } from './User.js';
 
-export const resolvers = { DateTime, Query, User, ChatRoom, ChatMember };
+export const resolvers = {
+  DateTime,
+  Query,
+  Mutation,
+  Subscription,
+  User,
+  TrainingSession,
+  ChatRoom,
+  ChatMember,
+  ChatMessage,
+  Notification,
+};

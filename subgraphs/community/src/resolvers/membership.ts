@@ -1,8 +1,7 @@
 import type { CommunityContext } from '../context.js';
 
-/** Whether the viewer is a member of the room. */
+/** Whether the viewer is a member of the room (batched across rooms within a request). */
 export async function viewerIsMember(ctx: CommunityContext, roomId: string): Promise<boolean> {
   if (!ctx.viewer) return false;
-  const members = await ctx.loaders.membersByRoom.load(roomId);
-  return members.some((m) => m.user_id === ctx.viewer!.userId);
+  return (await ctx.loaders.viewerMembershipByRoom.load(roomId)) !== null;
 }

@@ -1,0 +1,166 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { ChatMemberRole, ChatMessage, CommunityDatabase } from '../db/database.js';
+
+type Db = Kysely<CommunityDatabase> | Transaction<CommunityDatabase>;
+
+/**
+ * Takes the room's next sequence number for a message `senderId` sends, or null when the room
+ * does not exist or the sender is not a member.
+ *
+ * The row lock this takes on the room is held until the transaction ends: concurrent senders
+ * queue on it, each gets the next number, and a number is only ever visible once its message
+ * is committed, so sequences are gapless and commit in order.
+ */
+export async function takeNextSequence(trx: Transaction<CommunityDatabase>, roomId: string, senderId: string): Promise<number | null> {
+  const { rows } = await sql<{ last_sequence: number }>`
+    UPDATE community.chat_rooms r SET last_sequence = r.last_sequence + 1
+    WHERE r.id = ${roomId}
+      AND EXISTS (SELECT 1 FROM community.chat_room_members m WHERE m.room_id = r.id AND m.user_id = ${senderId})
+    RETURNING r.last_sequence`.execute(trx);
+  return rows[0]?.last_sequence ?? null;
+}
+
+/**
+ * Stores a message; null when the sender already sent one with this client message id in the
+ * room (the caller then rolls back, giving its sequence number back).
+ */
+export async function insertMessage(
+  trx: Transaction<CommunityDatabase>,
+  message: { roomId: string; sequence: number; senderId: string | null; content: string; clientMessageId: string | null },
+): Promise<ChatMessage | null> {
+  const row = await trx
+    .insertInto('community.chat_messages')
+    .values({
+      room_id: message.roomId,
+      sequence: message.sequence,
+      sender_id: message.senderId,
+      content: message.content,
+      client_message_id: message.clientMessageId,
+      edited_at: null,
+      deleted_at: null,
+    })
+    .onConflict((oc) => oc.columns(['room_id', 'sender_id', 'client_message_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** The message a sender already sent to the room under this client message id, if any. */
+export async function findMessageByClientId(db: Db, roomId: string, senderId: string, clientMessageId: string): Promise<ChatMessage | null> {
+  const row = await db
+    .selectFrom('community.chat_messages')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .where('sender_id', '=', senderId)
+    .where('client_message_id', '=', clientMessageId)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function findMessagesByIds(db: Db, ids: readonly string[]): Promise<ChatMessage[]> {
+  return db.selectFrom('community.chat_messages').selectAll().where('id', '=', sql<string>`ANY(${ids}::uuid[])`).execute();
+}
+
+/** The newest message of each room (rooms without messages are left out). */
+export async function findLastMessagesOfRooms(db: Db, roomIds: readonly string[]): Promise<ChatMessage[]> {
+  const { rows } = await sql<ChatMessage>`
+    SELECT last.* FROM unnest(${roomIds}::uuid[]) AS k(room_id)
+    JOIN LATERAL (
+      SELECT * FROM community.chat_messages m WHERE m.room_id = k.room_id ORDER BY m.sequence DESC LIMIT 1
+    ) last ON true`.execute(db);
+  return rows;
+}
+
+/** A request for one page of a room's history: up to `limit` messages before `before` (a sequence), newest first. */
+export interface MessagePageKey {
+  roomId: string;
+  before: number | null;
+  limit: number;
+}
+
+/**
+ * Pages of history for any number of rooms in one statement. Each page has up to `limit + 1`
+ * rows, newest first: the extra row only tells that older messages exist.
+ */
+export async function findMessagePages(db: Db, keys: readonly MessagePageKey[]): Promise<ChatMessage[][]> {
+  const { rows } = await sql<ChatMessage & { key_index: number }>`
+    SELECT k.key_index::int AS key_index, page.*
+    FROM unnest(${keys.map((k) => k.roomId)}::uuid[], ${keys.map((k) => k.before)}::bigint[], ${keys.map((k) => k.limit)}::int[])
+      WITH ORDINALITY AS k(room_id, before, row_limit, key_index)
+    JOIN LATERAL (
+      SELECT * FROM community.chat_messages m
+      WHERE m.room_id = k.room_id AND (k.before IS NULL OR m.sequence < k.before)
+      ORDER BY m.sequence DESC
+      LIMIT k.row_limit + 1
+    ) page ON true
+    ORDER BY k.key_index, page.sequence DESC`.execute(db);
+  const pages: ChatMessage[][] = keys.map(() => []);
+  for (const { key_index, ...message } of rows) pages[key_index - 1]!.push(message);
+  return pages;
+}
+
+/**
+ * Up to `limit` messages after `afterSequence`, oldest first, for a reader who must be a member:
+ * membership and messages are read in one statement, so every message returned was readable
+ * to a member at one instant. `isMember` false comes with no messages.
+ */
+export async function findMessagesAfterForMember(
+  db: Db,
+  roomId: string,
+  userId: string,
+  afterSequence: number,
+  limit: number,
+): Promise<{ isMember: boolean; messages: ChatMessage[] }> {
+  const { rows } = await sql<{ is_member: boolean } & { [K in keyof ChatMessage]: ChatMessage[K] | null }>`
+    SELECT mem.user_id IS NOT NULL AS is_member, msg.*
+    FROM (SELECT 1) AS one
+    LEFT JOIN community.chat_room_members mem ON mem.room_id = ${roomId} AND mem.user_id = ${userId}
+    LEFT JOIN LATERAL (
+      SELECT * FROM community.chat_messages m
+      WHERE mem.user_id IS NOT NULL AND m.room_id = ${roomId} AND m.sequence > ${afterSequence}
+      ORDER BY m.sequence
+      LIMIT ${limit}
+    ) msg ON true
+    ORDER BY msg.sequence`.execute(db);
+  const isMember = rows[0]?.is_member ?? false;
+  const messages = rows.filter((r) => r.id !== null).map(({ is_member: _member, ...message }) => message as ChatMessage);
+  return { isMember, messages };
+}
+
+/** A message with the role in its room of the user about to change it (null: not a member), locked for the change. */
+export async function lockMessageForChange(
+  trx: Transaction<CommunityDatabase>,
+  messageId: string,
+  actorId: string,
+): Promise<{ message: ChatMessage; actorRole: ChatMemberRole | null } | null> {
+  const { rows } = await sql<ChatMessage & { actor_role: ChatMemberRole | null }>`
+    SELECT m.*, mem.role AS actor_role
+    FROM community.chat_messages m
+    LEFT JOIN community.chat_room_members mem ON mem.room_id = m.room_id AND mem.user_id = ${actorId}
+    WHERE m.id = ${messageId}
+    FOR UPDATE OF m`.execute(trx);
+  const row = rows[0];
+  if (!row) return null;
+  const { actor_role, ...message } = row;
+  return { message, actorRole: actor_role };
+}
+
+/** Replaces a message's text and stamps the edit. */
+export async function updateMessageContent(trx: Transaction<CommunityDatabase>, messageId: string, content: string): Promise<ChatMessage> {
+  return trx
+    .updateTable('community.chat_messages')
+    .set({ content, edited_at: sql<Date>`now()` })
+    .where('id', '=', messageId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Erases a message's content; it keeps its place (sequence) in the room. */
+export async function markMessageDeleted(trx: Transaction<CommunityDatabase>, messageId: string): Promise<ChatMessage> {
+  return trx
+    .updateTable('community.chat_messages')
+    .set({ content: '', deleted_at: sql<Date>`now()`, edited_at: sql<Date>`now()` })
+    .where('id', '=', messageId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

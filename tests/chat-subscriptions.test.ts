@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from 'graphql-ws';
+import { as, collect, signUpUser, wsClient, type SignedUpUser } from './support/clients.js';
+import { startStack, type TestStack } from './support/stack.js';
+
+let stack: TestStack;
+let alice: SignedUpUser;
+let bob: SignedUpUser;
+let carol: SignedUpUser;
+let mallory: SignedUpUser;
+const clients: Client[] = [];
+
+const MESSAGE_ADDED = `subscription($roomId: ID!, $after: Int) {
+  messageAdded(roomId: $roomId, afterSequence: $after) { sequence content sender { displayName } }
+}`;
+
+interface Event {
+  sequence: number;
+  content: string;
+  sender: { displayName: string } | null;
+}
+const pickEvent = (data: Record<string, unknown>) => data.messageAdded as Event;
+
+function client(user: SignedUpUser, url = stack.gateway.url): Client {
+  const created = wsClient(url, user);
+  clients.push(created);
+  return created;
+}
+
+async function createRoom(owner: SignedUpUser, members: SignedUpUser[]): Promise<string> {
+  const data = await as<{ createChatRoom: { id: string } }>(
+    stack,
+    owner,
+    'mutation($input: CreateChatRoomInput!) { createChatRoom(input: $input) { id } }',
+    { input: { name: 'Study group', kind: 'GROUP', memberIds: members.map((m) => m.id) } },
+  );
+  return data.createChatRoom.id;
+}
+
+const send = (user: SignedUpUser, roomId: string, content: string) =>
+  as<{ sendMessage: { sequence: number } }>(stack, user, 'mutation($r: ID!, $c: String!) { sendMessage(roomId: $r, content: $c) { sequence } }', { r: roomId, c: content });
+
+beforeAll(async () => {
+  stack = await startStack();
+  alice = await signUpUser(stack, 'Alice');
+  bob = await signUpUser(stack, 'Bob');
+  carol = await signUpUser(stack, 'Carol');
+  mallory = await signUpUser(stack, 'Mallory');
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await stack?.stop();
+});
+
+describe('messageAdded through the gateway', () => {
+  it("delivers each message once, in order, with the sender's name from identity", async () => {
+    const roomId = await createRoom(alice, [bob]);
+    const received = collect(client(bob), MESSAGE_ADDED, { roomId }, pickEvent);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let i = 1; i <= 5; i++) await send(i % 2 ? alice : bob, roomId, `message ${i}`);
+    const events = await received.waitFor(5);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(received.errors).toEqual([]);
+    expect(received.events).toEqual(
+      [1, 2, 3, 4, 5].map((i) => ({ sequence: i, content: `message ${i}`, sender: { displayName: (i % 2 ? alice : bob).displayName } })),
+    );
+    expect(events).toHaveLength(5);
+    received.stop();
+  });
+
+  it("refuses a non-member's subscription", async () => {
+    const roomId = await createRoom(alice, [bob]);
+    const refused = collect(client(mallory), MESSAGE_ADDED, { roomId }, pickEvent);
+    await refused.ended();
+    expect(refused.events).toEqual([]);
+    expect(JSON.stringify(refused.errors)).toMatch(/FORBIDDEN|NOT_FOUND/);
+  });
+
+  it('stops delivering to a member removed mid-stream', async () => {
+    const roomId = await createRoom(alice, [bob, carol]);
+    const carols = collect(client(carol), MESSAGE_ADDED, { roomId }, pickEvent);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await send(alice, roomId, 'before');
+    await carols.waitFor(1);
+    await as(stack, alice, 'mutation($r: ID!, $u: ID!) { removeChatMember(roomId: $r, userId: $u) { id } }', { r: roomId, u: carol.id });
+    for (let i = 0; i < 3; i++) await send(alice, roomId, `after ${i}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(carols.events.map((e) => e.content)).toEqual(['before']);
+  });
+
+  it('brings 500 concurrent messages from 10 senders to 3 subscribers complete and in order; resumes exactly from 250', async () => {
+    const senders = await Promise.all(Array.from({ length: 10 }, (_, i) => signUpUser(stack, `Sender${i}`)));
+    const roomId = await createRoom(alice, [bob, carol, ...senders]);
+    const subscribers = [alice, bob, carol].map((user) => collect(client(user), MESSAGE_ADDED, { roomId }, pickEvent));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await Promise.all(senders.map(async (sender, s) => {
+      for (let i = 0; i < 50; i++) await send(sender, roomId, `s${s}-${i}`);
+    }));
+    for (const subscriber of subscribers) {
+      const events = await subscriber.waitFor(500, 60_000);
+      expect(events.map((e) => e.sequence)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+      expect(subscriber.errors).toEqual([]);
+    }
+    const resumed = collect(client(bob), MESSAGE_ADDED, { roomId, after: 250 }, pickEvent);
+    await resumed.waitFor(250);
+    await send(alice, roomId, 'live after resume');
+    const all = await resumed.waitFor(251);
+    expect(all.map((e) => e.sequence)).toEqual(Array.from({ length: 251 }, (_, i) => i + 251));
+    expect(all.at(-1)!.content).toBe('live after resume');
+    for (const subscriber of [...subscribers, resumed]) subscriber.stop();
+  }, 120_000);
+});
