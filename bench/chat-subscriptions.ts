@@ -1,0 +1,316 @@
+// Live chat at scale: graphql-ws subscribers through the gateway, spread over rooms of 2, 20 and
+// 500 members, with senders at a steady rate. Reports delivery latency, messages lost and
+// duplicated, the gateway's memory and the most subscribers held. Run on purpose:
+//   pnpm bench:chat [--subscribers 1000,2500,5000,10000] [--rate 50] [--seconds 20] [--gateways 1]
+// It starts its own stack (data in bench/.data-chat, seeded once at scale 5: 10,000 users).
+import { createClient, type Client } from 'graphql-ws';
+import { generateKeyPairSync, createPrivateKey } from 'node:crypto';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, appendFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { ROOT } from '../scripts/composition.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const STEPS = (args.get('subscribers') ?? '1000,2500,5000,10000').split(',').map(Number);
+const RATE = Number(args.get('rate') ?? 50);
+const SECONDS = Number(args.get('seconds') ?? 20);
+const GATEWAYS = Number(args.get('gateways') ?? 1);
+const DATA_DIR = join(ROOT, 'bench', '.data-chat');
+
+const key = generateKeyPairSync('ed25519').privateKey;
+const KID = 'bench-key';
+
+function log(line: string) {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** Starts the stack and resolves with its gateway URLs once ready. */
+async function startStack(): Promise<{ child: ChildProcess; urls: string[] }> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(ROOT, 'scripts', 'start.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATA_DIR,
+      SEED_SCALE: '5',
+      GATEWAY_PORT: '0',
+      SUBGRAPH_BASE_PORT: '0',
+      GATEWAY_PROCESSES: String(GATEWAYS),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      JWT_KEY_ID: KID,
+      WS_MAX_CONNECTIONS_PER_USER: '10',
+      DATABASE_POOL_SIZE: '20',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /ready in [\d.]+ s: (.+)/.exec(output);
+      if (match) resolve({ child, urls: match[1]!.trim().split(/\s+/) });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      if (/error/i.test(chunk.toString())) process.stderr.write(chunk);
+    });
+    child.once('exit', (code) => reject(new Error(`the stack exited (${code}) before it was ready:\n${output.slice(-2000)}`)));
+  });
+}
+
+function adminUrl(): string {
+  const credentials = JSON.parse(readFileSync(join(DATA_DIR, 'postgres', 'credentials.json'), 'utf8')) as { user: string; password: string; port: number };
+  return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${credentials.port}/academy`;
+}
+
+const tokenFor = (userId: string) =>
+  new SignJWT({ roles: ['LEARNER'] })
+    .setProtectedHeader({ alg: 'EdDSA', kid: KID, typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer('academy-supergraph')
+    .setAudience('academy-api')
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(createPrivateKey(key.export({ type: 'pkcs8', format: 'pem' })));
+
+async function graphql<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data!;
+}
+
+interface Room {
+  id: string;
+  members: { id: string; token: string }[];
+}
+
+/** Rooms for `subscribers` users: about 30% in pairs, 40% in rooms of 20, 30% in rooms of 500. */
+async function createRooms(url: string, users: { id: string; token: string }[]): Promise<Room[]> {
+  const rooms: Room[] = [];
+  let next = 0;
+  const take = (count: number) => users.slice(next, (next += count));
+  const plan: number[] = [];
+  const total = users.length;
+  for (let left = Math.round(total * 0.3); left >= 500; left -= 500) plan.push(500);
+  for (let left = Math.round(total * 0.4); left >= 20; left -= 20) plan.push(20);
+  while (plan.reduce((a, b) => a + b, 0) + 2 <= total) plan.push(2);
+  for (const size of plan) {
+    const members = take(size);
+    const [owner, ...others] = members;
+    const room =
+      size === 2
+        ? (await graphql<{ openDirectChat: { id: string } }>(url, owner!.token, 'mutation($u: ID!) { openDirectChat(userId: $u) { id } }', { u: others[0]!.id })).openDirectChat
+        : (await graphql<{ createChatRoom: { id: string } }>(url, owner!.token, 'mutation($i: CreateChatRoomInput!) { createChatRoom(input: $i) { id } }', {
+            i: { name: `bench ${size}`, kind: 'GROUP', memberIds: others.map((m) => m.id) },
+          })).createChatRoom;
+    rooms.push({ id: room.id, members });
+  }
+  return rooms;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function gatewayRss(stackPid: number): number {
+  const table = execFileSync('ps', ['-eo', 'pid,ppid,rss,args'], { encoding: 'utf8' }).split('\n').slice(1);
+  const children = new Map<number, number[]>();
+  const rows = table.map((line) => line.trim().split(/\s+/)).filter((f) => f.length >= 4);
+  for (const [pid, ppid] of rows) children.set(Number(ppid), [...(children.get(Number(ppid)) ?? []), Number(pid)]);
+  const tree = new Set<number>();
+  const walk = (pid: number) => {
+    tree.add(pid);
+    for (const child of children.get(pid) ?? []) walk(child);
+  };
+  walk(stackPid);
+  return rows
+    .filter(([pid, , , ...rest]) => tree.has(Number(pid)) && rest.join(' ').includes('gateway/src/index.ts'))
+    .reduce((sum, [, , rss]) => sum + Number(rss) * 1024, 0);
+}
+
+interface StepResult {
+  subscribers: number;
+  held: number;
+  sent: number;
+  expected: number;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  gatewayPeakMb: number;
+}
+
+async function runStep(urls: string[], stackPid: number, users: { id: string; token: string }[], count: number): Promise<StepResult> {
+  const url = urls[0]!;
+  const chosen = users.slice(0, count);
+  log(`${count} subscribers: creating rooms`);
+  const rooms = await createRooms(url, chosen);
+  const roomOf = new Map<string, Room>();
+  for (const room of rooms) for (const member of room.members) roomOf.set(member.id, room);
+
+  const latencies: number[] = [];
+  const seen = new Map<string, number>(); // "subscriber|room|sequence" → times received
+  let held = 0;
+  const connected = new Set<string>();
+  const closeCodes = new Map<number, number>();
+  const clients: Client[] = [];
+  log(`${count} subscribers: connecting`);
+  const subscribed = chosen.filter((u) => roomOf.has(u.id));
+  for (let i = 0; i < subscribed.length; i += 250) {
+    await Promise.all(
+      subscribed.slice(i, i + 250).map(async (user, j) => {
+        const room = roomOf.get(user.id)!;
+        const client = createClient({
+          url: urls[(i + j) % urls.length]!.replace('http://', 'ws://'),
+          webSocketImpl: WebSocket,
+          connectionParams: { authorization: `Bearer ${user.token}` },
+          retryAttempts: 0,
+          lazy: false,
+          on: {
+            connected: () => {
+              held += 1;
+              connected.add(user.id);
+            },
+            closed: (event) => {
+              if (connected.delete(user.id)) held -= 1;
+              const code = (event as { code?: number }).code ?? 0;
+              closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
+            },
+          },
+        });
+        clients.push(client);
+        client.subscribe<{ messageAdded: { sequence: number; content: string } }>(
+          { query: 'subscription($r: ID!) { messageAdded(roomId: $r) { sequence content sender { displayName } } }', variables: { r: room.id } },
+          {
+            next: ({ data }) => {
+              if (!data) return;
+              const sentAt = Number(JSON.parse(data.messageAdded.content).t);
+              latencies.push(Date.now() - sentAt);
+              const key = `${user.id}|${room.id}|${data.messageAdded.sequence}`;
+              seen.set(key, (seen.get(key) ?? 0) + 1);
+            },
+            error: () => undefined,
+            complete: () => undefined,
+          },
+        );
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const heldAtStart = held;
+  log(`${count} subscribers: ${heldAtStart} connected; closed so far: ${JSON.stringify(Object.fromEntries(closeCodes))}; sending ${RATE}/s for ${SECONDS} s`);
+
+  let peak = gatewayRss(stackPid);
+  const sampler = setInterval(() => (peak = Math.max(peak, gatewayRss(stackPid))), 1000);
+  let sent = 0;
+  let expected = 0;
+  const started = Date.now();
+  const sends: Promise<void>[] = [];
+  for (let n = 0; n < RATE * SECONDS; n++) {
+    const due = started + (n * 1000) / RATE;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // Rooms are picked in proportion to their members, like traffic from their members.
+    const sender = subscribed[Math.floor(Math.random() * subscribed.length)]!;
+    const room = roomOf.get(sender.id)!;
+    const content = JSON.stringify({ t: Date.now(), n });
+    sends.push(
+      graphql(urls[n % urls.length]!, sender.token, 'mutation($r: ID!, $c: String!) { sendMessage(roomId: $r, content: $c) { sequence } }', { r: room.id, c: content }).then(
+        () => {
+          sent += 1;
+          // Deliveries due: to every member connected when the message was stored.
+          expected += room.members.filter((m) => connected.has(m.id)).length;
+        },
+        (error: unknown) => log(`send failed: ${(error as Error).message}`),
+      ),
+    );
+  }
+  await Promise.all(sends);
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  clearInterval(sampler);
+  const delivered = [...seen.values()].filter((times) => times >= 1).length;
+  const duplicated = [...seen.values()].reduce((sum, times) => sum + Math.max(0, times - 1), 0);
+  await Promise.all(clients.map((client) => client.dispose()));
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    subscribers: count,
+    held: heldAtStart,
+    sent,
+    expected,
+    delivered,
+    lost: expected - delivered,
+    duplicated,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    gatewayPeakMb: Math.round(peak / 1024 / 1024),
+  };
+}
+
+async function main() {
+  log('starting the stack (first run seeds 10,000 users)');
+  const { child, urls } = await startStack();
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('SIGINT', () => {
+    stop();
+    process.exit(130);
+  });
+  const results: StepResult[] = [];
+  try {
+    const db = new pg.Client({ connectionString: adminUrl() });
+    await db.connect();
+    const max = Math.max(...STEPS);
+    // Fresh rooms per run: earlier runs' rooms stay, but every step makes its own.
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM identity.users ORDER BY id LIMIT $1', [max]);
+    await db.end();
+    if (rows.length < max) throw new Error(`only ${rows.length} users; the bench needs ${max}`);
+    const users = await Promise.all(rows.map(async ({ id }) => ({ id, token: await tokenFor(id) })));
+    for (const step of STEPS) {
+      const result = await runStep(urls, child.pid!, users, step);
+      results.push(result);
+      log(JSON.stringify(result));
+    }
+  } finally {
+    stop();
+  }
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const table = [
+    `### Live chat subscriptions, ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    `Command: \`pnpm bench:chat --subscribers ${STEPS.join(',')} --rate ${RATE} --seconds ${SECONDS} --gateways ${GATEWAYS}\``,
+    `Machine: ${machine}. The subscribers, the senders and the whole stack share this machine.`,
+    '',
+    '| subscribers | held | messages sent | deliveries expected | delivered | lost | duplicated | p50 ms | p95 ms | p99 ms | gateway peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.subscribers} | ${r.held} | ${r.sent} | ${r.expected} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.gatewayPeakMb} |`),
+    '',
+  ].join('\n');
+  console.log(table);
+  const file = join(ROOT, 'BENCHMARKS.md');
+  if (!existsSync(file)) appendFileSync(file, '# Benchmarks\n\nMeasured on purpose (never in the tests). Newest results last.\n\n');
+  appendFileSync(file, `${table}\n`);
+}
+
+await main();
