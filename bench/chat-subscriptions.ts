@@ -242,7 +242,14 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
     );
   }
   await Promise.all(sends);
-  await new Promise((resolve) => setTimeout(resolve, 5000));
+  // Count only once deliveries stop arriving (3 s without one, 60 s at most): late is not lost.
+  const sendsDone = Date.now();
+  for (let last = -1, quiet = 0; quiet < 3 && Date.now() - sendsDone < 60_000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    quiet = latencies.length === last ? quiet + 1 : 0;
+    last = latencies.length;
+  }
+  log(`${count} subscribers: deliveries settled ${((Date.now() - sendsDone) / 1000).toFixed(1)} s after the last send`);
   clearInterval(sampler);
   const delivered = [...seen.values()].filter((times) => times >= 1).length;
   const duplicated = [...seen.values()].reduce((sum, times) => sum + Math.max(0, times - 1), 0);
