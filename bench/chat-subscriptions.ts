@@ -94,6 +94,13 @@ async function graphql<T>(url: string, token: string, query: string, variables: 
 interface Room {
   id: string;
   members: { id: string; token: string }[];
+  /** The room's last sequence before this run: subscriptions resume after it. */
+  startSequence: number;
+}
+
+interface RoomState {
+  id: string;
+  lastMessage: { sequence: number } | null;
 }
 
 /** Rooms for `subscribers` users: about 30% in pairs, 40% in rooms of 20, 30% in rooms of 500. */
@@ -111,11 +118,12 @@ async function createRooms(url: string, users: { id: string; token: string }[]):
     const [owner, ...others] = members;
     const room =
       size === 2
-        ? (await graphql<{ openDirectChat: { id: string } }>(url, owner!.token, 'mutation($u: ID!) { openDirectChat(userId: $u) { id } }', { u: others[0]!.id })).openDirectChat
-        : (await graphql<{ createChatRoom: { id: string } }>(url, owner!.token, 'mutation($i: CreateChatRoomInput!) { createChatRoom(input: $i) { id } }', {
+        ? (await graphql<{ openDirectChat: RoomState }>(url, owner!.token, 'mutation($u: ID!) { openDirectChat(userId: $u) { id lastMessage { sequence } } }', { u: others[0]!.id })).openDirectChat
+        : (await graphql<{ createChatRoom: RoomState }>(url, owner!.token, 'mutation($i: CreateChatRoomInput!) { createChatRoom(input: $i) { id lastMessage { sequence } } }', {
             i: { name: `bench ${size}`, kind: 'GROUP', memberIds: others.map((m) => m.id) },
           })).createChatRoom;
-    rooms.push({ id: room.id, members });
+    // Direct rooms are one per pair and outlive a run: earlier runs' messages are not this run's.
+    rooms.push({ id: room.id, members, startSequence: room.lastMessage?.sequence ?? 0 });
   }
   return rooms;
 }
@@ -168,9 +176,12 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   let held = 0;
   const connected = new Set<string>();
   const closeCodes = new Map<number, number>();
+  const errors = new Map<string, number>();
+  const noteError = (what: string) => errors.set(what, (errors.get(what) ?? 0) + 1);
   const clients: Client[] = [];
   log(`${count} subscribers: connecting`);
   const subscribed = chosen.filter((u) => roomOf.has(u.id));
+  const subscribedIds = new Set(subscribed.map((u) => u.id));
   for (let i = 0; i < subscribed.length; i += 250) {
     await Promise.all(
       subscribed.slice(i, i + 250).map(async (user, j) => {
@@ -195,17 +206,23 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
         });
         clients.push(client);
         client.subscribe<{ messageAdded: { sequence: number; content: string } }>(
-          { query: 'subscription($r: ID!) { messageAdded(roomId: $r) { sequence content sender { displayName } } }', variables: { r: room.id } },
+          // Resuming after the room's last sequence: every message of this run is due to every
+          // subscriber, whenever its subscription goes live (graphql-ws does not acknowledge subscriptions).
           {
-            next: ({ data }) => {
+            query: 'subscription($r: ID!, $after: Int) { messageAdded(roomId: $r, afterSequence: $after) { sequence content sender { displayName } } }',
+            variables: { r: room.id, after: room.startSequence },
+          },
+          {
+            next: ({ data, errors: eventErrors }) => {
+              for (const e of eventErrors ?? []) noteError(`event: ${e.message}`);
               if (!data) return;
               const sentAt = Number(JSON.parse(data.messageAdded.content).t);
               latencies.push(Date.now() - sentAt);
               const key = `${user.id}|${room.id}|${data.messageAdded.sequence}`;
               seen.set(key, (seen.get(key) ?? 0) + 1);
             },
-            error: () => undefined,
-            complete: () => undefined,
+            error: (error) => noteError(`subscription: ${Array.isArray(error) ? error.map((e) => e.message).join('; ') : String((error as Error)?.message ?? (error as { code?: number })?.code ?? error)}`),
+            complete: () => noteError('completed early'),
           },
         );
       }),
@@ -234,21 +251,22 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
       graphql(urls[n % urls.length]!, sender.token, 'mutation($r: ID!, $c: String!) { sendMessage(roomId: $r, content: $c) { sequence } }', { r: room.id, c: content }).then(
         () => {
           sent += 1;
-          // Deliveries due: to every member connected when the message was stored.
-          expected += room.members.filter((m) => connected.has(m.id)).length;
+          // Deliveries due: to every member that subscribed (replay covers a late start).
+          expected += room.members.filter((m) => subscribedIds.has(m.id)).length;
         },
         (error: unknown) => log(`send failed: ${(error as Error).message}`),
       ),
     );
   }
   await Promise.all(sends);
-  // Count only once deliveries stop arriving (3 s without one, 60 s at most): late is not lost.
+  // Count only once deliveries stop arriving (10 s without one, 120 s at most): late is not lost.
   const sendsDone = Date.now();
-  for (let last = -1, quiet = 0; quiet < 3 && Date.now() - sendsDone < 60_000; ) {
+  for (let last = -1, quiet = 0; quiet < 10 && Date.now() - sendsDone < 120_000; ) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     quiet = latencies.length === last ? quiet + 1 : 0;
     last = latencies.length;
   }
+  if (errors.size) log(`${count} subscribers: errors ${JSON.stringify(Object.fromEntries(errors))}`);
   log(`${count} subscribers: deliveries settled ${((Date.now() - sendsDone) / 1000).toFixed(1)} s after the last send`);
   clearInterval(sampler);
   const delivered = [...seen.values()].filter((times) => times >= 1).length;
