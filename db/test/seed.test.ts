@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
 import { verify } from '@node-rs/argon2';
 import pg from 'pg';
+import { deferConstraints } from '../src/seed/bulk-insert.js';
 import { DEMO_ROLES, REFERENCE_COURSES, SEEDED_TABLES, TOPICS, VENUES, seed, seedSizes, type SeedResult } from '../src/seed/index.js';
 
 const SCALE = 0.1;
@@ -152,6 +153,159 @@ describe('seed', () => {
     ).toBe(0);
   });
 
+  it('keeps one direct room per pair of users, with the pair openDirectChat looks for', async () => {
+    expect(await count(first, "SELECT 1 FROM community.chat_rooms WHERE kind = 'DIRECT'")).toBe(sizes.directRooms);
+    // Every direct room has its pair, smaller id first, and no other room has one.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.chat_rooms WHERE (kind = 'DIRECT') <> (direct_user_low IS NOT NULL AND direct_user_high IS NOT NULL)
+           OR NOT (direct_user_low < direct_user_high)`,
+      ),
+    ).toBe(0);
+    expect(await count(first, "SELECT DISTINCT direct_user_low, direct_user_high FROM community.chat_rooms WHERE kind = 'DIRECT'")).toBe(sizes.directRooms);
+    // The pair is exactly the room's two members…
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.chat_rooms r WHERE r.kind = 'DIRECT' AND (
+           (SELECT array_agg(m.user_id ORDER BY m.user_id) FROM community.chat_room_members m WHERE m.room_id = r.id)
+           IS DISTINCT FROM ARRAY[r.direct_user_low, r.direct_user_high])`,
+      ),
+    ).toBe(0);
+    // …so looking the room up by its members, in either order, as openDirectChat does, finds it.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.chat_room_members a
+         JOIN community.chat_room_members b ON b.room_id = a.room_id AND b.user_id <> a.user_id
+         JOIN community.chat_rooms r ON r.id = a.room_id AND r.kind = 'DIRECT'
+         WHERE NOT EXISTS (SELECT 1 FROM community.chat_rooms f
+           WHERE f.direct_user_low = LEAST(a.user_id, b.user_id) AND f.direct_user_high = GREATEST(a.user_id, b.user_id) AND f.id = r.id)`,
+      ),
+    ).toBe(0);
+  });
+
+  it('fills the rooms with messages numbered 1..n per room, sent by members in time order', async () => {
+    expect(seeded.counts['community.chat_messages']).toBe(sizes.chatMessages);
+    // Gapless: sequences are unique per room (a constraint), so 1..n when the largest is the count.
+    expect(await count(first, 'SELECT room_id FROM community.chat_messages GROUP BY room_id HAVING min(sequence) <> 1 OR max(sequence) <> count(*)')).toBe(0);
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.chat_rooms r
+         WHERE r.last_sequence <> coalesce((SELECT max(m.sequence) FROM community.chat_messages m WHERE m.room_id = r.id), 0)`,
+      ),
+    ).toBe(0);
+    // Senders are members who had joined by then; times increase with the sequence, within the last weeks.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.chat_messages m WHERE m.sender_id IS NULL OR NOT EXISTS (
+           SELECT 1 FROM community.chat_room_members x WHERE x.room_id = m.room_id AND x.user_id = m.sender_id AND x.joined_at <= m.sent_at)`,
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM (SELECT sent_at, lag(sent_at) OVER (PARTITION BY room_id ORDER BY sequence) AS before FROM community.chat_messages) x
+         WHERE x.sent_at <= x.before`,
+      ),
+    ).toBe(0);
+    const now = NOW.toISOString();
+    expect(await count(first, `SELECT 1 FROM community.chat_messages WHERE sent_at >= '${now}' OR sent_at < '${now}'::timestamptz - interval '43 days'`)).toBe(0);
+    // Read pointers stay within the room's messages, and not everyone is up to date.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.chat_room_members m JOIN community.chat_rooms r ON r.id = m.room_id
+         WHERE m.last_read_sequence < 0 OR m.last_read_sequence > r.last_sequence`,
+      ),
+    ).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM community.chat_room_members m JOIN community.chat_rooms r ON r.id = m.room_id WHERE m.last_read_sequence < r.last_sequence')).toBeGreaterThan(0);
+  });
+
+  it('spreads the messages unevenly, with a few edited and fewer deleted', async () => {
+    const [shape] = await query<{ rooms: number; busy: number; median: number; busiest: number; edited: number; deleted: number; blank: number; keyed: number }>(
+      first,
+      `SELECT (SELECT count(*) FROM community.chat_rooms WHERE last_sequence > 0)::int AS rooms,
+              (SELECT count(*) FROM community.chat_rooms WHERE last_sequence >= 100)::int AS busy,
+              (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY last_sequence) FROM community.chat_rooms WHERE last_sequence > 0)::int AS median,
+              (SELECT max(last_sequence) FROM community.chat_rooms)::int AS busiest,
+              count(*) FILTER (WHERE edited_at IS NOT NULL AND deleted_at IS NULL)::int AS edited,
+              count(*) FILTER (WHERE deleted_at IS NOT NULL)::int AS deleted,
+              count(*) FILTER (WHERE content = '' AND deleted_at IS NULL)::int AS blank,
+              count(*) FILTER (WHERE client_message_id IS NOT NULL)::int AS keyed
+       FROM community.chat_messages`,
+    );
+    const total = sizes.chatMessages;
+    expect(shape?.rooms).toBeGreaterThan(seeded.counts['community.chat_rooms'] / 2);
+    expect(shape?.median).toBeGreaterThanOrEqual(3);
+    expect(shape?.median).toBeLessThan(100);
+    expect(shape?.busy).toBeGreaterThan(0);
+    expect(shape?.busiest).toBeGreaterThan(10 * (shape?.median ?? 0));
+    expect(shape?.edited).toBeGreaterThan(total * 0.01);
+    expect(shape?.edited).toBeLessThan(total * 0.06);
+    expect(shape?.deleted).toBeGreaterThan(0);
+    expect(shape?.deleted).toBeLessThan(total * 0.01);
+    expect(shape?.blank).toBe(0);
+    expect(shape?.keyed).toBeGreaterThan(total / 2);
+    // Deleted messages keep their place but lose their text; edits and deletions follow the sending.
+    expect(await count(first, "SELECT 1 FROM community.chat_messages WHERE deleted_at IS NOT NULL AND (content <> '' OR edited_at IS NULL)")).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM community.chat_messages WHERE edited_at <= sent_at OR deleted_at <= sent_at')).toBe(0);
+  });
+
+  it('tells members they were added to a room, as the community subgraph does', async () => {
+    const expected = await count(first, 'SELECT 1 FROM community.chat_room_members m JOIN community.chat_rooms r ON r.id = m.room_id WHERE m.user_id <> r.created_by');
+    expect(seeded.counts['community.notifications']).toBe(expected);
+    // One per membership: for its member, about its room, at the moment of joining.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.notifications n WHERE n.type <> 'CHAT_ROOM_MEMBER_ADDED' OR NOT EXISTS (
+           SELECT 1 FROM community.chat_room_members m JOIN community.chat_rooms r ON r.id = m.room_id
+           WHERE m.user_id = n.user_id AND r.id = (n.data->>'roomId')::uuid AND n.action_url = '/chat/' || r.id
+             AND (n.data->>'addedBy')::uuid = r.created_by AND n.created_at = m.joined_at)`,
+      ),
+    ).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM community.notifications WHERE read_at <= created_at')).toBe(0);
+    const read = await count(first, 'SELECT 1 FROM community.notifications WHERE read_at IS NOT NULL');
+    expect(read).toBeGreaterThan(expected / 4);
+    expect(read).toBeLessThan(expected);
+  });
+
+  it('puts back the keys it drops for a large load, and fails on a row that breaks them', async () => {
+    // The test scale is below the size that defers them, so the round trip is checked here.
+    const client = new pg.Client({ connectionString: first.adminUrl });
+    await client.connect();
+    const constraints = async () =>
+      (await client.query<{ name: string; definition: string }>(
+        `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+         WHERE conrelid = 'community.chat_messages'::regclass ORDER BY conname`,
+      )).rows;
+    try {
+      const before = await constraints();
+      expect(before.map((c) => c.name)).toEqual(expect.arrayContaining(['chat_messages_pkey', 'chat_messages_room_sequence_key', 'chat_messages_room_id_fkey']));
+      await client.query('BEGIN');
+      const restore = await deferConstraints(client, 'community.chat_messages');
+      expect((await constraints()).map((c) => c.name)).not.toContain('chat_messages_room_sequence_key');
+      await restore();
+      expect(await constraints()).toEqual(before);
+      await client.query('ROLLBACK');
+
+      await client.query('BEGIN');
+      const broken = await deferConstraints(client, 'community.chat_messages');
+      await client.query(`INSERT INTO community.chat_messages (room_id, sequence, sender_id, content)
+        SELECT room_id, sequence, sender_id, 'again' FROM community.chat_messages ORDER BY room_id, sequence LIMIT 1`);
+      await expect(broken()).rejects.toThrow(/could not create unique index/);
+      await client.query('ROLLBACK');
+      expect(await constraints()).toEqual(before);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await client.end();
+    }
+  });
+
   it('points every cross-schema id at an existing row', async () => {
     const orphans: Record<string, string> = {
       'courses.author_id': 'SELECT 1 FROM learning.courses c WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = c.author_id)',
@@ -167,6 +321,8 @@ describe('seed', () => {
         AND NOT EXISTS (SELECT 1 FROM scheduling.training_sessions s WHERE s.id = r.session_id)`,
       'chat_rooms.created_by': 'SELECT 1 FROM community.chat_rooms r WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = r.created_by)',
       'chat_room_members.user_id': 'SELECT 1 FROM community.chat_room_members m WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = m.user_id)',
+      'chat_messages.sender_id': 'SELECT 1 FROM community.chat_messages m WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = m.sender_id)',
+      'notifications.user_id': 'SELECT 1 FROM community.notifications n WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = n.user_id)',
       'analytics_events.user_id': `SELECT 1 FROM ai_analytics.analytics_events a WHERE a.user_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = a.user_id)`,
     };
@@ -180,7 +336,10 @@ describe('seed', () => {
   it('produces the same rows for the same scale', async () => {
     const again = await seed({ adminUrl: second.adminUrl, scale: SCALE, now: NOW });
     expect(again.counts).toEqual(seeded.counts);
-    expect(await contentHashes(second)).toEqual(await contentHashes(first));
+    const hashes = await contentHashes(first);
+    // Message and notification ids, times and texts included.
+    expect(Object.keys(hashes)).toEqual(expect.arrayContaining(['community.chat_messages', 'community.notifications']));
+    expect(await contentHashes(second)).toEqual(hashes);
   });
 
   it('hashes the account passwords with argon2id and leaves synthetic users without one', async () => {

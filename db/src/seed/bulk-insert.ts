@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /** PostgreSQL types the seed writes. Arrays of arrays cannot go through unnest, so `text[]` travels as array literals. */
-export type ColumnType = 'uuid' | 'text' | 'integer' | 'boolean' | 'timestamptz' | 'jsonb' | 'text[]';
+export type ColumnType = 'uuid' | 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb' | 'text[]';
 
 /** A value of one column: `text[]` columns take string arrays, timestamps ISO strings. */
 export type CellValue = string | number | boolean | null | readonly string[];
@@ -139,6 +139,31 @@ export async function deferIndexes(client: pg.ClientBase, table: string): Promis
   for (const index of rows) await client.query(`DROP INDEX ${quoteIdent(schema)}.${quoteIdent(index.name)}`);
   return async () => {
     for (const index of rows) await client.query(index.definition);
+  };
+}
+
+/**
+ * Like deferIndexes, for the constraints checked row by row: the table's primary key and unique
+ * constraints (unless a foreign key relies on their index) and its own foreign keys. Adding
+ * them back builds each index in one sort and checks each foreign key in one join; a row that
+ * breaks one makes that fail, and the seed's transaction rolls everything back.
+ */
+export async function deferConstraints(client: pg.ClientBase, table: string): Promise<() => Promise<void>> {
+  const [schema = '', name = ''] = table.split('.');
+  const qualified = `${quoteIdent(schema)}.${quoteIdent(name)}`;
+  const { rows } = await client.query<{ name: string; definition: string }>(
+    `SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS definition
+     FROM pg_constraint c
+     WHERE c.conrelid = to_regclass($1)
+       AND (c.contype = 'f' OR (c.contype IN ('p', 'u')
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid)))
+     ORDER BY c.contype = 'f', c.conname`,
+    [qualified],
+  );
+  for (const constraint of rows) await client.query(`ALTER TABLE ${qualified} DROP CONSTRAINT ${quoteIdent(constraint.name)}`);
+  // Keys first: a foreign key is checked faster once the table's own indexes exist.
+  return async () => {
+    for (const constraint of rows) await client.query(`ALTER TABLE ${qualified} ADD CONSTRAINT ${quoteIdent(constraint.name)} ${constraint.definition}`);
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Account } from './accounts.js';
 import { planAnalytics } from './analytics.generator.js';
 import { courseRows, generateCatalogue, generateEnrollments } from './catalogue.generator.js';
+import { generateChat } from './chat.generator.js';
 import { generateCommunity } from './community.generator.js';
 import { DAY, seedSizes, type TableRows } from './model.js';
 import { generatePeople } from './people.generator.js';
@@ -40,7 +41,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
   const schedule = generateSchedule(
     root.fork('schedule'), anchor, users, catalogue.courses, enrollments.popularity, people.trainers, demo.TRAINER, sizes.referenceSessions,
   );
-  const community = generateCommunity(root.fork('community'), {
+  const rooms = generateCommunity(root.fork('community'), {
     anchor,
     users,
     learners,
@@ -55,6 +56,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     directRooms: sizes.directRooms,
     coachingRooms: sizes.coachingRooms,
   });
+  const chat = generateChat(root.fork('chat'), { anchor, users, rooms, messages: sizes.chatMessages });
   const events = planAnalytics(root.fork('analytics'), {
     anchor,
     users,
@@ -72,7 +74,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     courseRows(catalogue.courses, users),
     enrollments.table,
     ...schedule.tables,
-    ...community,
+    ...chat,
     events,
   ];
   return SEEDED_TABLES.map((table) => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DEFAULT_ADMIN_EMAIL, prepareAccounts, type DemoRole } from './accounts.js';
-import { deferIndexes, loadTable } from './bulk-insert.js';
+import { deferConstraints, deferIndexes, loadTable } from './bulk-insert.js';
 import { accountRng, buildDataset } from './dataset.js';
 import { seedSizes } from './model.js';
 import { SEEDED_TABLES, TABLE_SPECS, type SeededTable } from './tables.js';
@@ -46,11 +46,21 @@ export interface SeedResult {
 /** Tables getting at least this many rows have their plain indexes built after the load. */
 const DEFER_INDEXES_FROM = 100_000;
 
+/**
+ * Large tables whose keys and foreign keys are also added after the load, which halves it:
+ * nothing references their rows, so the keys can go for the length of the transaction.
+ */
+const DEFER_CONSTRAINTS: ReadonlySet<SeededTable> = new Set(['community.chat_messages', 'community.notifications']);
+
 /** Serialises concurrent seeds of one database. */
 const SEED_LOCK = 0x61636473; // "acds"
 
 /** Rows per INSERT: big enough to amortise round trips, small enough to keep memory flat. */
-const BATCH_SIZE: Partial<Record<SeededTable, number>> = { 'ai_analytics.analytics_events': 10_000 };
+const BATCH_SIZE: Partial<Record<SeededTable, number>> = {
+  'ai_analytics.analytics_events': 10_000,
+  'community.chat_messages': 20_000,
+  'community.notifications': 10_000,
+};
 
 async function hasUsers(client: pg.ClientBase): Promise<boolean> {
   const { rows } = await client.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM identity.users) AS present');
@@ -121,12 +131,15 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       // Each table's rows are dropped once written, to keep memory flat at large scales.
       for (let next = tables.shift(); next; next = tables.shift()) {
         const { table, total, rows } = next;
-        const rebuild = total >= DEFER_INDEXES_FROM ? await deferIndexes(client, table) : null;
+        const large = total >= DEFER_INDEXES_FROM;
+        const rebuildIndexes = large ? await deferIndexes(client, table) : null;
+        const rebuildConstraints = large && DEFER_CONSTRAINTS.has(table) ? await deferConstraints(client, table) : null;
         await loadTable(client, TABLE_SPECS[table], rows, { total, log, batchSize: BATCH_SIZE[table] ?? 5000 });
-        if (rebuild) {
+        if (rebuildIndexes) {
           const buildStarted = Date.now();
-          await rebuild();
-          log(`${table}: indexes built in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s`);
+          await rebuildConstraints?.();
+          await rebuildIndexes();
+          log(`${table}: ${rebuildConstraints ? 'keys and indexes' : 'indexes'} built in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s`);
         }
       }
       await client.query('COMMIT');

@@ -27,6 +27,8 @@ export interface SeedSizes {
   groupRooms: number;
   directRooms: number;
   coachingRooms: number;
+  /** Chat messages over all rooms, over the last weeks. */
+  chatMessages: number;
   /** Analytics events per user, on average, over the last 90 days. */
   eventsPerUser: number;
   /** Sessions of each reference course, upcoming and past alike. */
@@ -48,6 +50,8 @@ export function seedSizes(scale: number): SeedSizes {
     groupRooms: Math.max(3, Math.round(25 * scale)),
     directRooms: Math.round(users * 0.03),
     coachingRooms: Math.round(users * 0.02 * 1.5),
+    // About 20,000 at scale 1, so the benchmark scale (50) holds a million.
+    chatMessages: Math.round(20_000 * scale),
     eventsPerUser: 20,
     referenceSessions: Math.max(2, Math.round(10 * scale)),
   };
@@ -112,6 +116,32 @@ export interface SessionEntity {
   trainerUser: number | null;
   createdAt: number;
   city: string | null;
+}
+
+export type ChatRoomKind = 'DIRECT' | 'GROUP' | 'SESSION' | 'COACHING';
+export type ChatMemberRole = 'OWNER' | 'MODERATOR' | 'MEMBER';
+
+export interface ChatMemberEntity {
+  user: number;
+  role: ChatMemberRole;
+  joinedAt: number;
+}
+
+export interface ChatRoomEntity {
+  id: string;
+  name: string | null;
+  kind: ChatRoomKind;
+  sessionId: string | null;
+  /** For session rooms, when the session starts. */
+  sessionStartsAt: number | null;
+  creator: number;
+  createdAt: number;
+  /** What the room talks about, when it has a subject. */
+  topic: TopicSeed | null;
+  /** In the order they joined the room's rows. */
+  members: ChatMemberEntity[];
+  /** For DIRECT rooms, the two members' ids, smaller first (as PostgreSQL orders uuids). */
+  directPair: readonly [low: string, high: string] | null;
 }
 
 /** Everything generated so far, shared by the generators that come later. */

@@ -16,6 +16,8 @@ export const SEEDED_TABLES = [
   'commerce.prices',
   'community.chat_rooms',
   'community.chat_room_members',
+  'community.chat_messages',
+  'community.notifications',
   'ai_analytics.analytics_events',
 ] as const;
 
@@ -72,9 +74,18 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   ]),
   'community.chat_rooms': spec('community.chat_rooms', [
     ['id', 'uuid'], ['name', 'text'], ['kind', 'text'], ['session_id', 'uuid'], ['created_by', 'uuid'], ['created_at', 'timestamptz'],
+    ['last_sequence', 'bigint'], ['direct_user_low', 'uuid'], ['direct_user_high', 'uuid'],
   ]),
   'community.chat_room_members': spec('community.chat_room_members', [
-    ['room_id', 'uuid'], ['user_id', 'uuid'], ['role', 'text'], ['joined_at', 'timestamptz'],
+    ['room_id', 'uuid'], ['user_id', 'uuid'], ['role', 'text'], ['joined_at', 'timestamptz'], ['last_read_sequence', 'bigint'],
+  ]),
+  'community.chat_messages': spec('community.chat_messages', [
+    ['id', 'uuid'], ['room_id', 'uuid'], ['sequence', 'bigint'], ['sender_id', 'uuid'], ['content', 'text'],
+    ['client_message_id', 'text'], ['sent_at', 'timestamptz'], ['edited_at', 'timestamptz'], ['deleted_at', 'timestamptz'],
+  ]),
+  'community.notifications': spec('community.notifications', [
+    ['id', 'uuid'], ['user_id', 'uuid'], ['type', 'text'], ['title', 'text'], ['body', 'text'], ['priority', 'text'],
+    ['action_url', 'text'], ['data', 'jsonb'], ['created_at', 'timestamptz'], ['read_at', 'timestamptz'],
   ]),
   'ai_analytics.analytics_events': spec('ai_analytics.analytics_events', [
     ['name', 'text'], ['user_id', 'uuid'], ['anonymous_id', 'text'], ['occurred_at', 'timestamptz'],
