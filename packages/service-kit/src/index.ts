@@ -12,3 +12,4 @@ export * from './subgraph.js';
 export * from './validate.js';
 export * from './service.js';
 export * from './caller-token.js';
+export * from './keyset.js';

@@ -1,4 +1,4 @@
-import type { Role } from '@academy/service-kit';
+import { keysetPage, type Role } from '@academy/service-kit';
 import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { IdentityDatabase, User, UsersTable } from '../db/database.js';
 
@@ -43,31 +43,17 @@ export async function findUserPage(
     );
   }
   if (query.role) conditions.push(sql`EXISTS (SELECT 1 FROM identity.user_roles r WHERE r.user_id = u.id AND r.role = ${query.role})`);
-  const cursor = query.after ? sql`(${query.after[0]}::timestamptz, ${query.after[1]}::uuid)` : null;
-  const result = await sql<User & { created_at_key: string; total_count: number; has_previous: boolean }>`
-    WITH filtered AS (
+  return keysetPage<User & { created_at_key: string }>(db, {
+    filtered: sql`
       SELECT ${sql.join(PUBLIC_COLUMNS.map((c) => sql.ref(c)))},
         coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM identity.user_roles r WHERE r.user_id = u.id), '{}') AS roles,
         u.created_at::text AS created_at_key
       FROM identity.users u
-      WHERE ${sql.join(conditions, sql` AND `)}
-    )
-    SELECT (SELECT count(*) FROM filtered)::int AS total_count,
-      ${cursor ? sql`EXISTS (SELECT 1 FROM filtered f WHERE (f.created_at, f.id) <= ${cursor})` : sql`false`} AS has_previous,
-      page.*
-    FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL (
-      SELECT f.* FROM filtered f
-      WHERE ${cursor ? sql`(f.created_at, f.id) > ${cursor}` : sql`true`}
-      ORDER BY f.created_at, f.id
-      LIMIT ${query.limit + 1}
-    ) page ON true`.execute(db);
-  const first = result.rows[0];
-  return {
-    rows: result.rows.filter((r) => r.id !== null).map(({ total_count: _t, has_previous: _h, ...user }) => user),
-    totalCount: first?.total_count ?? 0,
-    hasPreviousPage: first?.has_previous ?? false,
-  };
+      WHERE ${sql.join(conditions, sql` AND `)}`,
+    sortColumn: 'created_at',
+    after: query.after ? sql`(${query.after[0]}::timestamptz, ${query.after[1]}::uuid)` : null,
+    limit: query.limit,
+  });
 }
 
 /** What logIn and password resets need of an account, by its normalised e-mail address. */

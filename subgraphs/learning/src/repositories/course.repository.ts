@@ -1,3 +1,4 @@
+import { keysetPage } from '@academy/service-kit';
 import { sql, type Kysely } from 'kysely';
 import type { Course, CourseLevel, CourseStatus, LearningDatabase } from '../db/database.js';
 
@@ -55,34 +56,17 @@ export async function findCoursePage(db: Kysely<LearningDatabase>, query: Course
   if (filter.topicId) {
     conditions.push(sql`EXISTS (SELECT 1 FROM learning.course_topics ct WHERE ct.course_id = c.id AND ct.topic_id = ${filter.topicId})`);
   }
-  const descending = orderBy.direction === 'DESC';
-  const direction = sql.raw(descending ? 'DESC' : 'ASC');
-  const cursorValue = after ? sql`(${after[0]}::${sql.raw(sort.type)}, ${after[1]}::uuid)` : null;
-  const afterCursor = cursorValue ? sql`(f.sort_key, f.id) ${sql.raw(descending ? '<' : '>')} ${cursorValue}` : sql`true`;
-  const beforeOrAtCursor = cursorValue
-    ? sql`EXISTS (SELECT 1 FROM filtered f WHERE (f.sort_key, f.id) ${sql.raw(descending ? '>=' : '<=')} ${cursorValue})`
-    : sql`false`;
-
-  const result = await sql<Course & { sort_key: unknown; cursor_key: string; total_count: number; has_previous: boolean }>`
-    WITH filtered AS (
+  const page = await keysetPage<Course & { sort_key: unknown; cursor_key: string }>(db, {
+    filtered: sql`
       SELECT ${COURSE_COLUMNS}, ${sortKey} AS sort_key, (${sortKey})::text AS cursor_key
       FROM learning.courses c
-      WHERE ${sql.join(conditions, sql` AND `)}
-    )
-    SELECT (SELECT count(*) FROM filtered)::int AS total_count, ${beforeOrAtCursor} AS has_previous, page.*
-    FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL (
-      SELECT f.* FROM filtered f
-      WHERE ${afterCursor}
-      ORDER BY f.sort_key ${direction}, f.id ${direction}
-      LIMIT ${limit + 1}
-    ) page ON true`.execute(db);
-
-  const first = result.rows[0];
-  const rows = result.rows
-    .filter((row) => row.id !== null)
-    .map(({ total_count: _t, has_previous: _h, sort_key: _s, ...row }) => row);
-  return { rows, totalCount: first?.total_count ?? 0, hasPreviousPage: first?.has_previous ?? false };
+      WHERE ${sql.join(conditions, sql` AND `)}`,
+    sortColumn: 'sort_key',
+    descending: orderBy.direction === 'DESC',
+    after: after ? sql`(${after[0]}::${sql.raw(sort.type)}, ${after[1]}::uuid)` : null,
+    limit,
+  });
+  return { ...page, rows: page.rows.map(({ sort_key: _s, ...row }) => row) };
 }
 
 export async function findCoursesByIds(db: Kysely<LearningDatabase>, ids: readonly string[]): Promise<Course[]> {

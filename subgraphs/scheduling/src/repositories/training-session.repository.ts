@@ -1,3 +1,4 @@
+import { keysetPage } from '@academy/service-kit';
 import { sql, type Kysely } from 'kysely';
 import type { SchedulingDatabase, SessionStatus, TrainingSession, Venue } from '../db/database.js';
 
@@ -74,23 +75,10 @@ export async function findSessionPage(
   if (f.status) conditions.push(sql`s.status = ${f.status}`);
   if (f.hasSeats === true) conditions.push(sql`s.seats_taken < s.capacity`);
   if (f.hasSeats === false) conditions.push(sql`s.seats_taken >= s.capacity`);
-  const cursor = query.after ? sql`(${query.after[0]}::timestamptz, ${query.after[1]}::uuid)` : null;
-  const result = await sql<TrainingSession & { starts_at_key: string; total_count: number; has_previous: boolean }>`
-    WITH filtered AS (SELECT s.*, s.starts_at::text AS starts_at_key FROM scheduling.training_sessions s WHERE ${sql.join(conditions, sql` AND `)})
-    SELECT (SELECT count(*) FROM filtered)::int AS total_count,
-      ${cursor ? sql`EXISTS (SELECT 1 FROM filtered f WHERE (f.starts_at, f.id) <= ${cursor})` : sql`false`} AS has_previous,
-      page.*
-    FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL (
-      SELECT f.* FROM filtered f
-      WHERE ${cursor ? sql`(f.starts_at, f.id) > ${cursor}` : sql`true`}
-      ORDER BY f.starts_at, f.id
-      LIMIT ${query.limit + 1}
-    ) page ON true`.execute(db);
-  const first = result.rows[0];
-  return {
-    rows: result.rows.filter((r) => r.id !== null).map(({ total_count: _t, has_previous: _h, ...row }) => row),
-    totalCount: first?.total_count ?? 0,
-    hasPreviousPage: first?.has_previous ?? false,
-  };
+  return keysetPage<TrainingSession & { starts_at_key: string }>(db, {
+    filtered: sql`SELECT s.*, s.starts_at::text AS starts_at_key FROM scheduling.training_sessions s WHERE ${sql.join(conditions, sql` AND `)}`,
+    sortColumn: 'starts_at',
+    after: query.after ? sql`(${query.after[0]}::timestamptz, ${query.after[1]}::uuid)` : null,
+    limit: query.limit,
+  });
 }
