@@ -3,7 +3,8 @@ import type { Client } from 'graphql-ws';
 import { as, collect, signUpUser, wsClient, type SignedUpUser } from './support/clients.js';
 import { startStack, type TestStack } from './support/stack.js';
 
-const MESSAGE_ADDED = `subscription($roomId: ID!) { messageAdded(roomId: $roomId) { sequence content sender { displayName } } }`;
+// From sequence 0 of a fresh room: whenever a subscription goes live, nothing sent before is missed.
+const MESSAGE_ADDED = `subscription($roomId: ID!) { messageAdded(roomId: $roomId, afterSequence: 0) { sequence content sender { displayName } } }`;
 const pick = (data: Record<string, unknown>) => data.messageAdded as { sequence: number; content: string };
 
 /**
