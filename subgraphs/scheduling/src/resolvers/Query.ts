@@ -1,12 +1,9 @@
-import { badUserInput, forwardPage, isTimestampText, isUuid, parseId, toConnection } from '@academy/service-kit';
+import { badUserInput, forwardPage, isTimestampCursor, parseId, toConnection } from '@academy/service-kit';
 import type { SchedulingContext } from '../context.js';
 import type { SessionStatus } from '../db/database.js';
 import { findActiveTrainers } from '../repositories/trainer.repository.js';
-import { findSessionPage, type SessionCursor } from '../repositories/training-session.repository.js';
+import { findSessionPage } from '../repositories/training-session.repository.js';
 import { findActiveVenues } from '../repositories/venue.repository.js';
-
-const isSessionCursor = (value: unknown): value is SessionCursor =>
-  Array.isArray(value) && value.length === 2 && isTimestampText(value[0]) && isUuid(value[1]);
 
 interface SessionsArgs {
   first?: number | null;
@@ -34,7 +31,7 @@ export const Query = {
   trainingSession: (_: unknown, args: { id: string }, ctx: SchedulingContext) => ctx.loaders.sessionById.load(parseId(args.id)),
 
   async trainingSessions(_: unknown, args: SessionsArgs, ctx: SchedulingContext) {
-    const page = forwardPage(args, isSessionCursor);
+    const page = forwardPage(args, isTimestampCursor);
     const f = args.filter ?? {};
     if (f.from && f.to && f.to <= f.from) throw badUserInput('"to" must be after "from".', 'filter.to');
     const result = await findSessionPage(ctx.db, {
