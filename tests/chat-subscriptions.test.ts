@@ -113,4 +113,40 @@ describe('messageAdded through the gateway', () => {
     expect(all.at(-1)!.content).toBe('live after resume');
     for (const subscriber of [...subscribers, resumed]) subscriber.stop();
   }, 120_000);
+
+  it("resolves viewer-independent fields once per message for a room's subscribers", async () => {
+    const roomId = await createRoom(alice, [bob, carol]);
+    const subscribers = [alice, bob, carol].map((user) => collect(client(user), MESSAGE_ADDED, { roomId, after: 0 }, pickEvent));
+    // Every subscription is live once each has received the first message.
+    await send(alice, roomId, 'first');
+    for (const subscriber of subscribers) await subscriber.waitFor(1);
+    const before = stack.subgraphs.identity.fetches();
+    for (let i = 1; i <= 4; i++) {
+      await send(bob, roomId, `shared ${i}`);
+      for (const subscriber of subscribers) await subscriber.waitFor(i + 1);
+    }
+    // One identity fetch per message for `sender { displayName }`, not one per subscriber.
+    expect(stack.subgraphs.identity.fetches() - before).toBe(4);
+    for (const subscriber of subscribers) {
+      expect(subscriber.errors).toEqual([]);
+      expect(subscriber.events.slice(1).map((e) => e.sender?.displayName)).toEqual([bob.displayName, bob.displayName, bob.displayName, bob.displayName]);
+      subscriber.stop();
+    }
+  });
+
+  it('resolves viewer-dependent fields per subscriber: only the sender sees their own e-mail', async () => {
+    const roomId = await createRoom(alice, [bob]);
+    const query = `subscription($roomId: ID!, $after: Int) {
+      messageAdded(roomId: $roomId, afterSequence: $after) { sequence sender { displayName email } }
+    }`;
+    const pickSender = (data: Record<string, unknown>) => (data.messageAdded as { sender: { displayName: string; email: string | null } }).sender;
+    const alices = collect(client(alice), query, { roomId, after: 0 }, pickSender);
+    const bobs = collect(client(bob), query, { roomId, after: 0 }, pickSender);
+    await send(alice, roomId, 'from alice');
+    await Promise.all([alices.waitFor(1), bobs.waitFor(1)]);
+    expect(alices.events).toEqual([{ displayName: alice.displayName, email: alice.email }]);
+    expect(bobs.events).toEqual([{ displayName: alice.displayName, email: null }]);
+    alices.stop();
+    bobs.stop();
+  });
 });

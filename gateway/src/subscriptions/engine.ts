@@ -1,10 +1,11 @@
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
-import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
+import type { FetchNode, QueryPlan, SubscriptionNode } from '@apollo/query-planner';
 import { createErrorFormatter, signCallerToken, type Logger, type RequestCaller } from '@academy/service-kit';
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { SubscriptionPlanner } from './planner.js';
 import { PushIterator } from './push-iterator.js';
+import { isViewerIndependent, SharedResults, sharedVariableNames, variableUsagesOf } from './sharing.js';
 import type { UpstreamSubscriptions } from './upstream.js';
 
 /** A client's subscription, validated and with coerced variables. */
@@ -27,6 +28,16 @@ const EVENT_SOURCE = '__subscription_event__';
 /** Caller tokens live a minute; re-sign well before. */
 const CALLER_TOKEN_REFRESH_MS = 30_000;
 
+/** What every subscription of one plan shares, worked out once per plan. */
+interface PlanRun {
+  primary: FetchNode;
+  /** The plan run per event: the event stands in for the primary fetch, then the rest. */
+  eventPlan: QueryPlan;
+  operationContext: ReturnType<typeof buildOperationContext>;
+  /** Set when the rest asks only for viewer-independent fields: then its results are shared. */
+  sharing: { id: number; variables: string[] } | null;
+}
+
 /**
  * Runs subscriptions through the federation: the query planner's plan for the subscription
  * has a `primary` fetch (the subgraph owning the root field, with the keys the rest needs)
@@ -37,6 +48,9 @@ const CALLER_TOKEN_REFRESH_MS = 30_000;
  */
 export class SubscriptionEngine {
   readonly #formatError: ReturnType<typeof createErrorFormatter>;
+  readonly #runs = new WeakMap<QueryPlan, PlanRun>();
+  readonly #shared = new SharedResults<ClientResult>();
+  #nextSharingId = 1;
 
   constructor(
     private readonly planner: SubscriptionPlanner,
@@ -55,12 +69,8 @@ export class SubscriptionEngine {
     if (node?.kind !== 'Subscription') {
       throw new GraphQLError('This operation is not a subscription.', { extensions: { code: 'BAD_USER_INPUT' } });
     }
-    const { primary, rest } = node;
-    const operationContext = buildOperationContext({
-      schema: this.planner.apiGraphQLSchema,
-      operationDocument: request.document,
-      operationName: request.operationName,
-    });
+    const run = this.#runOf(plan, request);
+    const { primary } = run;
     const caller = new CallerTokens(request.caller, this.gatewaySecret);
 
     let unsubscribe: (() => void) | undefined;
@@ -89,7 +99,7 @@ export class SubscriptionEngine {
         next: (event) =>
           enqueue(async () => {
             if (results.done) return;
-            results.push(await this.#complete(event, { primary, rest, request, operationContext, caller }));
+            results.push(await this.#resultOf(event, run, request, caller));
           }),
         error: (error) =>
           enqueue(async () => {
@@ -102,39 +112,60 @@ export class SubscriptionEngine {
     return results;
   }
 
+  #runOf(plan: QueryPlan, request: SubscriptionRequest): PlanRun {
+    const cached = this.#runs.get(plan);
+    if (cached) return cached;
+    const node = plan.node as SubscriptionNode;
+    const { primary, rest } = node;
+    const first: FetchNode = { ...primary, serviceName: EVENT_SOURCE };
+    const run: PlanRun = {
+      primary,
+      eventPlan: { kind: 'QueryPlan', node: rest ? { kind: 'Sequence', nodes: [first, rest] } : first },
+      operationContext: buildOperationContext({
+        schema: this.planner.apiGraphQLSchema,
+        operationDocument: request.document,
+        operationName: request.operationName,
+      }),
+      sharing: isViewerIndependent(rest, this.planner.supergraphGraphQLSchema)
+        ? { id: this.#nextSharingId++, variables: sharedVariableNames(request.document, variableUsagesOf(rest)) }
+        : null,
+    };
+    this.#runs.set(plan, run);
+    return run;
+  }
+
+  /**
+   * One event's result for one subscriber. When the rest of the plan does not depend on the
+   * viewer, subscribers who got the same event with the same variables share one execution.
+   */
+  #resultOf(event: ExecutionResult<Record<string, unknown>>, run: PlanRun, request: SubscriptionRequest, caller: CallerTokens): Promise<ClientResult> {
+    if (!run.sharing || !event.data || event.errors?.length) return this.#complete(event, run, request, caller);
+    const key = `${run.sharing.id}\0${JSON.stringify(pick(request.variables, run.sharing.variables))}\0${JSON.stringify(event.data)}`;
+    return this.#shared.get(key, () => this.#complete(event, run, request, caller));
+  }
+
   /** Runs the rest of the plan for one event of the primary subscription. */
-  async #complete(
-    event: ExecutionResult<Record<string, unknown>>,
-    run: {
-      primary: FetchNode;
-      rest: PlanNode | undefined;
-      request: SubscriptionRequest;
-      operationContext: ReturnType<typeof buildOperationContext>;
-      caller: CallerTokens;
-    },
-  ): Promise<ClientResult> {
+  async #complete(event: ExecutionResult<Record<string, unknown>>, run: PlanRun, request: SubscriptionRequest, caller: CallerTokens): Promise<ClientResult> {
     if (!event.data) return { errors: (event.errors ?? []).map((e) => asGraphQLError(this.#formatError(e as unknown as GraphQLFormattedError, e))) };
-    const first: FetchNode = { ...run.primary, serviceName: EVENT_SOURCE };
-    const queryPlan: QueryPlan = { kind: 'QueryPlan', node: run.rest ? { kind: 'Sequence', nodes: [first, run.rest] } : first };
     const serviceMap: ServiceMap = {
       ...this.dataSources,
       [EVENT_SOURCE]: { process: async () => ({ data: event.data, errors: event.errors }) },
     };
     const context: GatewayContext = {
-      requestId: run.request.caller.requestId ?? '',
-      caller: run.request.caller,
-      callerToken: await run.caller.token(),
+      requestId: request.caller.requestId ?? '',
+      caller: request.caller,
+      callerToken: await caller.token(),
     };
     const requestContext = {
-      request: { query: '', operationName: run.request.operationName, variables: run.request.variables },
+      request: { query: '', operationName: request.operationName, variables: request.variables },
       context,
       logger: this.logger,
       metrics: {},
-      document: run.request.document,
-      operationName: run.request.operationName ?? null,
+      document: request.document,
+      operationName: request.operationName ?? null,
     };
     const result = await executeQueryPlan(
-      queryPlan,
+      run.eventPlan,
       serviceMap,
       requestContext as unknown as Parameters<typeof executeQueryPlan>[2],
       run.operationContext,
