@@ -1,4 +1,4 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ROLES, type RequestCaller, type Role } from './auth.js';
 
 /** The header in which the gateway passes the caller to subgraphs. */
@@ -18,54 +18,70 @@ export class CallerTokenError extends Error {
   }
 }
 
-const encoder = new TextEncoder();
+/** The only header this module signs or accepts. */
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+/** Allowed difference between the gateway's and a subgraph's clocks. */
+const CLOCK_SKEW_SECONDS = 5;
 
-function key(secret: string): Uint8Array {
+function checkSecret(secret: string): void {
   if (secret.length < MIN_SECRET_LENGTH) throw new Error(`the gateway secret must be at least ${MIN_SECRET_LENGTH} characters`);
-  return encoder.encode(secret);
 }
 
+const signature = (signingInput: string, secret: string) => createHmac('sha256', secret).update(signingInput).digest();
+
 /**
- * Signs who is calling, for the subgraphs: an HS256 token over the viewer, the client's
- * address and the request id, valid for a minute, with a secret only the gateway and the
- * subgraphs share.
+ * Signs who is calling, for the subgraphs: an HS256 JWT over the viewer, the client's address
+ * and the request id, valid for a minute, with a secret only the gateway and the subgraphs
+ * share. Signed with node:crypto's HMAC directly: it is on the path of every subgraph fetch
+ * and every subscription, and costs a few microseconds this way.
  */
 export async function signCallerToken(caller: RequestCaller, secret: string): Promise<string> {
-  return new SignJWT({
+  checkSecret(secret);
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
     roles: caller.viewer?.roles ?? [],
     ip: caller.clientAddress,
     rid: caller.requestId,
-  })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(caller.viewer?.userId ?? 'anonymous')
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${LIFETIME_SECONDS}s`)
-    .sign(key(secret));
+    sub: caller.viewer?.userId ?? 'anonymous',
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now,
+    exp: now + LIFETIME_SECONDS,
+  };
+  const signingInput = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${signingInput}.${signature(signingInput, secret).toString('base64url')}`;
 }
+
+const invalid = () => new CallerTokenError('invalid gateway credentials');
 
 /** Verifies a caller token; CallerTokenError when it is missing, forged, expired or malformed. */
 export async function verifyCallerToken(token: string | undefined, secret: string): Promise<RequestCaller> {
   if (!token) throw new CallerTokenError('no gateway credentials');
-  let payload;
+  checkSecret(secret);
+  const parts = token.split('.');
+  if (parts.length !== 3) throw invalid();
+  const [header, body, signed] = parts as [string, string, string];
+  // Only the exact header this module writes: no other algorithm, no "crit", no key hints.
+  if (header !== HEADER) throw invalid();
+  const expected = signature(`${header}.${body}`, secret);
+  const given = Buffer.from(signed, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+  let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, key(secret), {
-      algorithms: ['HS256'],
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      requiredClaims: ['exp', 'iat', 'sub'],
-      maxTokenAge: `${LIFETIME_SECONDS + 5}s`,
-    }));
+    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
   } catch {
-    throw new CallerTokenError('invalid gateway credentials');
+    throw invalid();
   }
+  if (typeof payload !== 'object' || payload === null) throw invalid();
+  const now = Math.floor(Date.now() / 1000);
+  const { iss, aud, iat, exp, sub } = payload;
+  if (iss !== ISSUER || aud !== AUDIENCE || typeof sub !== 'string' || sub === '') throw invalid();
+  if (typeof exp !== 'number' || exp <= now - CLOCK_SKEW_SECONDS) throw invalid();
+  if (typeof iat !== 'number' || iat > now + CLOCK_SKEW_SECONDS || now - iat > LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) throw invalid();
   const roles = payload.roles;
-  if (!Array.isArray(roles) || !roles.every((r): r is Role => (ROLES as readonly unknown[]).includes(r))) {
-    throw new CallerTokenError('invalid gateway credentials');
-  }
+  if (!Array.isArray(roles) || !roles.every((r): r is Role => (ROLES as readonly unknown[]).includes(r))) throw invalid();
   const ip = typeof payload.ip === 'string' ? payload.ip : null;
   const rid = typeof payload.rid === 'string' ? payload.rid : null;
-  const viewer = payload.sub && payload.sub !== 'anonymous' ? { userId: payload.sub, roles } : null;
+  const viewer = sub !== 'anonymous' ? { userId: sub, roles } : null;
   return { viewer, clientAddress: ip, requestId: rid };
 }
