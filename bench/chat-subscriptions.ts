@@ -160,6 +160,7 @@ interface StepResult {
   p50: number;
   p95: number;
   p99: number;
+  gatewayIdleMb: number;
   gatewayPeakMb: number;
 }
 
@@ -180,6 +181,7 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   const noteError = (what: string) => errors.set(what, (errors.get(what) ?? 0) + 1);
   const clients: Client[] = [];
   log(`${count} subscribers: connecting`);
+  const connectStarted = Date.now();
   const subscribed = chosen.filter((u) => roomOf.has(u.id));
   const subscribedIds = new Set(subscribed.map((u) => u.id));
   for (let i = 0; i < subscribed.length; i += 250) {
@@ -229,11 +231,18 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  // Every socket acknowledged (or 120 s), then a moment for the last subscriptions to go live.
+  const connecting = Date.now();
+  while (held + [...closeCodes.values()].reduce((a, b) => a + b, 0) < subscribed.length && Date.now() - connecting < 120_000) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   await new Promise((resolve) => setTimeout(resolve, 2000));
+  const connectSeconds = (Date.now() - connectStarted) / 1000;
   const heldAtStart = held;
-  log(`${count} subscribers: ${heldAtStart} connected; closed so far: ${JSON.stringify(Object.fromEntries(closeCodes))}; sending ${RATE}/s for ${SECONDS} s`);
+  const idle = gatewayRss(stackPid);
+  log(`${count} subscribers: ${heldAtStart} connected in ${connectSeconds.toFixed(1)} s; gateway ${Math.round(idle / 2 ** 20)} MB; closed so far: ${JSON.stringify(Object.fromEntries(closeCodes))}; sending ${RATE}/s for ${SECONDS} s`);
 
-  let peak = gatewayRss(stackPid);
+  let peak = idle;
   const sampler = setInterval(() => (peak = Math.max(peak, gatewayRss(stackPid))), 1000);
   let sent = 0;
   let expected = 0;
@@ -284,6 +293,7 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
+    gatewayIdleMb: Math.round(idle / 1024 / 1024),
     gatewayPeakMb: Math.round(peak / 1024 / 1024),
   };
 }
@@ -327,9 +337,9 @@ async function main() {
     `Command: \`pnpm bench:chat --subscribers ${STEPS.join(',')} --rate ${RATE} --seconds ${SECONDS} --gateways ${GATEWAYS}\``,
     `Machine: ${machine}. The subscribers, the senders and the whole stack share this machine.`,
     '',
-    '| subscribers | held | messages sent | deliveries expected | delivered | lost | duplicated | p50 ms | p95 ms | p99 ms | gateway peak RSS MB |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.subscribers} | ${r.held} | ${r.sent} | ${r.expected} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.gatewayPeakMb} |`),
+    '| subscribers | held | messages sent | deliveries expected | delivered | lost | duplicated | p50 ms | p95 ms | p99 ms | gateway RSS idle MB | gateway peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.subscribers} | ${r.held} | ${r.sent} | ${r.expected} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.gatewayIdleMb} | ${r.gatewayPeakMb} |`),
     '',
   ].join('\n');
   console.log(table);

@@ -15,6 +15,7 @@ import { createOutput, type Output } from './stack/output.js';
 import { assertPortsFree, freePort, type PortClaim } from './stack/ports.js';
 import { waitUntilReady } from './stack/readiness.js';
 import { Supervisor } from './stack/supervisor.js';
+import { buildServices } from './build.js';
 
 /** How long the subgraphs and gateways get to answer /readyz once started. */
 const READY_TIMEOUT_MS = 60_000;
@@ -85,6 +86,10 @@ async function seedIfEmpty(config: StartConfig, adminUrl: string, out: Output): 
 
 /** Brings the stack up under `supervisor`; resolves with the gateway URLs once all answer /readyz. */
 async function startStack(config: StartConfig, supervisor: Supervisor, out: Output): Promise<string[]> {
+  // The services run compiled (plain Node starts faster and each process is smaller); compiling
+  // takes well under a second and runs while PostgreSQL starts. Always from the current sources.
+  const compiled = buildServices({ quiet: true });
+  compiled.catch(() => undefined);
   const ports = await choosePorts(config);
   await mkdir(config.DATA_DIR, { recursive: true });
 
@@ -114,6 +119,7 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
   const applied = await migrate({ adminUrl, rolePasswords: connections.rolePasswords, log: (line) => out.info(`migrate: ${line}`) });
   out.info(`migrations ${applied.length ? `applied (${applied.length})` : 'up to date'} in ${seconds(performance.now() - migrateStarted)}`);
 
+  await compiled;
   // The subgraphs start while the seed runs (they listen on 127.0.0.1 only and get no traffic
   // until the gateway is up), which saves their start-up time; the gateways wait for the seed.
   const subgraphUrls: Record<string, string> = {};
@@ -122,7 +128,8 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
     const port = ports.subgraphs[i]!;
     supervisor.fork({
       name: subgraph.name,
-      entry: join(REPO_ROOT, 'subgraphs', subgraph.name, 'src', 'index.ts'),
+      entry: join(REPO_ROOT, 'subgraphs', subgraph.name, 'dist', 'index.js'),
+      execArgv: [],
       env: {
         ...inherited,
         // identity's local mail delivery goes into the data folder with everything else.
@@ -146,7 +153,8 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
   ports.gateways.forEach((port, i) => {
     supervisor.fork({
       name: gatewayName(i),
-      entry: join(REPO_ROOT, 'gateway', 'src', 'index.ts'),
+      entry: join(REPO_ROOT, 'gateway', 'dist', 'index.js'),
+      execArgv: [],
       env: { ...inherited, NODE_ENV: config.NODE_ENV, LOG_LEVEL: config.LOG_LEVEL, PORT: String(port), GATEWAY_SECRET: gatewaySecret, ...subgraphUrls },
       tier: TIER.gateway,
       stopTimeoutMs: SERVICE_STOP_TIMEOUT_MS,

@@ -23,9 +23,11 @@ export interface ManagedProcess {
 /** What to start, and how it is stopped. */
 export interface ForkOptions {
   name: string;
-  /** The TypeScript file to run. */
+  /** The file to run: TypeScript (run through tsx, the default) or compiled JavaScript. */
   entry: string;
   args?: string[];
+  /** Node's flags for the child; by default those that run TypeScript sources. */
+  execArgv?: string[];
   env: NodeJS.ProcessEnv;
   tier: number;
   /** How long it gets to stop once asked, before SIGTERM and then SIGKILL. */
@@ -85,7 +87,7 @@ export class Supervisor {
     const child = fork(options.entry, options.args ?? [], {
       cwd: this.cwd,
       env: options.env,
-      execArgv: ['--conditions=source', '--import', 'tsx'],
+      execArgv: options.execArgv ?? ['--conditions=source', '--import', 'tsx'],
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
