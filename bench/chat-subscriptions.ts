@@ -133,6 +133,37 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** CPU seconds used so far by each process of the stack (and this one), by a short name. */
+function cpuSeconds(stackPid: number): Map<string, number> {
+  const table = execFileSync('ps', ['-eo', 'pid,ppid,args'], { encoding: 'utf8' }).split('\n').slice(1);
+  const rows = table.map((line) => line.trim().split(/\s+/)).filter((f) => f.length >= 3);
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of rows) children.set(Number(ppid), [...(children.get(Number(ppid)) ?? []), Number(pid)]);
+  const tree = new Set<number>([process.pid]);
+  const walk = (pid: number) => {
+    tree.add(pid);
+    for (const child of children.get(pid) ?? []) walk(child);
+  };
+  walk(stackPid);
+  const used = new Map<string, number>();
+  for (const [pid, , ...rest] of rows) {
+    if (!tree.has(Number(pid))) continue;
+    let cpu = 0;
+    try {
+      // utime and stime, in clock ticks (100 per second), after the command name's closing parenthesis.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      continue; // exited meanwhile
+    }
+    const args = rest.join(' ');
+    const name =
+      Number(pid) === process.pid ? 'bench clients' : /postgres/.test(args) ? 'postgres' : (/(gateway|subgraphs\/[a-z-]+)\/(src|dist)\/index/.exec(args)?.[1] ?? 'other');
+    used.set(name, (used.get(name) ?? 0) + cpu);
+  }
+  return used;
+}
+
 function gatewayRss(stackPid: number): number {
   const table = execFileSync('ps', ['-eo', 'pid,ppid,rss,args'], { encoding: 'utf8' }).split('\n').slice(1);
   const children = new Map<number, number[]>();
@@ -145,7 +176,7 @@ function gatewayRss(stackPid: number): number {
   };
   walk(stackPid);
   return rows
-    .filter(([pid, , , ...rest]) => tree.has(Number(pid)) && rest.join(' ').includes('gateway/src/index.ts'))
+    .filter(([pid, , , ...rest]) => tree.has(Number(pid)) && /gateway\/(src\/index.ts|dist\/index.js)/.test(rest.join(' ')))
     .reduce((sum, [, , rss]) => sum + Number(rss) * 1024, 0);
 }
 
@@ -243,6 +274,7 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   log(`${count} subscribers: ${heldAtStart} connected in ${connectSeconds.toFixed(1)} s; gateway ${Math.round(idle / 2 ** 20)} MB; closed so far: ${JSON.stringify(Object.fromEntries(closeCodes))}; sending ${RATE}/s for ${SECONDS} s`);
 
   let peak = idle;
+  const cpuBefore = cpuSeconds(stackPid);
   const sampler = setInterval(() => (peak = Math.max(peak, gatewayRss(stackPid))), 1000);
   let sent = 0;
   let expected = 0;
@@ -278,6 +310,9 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   if (errors.size) log(`${count} subscribers: errors ${JSON.stringify(Object.fromEntries(errors))}`);
   log(`${count} subscribers: deliveries settled ${((Date.now() - sendsDone) / 1000).toFixed(1)} s after the last send`);
   clearInterval(sampler);
+  const cpuAfter = cpuSeconds(stackPid);
+  const cpuUsed = [...cpuAfter].map(([name, seconds]) => `${name} ${(seconds - (cpuBefore.get(name) ?? 0)).toFixed(1)} s`).join(', ');
+  log(`${count} subscribers: CPU while sending and settling: ${cpuUsed}`);
   const delivered = [...seen.values()].filter((times) => times >= 1).length;
   const duplicated = [...seen.values()].reduce((sum, times) => sum + Math.max(0, times - 1), 0);
   await Promise.all(clients.map((client) => client.dispose()));

@@ -11,6 +11,7 @@ export class SubscriptionPlanner {
   readonly supergraphGraphQLSchema: GraphQLSchema;
   readonly #planner: QueryPlanner;
   readonly #plans = new Map<string, QueryPlan>();
+  readonly #byDocument = new WeakMap<DocumentNode, Map<string, QueryPlan>>();
   readonly #maxPlans: number;
 
   constructor(supergraphSdl: string, maxPlans = 1000) {
@@ -24,6 +25,17 @@ export class SubscriptionPlanner {
 
   /** The plan of an operation, built once per document and operation name (about 1 ms each). */
   plan(document: DocumentNode, operationName: string | undefined): QueryPlan {
+    // Subscribers sending the same text share one parsed document: no need to print it again.
+    const known = this.#byDocument.get(document)?.get(operationName ?? '');
+    if (known) return known;
+    const plan = this.#planByText(document, operationName);
+    let byName = this.#byDocument.get(document);
+    if (!byName) this.#byDocument.set(document, (byName = new Map()));
+    byName.set(operationName ?? '', plan);
+    return plan;
+  }
+
+  #planByText(document: DocumentNode, operationName: string | undefined): QueryPlan {
     const key = createHash('sha256').update(print(document)).update('\0').update(operationName ?? '').digest('base64url');
     const cached = this.#plans.get(key);
     if (cached) {

@@ -1,5 +1,5 @@
-import { createErrorFormatter, type Logger, type RequestCaller } from '@academy/service-kit';
-import { GraphQLError, getOperationAST, parse, validate, type DocumentNode } from 'graphql';
+import { CheckedDocuments, createErrorFormatter, type Logger, type RequestCaller } from '@academy/service-kit';
+import { GraphQLError, getOperationAST } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
@@ -65,6 +65,9 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
     else connectionsPerUser.set(userId, left);
   };
 
+  const documents = new CheckedDocuments(options.planner.apiGraphQLSchema, (error) =>
+    error instanceof GraphQLError ? error : badRequest('The query is not valid GraphQL.'),
+  );
   const server = useServer<Record<string, unknown> | undefined, Connection>(
     {
       connectionInitWaitTimeout: limits.initTimeoutMs,
@@ -95,15 +98,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
         return true;
       },
       async onSubscribe(ctx, _id, payload) {
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : badRequest('The query is not valid GraphQL.')];
-        }
         const schema = options.planner.apiGraphQLSchema;
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        const checked = documents.get(payload.query);
+        if (checked.errors) return checked.errors;
+        const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [badRequest('Name the operation to run (operationName).')];
         if (operation.operation !== 'subscription') {
@@ -161,3 +159,4 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
     },
   };
 }
+

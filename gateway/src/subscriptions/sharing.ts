@@ -1,19 +1,6 @@
 import type { PlanNode } from '@apollo/query-planner';
-import {
-  Kind,
-  getNamedType,
-  isCompositeType,
-  parse,
-  visit,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type GraphQLCompositeType,
-  type GraphQLSchema,
-  type SelectionSetNode,
-} from 'graphql';
-
-/** The directive a subgraph puts on fields whose value is the same whoever asks. */
-export const VIEWER_INDEPENDENT = 'viewerIndependent';
+import { fragmentsOf, selectionIsViewerIndependent } from '@academy/service-kit';
+import { Kind, isCompositeType, parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 
 /**
  * Whether the part of a subscription's plan that runs per event (`rest`) asks only for fields
@@ -47,10 +34,7 @@ function fetchIsViewerIndependent(operation: string, supergraph: GraphQLSchema):
   } catch {
     return false;
   }
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   if (operations.length !== 1 || operations[0]!.operation !== 'query') return false;
   const root = operations[0]!.selectionSet;
@@ -71,31 +55,6 @@ function fetchIsViewerIndependent(operation: string, supergraph: GraphQLSchema):
     const queryType = supergraph.getQueryType();
     if (!queryType) return false;
     return selectionIsViewerIndependent({ kind: Kind.SELECTION_SET, selections: [selection] }, queryType, supergraph, fragments);
-  });
-}
-
-function selectionIsViewerIndependent(
-  selectionSet: SelectionSetNode,
-  parent: GraphQLCompositeType,
-  supergraph: GraphQLSchema,
-  fragments: Map<string, FragmentDefinitionNode>,
-): boolean {
-  return selectionSet.selections.every((selection) => {
-    if (selection.kind === Kind.FRAGMENT_SPREAD || selection.kind === Kind.INLINE_FRAGMENT) {
-      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
-      if (!fragment) return false;
-      const typeName = fragment.typeCondition?.name.value;
-      const type = typeName ? supergraph.getType(typeName) : parent;
-      if (!type || !isCompositeType(type)) return false;
-      return selectionIsViewerIndependent(fragment.selectionSet, type, supergraph, fragments);
-    }
-    if (selection.name.value === '__typename') return true;
-    if (!('getFields' in parent)) return false;
-    const field = parent.getFields()[selection.name.value];
-    if (!field?.astNode?.directives?.some((d) => d.name.value === VIEWER_INDEPENDENT)) return false;
-    const type = getNamedType(field.type);
-    if (!selection.selectionSet) return true;
-    return isCompositeType(type) && selectionIsViewerIndependent(selection.selectionSet, type, supergraph, fragments);
   });
 }
 

@@ -13,3 +13,4 @@ export * from './validate.js';
 export * from './service.js';
 export * from './caller-token.js';
 export * from './keyset.js';
+export * from './viewer-independence.js';

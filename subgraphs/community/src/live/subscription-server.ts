@@ -1,5 +1,5 @@
-import { CallerTokenError, createErrorFormatter, verifyCallerToken, type Logger, type RequestCaller } from '@academy/service-kit';
-import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { CallerTokenError, CheckedDocuments, createErrorFormatter, SharedSubscriptions, verifyCallerToken, type Logger, type RequestCaller } from '@academy/service-kit';
+import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -68,9 +68,15 @@ export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C
   const formatError = createErrorFormatter(logger);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
+  // The gateway sends each subscriber's copy of the same few documents: parsed and validated once.
+  const documents = new CheckedDocuments(schema, (error) => refused((error as Error).message, 'GRAPHQL_PARSE_FAILED'), 1_000, (errors) =>
+    errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })),
+  );
+  const shared = new SharedSubscriptions();
   const server = useServer(
     {
       schema,
+      subscribe: (args) => shared.subscribe(args),
       // Decided here, not from NODE_ENV: close reasons never carry internal messages.
       isProd: true,
       async onConnect(ctx) {
@@ -94,16 +100,9 @@ export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C
           const reason = error instanceof CallerTokenError ? error.message : 'invalid gateway credentials';
           return [refused(`Refused: ${reason} for this subscriber.`, 'UNAUTHENTICATED')];
         }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [refused((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
-        }
-        const invalid = validate(schema, document);
-        if (invalid.length > 0) {
-          return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
-        }
+        const checked = documents.get(payload.query);
+        if (checked.errors) return [...checked.errors];
+        const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [refused('The document names no operation to run.', 'BAD_REQUEST')];
         if (operation.operation !== 'subscription') {
