@@ -149,4 +149,23 @@ describe('messageAdded through the gateway', () => {
     alices.stop();
     bobs.stop();
   });
+
+  it('misses nothing across a gateway restart when the client resubscribes from its last sequence', async () => {
+    const roomId = await createRoom(alice, [bob]);
+    const before = collect(client(bob), MESSAGE_ADDED, { roomId, after: 0 }, pickEvent);
+    for (let i = 1; i <= 3; i++) await send(alice, roomId, `before restart ${i}`);
+    await before.waitFor(3);
+    await stack.restartGateway();
+    // The old gateway closed the socket: the subscription ends with an error, not silently.
+    await before.ended();
+    const last = before.events.at(-1)!.sequence;
+    for (let i = 1; i <= 3; i++) await send(alice, roomId, `after restart ${i}`);
+    const after = collect(client(bob), MESSAGE_ADDED, { roomId, after: last }, pickEvent);
+    await after.waitFor(3);
+    await send(alice, roomId, 'live again');
+    await after.waitFor(4);
+    expect([...before.events, ...after.events].map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(after.events.map((e) => e.content)).toEqual(['after restart 1', 'after restart 2', 'after restart 3', 'live again']);
+    after.stop();
+  });
 });

@@ -39,6 +39,8 @@ export interface TestStack {
   /** Where identity delivers e-mail (one JSON file per message). */
   mailDir: string;
   gateway: RunningGateway;
+  /** Stops the gateway (closing its sockets) and starts a new gateway process on the same port. */
+  restartGateway(): Promise<RunningGateway>;
   subgraphs: Record<SubgraphName, RunningServer & SubgraphProbe>;
   /** With `second`: a second gateway, whose community subgraph is a second process on the same database. */
   secondGateway?: RunningGateway;
@@ -82,8 +84,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     });
   }
   const env = Object.fromEntries(Object.entries(BUILDERS).map(([name, { urlVariable }]) => [urlVariable, running[name as SubgraphName].url]));
-  const gatewayService = buildGateway(loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...options.gateway }));
-  const gateway = await gatewayService.start(0, '127.0.0.1');
+  const gatewayConfig = () => loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...options.gateway });
+  let gateway = await buildGateway(gatewayConfig()).start(0, '127.0.0.1');
   closers.unshift(() => gateway.stop());
 
   let secondGateway: RunningGateway | undefined;
@@ -105,7 +107,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     database,
     signingKey,
     mailDir,
-    gateway,
+    get gateway() {
+      return gateway;
+    },
+    async restartGateway() {
+      const port = Number(new URL(gateway.url).port);
+      await gateway.stop();
+      gateway = await buildGateway(gatewayConfig()).start(port, '127.0.0.1');
+      return gateway;
+    },
     secondGateway,
     subgraphs: running,
     async query(query, variables, headers) {
