@@ -19,6 +19,8 @@ export interface AccessTokenOptions {
   audience: string;
   /** Overrides the key source (tests). */
   keys?: JWTVerifyGetKey;
+  /** How many verified tokens are remembered (default 10,000). */
+  maxCached?: number;
 }
 
 const unauthenticated = (message: string) =>
@@ -28,29 +30,45 @@ export function createAccessTokenVerifier(options: AccessTokenOptions): AccessTo
   // Keys are fetched on first use, cached, and fetched again when a token names an unknown kid
   // (at most every 30 s), so a key rotation at identity needs no gateway restart.
   const keys = options.keys ?? createRemoteJWKSet(new URL(options.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 });
+  // A client sends the same token with every request for its 15 minutes: the signature is
+  // checked once, and the result reused (by the exact token text) until the token expires.
+  const verified = new Map<string, VerifiedAccess>();
+  const maxCached = options.maxCached ?? 10_000;
   return {
     async verify(token) {
-      let payload;
-      try {
-        ({ payload } = await jwtVerify(token, keys, {
-          algorithms: ['EdDSA'],
-          issuer: options.issuer,
-          audience: options.audience,
-          requiredClaims: ['exp', 'iat', 'sub'],
-          typ: 'JWT',
-        }));
-      } catch (error) {
-        if (error instanceof errors.JWTExpired) throw unauthenticated('The access token has expired: refresh the session.');
-        if (error instanceof errors.JOSEError) throw unauthenticated('The access token is not valid.');
-        throw error;
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt.getTime() > Date.now()) return known;
+        verified.delete(token);
       }
-      const roles = payload.roles;
-      if (!payload.sub || !Array.isArray(roles) || !roles.every((r): r is Role => (ROLES as readonly unknown[]).includes(r))) {
-        throw unauthenticated('The access token is not valid.');
-      }
-      return { viewer: { userId: payload.sub, roles }, expiresAt: new Date(payload.exp! * 1000) };
+      const access = await verifySignature(token);
+      if (verified.size >= maxCached) verified.delete(verified.keys().next().value!);
+      verified.set(token, access);
+      return access;
     },
   };
+
+  async function verifySignature(token: string): Promise<VerifiedAccess> {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        algorithms: ['EdDSA'],
+        issuer: options.issuer,
+        audience: options.audience,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        typ: 'JWT',
+      }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw unauthenticated('The access token has expired: refresh the session.');
+      if (error instanceof errors.JOSEError) throw unauthenticated('The access token is not valid.');
+      throw error;
+    }
+    const roles = payload.roles;
+    if (!payload.sub || !Array.isArray(roles) || !roles.every((r): r is Role => (ROLES as readonly unknown[]).includes(r))) {
+      throw unauthenticated('The access token is not valid.');
+    }
+    return { viewer: { userId: payload.sub, roles }, expiresAt: new Date(payload.exp! * 1000) };
+  }
 }
 
 /** The token of an `Authorization: Bearer …` header; undefined without one; UNAUTHENTICATED when malformed. */
