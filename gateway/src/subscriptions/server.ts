@@ -35,6 +35,8 @@ export interface SubscriptionServerOptions {
 /** What the gateway keeps of each connection. */
 type Connection = {
   access?: VerifiedAccess | null;
+  /** Read from the upgrade request once; the request itself is not kept. */
+  clientAddress?: string | null;
   expiry?: NodeJS.Timeout;
 };
 
@@ -95,6 +97,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
           ctx.extra.expiry = setTimeout(() => socket.close(CloseCode.AccessTokenExpired, 'The access token expired: refresh and reconnect.'), Math.max(0, ttl));
         }
         ctx.extra.access = access;
+        // A connection lives for hours: keep what is needed of the upgrade request and of the
+        // connection parameters (the token), not the objects (a few KB each, times every socket).
+        ctx.extra.clientAddress = options.clientAddress(ctx.extra.request);
+        (ctx.extra as { request?: IncomingMessage }).request = undefined;
+        (ctx as { connectionParams?: unknown }).connectionParams = undefined;
         return true;
       },
       async onSubscribe(ctx, _id, payload) {
@@ -115,7 +122,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
         if (coerced.errors) return coerced.errors;
         const caller: RequestCaller = {
           viewer: ctx.extra.access?.viewer ?? null,
-          clientAddress: options.clientAddress(ctx.extra.request),
+          clientAddress: ctx.extra.clientAddress ?? null,
           requestId: randomUUID(),
         };
         return {
