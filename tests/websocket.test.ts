@@ -134,4 +134,36 @@ describe('the gateway WebSocket', () => {
     socket.ws.close();
     await socket.closed;
   });
+
+  it('follows the protocol: pong for ping, 4401 before the ack, 4409 for a reused id, 4429 for a second init, 4400 for garbage', async () => {
+    const early = await connect(null);
+    early.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { notificationAdded { id } }' } }));
+    expect((await early.closed).code).toBe(4401);
+
+    const socket = await connect({});
+    await socket.next('connection_ack');
+    socket.ws.send(JSON.stringify({ type: 'ping' }));
+    expect((await socket.next('pong')).type).toBe('pong');
+    socket.ws.send(JSON.stringify({ type: 'connection_init' }));
+    expect((await socket.closed).code).toBe(4429);
+
+    const garbage = await connect({});
+    await garbage.next('connection_ack');
+    garbage.ws.send('{not json');
+    expect((await garbage.closed).code).toBe(4400);
+
+    const reuse = await connect({ authorization: `Bearer ${await accessToken(randomUUID())}` });
+    await reuse.next('connection_ack');
+    const subscribe = JSON.stringify({ id: 'same', type: 'subscribe', payload: { query: 'subscription { notificationAdded { id } }' } });
+    reuse.ws.send(subscribe);
+    reuse.ws.send(subscribe);
+    expect((await reuse.closed).code).toBe(4409);
+  });
+
+  it('closes with 4406 a client that does not speak graphql-transport-ws', async () => {
+    const ws = new WebSocket(wsUrl, 'graphql-ws');
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.on('error', () => undefined);
+    expect(await closed).toBe(4406);
+  });
 });

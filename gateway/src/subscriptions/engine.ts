@@ -4,7 +4,6 @@ import { createErrorFormatter, signCallerToken, type Logger, type RequestCaller 
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { SubscriptionPlanner } from './planner.js';
-import { PushIterator } from './push-iterator.js';
 import { isViewerIndependent, SharedResults, sharedVariableNames, variableUsagesOf } from './sharing.js';
 import type { UpstreamSubscriptions } from './upstream.js';
 
@@ -16,8 +15,15 @@ export interface SubscriptionRequest {
   caller: RequestCaller;
 }
 
-/** What the client receives: graphql-ws serialises errors with toJSON, so they stay GraphQLErrors. */
-type ClientResult = ExecutionResult<Record<string, unknown>>;
+/** What the client receives: errors are serialised with their toJSON, so they stay GraphQLErrors. */
+export type ClientResult = ExecutionResult<Record<string, unknown>>;
+
+/** Where a subscription's results go. */
+export interface SubscriptionSink {
+  next(result: ClientResult): void;
+  /** The subscription ended: nothing follows. */
+  complete(): void;
+}
 
 /** A masked, formatted error as a GraphQLError again (keeping message, path and extensions). */
 export const asGraphQLError = (formatted: GraphQLFormattedError) =>
@@ -62,8 +68,11 @@ export class SubscriptionEngine {
     this.#formatError = createErrorFormatter(logger);
   }
 
-  /** Starts one subscription; the iterator yields its results in event order. */
-  async start(request: SubscriptionRequest): Promise<AsyncIterableIterator<ClientResult>> {
+  /**
+   * Starts one subscription: its results go to `sink` in event order, and `complete` once it
+   * ends (after a last result carrying errors if it failed). Returns the function that stops it.
+   */
+  async start(request: SubscriptionRequest, sink: SubscriptionSink): Promise<() => void> {
     const plan = this.planner.plan(request.document, request.operationName);
     const node = plan.node;
     if (node?.kind !== 'Subscription') {
@@ -73,17 +82,28 @@ export class SubscriptionEngine {
     const { primary } = run;
     const caller = new CallerTokens(request.caller, this.gatewaySecret);
 
+    let ended = false;
     let unsubscribe: (() => void) | undefined;
-    const results = new PushIterator<ClientResult>(() => unsubscribe?.());
+    const stop = () => {
+      if (ended) return;
+      ended = true;
+      unsubscribe?.();
+    };
+    const finish = (last?: ClientResult) => {
+      if (ended) return;
+      ended = true;
+      if (last) sink.next(last);
+      sink.complete();
+    };
     // Events are completed one after another so that they reach the client in the order
     // the owning subgraph sent them (per room: sequence order).
     let queue: Promise<void> = Promise.resolve();
     const enqueue = (work: () => Promise<void>) => {
       queue = queue.then(work).catch((error: unknown) => {
         this.logger.error('subscription event failed', { err: error });
-        results.push({ errors: [this.#mask(error)] });
-        results.end();
-        unsubscribe?.();
+        const upstream = unsubscribe;
+        finish({ errors: [this.#mask(error)] });
+        upstream?.();
       });
     };
 
@@ -98,18 +118,15 @@ export class SubscriptionEngine {
       {
         next: (event) =>
           enqueue(async () => {
-            if (results.done) return;
-            results.push(await this.#resultOf(event, run, request, caller));
+            if (ended) return;
+            const result = await this.#resultOf(event, run, request, caller);
+            if (!ended) sink.next(result);
           }),
-        error: (error) =>
-          enqueue(async () => {
-            results.push({ errors: this.#upstreamErrors(error) });
-            results.end();
-          }),
-        complete: () => enqueue(async () => results.end()),
+        error: (error) => enqueue(async () => finish({ errors: this.#upstreamErrors(error) })),
+        complete: () => enqueue(async () => finish()),
       },
     );
-    return results;
+    return stop;
   }
 
   #runOf(plan: QueryPlan, request: SubscriptionRequest): PlanRun {

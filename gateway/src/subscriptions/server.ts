@@ -1,14 +1,15 @@
 import { CheckedDocuments, createErrorFormatter, type Logger, type RequestCaller } from '@academy/service-kit';
 import { GraphQLError, getOperationAST } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
-import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { bearerToken, type AccessTokenVerifier, type VerifiedAccess } from '../access-token.js';
 import { CloseCode } from './close-codes.js';
-import { asGraphQLError, type SubscriptionEngine } from './engine.js';
+import { asGraphQLError, type ClientResult, type SubscriptionEngine } from './engine.js';
 import type { SubscriptionPlanner } from './planner.js';
+import { parseClientMessage, ProtocolClose, serverMessage, SUBPROTOCOL, type SubscribePayload } from './protocol.js';
 
 export interface SubscriptionLimits {
   /** How long a client has to send connection_init. */
@@ -32,138 +33,281 @@ export interface SubscriptionServerOptions {
   logger: Logger;
 }
 
-/** What the gateway keeps of each connection. */
-type Connection = {
-  access?: VerifiedAccess | null;
-  /** Read from the upgrade request once; the request itself is not kept. */
-  clientAddress?: string | null;
-  expiry?: NodeJS.Timeout;
-};
+/** Past this much unsent output a client is not keeping up: it is disconnected (it resumes by sequence). */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 const badRequest = (message: string, code = 'BAD_USER_INPUT') => new GraphQLError(message, { extensions: { code } });
 
 /**
- * graphql-ws on the gateway's own port and path: clients authenticate once with
- * connectionParams.authorization ("Bearer <access token>"), then subscribe to any
- * subscription of the supergraph; the engine runs each through the federation.
+ * Results shared by many subscribers (the engine shares per-event work) are serialised once:
+ * each subscriber's message is then its id around the same JSON.
+ */
+const serialised = new WeakMap<ClientResult, string>();
+function jsonOf(result: ClientResult): string {
+  let json = serialised.get(result);
+  if (json === undefined) serialised.set(result, (json = JSON.stringify(result)));
+  return json;
+}
+
+/**
+ * GraphQL over WebSocket (`graphql-transport-ws`, the protocol of graphql-ws's clients) on the
+ * gateway's own port and path. Clients authenticate once with connectionParams.authorization
+ * ("Bearer <access token>"), then subscribe to any subscription of the supergraph; the engine
+ * runs each through the federation.
+ *
+ * The protocol is served here rather than by a general-purpose server because a gateway holds
+ * tens of thousands of these sockets: each costs one small object and one entry per
+ * subscription, and a result shared by a room's subscribers is serialised once.
  */
 export function attachSubscriptionServer(options: SubscriptionServerOptions) {
   const { limits, logger } = options;
   // The WebSocket path does not pass through Apollo Server's formatError: mask here alike.
   const formatError = createErrorFormatter(logger);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
-  const upgrade = (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+  const masked = (error: unknown) => {
+    const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
+    return asGraphQLError(formatError(graphqlError.toJSON(), graphqlError));
+  };
+  const documents = new CheckedDocuments(options.planner.apiGraphQLSchema, (error) =>
+    error instanceof GraphQLError ? error : badRequest('The query is not valid GraphQL.'),
+  );
+  const connectionsPerUser = new Map<string, number>();
+  const connections = new Set<Connection>();
+
+  const context: ConnectionContext = {
+    options,
+    documents,
+    masked,
+    connectionsPerUser,
+    onClosed: (connection) => connections.delete(connection),
+  };
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxMessageBytes,
+    // The protocol's subprotocol when offered. Otherwise the handshake still completes (with the
+    // client's first choice) so that the client learns why it is then closed: 4406.
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : (protocols.values().next().value ?? false)),
+  });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if ((req.url ?? '/').split('?')[0] !== options.path) {
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new Connection(ws, options.clientAddress(req), context);
+      connections.add(connection);
+    });
   };
   options.httpServer.on('upgrade', upgrade);
-  const connectionsPerUser = new Map<string, number>();
-  const release = (userId: string) => {
-    const left = (connectionsPerUser.get(userId) ?? 1) - 1;
-    if (left <= 0) connectionsPerUser.delete(userId);
-    else connectionsPerUser.set(userId, left);
-  };
 
-  const documents = new CheckedDocuments(options.planner.apiGraphQLSchema, (error) =>
-    error instanceof GraphQLError ? error : badRequest('The query is not valid GraphQL.'),
-  );
-  const server = useServer<Record<string, unknown> | undefined, Connection>(
-    {
-      connectionInitWaitTimeout: limits.initTimeoutMs,
-      async onConnect(ctx) {
-        const socket = ctx.extra.socket;
-        const authorization = ctx.connectionParams?.authorization;
-        let access: VerifiedAccess | null = null;
-        try {
-          const token = typeof authorization === 'string' ? bearerToken(authorization) : undefined;
-          if (authorization !== undefined && typeof authorization !== 'string') throw new Error('authorization must be a string');
-          if (token !== undefined) access = await options.verifier.verify(token);
-        } catch (error) {
-          socket.close(CloseCode.Unauthorized, error instanceof GraphQLError ? error.message : 'The access token is not valid.');
-          return false;
-        }
-        if (access) {
-          const { userId } = access.viewer;
-          const held = connectionsPerUser.get(userId) ?? 0;
-          if (held >= limits.maxConnectionsPerUser) {
-            socket.close(CloseCode.TooManyConnections, `At most ${limits.maxConnectionsPerUser} connections per user.`);
-            return false;
-          }
-          connectionsPerUser.set(userId, held + 1);
-          const ttl = access.expiresAt.getTime() - Date.now();
-          ctx.extra.expiry = setTimeout(() => socket.close(CloseCode.AccessTokenExpired, 'The access token expired: refresh and reconnect.'), Math.max(0, ttl));
-        }
-        ctx.extra.access = access;
-        // A connection lives for hours: keep what is needed of the upgrade request and of the
-        // connection parameters (the token), not the objects (a few KB each, times every socket).
-        ctx.extra.clientAddress = options.clientAddress(ctx.extra.request);
-        (ctx.extra as { request?: IncomingMessage }).request = undefined;
-        (ctx as { connectionParams?: unknown }).connectionParams = undefined;
-        return true;
-      },
-      async onSubscribe(ctx, _id, payload) {
-        const schema = options.planner.apiGraphQLSchema;
-        const checked = documents.get(payload.query);
-        if (checked.errors) return checked.errors;
-        const { document } = checked;
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [badRequest('Name the operation to run (operationName).')];
-        if (operation.operation !== 'subscription') {
-          return [badRequest('Queries and mutations go over HTTP (POST /graphql); this socket carries subscriptions.')];
-        }
-        if (!schema.getSubscriptionType()) return [badRequest('This API has no subscriptions.')];
-        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
-          return [badRequest(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, 'RATE_LIMITED')];
-        }
-        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-        if (coerced.errors) return coerced.errors;
-        const caller: RequestCaller = {
-          viewer: ctx.extra.access?.viewer ?? null,
-          clientAddress: ctx.extra.clientAddress ?? null,
-          requestId: randomUUID(),
-        };
-        return {
-          schema,
-          document,
-          operationName: payload.operationName ?? undefined,
-          variableValues: coerced.coerced,
-          contextValue: caller,
-        };
-      },
-      subscribe: (args) =>
-        options.engine
-          .start({
-            document: args.document,
-            operationName: args.operationName ?? undefined,
-            variables: (args.variableValues ?? {}) as Record<string, unknown>,
-            caller: args.contextValue as RequestCaller,
-          })
-          .catch((error: unknown) => {
-            const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
-            return { errors: [asGraphQLError(formatError(graphqlError.toJSON(), graphqlError))] };
-          }) as never,
-      execute: () => ({ errors: [badRequest('Queries and mutations go over HTTP (POST /graphql).')] }),
-      onClose(ctx) {
-        clearTimeout(ctx.extra.expiry);
-        if (ctx.extra.access) release(ctx.extra.access.viewer.userId);
-      },
-    },
-    wss,
-    limits.keepAliveMs || undefined,
-  );
+  const keepAlive =
+    limits.keepAliveMs > 0
+      ? setInterval(() => {
+          for (const connection of connections) connection.ping();
+        }, limits.keepAliveMs)
+      : null;
+  keepAlive?.unref();
 
   return {
     /** Closes every socket (1001, going away) and stops accepting new ones. */
     async close(): Promise<void> {
       options.httpServer.off('upgrade', upgrade);
-      for (const client of wss.clients) client.close(1001, 'The gateway is shutting down.');
-      await server.dispose();
+      if (keepAlive) clearInterval(keepAlive);
+      for (const connection of connections) connection.close(1001, 'The gateway is shutting down.');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       logger.debug('subscription server closed');
     },
   };
 }
 
+/** What every connection shares. */
+interface ConnectionContext {
+  options: SubscriptionServerOptions;
+  documents: CheckedDocuments;
+  masked: (error: unknown) => GraphQLError;
+  connectionsPerUser: Map<string, number>;
+  onClosed: (connection: Connection) => void;
+}
+
+/** One client's socket: its state through the protocol, its viewer and its subscriptions. */
+class Connection {
+  #state: 'waiting' | 'initialising' | 'ready' | 'closed' = 'waiting';
+  #access: VerifiedAccess | null = null;
+  #timer: NodeJS.Timeout | null;
+  /** The running subscriptions by id; `stop` is null while one is starting. */
+  readonly #subscriptions = new Map<string, { stop: (() => void) | null }>();
+  #awaitingPong = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly clientAddress: string | null,
+    private readonly shared: ConnectionContext,
+  ) {
+    if (ws.protocol !== SUBPROTOCOL) {
+      this.close(ProtocolClose.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
+      this.#timer = null;
+      return;
+    }
+    this.#timer = setTimeout(() => {
+      if (this.#state === 'waiting' || this.#state === 'initialising') this.close(ProtocolClose.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+    }, shared.options.limits.initTimeoutMs);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return this.close(ProtocolClose.BadRequest, 'Binary messages are not part of the protocol');
+      void this.#receive(String(data)).catch((error: unknown) => {
+        shared.options.logger.error('subscription socket failed', { err: error });
+        this.close(1011, 'Internal server error');
+      });
+    });
+    ws.on('pong', () => (this.#awaitingPong = false));
+    ws.on('error', () => this.#closed());
+    ws.on('close', () => this.#closed());
+  }
+
+  /** Keep-alive: a socket that did not answer the previous ping is dropped. */
+  ping(): void {
+    if (this.#state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.#awaitingPong) {
+      this.ws.terminate();
+      return;
+    }
+    this.#awaitingPong = true;
+    this.ws.ping();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+    this.#closed();
+  }
+
+  #send(message: string): void {
+    if (this.#state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(1008, 'Too slow to receive: reconnect and resubscribe (with afterSequence to resume).');
+      return;
+    }
+    this.ws.send(message);
+  }
+
+  async #receive(data: string): Promise<void> {
+    if (this.#state === 'closed') return;
+    const message = parseClientMessage(data);
+    if (typeof message === 'string') return this.close(ProtocolClose.BadRequest, message);
+    switch (message.type) {
+      case 'connection_init':
+        if (this.#state !== 'waiting') return this.close(ProtocolClose.TooManyInitialisationRequests, 'Too many initialisation requests');
+        this.#state = 'initialising';
+        return this.#initialise(message.payload ?? {});
+      case 'ping':
+        return this.#send(serverMessage.pong());
+      case 'pong':
+        return;
+      case 'subscribe':
+        if (this.#state !== 'ready') return this.close(ProtocolClose.Unauthorized, 'Unauthorized');
+        if (this.#subscriptions.has(message.id)) return this.close(ProtocolClose.SubscriberAlreadyExists, `Subscriber for ${message.id} already exists`);
+        return this.#subscribe(message.id, message.payload);
+      case 'complete': {
+        const running = this.#subscriptions.get(message.id);
+        this.#subscriptions.delete(message.id);
+        running?.stop?.();
+        return;
+      }
+    }
+  }
+
+  async #initialise(params: Record<string, unknown>): Promise<void> {
+    const { verifier, limits } = this.shared.options;
+    const authorization = params.authorization;
+    let access: VerifiedAccess | null = null;
+    try {
+      if (authorization !== undefined && typeof authorization !== 'string') throw new Error('authorization must be a string');
+      const token = typeof authorization === 'string' ? bearerToken(authorization) : undefined;
+      if (token !== undefined) access = await verifier.verify(token);
+    } catch (error) {
+      this.close(CloseCode.Unauthorized, error instanceof GraphQLError ? error.message : 'The access token is not valid.');
+      return;
+    }
+    if (this.#state === 'closed') return;
+    if (access) {
+      const { userId } = access.viewer;
+      const held = this.shared.connectionsPerUser.get(userId) ?? 0;
+      if (held >= limits.maxConnectionsPerUser) {
+        this.close(CloseCode.TooManyConnections, `At most ${limits.maxConnectionsPerUser} connections per user.`);
+        return;
+      }
+      this.shared.connectionsPerUser.set(userId, held + 1);
+      this.#access = access;
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = access
+      ? setTimeout(() => this.close(CloseCode.AccessTokenExpired, 'The access token expired: refresh and reconnect.'), Math.max(0, access.expiresAt.getTime() - Date.now()))
+      : null;
+    this.#state = 'ready';
+    this.#send(serverMessage.ack());
+  }
+
+  async #subscribe(id: string, payload: SubscribePayload): Promise<void> {
+    const { planner, limits, engine } = this.shared.options;
+    const refuse = (errors: readonly GraphQLError[]) => this.#send(serverMessage.error(id, errors.map((e) => this.shared.masked(e).toJSON())));
+    if (this.#subscriptions.size >= limits.maxSubscriptionsPerConnection) {
+      return refuse([badRequest(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, 'RATE_LIMITED')]);
+    }
+    const checked = this.shared.documents.get(payload.query);
+    if (checked.errors) return refuse(checked.errors);
+    const { document } = checked;
+    const operationName = payload.operationName ?? undefined;
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return refuse([badRequest('Name the operation to run (operationName).')]);
+    if (operation.operation !== 'subscription') {
+      return refuse([badRequest('Queries and mutations go over HTTP (POST /graphql); this socket carries subscriptions.')]);
+    }
+    const schema = planner.apiGraphQLSchema;
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+    if (coerced.errors) return refuse(coerced.errors);
+    const caller: RequestCaller = { viewer: this.#access?.viewer ?? null, clientAddress: this.clientAddress, requestId: randomUUID() };
+
+    // The client may complete it, or close the socket, while it starts: the slot tells.
+    const slot: { stop: (() => void) | null } = { stop: null };
+    const current = () => this.#subscriptions.get(id) === slot;
+    this.#subscriptions.set(id, slot);
+    let stop: () => void;
+    try {
+      stop = await engine.start(
+        { document, operationName, variables: coerced.coerced, caller },
+        {
+          next: (result) => {
+            if (current()) this.#send(serverMessage.next(id, jsonOf(result)));
+          },
+          complete: () => {
+            if (!current()) return;
+            this.#subscriptions.delete(id);
+            this.#send(serverMessage.complete(id));
+          },
+        },
+      );
+    } catch (error) {
+      if (current()) {
+        this.#subscriptions.delete(id);
+        refuse([error instanceof GraphQLError ? error : this.shared.masked(error)]);
+      }
+      return;
+    }
+    if (current()) slot.stop = stop;
+    else stop();
+  }
+
+  #closed(): void {
+    if (this.#state === 'closed') return;
+    const wasReady = this.#state === 'ready';
+    this.#state = 'closed';
+    if (this.#timer) clearTimeout(this.#timer);
+    for (const running of this.#subscriptions.values()) running.stop?.();
+    this.#subscriptions.clear();
+    if (wasReady && this.#access) {
+      const userId = this.#access.viewer.userId;
+      const left = (this.shared.connectionsPerUser.get(userId) ?? 1) - 1;
+      if (left <= 0) this.shared.connectionsPerUser.delete(userId);
+      else this.shared.connectionsPerUser.set(userId, left);
+    }
+    this.shared.onClosed(this);
+  }
+}
