@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { DomainError, ErrorCode, ROLES, type Role, type Viewer } from '@academy/service-kit';
 
@@ -31,19 +32,23 @@ export function createAccessTokenVerifier(options: AccessTokenOptions): AccessTo
   // (at most every 30 s), so a key rotation at identity needs no gateway restart.
   const keys = options.keys ?? createRemoteJWKSet(new URL(options.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 });
   // A client sends the same token with every request for its 15 minutes: the signature is
-  // checked once, and the result reused (by the exact token text) until the token expires.
+  // checked once, and the result reused (by a digest of the exact token text) until the token
+  // expires. The digest, not the token, is the key: a token is a slice of its header's text,
+  // and keeping it would keep the whole header of every connection alive.
   const verified = new Map<string, VerifiedAccess>();
+  const keyOf = (token: string) => createHash('sha256').update(token).digest('base64url');
   const maxCached = options.maxCached ?? 10_000;
   return {
     async verify(token) {
-      const known = verified.get(token);
+      const key = keyOf(token);
+      const known = verified.get(key);
       if (known) {
         if (known.expiresAt.getTime() > Date.now()) return known;
-        verified.delete(token);
+        verified.delete(key);
       }
       const access = await verifySignature(token);
       if (verified.size >= maxCached) verified.delete(verified.keys().next().value!);
-      verified.set(token, access);
+      verified.set(key, access);
       return access;
     },
   };

@@ -31,8 +31,6 @@ export const asGraphQLError = (formatted: GraphQLFormattedError) =>
 
 /** The name under which each upstream event enters the query plan executor. */
 const EVENT_SOURCE = '__subscription_event__';
-/** Caller tokens live a minute; re-sign well before. */
-const CALLER_TOKEN_REFRESH_MS = 30_000;
 
 /** What every subscription of one plan shares, worked out once per plan. */
 interface PlanRun {
@@ -213,23 +211,18 @@ export class SubscriptionEngine {
   }
 }
 
-/** The subscriber's caller, signed for subgraphs, re-signed before it would expire. */
+/**
+ * The subscriber's caller, signed for subgraphs when needed (an HMAC: microseconds). Nothing is
+ * kept between uses: a subscription lives for hours and a token for a minute.
+ */
 class CallerTokens {
-  #token: Promise<string> | null = null;
-  #signedAt = 0;
-
   constructor(
     private readonly caller: RequestCaller,
     private readonly secret: string,
   ) {}
 
   token(): Promise<string> {
-    const now = Date.now();
-    if (!this.#token || now - this.#signedAt > CALLER_TOKEN_REFRESH_MS) {
-      this.#signedAt = now;
-      this.#token = signCallerToken(this.caller, this.secret);
-    }
-    return this.#token;
+    return signCallerToken(this.caller, this.secret);
   }
 }
 

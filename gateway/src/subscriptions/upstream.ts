@@ -1,7 +1,7 @@
 import { signCallerToken, type Logger } from '@academy/service-kit';
-import { createClient, type Client, type Sink } from 'graphql-ws';
-import type { ExecutionResult } from 'graphql';
+import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import WebSocket from 'ws';
+import { SUBPROTOCOL } from './protocol.js';
 
 /** What the gateway sends a subgraph for one subscriber. */
 export interface UpstreamRequest {
@@ -12,13 +12,25 @@ export interface UpstreamRequest {
   callerToken: string;
 }
 
+/** Where an upstream subscription's events go. */
+export interface UpstreamSink {
+  next(result: ExecutionResult<Record<string, unknown>>): void;
+  /** The subgraph refused or ended it with errors, or the socket was lost (an Error). */
+  error(error: readonly GraphQLFormattedError[] | Error): void;
+  complete(): void;
+}
+
+/** How long a socket without subscriptions stays open, in case another comes. */
+const IDLE_CLOSE_MS = 5_000;
+
 /**
- * One graphql-ws socket per subgraph, multiplexing every subscription the gateway forwards
- * to it. The socket authenticates as the gateway; each subscription carries its own signed
- * caller, so a thousand subscribers need one socket, not a thousand.
+ * One GraphQL-over-WebSocket socket per subgraph, multiplexing every subscription the gateway
+ * forwards to it. The socket authenticates as the gateway; each subscription carries its own
+ * signed caller, so ten thousand subscribers need one socket, not ten thousand. Each
+ * subscription costs one map entry: the gateway holds them for hours, by the ten thousand.
  */
 export class UpstreamSubscriptions {
-  readonly #clients = new Map<string, Client>();
+  readonly #sockets = new Map<string, UpstreamSocket>();
 
   constructor(
     private readonly urls: Record<string, string>,
@@ -27,52 +39,152 @@ export class UpstreamSubscriptions {
   ) {}
 
   /** Subscribes at `serviceName`; returns the function that unsubscribes. */
-  subscribe(serviceName: string, request: UpstreamRequest, sink: Sink<ExecutionResult<Record<string, unknown>>>): () => void {
-    return this.#client(serviceName).subscribe(
-      {
-        query: request.query,
-        operationName: request.operationName,
-        variables: request.variables,
-        extensions: { caller: request.callerToken },
-      },
-      sink,
-    );
+  subscribe(serviceName: string, request: UpstreamRequest, sink: UpstreamSink): () => void {
+    return this.#socket(serviceName).subscribe(request, sink);
   }
 
-  #client(serviceName: string): Client {
-    const existing = this.#clients.get(serviceName);
-    if (existing) return existing;
+  #socket(serviceName: string): UpstreamSocket {
+    const existing = this.#sockets.get(serviceName);
+    if (existing && !existing.closed) return existing;
     const httpUrl = this.urls[serviceName];
     if (!httpUrl) throw new Error(`no URL for subgraph ${serviceName}`);
     const url = new URL(httpUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const client = createClient({
-      url: url.toString(),
-      webSocketImpl: WebSocket,
-      lazy: true,
-      lazyCloseTimeout: 5_000,
-      keepAlive: 15_000,
-      // A lost upstream ends its subscriptions with an error: clients resubscribe from their
-      // last sequence, which is exact, where a silent re-subscription here could replay twice.
-      retryAttempts: 0,
-      connectionParams: async () => ({
-        gateway: await signCallerToken({ viewer: null, clientAddress: null, requestId: null }, this.gatewaySecret),
-      }),
-      on: {
-        closed: (event) => {
-          if (this.#clients.get(serviceName) === client) this.#clients.delete(serviceName);
-          const code = (event as { code?: number } | undefined)?.code;
-          if (code !== 1000) this.logger.debug('upstream subscription socket closed', { subgraph: serviceName, code });
-        },
-      },
+    const socket = new UpstreamSocket(url.toString(), () => signCallerToken({ viewer: null, clientAddress: null, requestId: null }, this.gatewaySecret), (code) => {
+      if (this.#sockets.get(serviceName) === socket) this.#sockets.delete(serviceName);
+      if (code !== 1000) this.logger.debug('upstream subscription socket closed', { subgraph: serviceName, code });
     });
-    this.#clients.set(serviceName, client);
-    return client;
+    this.#sockets.set(serviceName, socket);
+    return socket;
   }
 
   async close(): Promise<void> {
-    const clients = [...this.#clients.values()];
-    this.#clients.clear();
-    await Promise.all(clients.map((client) => client.dispose()));
+    const sockets = [...this.#sockets.values()];
+    this.#sockets.clear();
+    await Promise.all(sockets.map((socket) => socket.close()));
+  }
+}
+
+/** One subgraph's socket and the subscriptions on it. */
+class UpstreamSocket {
+  closed = false;
+  readonly #ws: WebSocket;
+  readonly #sinks = new Map<string, UpstreamSink>();
+  /** Messages waiting for the connection to be acknowledged. */
+  #pending: string[] | null = [];
+  #nextId = 1;
+  #idle: NodeJS.Timeout | null = null;
+  readonly #ended: Promise<void>;
+
+  constructor(
+    url: string,
+    credentials: () => Promise<string>,
+    private readonly onClosed: (code: number) => void,
+  ) {
+    this.#ws = new WebSocket(url, SUBPROTOCOL);
+    this.#ended = new Promise((resolve) => this.#ws.once('close', () => resolve()));
+    this.#ws.on('open', () => {
+      credentials().then(
+        (gateway) => this.#ws.send(JSON.stringify({ type: 'connection_init', payload: { gateway } })),
+        (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
+    this.#ws.on('message', (data) => this.#receive(String(data)));
+    this.#ws.on('error', (error) => this.#fail(error));
+    this.#ws.on('close', (code, reason) => this.#fail(new Error(`the subgraph closed the subscription socket (${code} ${String(reason)})`), code));
+  }
+
+  subscribe(request: UpstreamRequest, sink: UpstreamSink): () => void {
+    const id = String(this.#nextId++);
+    this.#sinks.set(id, sink);
+    if (this.#idle) {
+      clearTimeout(this.#idle);
+      this.#idle = null;
+    }
+    this.#send(
+      JSON.stringify({
+        id,
+        type: 'subscribe',
+        payload: { query: request.query, operationName: request.operationName, variables: request.variables, extensions: { caller: request.callerToken } },
+      }),
+    );
+    return () => {
+      if (!this.#sinks.delete(id)) return;
+      this.#send(`{"id":"${id}","type":"complete"}`);
+      this.#closeWhenIdle();
+    };
+  }
+
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.#ws.close(1000, 'The gateway is shutting down.');
+    }
+    if (this.#ws.readyState !== WebSocket.CLOSED) await this.#ended;
+  }
+
+  #send(message: string): void {
+    if (this.#pending) this.#pending.push(message);
+    else if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(message);
+  }
+
+  #receive(data: string): void {
+    let message: { type?: unknown; id?: unknown; payload?: unknown };
+    try {
+      message = JSON.parse(data) as typeof message;
+    } catch {
+      this.#fail(new Error('the subgraph sent a message that is not JSON'));
+      return;
+    }
+    switch (message.type) {
+      case 'connection_ack': {
+        const pending = this.#pending ?? [];
+        this.#pending = null;
+        for (const queued of pending) this.#ws.send(queued);
+        return;
+      }
+      case 'next':
+        this.#sinks.get(String(message.id))?.next(message.payload as ExecutionResult<Record<string, unknown>>);
+        return;
+      case 'error': {
+        const sink = this.#sinks.get(String(message.id));
+        this.#sinks.delete(String(message.id));
+        sink?.error(Array.isArray(message.payload) ? (message.payload as GraphQLFormattedError[]) : new Error('the subgraph refused the subscription'));
+        this.#closeWhenIdle();
+        return;
+      }
+      case 'complete': {
+        const sink = this.#sinks.get(String(message.id));
+        this.#sinks.delete(String(message.id));
+        sink?.complete();
+        this.#closeWhenIdle();
+        return;
+      }
+      case 'ping':
+        this.#send('{"type":"pong"}');
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The socket is gone: every subscription on it ends with an error (clients resume by sequence). */
+  #fail(error: Error, code = 1006): void {
+    const wasClosed = this.closed;
+    this.closed = true;
+    if (this.#idle) clearTimeout(this.#idle);
+    const sinks = [...this.#sinks.values()];
+    this.#sinks.clear();
+    for (const sink of sinks) sink.error(error);
+    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) this.#ws.terminate();
+    if (!wasClosed || code === 1000) this.onClosed(code);
+  }
+
+  #closeWhenIdle(): void {
+    if (this.#sinks.size > 0 || this.#idle || this.closed) return;
+    this.#idle = setTimeout(() => {
+      if (this.#sinks.size === 0) void this.close();
+    }, IDLE_CLOSE_MS);
+    this.#idle.unref();
   }
 }
