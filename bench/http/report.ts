@@ -1,0 +1,83 @@
+// The markdown section a run adds to BENCHMARKS.md: how it was run, on what, and its figures.
+import { cpus, totalmem } from 'node:os';
+import { HIVE_GATEWAY_VERSION } from './hive/install.js';
+import { commandLine, type BenchOptions, type ServerName } from './options.js';
+import { SERVER_TITLES } from './servers.js';
+
+/** One measurement: one workload (an operation alone, or the mix) on one server. */
+export interface Measurement {
+  workload: string;
+  server: ServerName;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Wrong answers and requests without one. */
+  errors: number;
+  /** Of this many responses. */
+  responses: number;
+  statementsPerRequest: number;
+  serverPeakBytes: number;
+  /** null where the server does not use the subgraphs. */
+  subgraphsPeakBytes: number | null;
+}
+
+export function machine(): string {
+  const cores = cpus();
+  return `${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
+const mb = (bytes: number | null) => (bytes === null ? '–' : String(Math.round(bytes / 2 ** 20)));
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}` : '–');
+
+export function markdownReport(input: {
+  options: BenchOptions;
+  data: string;
+  mix: string;
+  measurements: Measurement[];
+  date: Date;
+}): string {
+  const { options, measurements } = input;
+  const workloads = [...new Set(measurements.map((m) => m.workload))];
+  const find = (workload: string, server: ServerName) => measurements.find((m) => m.workload === workload && m.server === server);
+  const lines = [
+    `### HTTP operations side by side: ${options.servers.map((s) => SERVER_TITLES[s]).join(', ')}, ${input.date.toISOString().slice(0, 10)}`,
+    '',
+    `Command: \`${commandLine(options)}\``,
+    `Machine: ${machine()}. The load generator (autocannon, in the harness's process), the servers, the subgraphs and PostgreSQL share this machine.`,
+    `Data: demo data at scale ${options.scale} (${input.data}).`,
+    `Servers: our gateway (GATEWAY_PROCESSES); Hive Gateway ${HIVE_GATEWAY_VERSION} (\`hive-gateway supergraph\` on the same supergraph and subgraphs, its defaults, ` +
+      'bench/http/hive/caller-plugin.ts verifying the access token and signing the caller as our gateway does; --fork); ' +
+      'the floor (bench/http/floor: node:http, one pg pool, one prepared statement per operation; node:cluster).',
+    `Each server in turn, alone, after a warm-up with the mix: each operation alone for ${options.seconds} s, then the mix (${input.mix}), ` +
+      `at ${options.connections} connections, ${options.workers} process${options.workers === 1 ? '' : 'es'} per server. ` +
+      'req/s counts right answers only; every response is compared with the expected answer and a wrong one is an error. ' +
+      'SQL statements per request: calls in pg_stat_statements by the subgraphs\' and the floor\'s roles, background polling left out. ' +
+      'Peak RSS: the server\'s processes, and the six subgraphs\' together.',
+    '',
+    '| operation | server | req/s | p50 ms | p95 ms | p99 ms | errors | SQL statements / request | server peak RSS MB | subgraphs peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...measurements.map(
+      (m) =>
+        `| ${m.workload} | ${SERVER_TITLES[m.server]} | ${Math.round(m.requestsPerSecond)} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ` +
+        `${m.errors} of ${m.responses} | ${m.statementsPerRequest.toFixed(2)} | ${mb(m.serverPeakBytes)} | ${mb(m.subgraphsPeakBytes)} |`,
+    ),
+    '',
+  ];
+  const withHive = options.servers.includes('ours') && options.servers.includes('hive');
+  const withFloor = options.servers.includes('ours') && options.servers.includes('floor');
+  if (withHive || withFloor) {
+    lines.push(
+      `| operation |${withHive ? ' ours/Hive req/s |' : ''}${withFloor ? ' ours/floor p50 |' : ''}`,
+      `|---|${withHive ? '---|' : ''}${withFloor ? '---|' : ''}`,
+      ...workloads.map(
+        (w) =>
+          `| ${w} |${withHive ? ` ${ratio(find(w, 'ours')?.requestsPerSecond, find(w, 'hive')?.requestsPerSecond)} |` : ''}` +
+          `${withFloor ? ` ${ratio(find(w, 'ours')?.p50, find(w, 'floor')?.p50)} |` : ''}`,
+      ),
+      '',
+    );
+  }
+  return lines.join('\n');
+}

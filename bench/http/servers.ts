@@ -1,0 +1,141 @@
+// The servers compared, over the same stack: our gateway (already running in it), Hive Gateway
+// serving the same supergraph over the same subgraphs, and the floor reading the same database
+// directly. Each is measured alone; Hive Gateway and the floor are started for their turn and
+// stopped after it.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { EMBEDDED_DATABASE, REPO_ROOT } from '../../db/src/config.js';
+import { freePort } from '../../scripts/stack/ports.js';
+import { processTree, type ProcessSelector } from './memory.js';
+import type { ServerName } from './options.js';
+import { startProcess, waitForHttp } from './processes.js';
+import type { Stack } from './stack.js';
+
+export const SERVER_TITLES: Record<ServerName, string> = { ours: 'our gateway', hive: 'Hive Gateway', floor: 'floor' };
+
+export interface ServerUnderTest {
+  name: ServerName;
+  /** Its /graphql URLs (one per process when processes do not share a port). */
+  urls: string[];
+  /** Its processes, in a `ps` listing. */
+  processes: ProcessSelector;
+  /** Whether its answers go through the subgraphs (the floor's do not). */
+  usesSubgraphs: boolean;
+  stop(): Promise<void>;
+}
+
+/** The login role the floor reads the database as (it has no other business there). */
+export const FLOOR_ROLE = 'bench_floor';
+
+/** Whether a process runs the service in `dir`: its compiled entry, or its TypeScript source. */
+const runsService = (args: string, dir: string) => args.includes(join(dir, 'dist', 'index.js')) || args.includes(join(dir, 'src', 'index.ts'));
+
+/** The stack's subgraph processes. */
+export const subgraphProcesses = (stack: Stack): ProcessSelector => (rows) =>
+  processTree(rows, stack.process.pid).filter((row) => row.args.includes(`${join(REPO_ROOT, 'subgraphs')}/`));
+
+export function ourGateway(stack: Stack): ServerUnderTest {
+  return {
+    name: 'ours',
+    urls: stack.gatewayUrls,
+    processes: (rows) => processTree(rows, stack.process.pid).filter((row) => runsService(row.args, join(REPO_ROOT, 'gateway'))),
+    usesSubgraphs: true,
+    // It is part of the stack, which stops it.
+    stop: async () => undefined,
+  };
+}
+
+/** The environment our gateway reads for its subgraphs (IDENTITY_URL, …), which Hive's configuration reads too. */
+function subgraphUrlVariables(stack: Stack): Record<string, string> {
+  return Object.fromEntries(Object.entries(stack.subgraphUrls).map(([name, url]) => [`${name.toUpperCase().replaceAll('-', '_')}_URL`, url]));
+}
+
+export async function startHiveGateway(stack: Stack, options: { bin: string; dir: string; workers: number; gatewaySecret: string }): Promise<ServerUnderTest> {
+  const port = await freePort();
+  const hive = startProcess(
+    'hive',
+    process.execPath,
+    [
+      options.bin,
+      'supergraph',
+      join(REPO_ROOT, 'schema', 'supergraph.graphql'),
+      '--host', '127.0.0.1',
+      '--port', String(port),
+      '--config-path', join(REPO_ROOT, 'bench', 'http', 'hive', 'gateway.config.ts'),
+      ...(options.workers > 1 ? ['--fork', String(options.workers)] : []),
+    ],
+    {
+      cwd: options.dir,
+      env: { ...process.env, ...subgraphUrlVariables(stack), GATEWAY_SECRET: options.gatewaySecret, JWKS_URL: stack.jwksUrl, NODE_ENV: 'production' },
+    },
+  );
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/readiness`, hive);
+  } catch (error) {
+    await hive.stop();
+    throw error;
+  }
+  return {
+    name: 'hive',
+    urls: [`http://127.0.0.1:${port}/graphql`],
+    processes: (rows) => processTree(rows, hive.pid),
+    usesSubgraphs: true,
+    stop: () => hive.stop(),
+  };
+}
+
+/** Creates (or updates) the floor's role: it may read the tables of the benchmark's operations, nothing else. */
+async function prepareFloorRole(adminUrl: string): Promise<string> {
+  const password = randomBytes(18).toString('hex');
+  const db = new pg.Client({ connectionString: adminUrl });
+  await db.connect();
+  try {
+    await db.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${FLOOR_ROLE}') THEN CREATE ROLE ${FLOOR_ROLE}; END IF; END $$`);
+    await db.query(`ALTER ROLE ${FLOOR_ROLE} WITH LOGIN PASSWORD '${password}'`);
+    await db.query(`GRANT CONNECT ON DATABASE ${EMBEDDED_DATABASE} TO ${FLOOR_ROLE}`);
+    await db.query(`GRANT USAGE ON SCHEMA identity, learning, scheduling, commerce, community TO ${FLOOR_ROLE}`);
+    await db.query(
+      `GRANT SELECT ON identity.users, identity.user_roles, learning.courses, learning.modules, learning.lessons, commerce.prices,
+         scheduling.training_sessions, scheduling.venues, community.chat_rooms, community.chat_room_members, community.chat_messages
+       TO ${FLOOR_ROLE}`,
+    );
+  } finally {
+    await db.end();
+  }
+  const url = new URL(adminUrl);
+  url.username = FLOOR_ROLE;
+  url.password = password;
+  return url.toString();
+}
+
+export async function startFloor(stack: Stack, options: { workers: number }): Promise<ServerUnderTest> {
+  const databaseUrl = await prepareFloorRole(stack.adminUrl);
+  const port = await freePort();
+  const floor = startProcess('floor', process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'http', 'floor', 'server.ts')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      FLOOR_PORT: String(port),
+      FLOOR_WORKERS: String(options.workers),
+      FLOOR_DATABASE_URL: databaseUrl,
+      // As many connections per process as each subgraph has (DATABASE_POOL_SIZE's default).
+      FLOOR_POOL_SIZE: '10',
+      JWKS_URL: stack.jwksUrl,
+      NODE_ENV: 'production',
+    },
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, floor);
+  } catch (error) {
+    await floor.stop();
+    throw error;
+  }
+  return {
+    name: 'floor',
+    urls: [`http://127.0.0.1:${port}/graphql`],
+    processes: (rows) => processTree(rows, floor.pid),
+    usesSubgraphs: false,
+    stop: () => floor.stop(),
+  };
+}
