@@ -1,12 +1,16 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { CALLER_HEADER } from '@academy/service-kit';
+import { Agent, type Dispatcher } from 'undici';
 import type { GatewayContext } from './context.js';
 
 /**
  * One pooled keep-alive HTTP client for all subgraph traffic: connections are reused across
  * requests instead of opened per fetch.
+ *
+ * Its fetcher is undici's dispatcher behind the few members of a fetch Response that the data
+ * sources read, not a fetch implementation: on the path of every fetch of every query plan, the
+ * web-streams machinery of fetch cost more CPU than the rest of the request.
  */
 export function createSubgraphFetcher(options: { connections: number; timeoutMs: number }) {
   const agent = new Agent({
@@ -17,10 +21,47 @@ export function createSubgraphFetcher(options: { connections: number; timeoutMs:
     bodyTimeout: options.timeoutMs,
     pipelining: 1,
   });
-  const fetcher = ((url: string, init?: Parameters<Fetcher>[1]) =>
-    undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as Fetcher;
+  const fetcher = (async (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => {
+    const target = new URL(url);
+    const response = await agent.request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers: init?.headers,
+      body: init?.body,
+    });
+    const text = await response.body.text();
+    const status = response.statusCode;
+    return {
+      ok: status >= 200 && status < 300,
+      status,
+      statusText: STATUS_TEXT[status] ?? '',
+      url,
+      headers: { get: (name: string) => headerValue(response.headers, name) },
+      text: async () => text,
+      json: async () => JSON.parse(text) as unknown,
+    };
+  }) as unknown as Fetcher;
   return { fetcher, close: () => agent.close() };
 }
+
+function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | null {
+  const value = headers[name.toLowerCase()];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  413: 'Payload Too Large',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
 
 /**
  * A subgraph data source that sends the caller the gateway signed (and nothing the client
