@@ -129,7 +129,7 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
     supervisor.fork({
       name: subgraph.name,
       entry: join(REPO_ROOT, 'subgraphs', subgraph.name, 'dist', 'index.js'),
-      execArgv: [],
+      execArgv: [`--max-old-space-size=${config.SERVICE_HEAP_MB}`],
       env: {
         ...inherited,
         // identity's local mail delivery goes into the data folder with everything else.
@@ -154,7 +154,7 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
     supervisor.fork({
       name: gatewayName(i),
       entry: join(REPO_ROOT, 'gateway', 'dist', 'index.js'),
-      execArgv: [],
+      execArgv: [`--max-old-space-size=${config.SERVICE_HEAP_MB}`],
       env: { ...inherited, NODE_ENV: config.NODE_ENV, LOG_LEVEL: config.LOG_LEVEL, PORT: String(port), GATEWAY_SECRET: gatewaySecret, ...subgraphUrls },
       tier: TIER.gateway,
       stopTimeoutMs: SERVICE_STOP_TIMEOUT_MS,

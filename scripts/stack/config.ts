@@ -20,6 +20,11 @@ export const startConfigSchema = z
     SUBGRAPH_BASE_PORT: port(4001),
     /** How many gateway processes to run, on consecutive ports. */
     GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+    /**
+     * Each service's V8 old-space limit in MB. A limit makes V8 collect before growing: the
+     * gateway stays near its working set (about 175 MB under load) instead of drifting past 300 MB.
+     */
+    SERVICE_HEAP_MB: z.coerce.number().int().min(64).max(65536).default(384),
     /** What the gateway signs callers with for the subgraphs; unset: generated once and kept in DATA_DIR. */
     GATEWAY_SECRET: gatewaySecret().optional(),
     LOG_LEVEL: logLevel(),
