@@ -139,6 +139,18 @@ describe('learning operations', () => {
     expect(subgraph.service.database.statements.count - before).toBe(1);
   });
 
+  it('reads a course page (course, modules, lessons) in one statement', async () => {
+    const before = subgraph.service.database.statements.count;
+    const { body } = await subgraph.request<{ course: any }>(
+      `query($id: ID!) { course(id: $id) { title modules { title position lessons { title kind position durationMinutes } } } }`,
+      { id: ids.firstAid },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(subgraph.service.database.statements.count - before).toBe(1);
+    expect(body.data!.course.modules[0]).toMatchObject({ title: 'Assessing an incident', position: 1 });
+    expect(body.data!.course.modules[0].lessons.map((l: { title: string }) => l.title)).toEqual(['Scene safety', 'Primary survey']);
+  });
+
   it('keeps completion rates from anonymous callers', async () => {
     const { body } = await subgraph.request<{ course: unknown }>(`{ course(slug: "first-aid-at-work") { title completionRate } }`);
     expect(body.data!.course).toEqual({ title: 'First Aid at Work', completionRate: null });

@@ -3,16 +3,45 @@ import type { Kysely } from 'kysely';
 import type { LearningDatabase } from '../db/database.js';
 import { countLessonsByCourse, findCoursesByIds, findFirstCoursePageOfTopics } from '../repositories/course.repository.js';
 import { findEnrollmentsByIds, findEnrollmentsOfUser } from '../repositories/enrollment.repository.js';
-import { findLessonsByIds, findLessonsOfModules, findModulesByIds, findModulesOfCourses } from '../repositories/module.repository.js';
+import {
+  findCoursesWithOutlines,
+  findLessonsByIds,
+  findLessonsOfModules,
+  findModulesByIds,
+  findOutlinesOfCourses,
+  type OutlineModule,
+} from '../repositories/module.repository.js';
 import { findTopicsByIds, findTopicsOfCourses } from '../repositories/topic.repository.js';
 
 /** The per-request DataLoaders of the learning subgraph: one batched statement per field per tick. */
 export function createLoaders(db: Kysely<LearningDatabase>, viewer: Viewer | null) {
-  return {
+  // Modules are read with their lessons (one statement for both levels): a module's lessons are
+  // then already in lessonsByModule when asked for.
+  const primeOutline = (courseId: string, modules: OutlineModule[]) => {
+    loaders.modulesByCourse.prime(courseId, modules);
+    for (const module of modules) loaders.lessonsByModule.prime(module.id, module.lessons);
+  };
+  const loaders = {
     courseById: keyedLoader((ids: readonly string[]) => findCoursesByIds(db, ids), (c) => c.id),
     topicById: keyedLoader((ids: readonly string[]) => findTopicsByIds(db, ids), (t) => t.id),
     topicsByCourse: groupedLoader((ids: readonly string[]) => findTopicsOfCourses(db, ids), (t) => t.course_id),
-    modulesByCourse: groupedLoader((ids: readonly string[]) => findModulesOfCourses(db, ids), (m) => m.course_id),
+    modulesByCourse: new DataLoader<string, OutlineModule[]>(async (courseIds) => {
+      const outlines = new Map((await findOutlinesOfCourses(db, courseIds)).map((o) => [o.course_id, o.modules]));
+      for (const [courseId, modules] of outlines) for (const module of modules) loaders.lessonsByModule.prime(module.id, module.lessons);
+      return courseIds.map((id) => outlines.get(id) ?? []);
+    }),
+    /** A course with its outline in one statement, for a course page; fills the loaders above. */
+    courseWithOutlineById: keyedLoader(
+      async (ids: readonly string[]) => {
+        const courses = await findCoursesWithOutlines(db, ids);
+        for (const { outline, ...course } of courses) {
+          loaders.courseById.prime(course.id, course);
+          primeOutline(course.id, outline);
+        }
+        return courses;
+      },
+      (c) => c.id,
+    ),
     moduleById: keyedLoader((ids: readonly string[]) => findModulesByIds(db, ids), (m) => m.id),
     lessonsByModule: groupedLoader((ids: readonly string[]) => findLessonsOfModules(db, ids), (l) => l.module_id),
     lessonById: keyedLoader((ids: readonly string[]) => findLessonsByIds(db, ids), (l) => l.id),
@@ -43,6 +72,7 @@ export function createLoaders(db: Kysely<LearningDatabase>, viewer: Viewer | nul
       (e) => e.course_id,
     ),
   };
+  return loaders;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,15 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { LearningDatabase, Lesson, Module } from '../db/database.js';
-
-export async function findModulesOfCourses(db: Kysely<LearningDatabase>, courseIds: readonly string[]): Promise<Module[]> {
-  return db
-    .selectFrom('learning.modules')
-    .selectAll()
-    .where('course_id', '=', sql<string>`ANY(${courseIds}::uuid[])`)
-    .orderBy('course_id')
-    .orderBy('position')
-    .execute();
-}
+import type { Course, LearningDatabase, Lesson, Module } from '../db/database.js';
 
 export async function findModulesByIds(db: Kysely<LearningDatabase>, ids: readonly string[]): Promise<Module[]> {
   return db.selectFrom('learning.modules').selectAll().where('id', '=', sql<string>`ANY(${ids}::uuid[])`).execute();
@@ -37,4 +27,50 @@ export async function findLessonsByIds(
     .select('m.course_id')
     .where('l.id', '=', sql<string>`ANY(${ids}::uuid[])`)
     .execute();
+}
+
+/** A lesson as the outline carries it: with its course, so nothing more is read to authorise its body. */
+export type OutlineLesson = Lesson & { course_id: string };
+/** A module with its lessons, in order. */
+export type OutlineModule = Module & { lessons: OutlineLesson[] };
+
+/** The SQL of a course's outline: its modules, each with its lessons, as one JSON array (empty when none). */
+const OUTLINE = sql<unknown>`COALESCE((
+  SELECT json_agg(json_build_object(
+    'id', m.id, 'course_id', m.course_id, 'title', m.title, 'position', m.position, 'created_at', m.created_at,
+    'lessons', COALESCE((
+      SELECT json_agg(json_build_object(
+        'id', l.id, 'module_id', l.module_id, 'course_id', m.course_id, 'title', l.title, 'kind', l.kind,
+        'position', l.position, 'duration_minutes', l.duration_minutes, 'body', l.body, 'created_at', l.created_at
+      ) ORDER BY l.position)
+      FROM learning.lessons l WHERE l.module_id = m.id
+    ), '[]'::json)
+  ) ORDER BY m.position)
+  FROM learning.modules m WHERE m.course_id = c.id
+), '[]'::json)`;
+
+/** JSON has no dates: the outline's timestamps become Dates again, as every other row has them. */
+function outlineOf(json: unknown): OutlineModule[] {
+  return (json as (Omit<OutlineModule, 'created_at' | 'lessons'> & { created_at: string; lessons: (Omit<OutlineLesson, 'created_at'> & { created_at: string })[] })[]).map(
+    (m) => ({ ...m, created_at: new Date(m.created_at), lessons: m.lessons.map((l) => ({ ...l, created_at: new Date(l.created_at) })) }),
+  );
+}
+
+/** The outlines (modules with their lessons) of courses, in one statement. */
+export async function findOutlinesOfCourses(db: Kysely<LearningDatabase>, courseIds: readonly string[]): Promise<{ course_id: string; modules: OutlineModule[] }[]> {
+  const { rows } = await sql<{ course_id: string; modules: unknown }>`
+    SELECT c.id AS course_id, ${OUTLINE} AS modules FROM learning.courses c WHERE c.id = ANY(${courseIds}::uuid[])
+  `.execute(db);
+  return rows.map((row) => ({ course_id: row.course_id, modules: outlineOf(row.modules) }));
+}
+
+/** Courses by id together with their outlines, in one statement (a course page reads both). */
+export async function findCoursesWithOutlines(db: Kysely<LearningDatabase>, ids: readonly string[]): Promise<(Course & { outline: OutlineModule[] })[]> {
+  const { rows } = await sql<Course & { outline: unknown }>`
+    SELECT c.id, c.slug, c.title, c.summary, c.description, c.level, c.language, c.duration_minutes, c.status,
+           c.certificate_validity_months, c.author_id, c.enrollment_count, c.completed_count, c.published_at,
+           c.created_at, c.updated_at, ${OUTLINE} AS outline
+    FROM learning.courses c WHERE c.id = ANY(${ids}::uuid[])
+  `.execute(db);
+  return rows.map((row) => ({ ...row, outline: outlineOf(row.outline) }));
 }

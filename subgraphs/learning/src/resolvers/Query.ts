@@ -1,3 +1,4 @@
+import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { badUserInput, forbidden, forwardPage, hasRole, isTimestampText, isUuid, parseId, toConnection } from '@academy/service-kit';
 import type { LearningContext } from '../context.js';
 import type { Course, CourseLevel, CourseStatus } from '../db/database.js';
@@ -86,11 +87,12 @@ export async function courseConnection(ctx: LearningContext, args: CoursesArgs) 
 export const Query = {
   courses: (_: unknown, args: CoursesArgs, ctx: LearningContext) => courseConnection(ctx, args),
 
-  async course(_: unknown, args: { id?: string | null; slug?: string | null }, ctx: LearningContext) {
+  async course(_: unknown, args: { id?: string | null; slug?: string | null }, ctx: LearningContext, info: GraphQLResolveInfo) {
     if ((args.id == null) === (args.slug == null)) throw badUserInput('Give exactly one of "id" and "slug".');
     const id = args.id != null ? parseId(args.id) : await findCourseIdBySlug(ctx.db, args.slug!.trim().toLowerCase());
     if (!id) return null;
-    const course = await ctx.loaders.courseById.load(id);
+    // A course page asks for the outline too: then course, modules and lessons are one statement.
+    const course = selectsField(info, 'modules') ? await ctx.loaders.courseWithOutlineById.load(id) : await ctx.loaders.courseById.load(id);
     if (!course) return null;
     if (course.status !== 'PUBLISHED' && !seesUnpublished(ctx) && course.author_id !== ctx.viewer?.userId) return null;
     return course;
@@ -98,3 +100,10 @@ export const Query = {
 
   topics: (_: unknown, _args: unknown, ctx: LearningContext) => findAllTopics(ctx.db),
 };
+
+/** Whether the field's own selection names `name` (directly or in an inline fragment). */
+function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+  const walk = (selections: readonly SelectionNode[]): boolean =>
+    selections.some((s) => (s.kind === Kind.FIELD ? s.name.value === name : s.kind === Kind.INLINE_FRAGMENT ? walk(s.selectionSet.selections) : false));
+  return info.fieldNodes.some((node) => walk(node.selectionSet?.selections ?? []));
+}
