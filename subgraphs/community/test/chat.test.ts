@@ -386,6 +386,24 @@ describe('messages', () => {
   });
 });
 
+describe('a chat screen', () => {
+  it('reads the room, the membership and the page of history in one statement, for members only', async () => {
+    const ada = newUser();
+    const grace = newUser();
+    const roomId = await createRoom(subgraph, ada, [grace], 'One read');
+    await sendMany(subgraph, [ada, grace], roomId, 5);
+    const screen = `query($id: ID!) { chatRoom(id: $id) { id name messages(last: 3) { edges { node { sequence content sentAt editedAt deleted sender { id } } } pageInfo { hasPreviousPage } } } }`;
+    const before = subgraph.service.database.statements.count;
+    const data = await run(subgraph, grace, screen, { id: roomId });
+    expect(subgraph.service.database.statements.count - before).toBe(1);
+    expect(data.chatRoom.name).toBe('One read');
+    expect(data.chatRoom.messages.edges.map((e: { node: { sequence: number } }) => e.node.sequence)).toEqual([3, 4, 5]);
+    expect(data.chatRoom.messages.edges[0].node).toMatchObject({ deleted: false, editedAt: null, sentAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(data.chatRoom.messages.pageInfo.hasPreviousPage).toBe(true);
+    expect((await run(subgraph, newUser(), screen, { id: roomId })).chatRoom).toBeNull();
+  });
+});
+
 describe('training sessions', () => {
   it("resolves a session's room for its members only", async () => {
     const trainer = newUser();

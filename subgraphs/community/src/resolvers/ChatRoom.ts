@@ -11,6 +11,19 @@ type MessageCursor = [number];
 const isMessageCursor = (value: unknown): value is MessageCursor =>
   Array.isArray(value) && value.length === 1 && Number.isSafeInteger(value[0]) && (value[0] as number) > 0;
 
+/** The arguments of ChatRoom.messages. */
+export interface MessagesArgs {
+  last?: number | null;
+  before?: string | null;
+}
+
+/** Which page `messages` asks for; BAD_USER_INPUT for a negative `last` or a foreign cursor. */
+export function messagePageOf(args: MessagesArgs): { before: number | null; limit: number } {
+  const last = args.last ?? DEFAULT_MESSAGE_PAGE;
+  if (!Number.isInteger(last) || last < 0) throw badUserInput('"last" must be 0 or more.', 'last');
+  return { limit: Math.min(last, MAX_PAGE_SIZE), before: args.before ? decodeCursor(args.before, isMessageCursor, 'before')[0] : null };
+}
+
 export const ChatRoom = {
   /** Only members resolve a room, whichever subgraph refers to it. */
   async __resolveReference(ref: { id: string }, ctx: CommunityContext) {
@@ -22,11 +35,8 @@ export const ChatRoom = {
    * History, newest last, read backwards from `before`. Rooms are resolved for members only,
    * but a mutation may hand back a room its caller just left: history stays members-only.
    */
-  async messages(r: RoomRow, args: { last?: number | null; before?: string | null }, ctx: CommunityContext) {
-    const last = args.last ?? DEFAULT_MESSAGE_PAGE;
-    if (!Number.isInteger(last) || last < 0) throw badUserInput('"last" must be 0 or more.', 'last');
-    const limit = Math.min(last, MAX_PAGE_SIZE);
-    const before = args.before ? decodeCursor(args.before, isMessageCursor, 'before')[0] : null;
+  async messages(r: RoomRow, args: MessagesArgs, ctx: CommunityContext) {
+    const { before, limit } = messagePageOf(args);
     const rows: ChatMessage[] = (await viewerIsMember(ctx, r.id)) ? await ctx.loaders.messagePage.load({ roomId: r.id, before, limit }) : [];
     const page = rows.slice(0, limit).reverse();
     for (const message of page) ctx.loaders.messageById.prime(message.id, message);
