@@ -29,7 +29,7 @@ export const gatewayConfigSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
   /** Serve the GraphQL playground (an embedded explorer page) on GET /graphql. */
   PLAYGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  /** WebSocket (graphql-ws) limits: time to send connection_init, subscriptions per socket, sockets per user, largest message. */
+  /** WebSocket (graphql-transport-ws) limits: time to send connection_init, subscriptions per socket, sockets per user, largest message. */
   WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
   WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),

@@ -78,7 +78,6 @@ export class SubscriptionEngine {
     }
     const run = this.#runOf(plan, request);
     const { primary } = run;
-    const caller = new CallerTokens(request.caller, this.gatewaySecret);
 
     let ended = false;
     let unsubscribe: (() => void) | undefined;
@@ -111,13 +110,13 @@ export class SubscriptionEngine {
         query: primary.operation,
         operationName: primary.operationName,
         variables: pick(request.variables, primary.variableUsages),
-        callerToken: await caller.token(),
+        callerToken: await signCallerToken(request.caller, this.gatewaySecret),
       },
       {
         next: (event) =>
           enqueue(async () => {
             if (ended) return;
-            const result = await this.#resultOf(event, run, request, caller);
+            const result = await this.#resultOf(event, run, request);
             if (!ended) sink.next(result);
           }),
         error: (error) => enqueue(async () => finish({ errors: this.#upstreamErrors(error) })),
@@ -153,14 +152,14 @@ export class SubscriptionEngine {
    * One event's result for one subscriber. When the rest of the plan does not depend on the
    * viewer, subscribers who got the same event with the same variables share one execution.
    */
-  #resultOf(event: ExecutionResult<Record<string, unknown>>, run: PlanRun, request: SubscriptionRequest, caller: CallerTokens): Promise<ClientResult> {
-    if (!run.sharing || !event.data || event.errors?.length) return this.#complete(event, run, request, caller);
+  #resultOf(event: ExecutionResult<Record<string, unknown>>, run: PlanRun, request: SubscriptionRequest): Promise<ClientResult> {
+    if (!run.sharing || !event.data || event.errors?.length) return this.#complete(event, run, request);
     const key = `${run.sharing.id}\0${JSON.stringify(pick(request.variables, run.sharing.variables))}\0${JSON.stringify(event.data)}`;
-    return this.#shared.get(key, () => this.#complete(event, run, request, caller));
+    return this.#shared.get(key, () => this.#complete(event, run, request));
   }
 
   /** Runs the rest of the plan for one event of the primary subscription. */
-  async #complete(event: ExecutionResult<Record<string, unknown>>, run: PlanRun, request: SubscriptionRequest, caller: CallerTokens): Promise<ClientResult> {
+  async #complete(event: ExecutionResult<Record<string, unknown>>, run: PlanRun, request: SubscriptionRequest): Promise<ClientResult> {
     if (!event.data) return { errors: (event.errors ?? []).map((e) => asGraphQLError(this.#formatError(e as unknown as GraphQLFormattedError, e))) };
     const serviceMap: ServiceMap = {
       ...this.dataSources,
@@ -169,7 +168,8 @@ export class SubscriptionEngine {
     const context: GatewayContext = {
       requestId: request.caller.requestId ?? '',
       caller: request.caller,
-      callerToken: await caller.token(),
+      // Signed per use (an HMAC: microseconds): a subscription lives for hours, a token a minute.
+      callerToken: await signCallerToken(request.caller, this.gatewaySecret),
     };
     const requestContext = {
       request: { query: '', operationName: request.operationName, variables: request.variables },
@@ -208,21 +208,6 @@ export class SubscriptionEngine {
   #mask(error: unknown): GraphQLError {
     const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
     return asGraphQLError(this.#formatError(graphqlError.toJSON(), graphqlError));
-  }
-}
-
-/**
- * The subscriber's caller, signed for subgraphs when needed (an HMAC: microseconds). Nothing is
- * kept between uses: a subscription lives for hours and a token for a minute.
- */
-class CallerTokens {
-  constructor(
-    private readonly caller: RequestCaller,
-    private readonly secret: string,
-  ) {}
-
-  token(): Promise<string> {
-    return signCallerToken(this.caller, this.secret);
   }
 }
 
