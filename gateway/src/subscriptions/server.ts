@@ -95,7 +95,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new Connection(ws, options.clientAddress(req), context);
-      connections.add(connection);
+      // A client refused at once (wrong subprotocol) is already closed: nothing to keep.
+      if (!connection.closed) connections.add(connection);
     });
   };
   options.httpServer.on('upgrade', upgrade);
@@ -161,6 +162,10 @@ class Connection {
     ws.on('pong', () => (this.#awaitingPong = false));
     ws.on('error', () => this.#closed());
     ws.on('close', () => this.#closed());
+  }
+
+  get closed(): boolean {
+    return this.#state === 'closed';
   }
 
   /** Keep-alive: a socket that did not answer the previous ping is dropped. */
