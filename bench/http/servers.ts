@@ -70,18 +70,29 @@ export async function startHiveGateway(stack: Stack, options: { bin: string; dir
       env: { ...process.env, ...subgraphUrlVariables(stack), GATEWAY_SECRET: options.gatewaySecret, JWKS_URL: stack.jwksUrl, NODE_ENV: 'production' },
     },
   );
+  return whenReady('hive', hive, port, '/readiness', true);
+}
+
+/** The server started in `child` once it answers `readyPath` (stopped again if it never does). */
+async function whenReady(
+  name: ServerUnderTest['name'],
+  child: ReturnType<typeof startProcess>,
+  port: number,
+  readyPath: string,
+  usesSubgraphs: boolean,
+): Promise<ServerUnderTest> {
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/readiness`, hive);
+    await waitForHttp(`http://127.0.0.1:${port}${readyPath}`, child);
   } catch (error) {
-    await hive.stop();
+    await child.stop();
     throw error;
   }
   return {
-    name: 'hive',
+    name,
     urls: [`http://127.0.0.1:${port}/graphql`],
-    processes: (rows) => processTree(rows, hive.pid),
-    usesSubgraphs: true,
-    stop: () => hive.stop(),
+    processes: (rows) => processTree(rows, child.pid),
+    usesSubgraphs,
+    stop: () => child.stop(),
   };
 }
 
@@ -125,17 +136,5 @@ export async function startFloor(stack: Stack, options: { workers: number }): Pr
       NODE_ENV: 'production',
     },
   });
-  try {
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, floor);
-  } catch (error) {
-    await floor.stop();
-    throw error;
-  }
-  return {
-    name: 'floor',
-    urls: [`http://127.0.0.1:${port}/graphql`],
-    processes: (rows) => processTree(rows, floor.pid),
-    usesSubgraphs: false,
-    stop: () => floor.stop(),
-  };
+  return whenReady('floor', floor, port, '/healthz', false);
 }
