@@ -19,6 +19,8 @@ import {
   type CommunityTestSubgraph,
   type MessageEvent,
 } from './support/community.js';
+import type { ChatMessage } from '../src/db/database.js';
+import { encodeMessageEvent, roomChannel } from '../src/live/channels.js';
 
 let subgraph: CommunityTestSubgraph;
 const feeds = new FeedWatcher();
@@ -194,6 +196,42 @@ describe('messageAdded', () => {
       [probe + 1, 'unannounced'],
       [probe + 2, 'announced'],
     ]);
+  });
+
+  it('fills a gap once for the whole room when one announcement overtakes another', async () => {
+    const ada = newUser();
+    const members = Array.from({ length: 6 }, () => newUser());
+    const roomId = await createRoom(subgraph, ada, members);
+    const client = gateway();
+    const streams = await Promise.all(
+      members.map((member) => subscribeAs<MessageEvent>(client, subgraph.gatewaySecret, member, 'messageAdded', MESSAGE_ADDED, { roomId })),
+    );
+    await Promise.all(members.map((member) => feeds.next('messages', member.userId, roomId)));
+    const admin = await adminClient(subgraph);
+    let rows: ChatMessage[];
+    try {
+      // Two messages committed one after the other, then announced in the other order.
+      const { rows: stored } = await admin.query(
+        `WITH next AS (UPDATE community.chat_rooms SET last_sequence = last_sequence + 2 WHERE id = $1 RETURNING last_sequence)
+         INSERT INTO community.chat_messages (room_id, sequence, sender_id, content)
+         SELECT $1, last_sequence - 1 + n, $2, 'message ' || n FROM next, generate_series(0, 1) AS n
+         RETURNING *`,
+        [roomId, ada.userId],
+      );
+      rows = stored.map((row) => ({ ...row, sequence: Number(row.sequence) }) as ChatMessage).sort((a, b) => a.sequence - b.sequence);
+    } finally {
+      await admin.end();
+    }
+    const statements = subgraph.service.database.statements;
+    const before = statements.count;
+    await subgraph.service.pubsub.publish(roomChannel(roomId), encodeMessageEvent(rows[1]!));
+    await Promise.all(streams.map((stream) => stream.count(2)));
+    // One membership check and one read of the gap, for six subscribers (not one read each).
+    expect(statements.count - before).toBe(2);
+    await subgraph.service.pubsub.publish(roomChannel(roomId), encodeMessageEvent(rows[0]!));
+    await send(subgraph, ada, roomId, 'live');
+    await Promise.all(streams.map((stream) => stream.count(3)));
+    for (const stream of streams) expect(stream.values.map((v) => [v.sequence, v.content])).toEqual([[1, 'message 0'], [2, 'message 1'], [3, 'live']]);
   });
 
   it('reads what was missed while the pub/sub connection was lost, once it is back', async () => {

@@ -61,6 +61,18 @@ export async function findMessagesByIds(db: Db, ids: readonly string[]): Promise
   return db.selectFrom('community.chat_messages').selectAll().where('id', '=', sql<string>`ANY(${ids}::uuid[])`).execute();
 }
 
+/** The room's messages with a sequence strictly between `after` and `before`, oldest first. */
+export async function findMessagesBetween(db: Db, roomId: string, after: number, before: number): Promise<ChatMessage[]> {
+  return db
+    .selectFrom('community.chat_messages')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .where('sequence', '>', after)
+    .where('sequence', '<', before)
+    .orderBy('sequence')
+    .execute();
+}
+
 /** The newest message of each room (rooms without messages are left out). */
 export async function findLastMessagesOfRooms(db: Db, roomIds: readonly string[]): Promise<ChatMessage[]> {
   const { rows } = await sql<ChatMessage>`
