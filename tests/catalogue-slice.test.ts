@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { insertRows, uuid, withAdmin } from './support/fixtures.js';
+import { signUpUser } from './support/clients.js';
 import { startStack, type SubgraphName, type TestStack } from './support/stack.js';
 
 const SLICE = /* GraphQL */ `
@@ -121,5 +122,48 @@ describe('the catalogue slice through the gateway', () => {
     // The plan: courses from learning, then authors (identity), prices (commerce) and sessions (scheduling).
     expect(used.map((s) => s.name).sort()).toEqual(['commerce', 'identity', 'learning', 'scheduling']);
     for (const subgraph of used) expect(subgraph).toEqual({ name: subgraph.name, fetches: 1, statements: 1 });
+  });
+});
+
+describe('with the subgraphs in the gateway\'s process', () => {
+  async function post(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+    return { status: response.status, text: await response.text() };
+  }
+
+  it('answers exactly as over HTTP, with the same statements and no HTTP request to a subgraph', async () => {
+    const inProcess = await stack.startInProcessGateway();
+    for (const first of [1, 20, 100]) {
+      const overHttp = await post(stack.gateway.url, SLICE, { first });
+      const before = snapshotCounts();
+      const here = await post(inProcess.url, SLICE, { first });
+      const after = snapshotCounts();
+      expect(here).toEqual(overHttp);
+      expect(JSON.parse(here.text).data.courses.edges).toHaveLength(Math.min(first, published.length));
+      for (const name of Object.keys(after) as SubgraphName[]) {
+        expect({ name, fetches: after[name].fetches - before[name].fetches }).toEqual({ name, fetches: 0 });
+        const statements = after[name].statements - before[name].statements;
+        expect({ name, statements }).toEqual({ name, statements: ['learning', 'identity', 'commerce', 'scheduling'].includes(name) ? 1 : 0 });
+      }
+    }
+  });
+
+  it("hands each request's viewer to the subgraphs, and their errors come back as over HTTP", async () => {
+    const inProcess = await stack.startInProcessGateway();
+    const user = await signUpUser(stack, 'Inproc');
+    const ME = 'query { me { id email displayName } }';
+    const mine = await post(inProcess.url, ME, {}, { authorization: `Bearer ${user.accessToken}` });
+    expect(JSON.parse(mine.text)).toEqual({ data: { me: { id: user.id, email: user.email, displayName: user.displayName } } });
+    for (const [query, variables, headers] of [
+      [ME, {}, {}],
+      [SLICE, { first: -1 }, {}],
+      ['mutation($i: UpdateProfileInput!) { updateMyProfile(input: $i) { displayName } }', { i: { firstName: '' } }, { authorization: `Bearer ${user.accessToken}` }],
+    ] as const) {
+      const overHttp = await post(stack.gateway.url, query, variables, headers);
+      const here = await post(inProcess.url, query, variables, headers);
+      expect(here).toEqual(overHttp);
+      const codes = (JSON.parse(here.text).errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code);
+      expect(codes.length === 0 || codes.every((c: string | undefined) => c === 'BAD_USER_INPUT' || c === 'UNAUTHENTICATED')).toBe(true);
+    }
   });
 });

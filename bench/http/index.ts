@@ -1,8 +1,9 @@
 // HTTP operations side by side: our gateway, Hive Gateway over the same supergraph and
 // subgraphs, and the floor (the same answers from hand-written SQL), under the same load from
-// autocannon. Reports throughput, latency, errors (every response is checked), SQL statements
+// autocannon; on request also our gateway with the six subgraphs in its own process (`single`). Reports throughput, latency, errors (every response is checked), SQL statements
 // per request and peak memory, and appends the table to BENCHMARKS.md. Run on purpose:
 //   pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,hive,floor]
+//   (--servers takes any of ours,single,hive,floor; single is one process, so only with --workers 1)
 // It starts its own stack on bench/.data-http/scale-<N> (seeded once per scale) and installs
 // Hive Gateway into bench/.hive the first time it is asked for.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -17,7 +18,7 @@ import { samplePeakMemory } from './memory.js';
 import { MIX_WEIGHTS, mixOrder, OPERATIONS, type OperationName } from './operations.js';
 import { parseOptions, type BenchOptions, type ServerName } from './options.js';
 import { markdownReport, type Measurement } from './report.js';
-import { FLOOR_ROLE, ourGateway, SERVER_TITLES, startFloor, startHiveGateway, subgraphProcesses, type ServerUnderTest } from './servers.js';
+import { FLOOR_ROLE, ourGateway, SERVER_TITLES, startFloor, startHiveGateway, startSingleProcess, subgraphProcesses, type ServerUnderTest } from './servers.js';
 import { StatementCounter } from './sql-statements.js';
 import { ensureStatementStatistics, startStack, type Stack, type StackOptions } from './stack.js';
 import { chooseVariants, describeData, VARIANTS_PER_OPERATION, type Variant } from './variants.js';
@@ -50,6 +51,7 @@ function mixRequests(variants: Record<OperationName, Variant[]>): Variant[] {
 
 interface Context {
   options: BenchOptions;
+  stackOptions: StackOptions;
   stack: Stack;
   statements: StatementCounter;
 }
@@ -100,6 +102,7 @@ async function measure(context: Context, server: ServerUnderTest, workload: stri
 async function startServer(context: Context, name: ServerName, gatewaySecret: string, hiveBin: string | null): Promise<ServerUnderTest> {
   const { stack, options } = context;
   if (name === 'ours') return ourGateway(stack);
+  if (name === 'single') return startSingleProcess(stack, context.stackOptions);
   if (name === 'hive') return startHiveGateway(stack, { bin: hiveBin!, dir: HIVE_DIR, workers: options.workers, gatewaySecret });
   return startFloor(stack, { workers: options.workers });
 }
@@ -154,7 +157,7 @@ async function main(): Promise<void> {
     running.push({ stop: () => statements.close() });
     const background = await statements.learnBackground();
     log(`background statements (not counted): ${background.length}`);
-    const context: Context = { options, stack, statements };
+    const context: Context = { options, stackOptions, stack, statements };
     const mix = mixRequests(variants);
 
     for (const name of options.servers) {

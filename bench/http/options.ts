@@ -1,7 +1,10 @@
 // The command line of `pnpm bench:http`, read once and checked; every problem is listed.
 
-export type ServerName = 'ours' | 'hive' | 'floor';
-export const SERVER_NAMES: readonly ServerName[] = ['ours', 'hive', 'floor'];
+/** ours: the stack's gateway; single: the gateway with the subgraphs in its process; hive; floor. */
+export type ServerName = 'ours' | 'single' | 'hive' | 'floor';
+export const SERVER_NAMES: readonly ServerName[] = ['ours', 'single', 'hive', 'floor'];
+/** Measured unless --servers says otherwise. */
+const DEFAULT_SERVERS: readonly ServerName[] = ['ours', 'hive', 'floor'];
 
 export interface BenchOptions {
   /** Demo data scale (`pnpm db seed --scale`): 1 is about 2,000 users, 50 about 100,000. */
@@ -16,9 +19,9 @@ export interface BenchOptions {
   servers: ServerName[];
 }
 
-export const USAGE = 'pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,hive,floor]';
+export const USAGE = 'pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,single,hive,floor]';
 
-const DEFAULTS: Record<string, string> = { scale: '5', connections: '32', seconds: '20', workers: '1', servers: SERVER_NAMES.join(',') };
+const DEFAULTS: Record<string, string> = { scale: '5', connections: '32', seconds: '20', workers: '1', servers: DEFAULT_SERVERS.join(',') };
 
 export function parseOptions(argv: string[]): BenchOptions {
   const given = new Map<string, string>();
@@ -46,6 +49,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const unknown = options.servers.filter((s) => !SERVER_NAMES.includes(s));
   if (unknown.length > 0 || options.servers.length === 0) problems.push(`--servers takes some of ${SERVER_NAMES.join(',')}`);
   if (new Set(options.servers).size !== options.servers.length) problems.push('--servers names a server twice');
+  if (options.servers.includes('single') && options.workers !== 1) problems.push('--servers single is one process: measure it with --workers 1');
   if (problems.length > 0) throw new Error(`${problems.join('\n')}\nusage: ${USAGE}`);
   return options;
 }

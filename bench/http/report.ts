@@ -49,7 +49,10 @@ export function markdownReport(input: {
     `Data: demo data at scale ${options.scale} (${input.data}).`,
     `Servers: our gateway (GATEWAY_PROCESSES); Hive Gateway ${HIVE_GATEWAY_VERSION} (\`hive-gateway supergraph\` on the same supergraph and subgraphs, its defaults, ` +
       'bench/http/hive/caller-plugin.ts verifying the access token and signing the caller as our gateway does; --fork); ' +
-      'the floor (bench/http/floor: node:http, one pg pool, one prepared statement per operation; node:cluster).',
+      'the floor (bench/http/floor: node:http, one pg pool, one prepared statement per operation; node:cluster).' +
+      (options.servers.includes('single')
+        ? ' Our gateway with the subgraphs in its process: bench/http/single-process.ts, one process running the gateway and the six subgraphs, each fetch of a plan executed in process (no HTTP), run from the sources.'
+        : ''),
     `Each server in turn, alone, after a warm-up with the mix: each operation alone for ${options.seconds} s, then the mix (${input.mix}), ` +
       `at ${options.connections} connections, ${options.workers} process${options.workers === 1 ? '' : 'es'} per server. ` +
       'req/s counts right answers only; every response is compared with the expected answer and a wrong one is an error. ' +
@@ -67,14 +70,16 @@ export function markdownReport(input: {
   ];
   const withHive = options.servers.includes('ours') && options.servers.includes('hive');
   const withFloor = options.servers.includes('ours') && options.servers.includes('floor');
-  if (withHive || withFloor) {
+  const singleWithFloor = options.servers.includes('single') && options.servers.includes('floor');
+  if (withHive || withFloor || singleWithFloor) {
     lines.push(
-      `| operation |${withHive ? ' ours/Hive req/s |' : ''}${withFloor ? ' ours/floor p50 |' : ''}`,
-      `|---|${withHive ? '---|' : ''}${withFloor ? '---|' : ''}`,
+      `| operation |${withHive ? ' ours/Hive req/s |' : ''}${withFloor ? ' ours/floor p50 |' : ''}${singleWithFloor ? ' in process/floor p50 |' : ''}`,
+      `|---|${withHive ? '---|' : ''}${withFloor ? '---|' : ''}${singleWithFloor ? '---|' : ''}`,
       ...workloads.map(
         (w) =>
           `| ${w} |${withHive ? ` ${ratio(find(w, 'ours')?.requestsPerSecond, find(w, 'hive')?.requestsPerSecond)} |` : ''}` +
-          `${withFloor ? ` ${ratio(find(w, 'ours')?.p50, find(w, 'floor')?.p50)} |` : ''}`,
+          `${withFloor ? ` ${ratio(find(w, 'ours')?.p50, find(w, 'floor')?.p50)} |` : ''}` +
+          `${singleWithFloor ? ` ${ratio(find(w, 'single')?.p50, find(w, 'floor')?.p50)} |` : ''}`,
       ),
       '',
     );

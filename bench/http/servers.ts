@@ -5,14 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { EMBEDDED_DATABASE, REPO_ROOT } from '../../db/src/config.js';
+import { EMBEDDED_DATABASE, REPO_ROOT, subgraphConnections } from '../../db/src/config.js';
+import { SUBGRAPH_DATABASES } from '../../db/src/subgraphs.js';
 import { freePort } from '../../scripts/stack/ports.js';
 import { processTree, type ProcessSelector } from './memory.js';
 import type { ServerName } from './options.js';
 import { startProcess, waitForHttp } from './processes.js';
 import type { Stack } from './stack.js';
 
-export const SERVER_TITLES: Record<ServerName, string> = { ours: 'our gateway', hive: 'Hive Gateway', floor: 'floor' };
+export const SERVER_TITLES: Record<ServerName, string> = { ours: 'our gateway', single: 'our gateway, subgraphs in process', hive: 'Hive Gateway', floor: 'floor' };
 
 export interface ServerUnderTest {
   name: ServerName;
@@ -71,6 +72,37 @@ export async function startHiveGateway(stack: Stack, options: { bin: string; dir
     },
   );
   return whenReady('hive', hive, port, '/readiness', true);
+}
+
+/**
+ * Our gateway with the six subgraphs built in its own process (bench/http/single-process.ts),
+ * on the stack's database and roles: a plan's fetches run in process instead of over HTTP.
+ */
+export async function startSingleProcess(
+  stack: Stack,
+  options: { dataDir: string; gatewaySecret: string; jwtPrivateKeyPem: string; jwtKeyId: string },
+): Promise<ServerUnderTest> {
+  const port = await freePort();
+  const connections = await subgraphConnections({ DATA_DIR: options.dataDir }, stack.adminUrl);
+  const databaseUrls = Object.fromEntries(SUBGRAPH_DATABASES.map((s) => [s.urlVariable, connections.urls[s.name]!]));
+  const single = startProcess('single', process.execPath, ['--conditions=source', '--import', 'tsx', join(REPO_ROOT, 'bench', 'http', 'single-process.ts')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ...subgraphUrlVariables(stack),
+      ...databaseUrls,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GATEWAY_SECRET: options.gatewaySecret,
+      JWKS_URL: stack.jwksUrl,
+      JWT_PRIVATE_KEY: options.jwtPrivateKeyPem,
+      JWT_KEY_ID: options.jwtKeyId,
+      LOG_LEVEL: 'warn',
+      PLAYGROUND: 'false',
+      NODE_ENV: 'production',
+    },
+  });
+  return whenReady('single', single, port, '/readyz', false);
 }
 
 /** The server started in `child` once it answers `readyPath` (stopped again if it never does). */

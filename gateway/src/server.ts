@@ -1,4 +1,4 @@
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -21,7 +21,9 @@ import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { jwksUrl, subgraphUrls, type GatewayConfig } from './config.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
-import { createSubgraphFetcher, SubgraphDataSource } from './subgraph-client.js';
+import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
+
+export type { LocalSubgraph } from './subgraph-client.js';
 
 export interface RunningGateway {
   port: number;
@@ -29,19 +31,32 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** What the gateway is built with besides its configuration. */
+export interface GatewayParts {
+  logger?: Logger;
+  verifier?: AccessTokenVerifier;
+  /**
+   * Subgraphs built in this process, by name: their queries and mutations run here, without
+   * HTTP (subscriptions still stream from the subgraph's endpoint). The others are called at
+   * their configured URLs.
+   */
+  localSubgraphs?: Record<string, LocalSubgraph>;
+}
+
 /** Builds the gateway over the static supergraph; nothing listens until `start`. */
-export function buildGateway(
-  config: GatewayConfig,
-  logger: Logger = createLogger(config.LOG_LEVEL, { service: 'gateway' }),
-  verifier: AccessTokenVerifier = createAccessTokenVerifier({ jwksUrl: jwksUrl(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-) {
+export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
+  const logger = parts.logger ?? createLogger(config.LOG_LEVEL, { service: 'gateway' });
+  const verifier =
+    parts.verifier ?? createAccessTokenVerifier({ jwksUrl: jwksUrl(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const urls = subgraphUrls(config);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
-  const dataSources: Record<string, SubgraphDataSource> = {};
+  const dataSources: Record<string, GraphQLDataSource> = {};
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
+      const local = parts.localSubgraphs?.[name];
+      if (local) return (dataSources[name] = new InProcessDataSource(local));
       const configured = urls[name];
       if (!configured) logger.warn('subgraph without a configured URL; using the composed one', { subgraph: name, url });
       return (dataSources[name] = new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher }));

@@ -1,4 +1,4 @@
-import { buildGateway, loadGatewayConfig, type RunningGateway } from '@academy/gateway';
+import { buildGateway, loadGatewayConfig, type LocalSubgraph, type RunningGateway } from '@academy/gateway';
 import { randomBytes } from 'node:crypto';
 import type { RunningServer } from '@academy/service-kit';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
@@ -42,6 +42,11 @@ export interface TestStack {
   /** Stops the gateway (closing its sockets) and starts a new gateway process on the same port. */
   restartGateway(): Promise<RunningGateway>;
   subgraphs: Record<SubgraphName, RunningServer & SubgraphProbe>;
+  /**
+   * Starts another gateway over the same subgraphs, built in this process and called without
+   * HTTP (stopped with the stack).
+   */
+  startInProcessGateway(): Promise<RunningGateway>;
   /** With `second`: a second gateway, whose community subgraph is a second process on the same database. */
   secondGateway?: RunningGateway;
   /** Sends a GraphQL request to the gateway over HTTP. */
@@ -69,6 +74,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const mailDir = await mkdtemp(join(tmpdir(), 'academy-mail-'));
   const identity = identitySettings({ MAIL_DIR: mailDir, JWT_PRIVATE_KEY: signingKey.pem, JWT_KEY_ID: signingKey.kid });
   const running = {} as Record<SubgraphName, RunningServer & SubgraphProbe>;
+  const local = {} as Record<SubgraphName, LocalSubgraph>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
     const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, ...options.community });
@@ -77,6 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       if (req.method === 'POST' && req.url?.startsWith('/graphql')) fetches += 1;
     });
     const server = await service.start(0, '127.0.0.1');
+    local[name] = service;
     running[name] = { ...server, statements: () => service.database.statements.inRequests, fetches: () => fetches };
     closers.push(async () => {
       await server.stop();
@@ -115,6 +122,11 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       await gateway.stop();
       gateway = await buildGateway(gatewayConfig()).start(port, '127.0.0.1');
       return gateway;
+    },
+    async startInProcessGateway() {
+      const started = await buildGateway(gatewayConfig(), { localSubgraphs: local }).start(0, '127.0.0.1');
+      closers.unshift(() => started.stop());
+      return started;
     },
     secondGateway,
     subgraphs: running,

@@ -4,7 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { parse, type DocumentNode } from 'graphql';
+import { parse, type DocumentNode, type FormattedExecutionResult } from 'graphql';
 import type { RequestCaller } from './auth.js';
 import { CALLER_HEADER, CallerTokenError, verifyCallerToken } from './caller-token.js';
 import { inRequestScope } from './db.js';
@@ -24,8 +24,11 @@ export interface SubgraphOptions<C extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<C>;
-  /** Builds the per-request context (DataLoaders, database) for the caller the gateway vouched for. */
-  context: (caller: RequestCaller, req: IncomingMessage) => C | Promise<C>;
+  /**
+   * Builds the per-request context (DataLoaders, database) for the caller the gateway vouched
+   * for; `req` is absent when the gateway runs the operation in this process.
+   */
+  context: (caller: RequestCaller, req?: IncomingMessage) => C | Promise<C>;
   /** Checks behind /readyz, e.g. the database. */
   readiness: Record<string, () => Promise<unknown>>;
   /** The secret shared with the gateway: requests to /graphql without its signed caller are refused. */
@@ -33,6 +36,13 @@ export interface SubgraphOptions<C extends BaseContext> {
   /** More public routes, e.g. /.well-known/jwks.json. */
   routes?: Record<string, Route>;
   logger: Logger;
+}
+
+/** One operation, as the gateway sends it to a subgraph. */
+export interface SubgraphRequest {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
 }
 
 export interface RunningServer {
@@ -82,6 +92,21 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     schema,
     apollo,
     httpServer,
+    /**
+     * Runs one operation for `caller` in this process, as a request to /graphql would run it
+     * (the same context, the same error masking), without HTTP: for a gateway in the same
+     * process, which is trusted as the caller's signature would be. Available once started.
+     */
+    async execute(request: SubgraphRequest, caller: RequestCaller): Promise<FormattedExecutionResult> {
+      return inRequestScope(async () => {
+        const response = await apollo.executeOperation<Record<string, unknown>>(
+          { query: request.query, variables: request.variables, operationName: request.operationName },
+          { contextValue: await options.context(caller) },
+        );
+        if (response.body.kind !== 'single') throw new Error('incremental delivery is not served in process');
+        return response.body.singleResult;
+      });
+    },
     /** Starts Apollo Server and listens; port 0 picks a free port. */
     async start(port: number, host?: string): Promise<RunningServer> {
       await apollo.start();
