@@ -2,7 +2,7 @@ import type { BaseContext } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
 import type { RequestCaller } from './auth.js';
-import { loadConfig, subgraphConfigSchema } from './config.js';
+import { loadConfig, subgraphConfigSchema, type SubgraphConfig } from './config.js';
 import { createDatabase } from './db.js';
 import type { Route } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -58,15 +58,25 @@ export interface RunnableService {
   logger: Logger;
 }
 
-/** The body of a subgraph's index.ts: read config, build, listen, stop cleanly on signals. */
-export async function runSubgraphService(build: (options: ServiceOptions) => RunnableService, defaultPort: number): Promise<void> {
-  const settings = loadConfig(subgraphConfigSchema(defaultPort));
-  const service = build({
-    databaseUrl: settings.DATABASE_URL,
-    gatewaySecret: settings.GATEWAY_SECRET,
-    poolSize: settings.DATABASE_POOL_SIZE,
-    logLevel: settings.LOG_LEVEL,
-  });
+/**
+ * The body of a subgraph's index.ts: read config, build, listen, stop cleanly on signals.
+ * `config` is the subgraph's defaults port, or a loader for a configuration that extends the
+ * common one (the loaded settings are handed to `build` as well).
+ */
+export async function runSubgraphService<S extends SubgraphConfig = SubgraphConfig>(
+  build: (options: ServiceOptions, settings: S) => RunnableService,
+  config: number | (() => S),
+): Promise<void> {
+  const settings = typeof config === 'number' ? (loadConfig(subgraphConfigSchema(config)) as S) : config();
+  const service = build(
+    {
+      databaseUrl: settings.DATABASE_URL,
+      gatewaySecret: settings.GATEWAY_SECRET,
+      poolSize: settings.DATABASE_POOL_SIZE,
+      logLevel: settings.LOG_LEVEL,
+    },
+    settings,
+  );
   await runProcess({
     start: () => service.start(settings.PORT, settings.HOST),
     close: () => service.database.close(),
