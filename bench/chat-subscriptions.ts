@@ -134,8 +134,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** CPU seconds used so far by each process of the stack (and this one), by a short name. */
-function cpuSeconds(stackPid: number): Map<string, number> {
+/** CPU seconds used so far by each process of the stack (and this one), by pid, with a short name. */
+function cpuSeconds(stackPid: number): Map<number, { name: string; seconds: number }> {
   const table = execFileSync('ps', ['-eo', 'pid,ppid,args'], { encoding: 'utf8' }).split('\n').slice(1);
   const rows = table.map((line) => line.trim().split(/\s+/)).filter((f) => f.length >= 3);
   const children = new Map<number, number[]>();
@@ -146,22 +146,33 @@ function cpuSeconds(stackPid: number): Map<string, number> {
     for (const child of children.get(pid) ?? []) walk(child);
   };
   walk(stackPid);
-  const used = new Map<string, number>();
+  const used = new Map<number, { name: string; seconds: number }>();
   for (const [pid, , ...rest] of rows) {
     if (!tree.has(Number(pid))) continue;
-    let cpu = 0;
+    let seconds = 0;
     try {
       // utime and stime, in clock ticks (100 per second), after the command name's closing parenthesis.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+      seconds = (Number(fields[11]) + Number(fields[12])) / 100;
     } catch {
       continue; // exited meanwhile
     }
     const args = rest.join(' ');
     const name =
       Number(pid) === process.pid ? 'bench clients' : /postgres/.test(args) ? 'postgres' : (/(gateway|subgraphs\/[a-z-]+)\/(src|dist)\/index/.exec(args)?.[1] ?? 'other');
-    used.set(name, (used.get(name) ?? 0) + cpu);
+    used.set(Number(pid), { name, seconds });
   }
+  return used;
+}
+
+/**
+ * CPU seconds used between two readings, by name. Only processes alive at both count: a
+ * PostgreSQL backend that ended meanwhile (a pool closing an idle connection) took its
+ * figures with it, and one that started meanwhile is counted from zero.
+ */
+function cpuUsedBetween(before: Map<number, { name: string; seconds: number }>, after: Map<number, { name: string; seconds: number }>): Map<string, number> {
+  const used = new Map<string, number>();
+  for (const [pid, { name, seconds }] of after) used.set(name, (used.get(name) ?? 0) + seconds - (before.get(pid)?.seconds ?? 0));
   return used;
 }
 
@@ -317,7 +328,7 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   log(`${count} subscribers: deliveries settled ${((Date.now() - sendsDone) / 1000).toFixed(1)} s after the last send`);
   clearInterval(sampler);
   const cpuAfter = cpuSeconds(stackPid);
-  const cpuUsed = [...cpuAfter].map(([name, seconds]) => `${name} ${(seconds - (cpuBefore.get(name) ?? 0)).toFixed(1)} s`).join(', ');
+  const cpuUsed = [...cpuUsedBetween(cpuBefore, cpuAfter)].map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`).join(', ');
   log(`${count} subscribers: CPU while sending and settling: ${cpuUsed}`);
   clientLoop.disable();
   const clientStallMs = Math.round(clientLoop.max / 1e6);
