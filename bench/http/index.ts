@@ -18,7 +18,8 @@ import { samplePeakMemory } from './memory.js';
 import { MIX_WEIGHTS, mixOrder, OPERATIONS, type OperationName } from './operations.js';
 import { parseOptions, type BenchOptions, type ServerName } from './options.js';
 import { markdownReport, type Measurement } from './report.js';
-import { FLOOR_ROLE, ourGateway, SERVER_TITLES, startFloor, startHiveGateway, startSingleProcess, subgraphProcesses, type ServerUnderTest } from './servers.js';
+import { FLOOR_ROLE, ourGateway, postgresProcesses, SERVER_TITLES, startFloor, startHiveGateway, startSingleProcess, subgraphProcesses, type ServerUnderTest } from './servers.js';
+import { countCpu } from './cpu.js';
 import { StatementCounter } from './sql-statements.js';
 import { ensureStatementStatistics, startStack, type Stack, type StackOptions } from './stack.js';
 import { chooseVariants, describeData, VARIANTS_PER_OPERATION, type Variant } from './variants.js';
@@ -56,6 +57,8 @@ interface Context {
   statements: StatementCounter;
 }
 
+const perRequestMs = (seconds: number, responses: number) => (responses > 0 ? (seconds * 1000) / responses : NaN);
+
 /** One measurement of `requests` (cycled through) on `server`. */
 async function measure(context: Context, server: ServerUnderTest, workload: string, requests: Variant[], seconds: number): Promise<Measurement> {
   const { stack, statements, options } = context;
@@ -66,6 +69,8 @@ async function measure(context: Context, server: ServerUnderTest, workload: stri
   const expectedOf = new Map(distinct.map((variant, i) => [variant, expected[i]!]));
 
   await statements.reset();
+  const groups = { server: server.processes, subgraphs: subgraphProcesses(stack), postgres: postgresProcesses(stack) };
+  const cpu = await countCpu(groups);
   const memory = samplePeakMemory({ server: server.processes, subgraphs: subgraphProcesses(stack) });
   const result = await runLoad({
     urls: server.urls,
@@ -74,6 +79,7 @@ async function measure(context: Context, server: ServerUnderTest, workload: stri
     requests: requests.map((variant) => ({ variant, expected: expectedOf.get(variant)! })),
   });
   const peaks = await memory.stop();
+  const cpuUsed = await cpu.stop();
   const statementCount = await statements.count();
 
   for (const line of result.wrongExamples) log(`${SERVER_TITLES[server.name]}, ${workload}: wrong answer to ${line}`);
@@ -96,6 +102,8 @@ async function measure(context: Context, server: ServerUnderTest, workload: stri
     statementsPerRequest: result.responses > 0 ? statementCount / result.responses : 0,
     serverPeakBytes: peaks.server,
     subgraphsPeakBytes: server.usesSubgraphs ? peaks.subgraphs : null,
+    cpuMsPerRequest: perRequestMs(cpuUsed.server + (server.usesSubgraphs ? cpuUsed.subgraphs : 0), result.responses),
+    postgresCpuMsPerRequest: perRequestMs(cpuUsed.postgres, result.responses),
   };
 }
 

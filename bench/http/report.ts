@@ -20,6 +20,10 @@ export interface Measurement {
   serverPeakBytes: number;
   /** null where the server does not use the subgraphs. */
   subgraphsPeakBytes: number | null;
+  /** CPU time of the server's processes (and the subgraphs', where it uses them) per response. */
+  cpuMsPerRequest: number;
+  /** CPU time of PostgreSQL's processes per response. */
+  postgresCpuMsPerRequest: number;
 }
 
 export function machine(): string {
@@ -57,14 +61,16 @@ export function markdownReport(input: {
       `at ${options.connections} connections, ${options.workers} process${options.workers === 1 ? '' : 'es'} per server. ` +
       'req/s counts right answers only; every response is compared with the expected answer and a wrong one is an error. ' +
       'SQL statements per request: calls in pg_stat_statements by the subgraphs\' and the floor\'s roles, background polling left out. ' +
-      'Peak RSS: the server\'s processes, and the six subgraphs\' together.',
+      'Peak RSS: the server\'s processes, and the six subgraphs\' together. ' +
+      'CPU per request: the CPU time the server\'s processes (with the subgraphs\', where it uses them) and PostgreSQL\'s used during the measurement, over its responses.',
     '',
-    '| operation | server | req/s | p50 ms | p95 ms | p99 ms | errors | SQL statements / request | server peak RSS MB | subgraphs peak RSS MB |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| operation | server | req/s | p50 ms | p95 ms | p99 ms | errors | SQL statements / request | server peak RSS MB | subgraphs peak RSS MB | CPU ms / request: server (+ subgraphs) | CPU ms / request: PostgreSQL |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...measurements.map(
       (m) =>
         `| ${m.workload} | ${SERVER_TITLES[m.server]} | ${Math.round(m.requestsPerSecond)} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ` +
-        `${m.errors} of ${m.responses} | ${m.statementsPerRequest.toFixed(2)} | ${mb(m.serverPeakBytes)} | ${mb(m.subgraphsPeakBytes)} |`,
+        `${m.errors} of ${m.responses} | ${m.statementsPerRequest.toFixed(2)} | ${mb(m.serverPeakBytes)} | ${mb(m.subgraphsPeakBytes)} | ` +
+        `${ms(m.cpuMsPerRequest)} | ${ms(m.postgresCpuMsPerRequest)} |`,
     ),
     '',
   ];

@@ -36,6 +36,10 @@ const runsService = (args: string, dir: string) => args.includes(join(dir, 'dist
 export const subgraphProcesses = (stack: Stack): ProcessSelector => (rows) =>
   processTree(rows, stack.process.pid).filter((row) => row.args.includes(`${join(REPO_ROOT, 'subgraphs')}/`));
 
+/** The stack's PostgreSQL server and its backends (absent when the stack uses DATABASE_URL's server). */
+export const postgresProcesses = (stack: Stack): ProcessSelector => (rows) =>
+  processTree(rows, stack.process.pid).filter((row) => /\bpostgres\b/.test(row.args));
+
 export function ourGateway(stack: Stack): ServerUnderTest {
   return {
     name: 'ours',
