@@ -1,21 +1,10 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { createLogger, type Logger } from './logger.js';
 
 // timestamptz and timestamp columns come back as Date; bigint counts as numbers (they stay far
 // below 2^53 here); numeric stays a string so money is never rounded by accident.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-
-const requestScope = new AsyncLocalStorage<true>();
-
-/**
- * Runs `serve` as the handling of one API request: statements sent from it (and from what it
- * starts, such as DataLoader batches) count as the request's, apart from background work.
- */
-export function inRequestScope<T>(serve: () => T): T {
-  return requestScope.run(true, serve);
-}
 
 /** Counts the SQL statements a process sends, for tests and benchmarks. */
 export class StatementCounter {
@@ -26,13 +15,13 @@ export class StatementCounter {
   get count(): number {
     return this.#count;
   }
-  /** Statements sent while handling API requests (not by background work such as workers). */
+  /** Statements sent through `db`, which serves API requests (not through `background`). */
   get inRequests(): number {
     return this.#inRequests;
   }
-  record(sql: string): void {
+  record(sql: string, inRequest: boolean): void {
     this.#count += 1;
-    if (requestScope.getStore()) this.#inRequests += 1;
+    if (inRequest) this.#inRequests += 1;
     for (const listener of this.#listeners) listener(sql);
   }
   /** Calls `listener` for each statement until the returned function is called. */
@@ -55,7 +44,14 @@ export interface DatabaseOptions {
 }
 
 export interface Database<DB> {
+  /** For serving API requests: its statements count in `statements.inRequests`. */
   db: Kysely<DB>;
+  /**
+   * The same pool, for work no request waits for (workers, live feeds, readiness checks): its
+   * statements count in `statements.count` only. Two instances rather than a request scope
+   * carried through async context, which would slow down every promise in the process.
+   */
+  background: Kysely<DB>;
   pool: pg.Pool;
   statements: StatementCounter;
   close(): Promise<void>;
@@ -75,17 +71,22 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   pool.on('error', (error) => logger.warn('idle database connection lost', { err: error, application: options.applicationName }));
   const statements = new StatementCounter();
   const slow = options.slowQueryMs ?? Number.POSITIVE_INFINITY;
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
-    log(event) {
-      statements.record(event.query.sql);
-      if (event.queryDurationMillis >= slow || event.level === 'error') options.onSlowQuery?.(event);
-    },
-  });
+  const kysely = (inRequest: boolean) =>
+    new Kysely<DB>({
+      dialect: new PostgresDialect({ pool }),
+      log(event) {
+        statements.record(event.query.sql, inRequest);
+        if (event.queryDurationMillis >= slow || event.level === 'error') options.onSlowQuery?.(event);
+      },
+    });
+  const db = kysely(true);
+  const background = kysely(false);
   return {
     db,
+    background,
     pool,
     statements,
+    // Destroying one instance ends the pool they share.
     close: () => db.destroy(),
   };
 }

@@ -44,7 +44,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     resolvers: definition.resolvers,
     logger,
     context: (caller) => definition.context(database.db, caller, logger),
-    readiness: { database: () => sql`SELECT 1`.execute(database.db) },
+    readiness: { database: () => sql`SELECT 1`.execute(database.background) },
     gatewaySecret: options.gatewaySecret,
     routes: definition.routes,
   });

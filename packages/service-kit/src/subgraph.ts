@@ -1,5 +1,5 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,6 @@ import type { IncomingMessage } from 'node:http';
 import { parse, type DocumentNode, type FormattedExecutionResult } from 'graphql';
 import type { RequestCaller } from './auth.js';
 import { CALLER_HEADER, CallerTokenError, verifyCallerToken } from './caller-token.js';
-import { inRequestScope } from './db.js';
 import { createErrorFormatter } from './errors.js';
 import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
 import type { Logger } from './logger.js';
@@ -61,7 +60,9 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     schema,
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    // Cache hints are not used (nothing caches whole responses), and the cache-control plugin
+    // would wrap every field's resolver to collect them: no field is wrapped without it.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
     // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
     stopOnTerminationSignals: false,
   });
@@ -85,7 +86,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
         return;
       }
     }
-    await inRequestScope(() => serveGraphQL(req, res));
+    await serveGraphQL(req, res);
   });
 
   return {
@@ -98,14 +99,12 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
      * process, which is trusted as the caller's signature would be. Available once started.
      */
     async execute(request: SubgraphRequest, caller: RequestCaller): Promise<FormattedExecutionResult> {
-      return inRequestScope(async () => {
-        const response = await apollo.executeOperation<Record<string, unknown>>(
-          { query: request.query, variables: request.variables, operationName: request.operationName },
-          { contextValue: await options.context(caller) },
-        );
-        if (response.body.kind !== 'single') throw new Error('incremental delivery is not served in process');
-        return response.body.singleResult;
-      });
+      const response = await apollo.executeOperation<Record<string, unknown>>(
+        { query: request.query, variables: request.variables, operationName: request.operationName },
+        { contextValue: await options.context(caller) },
+      );
+      if (response.body.kind !== 'single') throw new Error('incremental delivery is not served in process');
+      return response.body.singleResult;
     },
     /** Starts Apollo Server and listens; port 0 picks a free port. */
     async start(port: number, host?: string): Promise<RunningServer> {

@@ -61,11 +61,12 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
     },
     options,
   );
-  const { db, pool } = service.database;
+  const { db, background, pool } = service.database;
   const pubsub =
     options.pubsub ??
     createPubSub({ databaseUrl: options.databaseUrl, pool, redisUrl: options.redisUrl, applicationName: 'community', logger: service.logger });
-  live = createLiveEvents({ db, pubsub, logger: service.logger, replayPageSize: options.replayPageSize, onFeedOpened: options.onFeedOpened });
+  // Feeds read on events and on subscribe (over WebSocket), not for an HTTP request.
+  live = createLiveEvents({ db: background, pubsub, logger: service.logger, replayPageSize: options.replayPageSize, onFeedOpened: options.onFeedOpened });
   const liveNow = live;
   const subscriptions = createSubscriptionServer({
     httpServer: service.httpServer,

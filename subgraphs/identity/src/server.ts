@@ -52,7 +52,7 @@ export function buildIdentitySubgraph(options: IdentityServiceOptions) {
   const keys = new SigningKeyStore(db, { configuredPem: settings.JWT_PRIVATE_KEY, configuredKid: settings.JWT_KEY_ID });
   const mailer = options.mailer ?? createMailer(settings);
   const mailWorker = new MailWorker({
-    db,
+    db: service.database.background,
     mailer,
     logger: service.logger.child({ component: 'mail' }),
     pollIntervalMs: settings.MAIL_POLL_INTERVAL_MS,
