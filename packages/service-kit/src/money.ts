@@ -5,17 +5,18 @@ export interface Money {
   formatted: string;
 }
 
-const formatters = new Map<string, Intl.NumberFormat>();
+/** Per currency: its formatter and the power of ten between minor and major units. */
+const formatters = new Map<string, { format: Intl.NumberFormat; unit: number }>();
 
 /** Formats minor units in their currency, e.g. (7500, "GBP") → "£75.00". */
 export function formatMoney(amountMinor: number, currency: string): string {
   let formatter = formatters.get(currency);
   if (!formatter) {
-    formatter = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
+    const format = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
+    formatter = { format, unit: 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2) };
     formatters.set(currency, formatter);
   }
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
-  return formatter.format(amountMinor / 10 ** digits);
+  return formatter.format.format(amountMinor / formatter.unit);
 }
 
 export function money(amountMinor: number, currency: string): Money {
