@@ -3,7 +3,7 @@
 // autocannon; on request also our gateway with the six subgraphs in its own process (`single`). Reports throughput, latency, errors (every response is checked), SQL statements
 // per request and peak memory, and appends the table to BENCHMARKS.md. Run on purpose:
 //   pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,hive,floor]
-//   (--servers takes any of ours,single,hive,floor; single is one process, so only with --workers 1)
+//   (--servers takes any of ours,single,hive,floor; single: the gateway and the six subgraphs in one process, --workers of them)
 // It starts its own stack on bench/.data-http/scale-<N> (seeded once per scale) and installs
 // Hive Gateway into bench/.hive the first time it is asked for.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -110,7 +110,7 @@ async function measure(context: Context, server: ServerUnderTest, workload: stri
 async function startServer(context: Context, name: ServerName, gatewaySecret: string, hiveBin: string | null): Promise<ServerUnderTest> {
   const { stack, options } = context;
   if (name === 'ours') return ourGateway(stack);
-  if (name === 'single') return startSingleProcess(stack, context.stackOptions);
+  if (name === 'single') return startSingleProcess(stack, { ...context.stackOptions, workers: options.workers });
   if (name === 'hive') return startHiveGateway(stack, { bin: hiveBin!, dir: HIVE_DIR, workers: options.workers, gatewaySecret });
   return startFloor(stack, { workers: options.workers });
 }

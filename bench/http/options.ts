@@ -49,7 +49,6 @@ export function parseOptions(argv: string[]): BenchOptions {
   const unknown = options.servers.filter((s) => !SERVER_NAMES.includes(s));
   if (unknown.length > 0 || options.servers.length === 0) problems.push(`--servers takes some of ${SERVER_NAMES.join(',')}`);
   if (new Set(options.servers).size !== options.servers.length) problems.push('--servers names a server twice');
-  if (options.servers.includes('single') && options.workers !== 1) problems.push('--servers single is one process: measure it with --workers 1');
   if (problems.length > 0) throw new Error(`${problems.join('\n')}\nusage: ${USAGE}`);
   return options;
 }

@@ -81,32 +81,53 @@ export async function startHiveGateway(stack: Stack, options: { bin: string; dir
 /**
  * Our gateway with the six subgraphs built in its own process (bench/http/single-process.ts),
  * on the stack's database and roles: a plan's fetches run in process instead of over HTTP.
+ * With several workers, each is such a process on a port of its own (the load is spread over
+ * their URLs), and each gets its share of the connections one subgraph process would have.
  */
 export async function startSingleProcess(
   stack: Stack,
-  options: { dataDir: string; gatewaySecret: string; jwtPrivateKeyPem: string; jwtKeyId: string },
+  options: { dataDir: string; gatewaySecret: string; jwtPrivateKeyPem: string; jwtKeyId: string; workers: number },
 ): Promise<ServerUnderTest> {
-  const port = await freePort();
   const connections = await subgraphConnections({ DATA_DIR: options.dataDir }, stack.adminUrl);
   const databaseUrls = Object.fromEntries(SUBGRAPH_DATABASES.map((s) => [s.urlVariable, connections.urls[s.name]!]));
-  const single = startProcess('single', process.execPath, ['--conditions=source', '--import', 'tsx', join(REPO_ROOT, 'bench', 'http', 'single-process.ts')], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      ...subgraphUrlVariables(stack),
-      ...databaseUrls,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GATEWAY_SECRET: options.gatewaySecret,
-      JWKS_URL: stack.jwksUrl,
-      JWT_PRIVATE_KEY: options.jwtPrivateKeyPem,
-      JWT_KEY_ID: options.jwtKeyId,
-      LOG_LEVEL: 'warn',
-      PLAYGROUND: 'false',
-      NODE_ENV: 'production',
+  const start = async (index: number) => {
+    const port = await freePort();
+    const single = startProcess(`single-${index + 1}`, process.execPath, ['--conditions=source', '--import', 'tsx', join(REPO_ROOT, 'bench', 'http', 'single-process.ts')], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        ...subgraphUrlVariables(stack),
+        ...databaseUrls,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_POOL_SIZE: String(Math.max(2, Math.floor(10 / options.workers))),
+        GATEWAY_SECRET: options.gatewaySecret,
+        JWKS_URL: stack.jwksUrl,
+        JWT_PRIVATE_KEY: options.jwtPrivateKeyPem,
+        JWT_KEY_ID: options.jwtKeyId,
+        LOG_LEVEL: 'warn',
+        PLAYGROUND: 'false',
+        NODE_ENV: 'production',
+      },
+    });
+    return whenReady('single', single, port, '/readyz', false);
+  };
+  const started = await Promise.allSettled(Array.from({ length: options.workers }, (_, i) => start(i)));
+  const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(running.map((server) => server.stop()));
+    throw failed.reason;
+  }
+  return {
+    name: 'single',
+    urls: running.flatMap((server) => server.urls),
+    processes: (rows) => running.flatMap((server) => server.processes(rows)),
+    usesSubgraphs: false,
+    stop: async () => {
+      await Promise.all(running.map((server) => server.stop()));
     },
-  });
-  return whenReady('single', single, port, '/readyz', false);
+  };
 }
 
 /** The server started in `child` once it answers `readyPath` (stopped again if it never does). */

@@ -28,7 +28,7 @@ const services = SUBGRAPH_DATABASES.map((subgraph) => {
   const databaseUrl = env[subgraph.urlVariable];
   if (!databaseUrl) throw new Error(`${subgraph.urlVariable} is not set`);
   const build = builders[subgraph.name as keyof typeof builders];
-  return { name: subgraph.name, service: build({ databaseUrl, gatewaySecret: gatewayConfig.GATEWAY_SECRET, logLevel: gatewayConfig.LOG_LEVEL, poolSize: 10 }) };
+  return { name: subgraph.name, service: build({ databaseUrl, gatewaySecret: gatewayConfig.GATEWAY_SECRET, logLevel: gatewayConfig.LOG_LEVEL, poolSize: Number(env.DATABASE_POOL_SIZE ?? 10) }) };
 });
 const gateway = buildGateway(gatewayConfig, { localSubgraphs: Object.fromEntries(services.map(({ name, service }) => [name, service])) });
 await runProcess({
