@@ -35,11 +35,12 @@ const gatewayUrlVariable = (name: string) => `${name.toUpperCase().replaceAll('-
 async function choosePorts(config: StartConfig): Promise<{ subgraphs: number[]; gateways: number[] }> {
   const range = async (first: number, count: number) =>
     first === 0 ? Promise.all(Array.from({ length: count }, () => freePort())) : Array.from({ length: count }, (_, i) => first + i);
-  const subgraphs = await range(config.SUBGRAPH_BASE_PORT, SUBGRAPH_DATABASES.length);
+  // In the single layout the subgraphs listen on loopback ports their process picks.
+  const subgraphs = config.STACK_LAYOUT === 'single' ? [] : await range(config.SUBGRAPH_BASE_PORT, SUBGRAPH_DATABASES.length);
   const gateways = await range(config.GATEWAY_PORT, config.GATEWAY_PROCESSES);
   const claims: PortClaim[] = [
     ...(config.GATEWAY_PORT ? gateways.map((port, i) => ({ name: gatewayName(i), port, public: true })) : []),
-    ...(config.SUBGRAPH_BASE_PORT ? subgraphs.map((port, i) => ({ name: SUBGRAPH_DATABASES[i]!.name, port })) : []),
+    ...(config.SUBGRAPH_BASE_PORT && config.STACK_LAYOUT === 'separate' ? subgraphs.map((port, i) => ({ name: SUBGRAPH_DATABASES[i]!.name, port })) : []),
   ];
   await assertPortsFree(claims);
   return { subgraphs, gateways };
@@ -120,42 +121,54 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
   out.info(`migrations ${applied.length ? `applied (${applied.length})` : 'up to date'} in ${seconds(performance.now() - migrateStarted)}`);
 
   await compiled;
-  // The subgraphs start while the seed runs (they listen on 127.0.0.1 only and get no traffic
-  // until the gateway is up), which saves their start-up time; the gateways wait for the seed.
-  const subgraphUrls: Record<string, string> = {};
   const targets: { name: string; url: string }[] = [];
-  SUBGRAPH_DATABASES.forEach((subgraph, i) => {
-    const port = ports.subgraphs[i]!;
-    supervisor.fork({
-      name: subgraph.name,
-      entry: join(REPO_ROOT, 'subgraphs', subgraph.name, 'dist', 'index.js'),
-      execArgv: [`--max-old-space-size=${config.SERVICE_HEAP_MB}`],
-      env: {
-        ...inherited,
-        // identity's local mail delivery goes into the data folder with everything else.
-        ...(subgraph.name === 'identity' && !inherited.MAIL_DIR ? { MAIL_DIR: join(config.DATA_DIR, 'mail') } : {}),
-        NODE_ENV: config.NODE_ENV,
-        LOG_LEVEL: config.LOG_LEVEL,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: connections.urls[subgraph.name],
-        GATEWAY_SECRET: gatewaySecret,
-      },
-      tier: TIER.subgraph,
-      stopTimeoutMs: SERVICE_STOP_TIMEOUT_MS,
+  // identity's local mail delivery goes into the data folder with everything else.
+  const mailDir: Record<string, string> = inherited.MAIL_DIR ? {} : { MAIL_DIR: join(config.DATA_DIR, 'mail') };
+  let gateway: { entry: string; heapMb: number; env: Record<string, string> };
+  if (config.STACK_LAYOUT === 'single') {
+    // Each gateway process builds the six subgraphs itself, on their roles' connections.
+    await seedIfEmpty(config, adminUrl, out);
+    gateway = {
+      entry: join(REPO_ROOT, 'packages', 'single-process', 'dist', 'index.js'),
+      heapMb: config.SERVICE_HEAP_MB * 2,
+      env: { ...mailDir, ...Object.fromEntries(SUBGRAPH_DATABASES.map((subgraph) => [subgraph.urlVariable, connections.urls[subgraph.name]!])) },
+    };
+  } else {
+    // The subgraphs start while the seed runs (they listen on 127.0.0.1 only and get no traffic
+    // until the gateway is up), which saves their start-up time; the gateways wait for the seed.
+    const subgraphUrls: Record<string, string> = {};
+    SUBGRAPH_DATABASES.forEach((subgraph, i) => {
+      const port = ports.subgraphs[i]!;
+      supervisor.fork({
+        name: subgraph.name,
+        entry: join(REPO_ROOT, 'subgraphs', subgraph.name, 'dist', 'index.js'),
+        execArgv: [`--max-old-space-size=${config.SERVICE_HEAP_MB}`],
+        env: {
+          ...inherited,
+          ...(subgraph.name === 'identity' ? mailDir : {}),
+          NODE_ENV: config.NODE_ENV,
+          LOG_LEVEL: config.LOG_LEVEL,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DATABASE_URL: connections.urls[subgraph.name],
+          GATEWAY_SECRET: gatewaySecret,
+        },
+        tier: TIER.subgraph,
+        stopTimeoutMs: SERVICE_STOP_TIMEOUT_MS,
+      });
+      subgraphUrls[gatewayUrlVariable(subgraph.name)] = `http://127.0.0.1:${port}/graphql`;
+      targets.push({ name: subgraph.name, url: `http://127.0.0.1:${port}/readyz` });
     });
-    subgraphUrls[gatewayUrlVariable(subgraph.name)] = `http://127.0.0.1:${port}/graphql`;
-    targets.push({ name: subgraph.name, url: `http://127.0.0.1:${port}/readyz` });
-  });
-
-  await seedIfEmpty(config, adminUrl, out);
+    await seedIfEmpty(config, adminUrl, out);
+    gateway = { entry: join(REPO_ROOT, 'gateway', 'dist', 'index.js'), heapMb: config.SERVICE_HEAP_MB, env: subgraphUrls };
+  }
 
   ports.gateways.forEach((port, i) => {
     supervisor.fork({
       name: gatewayName(i),
-      entry: join(REPO_ROOT, 'gateway', 'dist', 'index.js'),
-      execArgv: [`--max-old-space-size=${config.SERVICE_HEAP_MB}`],
-      env: { ...inherited, NODE_ENV: config.NODE_ENV, LOG_LEVEL: config.LOG_LEVEL, PORT: String(port), GATEWAY_SECRET: gatewaySecret, ...subgraphUrls },
+      entry: gateway.entry,
+      execArgv: [`--max-old-space-size=${gateway.heapMb}`],
+      env: { ...inherited, NODE_ENV: config.NODE_ENV, LOG_LEVEL: config.LOG_LEVEL, PORT: String(port), GATEWAY_SECRET: gatewaySecret, ...gateway.env },
       tier: TIER.gateway,
       stopTimeoutMs: SERVICE_STOP_TIMEOUT_MS,
     });

@@ -2,6 +2,7 @@
 // queried through its gateway, stopped with SIGTERM, then started again on the same data.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,8 +46,8 @@ async function query<T>(url: string, text: string): Promise<T> {
   return body.data as T;
 }
 
-async function start(): Promise<StartedCommand> {
-  return startCommand(environment, READY_TIMEOUT_MS, (child) => {
+async function start(extra: Record<string, string> = {}): Promise<StartedCommand> {
+  return startCommand({ ...environment, ...extra }, READY_TIMEOUT_MS, (child) => {
     current = child;
     if (child.pid !== undefined) seen.add(child.pid);
   });
@@ -105,6 +106,8 @@ afterAll(async () => {
 describe('pnpm start', () => {
   let firstIds: string[] = [];
   let firstTotal = 0;
+  /** A demo learner the first start printed. */
+  let learner: { email: string; password: string } | undefined;
 
   it(
     'initialises, seeds and serves the catalogue, and leaves no process behind on SIGTERM',
@@ -131,6 +134,8 @@ describe('pnpm start', () => {
       expect(started.output()).toMatch(/creating a PostgreSQL cluster/);
       expect(started.output()).toMatch(/^seeded \d+ rows/m);
       expect(started.output()).toMatch(/^admin: \S+@\S+ {2}password: \S+/m);
+      const demo = /^ {2}LEARNER\s+(\S+@\S+)\s+(\S+)$/m.exec(started.output());
+      if (demo) learner = { email: demo[1]!, password: demo[2]! };
 
       const tree = recordTree(started);
       // The supervisor, the embedded server's process, six subgraphs and a gateway, and PostgreSQL.
@@ -160,6 +165,49 @@ describe('pnpm start', () => {
       expect(started.output()).not.toMatch(/creating a PostgreSQL cluster/);
 
       const tree = recordTree(started);
+      const { exit, left } = await stop(started, tree);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(left).toEqual([]);
+    },
+    240_000,
+  );
+
+  it(
+    'with STACK_LAYOUT=single, serves the same data from one process holding the gateway and the six subgraphs',
+    async () => {
+      expect(firstIds.length).toBeGreaterThan(0);
+      expect(learner).toBeDefined();
+      const started = await start({ STACK_LAYOUT: 'single' });
+      const origin = new URL(started.url).origin;
+      expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+
+      const ids = await query<{ courses: { totalCount: number; edges: { node: { id: string } }[] } }>(started.url, COURSE_IDS);
+      expect(ids.courses.totalCount).toBe(firstTotal);
+      expect(courseIds(ids)).toEqual(firstIds);
+      // Signing in and reading one's own profile: identity, its keys and the caller all in process.
+      const login = await fetch(started.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }', variables: { e: learner!.email, p: learner!.password } }),
+      });
+      const token = ((await login.json()) as { data: { logIn: { accessToken: string } } }).data.logIn.accessToken;
+      const me = await fetch(started.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { email } }' }),
+      });
+      expect(await me.json()).toEqual({ data: { me: { email: learner!.email } } });
+
+      const tree = recordTree(started);
+      const commands = tree.map((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        } catch {
+          return '';
+        }
+      });
+      expect(commands.filter((c) => c.includes(join('packages', 'single-process', 'dist', 'index.js')))).toHaveLength(1);
+      expect(commands.filter((c) => /subgraphs\/[a-z-]+\/dist\/index\.js|gateway\/dist\/index\.js/.test(c))).toEqual([]);
       const { exit, left } = await stop(started, tree);
       expect(exit).toEqual({ code: 0, signal: null });
       expect(left).toEqual([]);

@@ -1,9 +1,11 @@
 // HTTP operations side by side: our gateway, Hive Gateway over the same supergraph and
 // subgraphs, and the floor (the same answers from hand-written SQL), under the same load from
-// autocannon; on request also our gateway with the six subgraphs in its own process (`single`). Reports throughput, latency, errors (every response is checked), SQL statements
-// per request and peak memory, and appends the table to BENCHMARKS.md. Run on purpose:
+// autocannon; on request also our gateway with the six subgraphs in its own process (`single`,
+// the stack's STACK_LAYOUT=single). Reports throughput, latency, errors (every response is
+// checked), SQL statements, peak memory and CPU per request, and appends the table to
+// BENCHMARKS.md. Run on purpose:
 //   pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,hive,floor]
-//   (--servers takes any of ours,single,hive,floor; single: the gateway and the six subgraphs in one process, --workers of them)
+//   (--servers takes any of ours,single,hive,floor; --workers processes of each)
 // It starts its own stack on bench/.data-http/scale-<N> (seeded once per scale) and installs
 // Hive Gateway into bench/.hive the first time it is asked for.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';

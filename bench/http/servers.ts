@@ -79,8 +79,9 @@ export async function startHiveGateway(stack: Stack, options: { bin: string; dir
 }
 
 /**
- * Our gateway with the six subgraphs built in its own process (bench/http/single-process.ts),
- * on the stack's database and roles: a plan's fetches run in process instead of over HTTP.
+ * Our gateway with the six subgraphs built in its own process (packages/single-process, the
+ * stack's single layout), on the stack's database and roles: a plan's fetches run in process
+ * instead of over HTTP.
  * With several workers, each is such a process on a port of its own (the load is spread over
  * their URLs), and each gets its share of the connections one subgraph process would have.
  */
@@ -92,19 +93,19 @@ export async function startSingleProcess(
   const databaseUrls = Object.fromEntries(SUBGRAPH_DATABASES.map((s) => [s.urlVariable, connections.urls[s.name]!]));
   const start = async (index: number) => {
     const port = await freePort();
-    const single = startProcess(`single-${index + 1}`, process.execPath, ['--conditions=source', '--import', 'tsx', join(REPO_ROOT, 'bench', 'http', 'single-process.ts')], {
+    // The compiled entry `pnpm start` runs with STACK_LAYOUT=single (the stack has built it).
+    const single = startProcess(`single-${index + 1}`, process.execPath, ['--max-old-space-size=768', join(REPO_ROOT, 'packages', 'single-process', 'dist', 'index.js')], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
-        ...subgraphUrlVariables(stack),
         ...databaseUrls,
         PORT: String(port),
         HOST: '127.0.0.1',
         DATABASE_POOL_SIZE: String(Math.max(2, Math.floor(10 / options.workers))),
         GATEWAY_SECRET: options.gatewaySecret,
-        JWKS_URL: stack.jwksUrl,
         JWT_PRIVATE_KEY: options.jwtPrivateKeyPem,
         JWT_KEY_ID: options.jwtKeyId,
+        MAIL_DIR: join(options.dataDir, 'mail'),
         LOG_LEVEL: 'warn',
         PLAYGROUND: 'false',
         NODE_ENV: 'production',

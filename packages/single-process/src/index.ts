@@ -1,0 +1,74 @@
+// One process running the six subgraphs and the gateway: each fetch of a query plan runs in
+// process (no HTTP, JSON or sockets between gateway and subgraphs); subscriptions still stream
+// from community's WebSocket endpoint, on a loopback port of this process. `pnpm start` runs it
+// with STACK_LAYOUT=single, as many as GATEWAY_PROCESSES.
+//
+// Configuration, as the separate processes read it: the gateway's variables (PORT, HOST,
+// GATEWAY_SECRET, JWT_*, WS_*, ...), each subgraph's database as <SCHEMA>_DATABASE_URL
+// (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
+// pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...) and community's REDIS_URL.
+import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
+import { createLogger, loadConfig, runProcess, subgraphConfigSchema, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
+import { buildCommerceSubgraph } from '@academy/subgraph-commerce';
+import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
+import { buildIdentitySubgraph, identitySettings } from '@academy/subgraph-identity';
+import { buildLearningSubgraph } from '@academy/subgraph-learning';
+import { buildSchedulingSubgraph } from '@academy/subgraph-scheduling';
+
+/** A subgraph of this process: how it is built and where it listens. */
+interface Part extends LocalSubgraph {
+  start(port: number, host?: string): Promise<RunningServer>;
+  database: { close(): Promise<void> };
+}
+
+const env = process.env;
+const present = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+const community = loadConfig(communityConfigSchema.pick({ REDIS_URL: true }), present);
+const identity = identitySettings(env);
+const builders: Record<string, (options: ServiceOptions) => Part> = {
+  identity: (options) => buildIdentitySubgraph({ ...options, identity }),
+  learning: buildLearningSubgraph,
+  scheduling: buildSchedulingSubgraph,
+  commerce: buildCommerceSubgraph,
+  community: (options) => buildCommunitySubgraph({ ...options, redisUrl: community.REDIS_URL }),
+  'ai-analytics': buildAiAnalyticsSubgraph,
+};
+/** `ai-analytics` → `AI_ANALYTICS`, the prefix of its variables. */
+const prefix = (name: string) => name.toUpperCase().replaceAll('-', '_');
+
+// Each subgraph's own settings, checked as its own process would check them (minus the port).
+const parts = Object.entries(builders).map(([name, build]) => {
+  const settings = loadConfig(subgraphConfigSchema(0), { ...present, DATABASE_URL: env[`${prefix(name)}_DATABASE_URL`] ?? '' });
+  const part = build({ databaseUrl: settings.DATABASE_URL, gatewaySecret: settings.GATEWAY_SECRET, poolSize: settings.DATABASE_POOL_SIZE, logLevel: settings.LOG_LEVEL });
+  return { name, part, settings };
+});
+const localSubgraphs = Object.fromEntries(parts.map(({ name, part }) => [name, part]));
+
+await runProcess({
+  async start() {
+    // Each subgraph still serves HTTP on a loopback port of its own (health, identity's keys,
+    // community's subscriptions), which the gateway is pointed at.
+    const running: RunningServer[] = [];
+    try {
+      for (const { part } of parts) running.push(await part.start(0, '127.0.0.1'));
+      const urls = Object.fromEntries(parts.map(({ name }, i) => [`${prefix(name)}_URL`, running[i]!.url]));
+      const gateway = buildGateway(loadGatewayConfig({ ...env, ...urls }), { localSubgraphs });
+      const served = await gateway.start();
+      return {
+        ...served,
+        async stop() {
+          await served.stop();
+          for (const server of running) await server.stop();
+        },
+      };
+    } catch (error) {
+      for (const server of running) await server.stop();
+      throw error;
+    }
+  },
+  close: async () => {
+    for (const { part } of parts) await part.database.close();
+  },
+  logger: createLogger(parts[0]?.settings.LOG_LEVEL ?? 'info', { service: 'single-process' }),
+});
