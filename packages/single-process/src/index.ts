@@ -8,7 +8,7 @@
 // (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
 // pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...) and community's REDIS_URL.
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
-import { createLogger, loadConfig, runProcess, subgraphConfigSchema, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { createLogger, loadConfig, runProcess, subgraphConfigSchema, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
@@ -39,7 +39,14 @@ const prefix = (name: string) => name.toUpperCase().replaceAll('-', '_');
 
 // Each subgraph's own settings, checked as its own process would check them (minus the port).
 const parts = Object.entries(builders).map(([name, build]) => {
-  const settings = loadConfig(subgraphConfigSchema(0), { ...present, DATABASE_URL: env[`${prefix(name)}_DATABASE_URL`] ?? '' });
+  const variable = `${prefix(name)}_DATABASE_URL`;
+  let settings: SubgraphConfig;
+  try {
+    settings = loadConfig(subgraphConfigSchema(0), { ...present, DATABASE_URL: env[variable] ?? '' });
+  } catch (error) {
+    // The common settings speak of DATABASE_URL: here it is the subgraph's own variable.
+    throw new Error(`${name}: ${(error as Error).message.replaceAll('DATABASE_URL', variable)}`);
+  }
   const part = build({ databaseUrl: settings.DATABASE_URL, gatewaySecret: settings.GATEWAY_SECRET, poolSize: settings.DATABASE_POOL_SIZE, logLevel: settings.LOG_LEVEL });
   return { name, part, settings };
 });
