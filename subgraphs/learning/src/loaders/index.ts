@@ -17,9 +17,12 @@ import { findTopicsByIds, findTopicsOfCourses } from '../repositories/topic.repo
 export function createLoaders(db: Kysely<LearningDatabase>, viewer: Viewer | null) {
   // Modules are read with their lessons (one statement for both levels): a module's lessons are
   // then already in lessonsByModule when asked for.
+  const primeLessons = (modules: OutlineModule[]) => {
+    for (const module of modules) loaders.lessonsByModule.prime(module.id, module.lessons);
+  };
   const primeOutline = (courseId: string, modules: OutlineModule[]) => {
     loaders.modulesByCourse.prime(courseId, modules);
-    for (const module of modules) loaders.lessonsByModule.prime(module.id, module.lessons);
+    primeLessons(modules);
   };
   const loaders = {
     courseById: keyedLoader((ids: readonly string[]) => findCoursesByIds(db, ids), (c) => c.id),
@@ -27,7 +30,7 @@ export function createLoaders(db: Kysely<LearningDatabase>, viewer: Viewer | nul
     topicsByCourse: groupedLoader((ids: readonly string[]) => findTopicsOfCourses(db, ids), (t) => t.course_id),
     modulesByCourse: new DataLoader<string, OutlineModule[]>(async (courseIds) => {
       const outlines = new Map((await findOutlinesOfCourses(db, courseIds)).map((o) => [o.course_id, o.modules]));
-      for (const [courseId, modules] of outlines) for (const module of modules) loaders.lessonsByModule.prime(module.id, module.lessons);
+      for (const modules of outlines.values()) primeLessons(modules);
       return courseIds.map((id) => outlines.get(id) ?? []);
     }),
     /** A course with its outline in one statement, for a course page; fills the loaders above. */
