@@ -33,11 +33,6 @@ export interface OperationToCheck {
   document: DocumentNode;
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
-  /**
-   * The document's text, when it was parsed without the token limit (the WebSocket path): its
-   * tokens are counted here. Apollo Server counts them while parsing (`maxTokens`).
-   */
-  source?: string;
 }
 
 export const limitError = (code: OperationLimitCode, message: string) => new GraphQLError(message, { extensions: { code } });
@@ -51,19 +46,26 @@ const reportAs =
 /** The message of a document refused for its tokens, as over HTTP and WebSocket alike. */
 export const tooManyTokens = (maxTokens: number) => limitError(OperationLimitCode.TOKEN_LIMIT_EXCEEDED, `Token limit of ${maxTokens} exceeded.`);
 
-/** Tokens of a document as graphql-js's parser counts them for `maxTokens` (comments are not tokens); stops past `max`. */
+/**
+ * Tokens of a document as graphql-js's parser counts them for `maxTokens` (comments are not
+ * tokens); stops past `max`, or at a syntax error (which parsing then reports).
+ */
 export function countTokens(text: string, max: number): number {
   const lexer = new Lexer(new Source(text));
   let count = 0;
-  while (count <= max && lexer.advance().kind !== TokenKind.EOF) count += 1;
+  try {
+    while (count <= max && lexer.advance().kind !== TokenKind.EOF) count += 1;
+  } catch {
+    // Not GraphQL past this point: the parser says so.
+  }
   return count;
 }
 
 /**
- * The operation limits: depth, aliases and directives by graphql-armor's rules, tokens, and a
- * cost that knows list sizes (`operationCost`). What depends on the document alone is checked
- * once per document (parsed documents are cached and shared by both transports); the cost
- * once per document too unless it reads a variable (`first: $n`), then per request.
+ * The operation limits: tokens before parsing; depth, aliases and directives by graphql-armor's
+ * rules, and a cost that knows list sizes (`operationCost`), once the document is valid. What
+ * depends on the document alone is checked once per document (parsed documents are cached);
+ * the cost once per document too unless it reads a variable (`first: $n`), then per request.
  */
 export class OperationLimits {
   readonly #rules: ValidationRule[];
@@ -81,9 +83,18 @@ export class OperationLimits {
     ];
   }
 
-  /** The limits the operation exceeds, each as an error with its own code; none when it may run. */
+  /**
+   * The token limit, for a document's text before it is parsed (the WebSocket path; Apollo
+   * Server's parser applies `maxTokens` itself): a long document is refused before the work of
+   * parsing and validating it.
+   */
+  checkTokens(text: string): readonly GraphQLError[] {
+    return countTokens(text, this.settings.maxTokens) > this.settings.maxTokens ? [tooManyTokens(this.settings.maxTokens)] : [];
+  }
+
+  /** The limits a valid operation exceeds, each as an error with its own code; none when it may run. */
   check(request: OperationToCheck): readonly GraphQLError[] {
-    const known = this.#documentChecked(request.document, request.source);
+    const known = this.#documentChecked(request.document);
     if (known.errors.length > 0) return known.errors;
     const operation = getOperationAST(request.document, request.operationName ?? undefined);
     // No single operation to run: the caller refuses that with its own message.
@@ -104,12 +115,10 @@ export class OperationLimits {
     ];
   }
 
-  #documentChecked(document: DocumentNode, source: string | undefined) {
+  #documentChecked(document: DocumentNode) {
     let known = this.#byDocument.get(document);
     if (!known) {
-      const tokens = source === undefined ? 0 : countTokens(source, this.settings.maxTokens);
-      const errors = tokens > this.settings.maxTokens ? [tooManyTokens(this.settings.maxTokens)] : validate(this.schema, document, this.#rules);
-      known = { errors, costs: new Map() };
+      known = { errors: validate(this.schema, document, this.#rules), costs: new Map() };
       this.#byDocument.set(document, known);
     }
     return known;

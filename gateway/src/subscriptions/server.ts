@@ -261,10 +261,13 @@ class Connection {
     if (this.#subscriptions.size >= limits.maxSubscriptionsPerConnection) {
       return refuse([badRequest(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, 'RATE_LIMITED')]);
     }
+    const { operationLimits } = this.shared.options;
+    const tooLong = operationLimits?.checkTokens(payload.query);
+    if (tooLong?.length) return refuse(tooLong);
     const checked = this.shared.documents.get(payload.query);
     if (checked.errors) return refuse(checked.errors);
     const { document } = checked;
-    const overLimits = this.shared.options.operationLimits?.check({ document, operationName: payload.operationName, variables: payload.variables, source: payload.query });
+    const overLimits = operationLimits?.check({ document, operationName: payload.operationName, variables: payload.variables });
     if (overLimits?.length) return refuse(overLimits);
     const operationName = payload.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
