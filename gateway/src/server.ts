@@ -153,5 +153,5 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     },
   };
 }
-export { gatewayConfigSchema, jwksUrl, loadGatewayConfig, subgraphUrls, type GatewayConfig } from './config.js';
+export { gatewayConfigSchema, gatewayProfile, jwksUrl, loadGatewayConfig, operationLimitSettings, subgraphUrls, type GatewayConfig } from './config.js';
 export { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';

@@ -1,5 +1,5 @@
 import { createErrorFormatter, type Logger } from '@academy/service-kit';
-import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { ApolloServerErrorCode, ApolloServerValidationErrorCode } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { tooManyTokens } from './operation-limits.js';
 
@@ -34,6 +34,11 @@ export function createGatewayErrorFormatter(logger: Logger, presentation: ErrorP
     }
     if (!presentation.production) return shown;
     const { serviceName: _hidden, ...extensions } = shown.extensions ?? {};
-    return { ...shown, message: withoutSuggestions(shown.message), extensions };
+    // Apollo Server's own text tells how to configure it; a client needs only the fact.
+    const message =
+      extensions.validationErrorCode === ApolloServerValidationErrorCode.INTROSPECTION_DISABLED
+        ? 'Introspection is turned off on this server.'
+        : withoutSuggestions(shown.message);
+    return { ...shown, message, extensions };
   };
 }
