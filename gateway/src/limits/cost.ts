@@ -110,8 +110,13 @@ export function operationCost(
           const returned = getNamedType(field.type);
           if (!isCompositeType(returned)) continue;
           const page = pageSizeOf(field, selection.arguments);
-          const items = isListType(getNullableType(field.type)) ? (page ?? (name === 'edges' ? pageSize : undefined) ?? UNPAGED_LIST_SIZE) : 1;
-          total += items * costOf(selection.selectionSet, returned, isListType(getNullableType(field.type)) ? undefined : page);
+          if (isListType(getNullableType(field.type))) {
+            const items = page ?? (name === 'edges' ? pageSize : undefined) ?? UNPAGED_LIST_SIZE;
+            total += items * costOf(selection.selectionSet, returned, undefined);
+          } else {
+            // A connection: its page size applies to its `edges`.
+            total += costOf(selection.selectionSet, returned, page);
+          }
           break;
         }
         case Kind.INLINE_FRAGMENT: {

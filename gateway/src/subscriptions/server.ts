@@ -33,7 +33,7 @@ export interface SubscriptionServerOptions {
   clientAddress: (req: IncomingMessage) => string | null;
   logger: Logger;
   /** The operation limits, the same as over HTTP: each subscription's document is held to them. */
-  operationLimits?: OperationLimits;
+  operationLimits: OperationLimits;
   /** How errors are shown to clients; default: service-kit's masking formatter. */
   formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
@@ -262,13 +262,13 @@ class Connection {
       return refuse([badRequest(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, 'RATE_LIMITED')]);
     }
     const { operationLimits } = this.shared.options;
-    const tooLong = operationLimits?.checkTokens(payload.query);
-    if (tooLong?.length) return refuse(tooLong);
+    const tooLong = operationLimits.checkTokens(payload.query);
+    if (tooLong.length > 0) return refuse(tooLong);
     const checked = this.shared.documents.get(payload.query);
     if (checked.errors) return refuse(checked.errors);
     const { document } = checked;
-    const overLimits = operationLimits?.check({ document, operationName: payload.operationName, variables: payload.variables });
-    if (overLimits?.length) return refuse(overLimits);
+    const overLimits = operationLimits.check({ document, operationName: payload.operationName, variables: payload.variables });
+    if (overLimits.length > 0) return refuse(overLimits);
     const operationName = payload.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
     if (!operation) return refuse([badRequest('Name the operation to run (operationName).')]);
