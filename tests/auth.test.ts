@@ -222,9 +222,9 @@ describe('brute force', () => {
     expect((await logIn('target@example.test', PASSWORD)).body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
 
-  it('gives twenty aliased attempts in one request no more tries than one', async () => {
+  it('gives fifteen aliased attempts in one request (the most the alias limit admits) no more tries than one', async () => {
     await signUp('aliased@example.test');
-    const aliased = `mutation { ${Array.from({ length: 20 }, (_, i) => `a${i}: logIn(email: "aliased@example.test", password: "wrong password ${i}") { accessToken }`).join(' ')} }`;
+    const aliased = `mutation { ${Array.from({ length: 15 }, (_, i) => `a${i}: logIn(email: "aliased@example.test", password: "wrong password ${i}") { accessToken }`).join(' ')} }`;
     const outcomes: (string | undefined)[] = [];
     for (let i = 0; i < 6; i++) outcomes.push((await stack.query(aliased)).body.errors?.[0]?.extensions?.code);
     // Each request stops at its first failure; after five failures the account is locked.

@@ -22,6 +22,7 @@ import { parseOptions, type BenchOptions, type ServerName } from './options.js';
 import { markdownReport, type Measurement } from './report.js';
 import { FLOOR_ROLE, ourGateway, postgresProcesses, SERVER_TITLES, startFloor, startHiveGateway, startSingleProcess, subgraphProcesses, type ServerUnderTest } from './servers.js';
 import { countCpu } from './cpu.js';
+import { measureOperationLimits } from './limits.js';
 import { StatementCounter } from './sql-statements.js';
 import { ensureStatementStatistics, startStack, type Stack, type StackOptions } from './stack.js';
 import { chooseVariants, describeData, VARIANTS_PER_OPERATION, type Variant } from './variants.js';
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
   };
   const measurements: Measurement[] = [];
   let data = '';
+  let limitsMicroseconds = NaN;
   try {
     log(`starting the stack on ${stackOptions.dataDir} (the first run at a scale seeds it)`);
     let stack = await startStack(stackOptions, log);
@@ -169,6 +171,8 @@ async function main(): Promise<void> {
     log(`background statements (not counted): ${background.length}`);
     const context: Context = { options, stackOptions, stack, statements };
     const mix = mixRequests(variants);
+    limitsMicroseconds = measureOperationLimits(mix);
+    log(`operation limits: ${limitsMicroseconds.toFixed(1)} µs of CPU per request of the mix`);
 
     for (const name of options.servers) {
       log(`${SERVER_TITLES[name]}: starting`);
@@ -192,7 +196,7 @@ async function main(): Promise<void> {
   }
 
   const mixText = (Object.keys(MIX_WEIGHTS) as OperationName[]).map((op) => `${OPERATIONS[op].title} ${MIX_WEIGHTS[op]}`).join(' : ');
-  const report = markdownReport({ options, data, mix: mixText, measurements, date: new Date() });
+  const report = markdownReport({ options, data, mix: mixText, measurements, limitsMicroseconds, date: new Date() });
   process.stdout.write(`${report}\n`);
   const file = join(REPO_ROOT, 'BENCHMARKS.md');
   if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nMeasured on purpose (never in the tests). Newest results last.\n');

@@ -40,6 +40,8 @@ export function markdownReport(input: {
   data: string;
   mix: string;
   measurements: Measurement[];
+  /** CPU time of the gateway's operation-limit check per request of the mix (bench/http/limits.ts). */
+  limitsMicroseconds?: number;
   date: Date;
 }): string {
   const { options, measurements } = input;
@@ -63,6 +65,12 @@ export function markdownReport(input: {
       'SQL statements per request: calls in pg_stat_statements by the subgraphs\' and the floor\'s roles, background polling left out. ' +
       'Peak RSS: the server\'s processes, and the six subgraphs\' together. ' +
       'CPU per request: the CPU time the server\'s processes (with the subgraphs\', where it uses them) and PostgreSQL\'s used during the measurement, over its responses.',
+    ...(input.limitsMicroseconds !== undefined && !Number.isNaN(input.limitsMicroseconds)
+      ? [
+          `Operation limits (cost, depth, aliases, directives; checked by our gateway before planning, at their defaults): ${input.limitsMicroseconds.toFixed(1)} µs of CPU per request of the mix, ` +
+            'the check alone run on the mix\'s requests in the harness\'s process (bench/http/limits.ts); part of our gateway\'s CPU per request above.',
+        ]
+      : []),
     '',
     '| operation | server | req/s | p50 ms | p95 ms | p99 ms | errors | SQL statements / request | server peak RSS MB | subgraphs peak RSS MB | CPU ms / request: server (+ subgraphs) | CPU ms / request: PostgreSQL |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',

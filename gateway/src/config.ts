@@ -2,6 +2,11 @@ import { gatewaySecret, loadConfig, logLevel, port, z } from '@academy/service-k
 import { fileURLToPath } from 'node:url';
 
 const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+/** "true" or "false", or unset: then the profile (NODE_ENV) decides. */
+const optionalFlag = () => z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true'));
+
+/** Admits every operation of the README, the tests and the benchmarks (gateway/test/operation-admission.test.ts). */
+export const DEFAULT_MAX_OPERATION_COST = 10_000;
 
 /** The gateway's settings, validated once at start-up; every problem is listed together. */
 export const gatewayConfigSchema = z.object({
@@ -27,8 +32,18 @@ export const gatewayConfigSchema = z.object({
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
-  /** Serve the GraphQL playground (an embedded explorer page) on GET /graphql. */
-  PLAYGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** production: no introspection, no playground, no suggestions or subgraph names in errors (unless turned on below). */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Serve the GraphQL playground (an embedded explorer page) on GET /graphql; default: not in production. */
+  PLAYGROUND: optionalFlag(),
+  /** Answer introspection (`__schema`, `__type`); default: not in production. */
+  INTROSPECTION: optionalFlag(),
+  /** Operation limits, checked before planning (HTTP and WebSocket): see README "Limits and production settings". */
+  MAX_OPERATION_COST: z.coerce.number().int().min(1).default(DEFAULT_MAX_OPERATION_COST),
+  MAX_OPERATION_DEPTH: z.coerce.number().int().min(1).max(1000).default(15),
+  MAX_OPERATION_ALIASES: z.coerce.number().int().min(0).max(10_000).default(15),
+  MAX_OPERATION_DIRECTIVES: z.coerce.number().int().min(0).max(10_000).default(50),
+  MAX_OPERATION_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(1000),
   /** WebSocket (graphql-transport-ws) limits: time to send connection_init, subscriptions per socket, sockets per user, largest message. */
   WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
@@ -60,4 +75,25 @@ export function jwksUrl(config: GatewayConfig): string {
   const url = new URL(config.IDENTITY_URL);
   url.pathname = '/.well-known/jwks.json';
   return url.toString();
+}
+
+/** What the profile (NODE_ENV) turns on or off, unless set explicitly. */
+export function gatewayProfile(config: GatewayConfig) {
+  const production = config.NODE_ENV === 'production';
+  return {
+    production,
+    playground: config.PLAYGROUND ?? !production,
+    introspection: config.INTROSPECTION ?? !production,
+  };
+}
+
+/** The operation limits from the configuration. */
+export function operationLimitSettings(config: GatewayConfig) {
+  return {
+    maxCost: config.MAX_OPERATION_COST,
+    maxDepth: config.MAX_OPERATION_DEPTH,
+    maxAliases: config.MAX_OPERATION_ALIASES,
+    maxDirectives: config.MAX_OPERATION_DIRECTIVES,
+    maxTokens: config.MAX_OPERATION_TOKENS,
+  };
 }

@@ -4,7 +4,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   closeServer,
-  createErrorFormatter,
   createLogger,
   createServer,
   graphqlRequestListener,
@@ -19,7 +18,8 @@ import { SubscriptionEngine } from './subscriptions/engine.js';
 import { SubscriptionPlanner } from './subscriptions/planner.js';
 import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
-import { jwksUrl, subgraphUrls, type GatewayConfig } from './config.js';
+import { gatewayProfile, jwksUrl, operationLimitSettings, subgraphUrls, type GatewayConfig } from './config.js';
+import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
 
@@ -64,17 +64,26 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   });
   // Subscriptions: planned like queries; the owning subgraph streams over graphql-ws, the rest
   // of each event's plan goes through the same data sources as queries.
+  const profile = gatewayProfile(config);
+  const limits = operationLimitSettings(config);
+  const formatError = createGatewayErrorFormatter(logger, { production: profile.production, maxTokens: limits.maxTokens });
   const planner = new SubscriptionPlanner(supergraphSdl);
+  // The same limits for both transports, checked before planning.
+  const operationLimits = new OperationLimits(planner.apiGraphQLSchema, limits);
   const upstream = new UpstreamSubscriptions(urls, config.GATEWAY_SECRET, logger);
-  const engine = new SubscriptionEngine(planner, upstream, dataSources, config.GATEWAY_SECRET, logger);
+  const engine = new SubscriptionEngine(planner, upstream, dataSources, config.GATEWAY_SECRET, logger, formatError);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError: createErrorFormatter(logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
-    introspection: true,
+    introspection: profile.introspection,
+    parseOptions: { maxTokens: limits.maxTokens },
     // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
     stopOnTerminationSignals: false,
-    plugins: [config.PLAYGROUND ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      operationLimitsPlugin(operationLimits),
+      profile.playground ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+    ],
   });
 
   const readyzOf = (graphqlUrl: string) => {
@@ -118,6 +127,8 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
         verifier,
         clientAddress: (req) => clientAddressOf(req, config.TRUST_PROXY),
         logger,
+        operationLimits,
+        formatError,
         limits: {
           initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
           maxSubscriptionsPerConnection: config.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
@@ -142,5 +153,5 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     },
   };
 }
-export { gatewayConfigSchema, jwksUrl, loadGatewayConfig, subgraphUrls, type GatewayConfig } from './config.js';
+export { gatewayConfigSchema, gatewayProfile, jwksUrl, loadGatewayConfig, operationLimitSettings, subgraphUrls, type GatewayConfig } from './config.js';
 export { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';

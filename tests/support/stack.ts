@@ -29,6 +29,8 @@ export interface SubgraphProbe {
   statements(): number;
   /** GraphQL requests (fetches of a query plan) the subgraph has received so far. */
   fetches(): number;
+  /** WebSocket upgrades (subscription sockets) the subgraph has received so far. */
+  upgrades(): number;
 }
 
 /** The whole supergraph on one test database: six subgraphs and the gateway, each on a free port. */
@@ -47,6 +49,8 @@ export interface TestStack {
    * HTTP (stopped with the stack).
    */
   startInProcessGateway(): Promise<RunningGateway>;
+  /** Starts another gateway over the same subgraphs with these settings besides the stack's (stopped with the stack). */
+  startGateway(settings: Record<string, string>): Promise<RunningGateway>;
   /** With `second`: a second gateway, whose community subgraph is a second process on the same database. */
   secondGateway?: RunningGateway;
   /** Sends a GraphQL request to the gateway over HTTP. */
@@ -79,12 +83,14 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
     const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, ...options.community });
     let fetches = 0;
+    let upgrades = 0;
     service.httpServer.on('request', (req) => {
       if (req.method === 'POST' && req.url?.startsWith('/graphql')) fetches += 1;
     });
+    service.httpServer.on('upgrade', () => (upgrades += 1));
     const server = await service.start(0, '127.0.0.1');
     local[name] = service;
-    running[name] = { ...server, statements: () => service.database.statements.inRequests, fetches: () => fetches };
+    running[name] = { ...server, statements: () => service.database.statements.inRequests, fetches: () => fetches, upgrades: () => upgrades };
     closers.push(async () => {
       await server.stop();
       await service.database.close();
@@ -125,6 +131,11 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     async startInProcessGateway() {
       const started = await buildGateway(gatewayConfig(), { localSubgraphs: local }).start(0, '127.0.0.1');
+      closers.unshift(() => started.stop());
+      return started;
+    },
+    async startGateway(settings) {
+      const started = await buildGateway(loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', ...settings })).start(0, '127.0.0.1');
       closers.unshift(() => started.stop());
       return started;
     },

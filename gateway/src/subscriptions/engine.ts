@@ -62,8 +62,10 @@ export class SubscriptionEngine {
     private readonly dataSources: Record<string, GraphQLDataSource>,
     private readonly gatewaySecret: string,
     private readonly logger: Logger,
+    /** How errors are shown to clients (the gateway's formatter); default: service-kit's masking. */
+    formatError: ReturnType<typeof createErrorFormatter> = createErrorFormatter(logger),
   ) {
-    this.#formatError = createErrorFormatter(logger);
+    this.#formatError = formatError;
   }
 
   /**

@@ -1,11 +1,12 @@
 import { CheckedDocuments, createErrorFormatter, type Logger, type RequestCaller } from '@academy/service-kit';
-import { GraphQLError, getOperationAST } from 'graphql';
+import { GraphQLError, getOperationAST, type GraphQLFormattedError } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { bearerToken, type AccessTokenVerifier, type VerifiedAccess } from '../access-token.js';
+import type { OperationLimits } from '../limits/index.js';
 import { CloseCode } from './close-codes.js';
 import { asGraphQLError, type ClientResult, type SubscriptionEngine } from './engine.js';
 import type { SubscriptionPlanner } from './planner.js';
@@ -31,6 +32,10 @@ export interface SubscriptionServerOptions {
   limits: SubscriptionLimits;
   clientAddress: (req: IncomingMessage) => string | null;
   logger: Logger;
+  /** The operation limits, the same as over HTTP: each subscription's document is held to them. */
+  operationLimits: OperationLimits;
+  /** How errors are shown to clients; default: service-kit's masking formatter. */
+  formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
 /** Past this much unsent output a client is not keeping up: it is disconnected (it resumes by sequence). */
@@ -62,7 +67,7 @@ function jsonOf(result: ClientResult): string {
 export function attachSubscriptionServer(options: SubscriptionServerOptions) {
   const { limits, logger } = options;
   // The WebSocket path does not pass through Apollo Server's formatError: mask here alike.
-  const formatError = createErrorFormatter(logger);
+  const formatError = options.formatError ?? createErrorFormatter(logger);
   const masked = (error: unknown) => {
     const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
     return asGraphQLError(formatError(graphqlError.toJSON(), graphqlError));
@@ -256,9 +261,14 @@ class Connection {
     if (this.#subscriptions.size >= limits.maxSubscriptionsPerConnection) {
       return refuse([badRequest(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, 'RATE_LIMITED')]);
     }
+    const { operationLimits } = this.shared.options;
+    const tooLong = operationLimits.checkTokens(payload.query);
+    if (tooLong.length > 0) return refuse(tooLong);
     const checked = this.shared.documents.get(payload.query);
     if (checked.errors) return refuse(checked.errors);
     const { document } = checked;
+    const overLimits = operationLimits.check({ document, operationName: payload.operationName, variables: payload.variables });
+    if (overLimits.length > 0) return refuse(overLimits);
     const operationName = payload.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
     if (!operation) return refuse([badRequest('Name the operation to run (operationName).')]);

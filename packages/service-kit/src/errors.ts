@@ -14,7 +14,20 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-const publicCodes = new Set<string>(Object.values(ErrorCode));
+/**
+ * Codes of operations the gateway refuses before planning them (HTTP 400, or a graphql-ws
+ * `error` frame): one per limit, so that a client knows which one it met.
+ */
+export const OperationLimitCode = {
+  COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
+  DEPTH_LIMIT_EXCEEDED: 'DEPTH_LIMIT_EXCEEDED',
+  ALIAS_LIMIT_EXCEEDED: 'ALIAS_LIMIT_EXCEEDED',
+  DIRECTIVE_LIMIT_EXCEEDED: 'DIRECTIVE_LIMIT_EXCEEDED',
+  TOKEN_LIMIT_EXCEEDED: 'TOKEN_LIMIT_EXCEEDED',
+} as const;
+export type OperationLimitCode = (typeof OperationLimitCode)[keyof typeof OperationLimitCode];
+
+const publicCodes = new Set<string>([...Object.values(ErrorCode), ...Object.values(OperationLimitCode)]);
 /** Codes graphql-js and Apollo Server give to malformed requests; safe to show as they are. */
 const requestCodes = new Set([
   'GRAPHQL_PARSE_FAILED',
