@@ -1,7 +1,12 @@
 import { gatewaySecret, loadConfig, logLevel, port, z } from '@academy/service-kit';
 import { fileURLToPath } from 'node:url';
+import type { ThrottleSettings } from './abuse/throttles.js';
+import { parseTrustedProxies } from './client-address.js';
 
 const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+
+const limit = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+const windowSeconds = (fallback: number) => z.coerce.number().int().min(1).max(86_400).default(fallback);
 
 /** The gateway's settings, validated once at start-up; every problem is listed together. */
 export const gatewayConfigSchema = z.object({
@@ -22,8 +27,16 @@ export const gatewayConfigSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('academy-api'),
   /** Identity's public keys; default: /.well-known/jwks.json beside IDENTITY_URL. */
   JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** Behind a proxy, take the client's address from the first X-Forwarded-For entry. */
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Which proxies may report the client's address in X-Forwarded-For (see parseTrustedProxies). */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const proxies = parseTrustedProxies(value);
+      if (proxies) return proxies;
+      ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxies (0-99) or a comma-separated list of addresses and CIDR ranges' });
+      return z.NEVER;
+    }),
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
@@ -35,6 +48,24 @@ export const gatewayConfigSchema = z.object({
   WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
   WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   WS_KEEPALIVE_MS: z.coerce.number().int().min(0).max(600_000).default(12_000),
+  /**
+   * Throttles of the mutations that are cheap to send and costly to serve: calls per client
+   * address and per e-mail address in a fixed window (aliases count one by one).
+   */
+  THROTTLE_SIGN_UP_PER_ADDRESS: limit(10),
+  THROTTLE_SIGN_UP_PER_EMAIL: limit(5),
+  THROTTLE_SIGN_UP_WINDOW_SECONDS: windowSeconds(600),
+  THROTTLE_LOG_IN_PER_ADDRESS: limit(100),
+  THROTTLE_LOG_IN_PER_EMAIL: limit(10),
+  THROTTLE_LOG_IN_WINDOW_SECONDS: windowSeconds(900),
+  THROTTLE_PASSWORD_RESET_PER_ADDRESS: limit(20),
+  THROTTLE_PASSWORD_RESET_PER_EMAIL: limit(5),
+  THROTTLE_PASSWORD_RESET_WINDOW_SECONDS: windowSeconds(3600),
+  /** Analytics events (trackEvents) from callers who are not signed in, per client address. */
+  THROTTLE_ANONYMOUS_EVENTS_PER_ADDRESS: limit(600),
+  THROTTLE_ANONYMOUS_EVENTS_WINDOW_SECONDS: windowSeconds(60),
+  /** Share the throttles' counters between gateway processes; unset: each process counts alone. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   LOG_LEVEL: logLevel(),
 });
 
@@ -60,4 +91,19 @@ export function jwksUrl(config: GatewayConfig): string {
   const url = new URL(config.IDENTITY_URL);
   url.pathname = '/.well-known/jwks.json';
   return url.toString();
+}
+
+/** The throttles' limits, from the configuration. */
+export function throttleSettings(config: GatewayConfig): ThrottleSettings {
+  return {
+    signUp: { perAddress: config.THROTTLE_SIGN_UP_PER_ADDRESS, perEmail: config.THROTTLE_SIGN_UP_PER_EMAIL, windowSeconds: config.THROTTLE_SIGN_UP_WINDOW_SECONDS },
+    logIn: { perAddress: config.THROTTLE_LOG_IN_PER_ADDRESS, perEmail: config.THROTTLE_LOG_IN_PER_EMAIL, windowSeconds: config.THROTTLE_LOG_IN_WINDOW_SECONDS },
+    passwordReset: {
+      perAddress: config.THROTTLE_PASSWORD_RESET_PER_ADDRESS,
+      perEmail: config.THROTTLE_PASSWORD_RESET_PER_EMAIL,
+      windowSeconds: config.THROTTLE_PASSWORD_RESET_WINDOW_SECONDS,
+    },
+    anonymousEvents: { perAddress: config.THROTTLE_ANONYMOUS_EVENTS_PER_ADDRESS, perEmail: null, windowSeconds: config.THROTTLE_ANONYMOUS_EVENTS_WINDOW_SECONDS },
+    redisUrl: config.REDIS_URL,
+  };
 }

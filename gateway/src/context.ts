@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { signCallerToken, type RequestCaller } from '@academy/service-kit';
 import { bearerToken, type AccessTokenVerifier } from './access-token.js';
+import { clientAddressOf, type ProxyTrust } from './client-address.js';
 
 /** The gateway's per-request context. */
 export interface GatewayContext {
@@ -14,7 +15,7 @@ export interface GatewayContext {
 export interface CallerOptions {
   gatewaySecret: string;
   verifier: AccessTokenVerifier;
-  trustProxy: boolean;
+  trustProxy: ProxyTrust;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -25,15 +26,6 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** The client's address: the socket's, or (behind a trusted proxy) the first X-Forwarded-For entry. */
-export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string | null {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string') {
-    const first = forwarded.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? null;
-}
 
 /**
  * Who is calling, verified once per request: the access token (if any) and the client's

@@ -14,12 +14,14 @@ import {
   type Logger,
 } from '@academy/service-kit';
 import { readFileSync } from 'node:fs';
-import { clientAddressOf, createGatewayContext, type GatewayContext } from './context.js';
+import { clientAddressOf, proxyTrustOf } from './client-address.js';
+import { createGatewayContext, type GatewayContext } from './context.js';
 import { SubscriptionEngine } from './subscriptions/engine.js';
 import { SubscriptionPlanner } from './subscriptions/planner.js';
 import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
-import { jwksUrl, subgraphUrls, type GatewayConfig } from './config.js';
+import { createThrottles } from './abuse/throttles.js';
+import { jwksUrl, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
 
@@ -49,6 +51,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const verifier =
     parts.verifier ?? createAccessTokenVerifier({ jwksUrl: jwksUrl(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const urls = subgraphUrls(config);
+  const trustProxy = proxyTrustOf(config.TRUST_PROXY);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const dataSources: Record<string, GraphQLDataSource> = {};
@@ -67,6 +70,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const planner = new SubscriptionPlanner(supergraphSdl);
   const upstream = new UpstreamSubscriptions(urls, config.GATEWAY_SECRET, logger);
   const engine = new SubscriptionEngine(planner, upstream, dataSources, config.GATEWAY_SECRET, logger);
+  const throttles = createThrottles(throttleSettings(config), logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorFormatter(logger),
@@ -74,7 +78,10 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     introspection: true,
     // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
     stopOnTerminationSignals: false,
-    plugins: [config.PLAYGROUND ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      config.PLAYGROUND ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      throttles.plugin,
+    ],
   });
 
   const readyzOf = (graphqlUrl: string) => {
@@ -97,7 +104,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     { keepAliveTimeout: 65_000 },
     graphqlRequestListener<GatewayContext>({
       apollo,
-      context: ({ req }) => createGatewayContext(req, { gatewaySecret: config.GATEWAY_SECRET, verifier, trustProxy: config.TRUST_PROXY }),
+      context: ({ req }) => createGatewayContext(req, { gatewaySecret: config.GATEWAY_SECRET, verifier, trustProxy }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
     }),
@@ -110,13 +117,14 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     logger,
     async start(port = config.PORT, host = config.HOST): Promise<RunningGateway> {
       await apollo.start();
+      await throttles.ready();
       const subscriptions = attachSubscriptionServer({
         httpServer,
         path: '/graphql',
         planner,
         engine,
         verifier,
-        clientAddress: (req) => clientAddressOf(req, config.TRUST_PROXY),
+        clientAddress: (req) => clientAddressOf(req, trustProxy),
         logger,
         limits: {
           initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
@@ -137,6 +145,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
           await closeServer(httpServer);
           await apollo.stop();
           await http.close();
+          await throttles.close();
         },
       };
     },

@@ -67,6 +67,13 @@ export interface StackOptions {
   community?: Record<string, string>;
 }
 
+/**
+ * Every test client calls from 127.0.0.1, where a real deployment has one address per client:
+ * the per-address sign-up throttle would stop a test that signs up a room of users. The
+ * throttles themselves are tested with their defaults in abuse.test.ts.
+ */
+const TEST_GATEWAY_SETTINGS = { THROTTLE_SIGN_UP_PER_ADDRESS: '1000' };
+
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const database = await createTestDatabase();
   const gatewaySecret = randomBytes(32).toString('base64url');
@@ -91,7 +98,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     });
   }
   const env = Object.fromEntries(Object.entries(BUILDERS).map(([name, { urlVariable }]) => [urlVariable, running[name as SubgraphName].url]));
-  const gatewayConfig = () => loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...options.gateway });
+  const gatewayConfig = () =>
+    loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...TEST_GATEWAY_SETTINGS, ...options.gateway });
   let gateway = await buildGateway(gatewayConfig()).start(0, '127.0.0.1');
   closers.unshift(() => gateway.stop());
 
@@ -104,7 +112,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       await community.database.close();
     });
     const second = buildGateway(
-      loadGatewayConfig({ ...env, COMMUNITY_URL: running.url, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...options.gateway }),
+      loadGatewayConfig({
+        ...env,
+        COMMUNITY_URL: running.url,
+        GATEWAY_SECRET: gatewaySecret,
+        LOG_LEVEL: 'silent',
+        PLAYGROUND: 'false',
+        ...TEST_GATEWAY_SETTINGS,
+        ...options.gateway,
+      }),
     );
     secondGateway = await second.start(0, '127.0.0.1');
     closers.unshift(() => secondGateway!.stop());
