@@ -22,6 +22,13 @@ export const gatewayConfigSchema = z.object({
   /** Keep-alive connections per subgraph. */
   /** Shared with every subgraph: the gateway signs each request's caller with it. */
   GATEWAY_SECRET: gatewaySecret(),
+  /** A subgraph's own secret, when it does not share GATEWAY_SECRET (set the subgraph's GATEWAY_SECRET to the same). */
+  IDENTITY_GATEWAY_SECRET: gatewaySecret().optional(),
+  LEARNING_GATEWAY_SECRET: gatewaySecret().optional(),
+  SCHEDULING_GATEWAY_SECRET: gatewaySecret().optional(),
+  COMMERCE_GATEWAY_SECRET: gatewaySecret().optional(),
+  COMMUNITY_GATEWAY_SECRET: gatewaySecret().optional(),
+  AI_ANALYTICS_GATEWAY_SECRET: gatewaySecret().optional(),
   /** Access tokens must name this issuer and audience (as identity issues them). */
   JWT_ISSUER: z.string().min(1).default('academy-supergraph'),
   JWT_AUDIENCE: z.string().min(1).default('academy-api'),
@@ -82,6 +89,18 @@ export function subgraphUrls(config: GatewayConfig): Record<string, string> {
     commerce: config.COMMERCE_URL,
     community: config.COMMUNITY_URL,
     'ai-analytics': config.AI_ANALYTICS_URL,
+  };
+}
+
+/** Subgraph name → its own caller-token secret, where one is set (the others use GATEWAY_SECRET). */
+export function subgraphSecrets(config: GatewayConfig): Record<string, string | undefined> {
+  return {
+    identity: config.IDENTITY_GATEWAY_SECRET,
+    learning: config.LEARNING_GATEWAY_SECRET,
+    scheduling: config.SCHEDULING_GATEWAY_SECRET,
+    commerce: config.COMMERCE_GATEWAY_SECRET,
+    community: config.COMMUNITY_GATEWAY_SECRET,
+    'ai-analytics': config.AI_ANALYTICS_GATEWAY_SECRET,
   };
 }
 

@@ -1,19 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { signCallerToken, type RequestCaller } from '@academy/service-kit';
+import type { RequestCaller } from '@academy/service-kit';
 import { bearerToken, type AccessTokenVerifier } from './access-token.js';
+import type { CallerSigner, CallerTokens } from './caller-signing.js';
 import { clientAddressOf, type ProxyTrust } from './client-address.js';
 
 /** The gateway's per-request context. */
 export interface GatewayContext {
   requestId: string;
   caller: RequestCaller;
-  /** The caller, signed for the subgraphs once per request. */
-  callerToken: string;
+  /** The caller, signed for each subgraph the plan calls (once per request and subgraph). */
+  callerTokens: CallerTokens;
 }
 
 export interface CallerOptions {
-  gatewaySecret: string;
+  signer: CallerSigner;
   verifier: AccessTokenVerifier;
   trustProxy: ProxyTrust;
 }
@@ -37,5 +38,5 @@ export async function createGatewayContext(req: IncomingMessage, options: Caller
   const token = bearerToken(req.headers.authorization);
   const viewer = token === undefined ? null : (await options.verifier.verify(token)).viewer;
   const caller: RequestCaller = { viewer, clientAddress: clientAddressOf(req, options.trustProxy), requestId };
-  return { requestId, caller, callerToken: await signCallerToken(caller, options.gatewaySecret) };
+  return { requestId, caller, callerTokens: options.signer.tokensFor(caller) };
 }

@@ -21,7 +21,8 @@ import { SubscriptionPlanner } from './subscriptions/planner.js';
 import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { createThrottles } from './abuse/throttles.js';
-import { jwksUrl, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
+import { CallerSigner } from './caller-signing.js';
+import { jwksUrl, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
 
@@ -52,6 +53,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     parts.verifier ?? createAccessTokenVerifier({ jwksUrl: jwksUrl(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const urls = subgraphUrls(config);
   const trustProxy = proxyTrustOf(config.TRUST_PROXY);
+  const signer = new CallerSigner(config.GATEWAY_SECRET, subgraphSecrets(config));
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const dataSources: Record<string, GraphQLDataSource> = {};
@@ -62,14 +64,14 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       if (local) return (dataSources[name] = new InProcessDataSource(local));
       const configured = urls[name];
       if (!configured) logger.warn('subgraph without a configured URL; using the composed one', { subgraph: name, url });
-      return (dataSources[name] = new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher }));
+      return (dataSources[name] = new SubgraphDataSource(name, { url: configured ?? url, fetcher: http.fetcher }));
     },
   });
   // Subscriptions: planned like queries; the owning subgraph streams over graphql-ws, the rest
   // of each event's plan goes through the same data sources as queries.
   const planner = new SubscriptionPlanner(supergraphSdl);
-  const upstream = new UpstreamSubscriptions(urls, config.GATEWAY_SECRET, logger);
-  const engine = new SubscriptionEngine(planner, upstream, dataSources, config.GATEWAY_SECRET, logger);
+  const upstream = new UpstreamSubscriptions(urls, signer, logger);
+  const engine = new SubscriptionEngine(planner, upstream, dataSources, signer, logger);
   const throttles = createThrottles(throttleSettings(config), logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -104,7 +106,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     { keepAliveTimeout: 65_000 },
     graphqlRequestListener<GatewayContext>({
       apollo,
-      context: ({ req }) => createGatewayContext(req, { gatewaySecret: config.GATEWAY_SECRET, verifier, trustProxy }),
+      context: ({ req }) => createGatewayContext(req, { signer, verifier, trustProxy }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
     }),

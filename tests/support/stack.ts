@@ -1,6 +1,6 @@
 import { buildGateway, loadGatewayConfig, type LocalSubgraph, type RunningGateway } from '@academy/gateway';
 import { randomBytes } from 'node:crypto';
-import type { RunningServer } from '@academy/service-kit';
+import { CALLER_HEADER, type RunningServer } from '@academy/service-kit';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph } from '@academy/subgraph-commerce';
@@ -29,6 +29,8 @@ export interface SubgraphProbe {
   statements(): number;
   /** GraphQL requests (fetches of a query plan) the subgraph has received so far. */
   fetches(): number;
+  /** The caller token of the last GraphQL request the subgraph received. */
+  lastCallerToken(): string | undefined;
 }
 
 /** The whole supergraph on one test database: six subgraphs and the gateway, each on a free port. */
@@ -86,12 +88,22 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
     const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, ...options.community });
     let fetches = 0;
+    let lastCallerToken: string | undefined;
     service.httpServer.on('request', (req) => {
-      if (req.method === 'POST' && req.url?.startsWith('/graphql')) fetches += 1;
+      if (req.method === 'POST' && req.url?.startsWith('/graphql')) {
+        fetches += 1;
+        const token = req.headers[CALLER_HEADER];
+        lastCallerToken = typeof token === 'string' ? token : lastCallerToken;
+      }
     });
     const server = await service.start(0, '127.0.0.1');
     local[name] = service;
-    running[name] = { ...server, statements: () => service.database.statements.inRequests, fetches: () => fetches };
+    running[name] = {
+      ...server,
+      statements: () => service.database.statements.inRequests,
+      fetches: () => fetches,
+      lastCallerToken: () => lastCallerToken,
+    };
     closers.push(async () => {
       await server.stop();
       await service.database.close();
