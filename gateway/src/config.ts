@@ -2,6 +2,7 @@ import { gatewaySecret, loadConfig, logLevel, port, z } from '@academy/service-k
 import { fileURLToPath } from 'node:url';
 import type { ThrottleSettings } from './abuse/throttles.js';
 import { parseTrustedProxies } from './client-address.js';
+import { DEVELOPMENT_ORIGINS, parseOriginPatterns } from './cors.js';
 
 const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
 
@@ -73,6 +74,19 @@ export const gatewayConfigSchema = z.object({
   THROTTLE_ANONYMOUS_EVENTS_WINDOW_SECONDS: windowSeconds(60),
   /** Share the throttles' counters between gateway processes; unset: each process counts alone. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  /** `production` turns off what is only for development (see corsOrigins); any other value is development. */
+  NODE_ENV: z.string().default('development'),
+  /** Origins of browser apps allowed to call the API (comma-separated, `*` for any labels or port); default: see corsOrigins. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const patterns = parseOriginPatterns(value);
+      if (patterns) return patterns;
+      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of origins such as https://app.example.com or http://localhost:*' });
+      return z.NEVER;
+    }),
   LOG_LEVEL: logLevel(),
 });
 
@@ -102,6 +116,11 @@ export function subgraphSecrets(config: GatewayConfig): Record<string, string | 
     community: config.COMMUNITY_GATEWAY_SECRET,
     'ai-analytics': config.AI_ANALYTICS_GATEWAY_SECRET,
   };
+}
+
+/** The origins allowed cross-origin access: CORS_ORIGINS, or by default none in production and localhost on any port elsewhere. */
+export function corsOrigins(config: GatewayConfig): readonly string[] {
+  return config.CORS_ORIGINS ?? (config.NODE_ENV === 'production' ? [] : DEVELOPMENT_ORIGINS);
 }
 
 /** Where identity publishes its public keys. */

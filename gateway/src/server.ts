@@ -22,7 +22,8 @@ import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { createThrottles } from './abuse/throttles.js';
 import { CallerSigner } from './caller-signing.js';
-import { jwksUrl, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
+import { createCorsHandler } from './cors.js';
+import { corsOrigins, jwksUrl, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
 
@@ -108,6 +109,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       apollo,
       context: ({ req }) => createGatewayContext(req, { signer, verifier, trustProxy }),
       maxBodyBytes: config.MAX_BODY_BYTES,
+      cors: createCorsHandler(corsOrigins(config)),
       routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
     }),
   );
