@@ -95,6 +95,19 @@ describe('signUp', () => {
     expect((await from(newAddress(), SIGN_UP, signUpInput(`other-${run}@example.test`))).body.errors).toBeUndefined();
   });
 
+  it('counts the addresses of one IPv6 /64 together, IPv4-mapped ones as IPv4', async () => {
+    const run = unique();
+    const network = `2001:db8:${addressCounter++}:7`;
+    const limit = DEFAULTS.THROTTLE_SIGN_UP_PER_ADDRESS;
+    for (let i = 0; i < limit; i++) expect((await from(`${network}::${(i + 1).toString(16)}`, SIGN_UP, signUpInput(`v6-${i}-${run}@example.test`))).body.errors).toBeUndefined();
+    expectRateLimited(await from(`${network}:ffff:ffff:ffff:ffff`, SIGN_UP, signUpInput(`v6-last-${run}@example.test`)));
+    expect(await usersLike(`v6-%-${run}@example.test`)).toBe(limit);
+
+    const v4 = newAddress();
+    for (let i = 0; i < limit; i++) expect((await from(i % 2 ? v4 : `::ffff:${v4}`, SIGN_UP, signUpInput(`v4-${i}-${run}@example.test`))).body.errors).toBeUndefined();
+    expectRateLimited(await from(`::ffff:${v4}`, SIGN_UP, signUpInput(`v4-last-${run}@example.test`)));
+  });
+
   it('limits attempts per e-mail address across client addresses, so a taken address cannot be probed freely', async () => {
     const email = `taken-${unique()}@Example.test`;
     const limit = DEFAULTS.THROTTLE_SIGN_UP_PER_EMAIL;

@@ -13,6 +13,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { Redis } from 'ioredis';
+import ipaddr from 'ipaddr.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { GatewayContext } from '../context.js';
 
@@ -68,6 +69,20 @@ const THROTTLED_FIELDS: Record<string, ThrottledField> = {
 
 /** Longer than any e-mail address identity accepts: longer input is refused there anyway. */
 const MAX_EMAIL_KEY_LENGTH = 320;
+
+/**
+ * The key a client address is counted under: an IPv4 address as it is (an IPv4-mapped IPv6
+ * one too), an IPv6 address by its /64, the smallest network a site or a device is given:
+ * otherwise each of its 2^64 addresses would count apart.
+ */
+export function addressKeyOf(address: string | null): string {
+  if (address === null) return 'unknown';
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const network = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
+  return `${network.join(':')}::/64`;
+}
 
 /** One count to make: `points` calls against `key` of one limiter. */
 interface Hit {
@@ -162,7 +177,7 @@ export function createThrottles(settings: ThrottleSettings, logger: Logger): Thr
       }
       const points = throttled.points?.(args) ?? 1;
       const { perAddress, perEmail } = limiters.get(throttled.throttle)!;
-      count(perAddress, context.caller.clientAddress ?? 'unknown', points, throttled.what);
+      count(perAddress, addressKeyOf(context.caller.clientAddress), points, throttled.what);
       const email = throttled.email?.(args);
       if (perEmail && typeof email === 'string') {
         count(perEmail, email.trim().toLowerCase().slice(0, MAX_EMAIL_KEY_LENGTH), points, throttled.what);
