@@ -112,7 +112,11 @@ function rateLimited(what: string, res: RateLimiterRes): DomainError {
   });
 }
 
-/** The root fields an operation selects, through fragments, each alias once. */
+/**
+ * The root fields an operation selects, through inline and named fragments (each named one
+ * once). Fields under @skip or @include count as well: counting a field that will not run is
+ * cheaper than evaluating directives twice, and errs on the safe side.
+ */
 function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
   const fields: FieldNode[] = [];
   for (const selection of selectionSet.selections) {
