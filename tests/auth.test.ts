@@ -9,7 +9,9 @@ import { startStack, type TestStack } from './support/stack.js';
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // identity's own lockout after failed sign-ins is tested here, with the gateway's call
+  // throttles (tested in abuse.test.ts) opened wide so that they do not answer first.
+  stack = await startStack({ gateway: { THROTTLE_LOG_IN_PER_ADDRESS: '1000', THROTTLE_LOG_IN_PER_EMAIL: '1000' } });
 }, 60_000);
 
 afterAll(async () => {

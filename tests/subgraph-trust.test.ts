@@ -44,7 +44,7 @@ describe('a subgraph called directly', () => {
     const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
       JSON.stringify({ sub: 'anonymous', roles: ['ADMIN'], iss: 'academy-gateway', aud: 'academy-subgraphs', iat: 1, exp: 9999999999 }),
     ).toString('base64url')}.`;
-    const wrongSecret = await signCallerToken({ viewer: null, clientAddress: null, requestId: null }, 'another-secret-of-at-least-32-characters!!');
+    const wrongSecret = await signCallerToken({ viewer: null, clientAddress: null, requestId: null }, 'another-secret-of-at-least-32-characters!!', 'learning');
     const expired = await new SignJWT({ roles: [] })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('anonymous')
@@ -60,11 +60,41 @@ describe('a subgraph called directly', () => {
   });
 });
 
+describe('caller tokens', () => {
+  it('are bound to their subgraph: one captured at learning and replayed against the others is refused with 401', async () => {
+    const { body } = await stack.query('{ courses(first: 1) { totalCount } }');
+    expect(body.errors).toBeUndefined();
+    const captured = stack.subgraphs.learning.lastCallerToken();
+    expect(captured).toBeDefined();
+    // Still good where it was meant to go...
+    expect((await post(stack.subgraphs.learning.url, '{ __typename }', { [CALLER_HEADER]: captured! })).status).toBe(200);
+    // ...and nowhere else, although every subgraph here shares the gateway's secret.
+    for (const name of ['identity', 'scheduling', 'commerce', 'community', 'ai-analytics'] as SubgraphName[]) {
+      const { status, body } = await post(stack.subgraphs[name].url, '{ __typename }', { [CALLER_HEADER]: captured! });
+      expect(status).toBe(401);
+      expect(body.data).toBeUndefined();
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('each subgraph a plan visits gets a token of its own', async () => {
+    const { body } = await stack.query('{ me { id } courses(first: 1) { totalCount } }');
+    expect(body.errors).toBeUndefined();
+    const learning = stack.subgraphs.learning.lastCallerToken();
+    const identity = stack.subgraphs.identity.lastCallerToken();
+    expect(learning).toBeDefined();
+    expect(identity).toBeDefined();
+    expect(learning).not.toBe(identity);
+    expect((await post(stack.subgraphs.identity.url, '{ __typename }', { [CALLER_HEADER]: identity! })).status).toBe(200);
+  });
+});
+
 describe('through the gateway', () => {
   it('answers, and ignores caller headers sent by the client', async () => {
     const forged = await signCallerToken(
       { viewer: { userId: '00000000-0000-4000-8000-000000000001', roles: ['ADMIN'] }, clientAddress: null, requestId: null },
       'another-secret-of-at-least-32-characters!!',
+      'learning',
     );
     const { status, body } = await stack.query('{ me { id } courses(first: 1) { totalCount } }', undefined, { [CALLER_HEADER]: forged });
     expect(status).toBe(200);

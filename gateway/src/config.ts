@@ -1,5 +1,8 @@
 import { gatewaySecret, loadConfig, logLevel, port, z } from '@academy/service-kit';
 import { fileURLToPath } from 'node:url';
+import type { ThrottleSettings } from './abuse/throttles.js';
+import { parseTrustedProxies } from './client-address.js';
+import { DEVELOPMENT_ORIGINS, parseOriginPatterns } from './cors.js';
 
 const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
 /** "true" or "false", or unset: then the profile (NODE_ENV) decides. */
@@ -7,6 +10,9 @@ const optionalFlag = () => z.enum(['true', 'false']).optional().transform((v) =>
 
 /** Admits every operation of the README, the tests and the benchmarks (gateway/test/operation-admission.test.ts). */
 export const DEFAULT_MAX_OPERATION_COST = 10_000;
+
+const limit = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+const windowSeconds = (fallback: number) => z.coerce.number().int().min(1).max(86_400).default(fallback);
 
 /** The gateway's settings, validated once at start-up; every problem is listed together. */
 export const gatewayConfigSchema = z.object({
@@ -22,18 +28,31 @@ export const gatewayConfigSchema = z.object({
   /** Keep-alive connections per subgraph. */
   /** Shared with every subgraph: the gateway signs each request's caller with it. */
   GATEWAY_SECRET: gatewaySecret(),
+  /** A subgraph's own secret, when it does not share GATEWAY_SECRET (set the subgraph's GATEWAY_SECRET to the same). */
+  IDENTITY_GATEWAY_SECRET: gatewaySecret().optional(),
+  LEARNING_GATEWAY_SECRET: gatewaySecret().optional(),
+  SCHEDULING_GATEWAY_SECRET: gatewaySecret().optional(),
+  COMMERCE_GATEWAY_SECRET: gatewaySecret().optional(),
+  COMMUNITY_GATEWAY_SECRET: gatewaySecret().optional(),
+  AI_ANALYTICS_GATEWAY_SECRET: gatewaySecret().optional(),
   /** Access tokens must name this issuer and audience (as identity issues them). */
   JWT_ISSUER: z.string().min(1).default('academy-supergraph'),
   JWT_AUDIENCE: z.string().min(1).default('academy-api'),
   /** Identity's public keys; default: /.well-known/jwks.json beside IDENTITY_URL. */
   JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** Behind a proxy, take the client's address from the first X-Forwarded-For entry. */
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Which proxies may report the client's address in X-Forwarded-For (see parseTrustedProxies). */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const proxies = parseTrustedProxies(value);
+      if (proxies) return proxies;
+      ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxies (0-99) or a comma-separated list of addresses and CIDR ranges' });
+      return z.NEVER;
+    }),
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
-  /** production: no introspection, no playground, no suggestions or subgraph names in errors (unless turned on below). */
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Serve the GraphQL playground (an embedded explorer page) on GET /graphql; default: not in production. */
   PLAYGROUND: optionalFlag(),
   /** Answer introspection (`__schema`, `__type`); default: not in production. */
@@ -50,6 +69,40 @@ export const gatewayConfigSchema = z.object({
   WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
   WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   WS_KEEPALIVE_MS: z.coerce.number().int().min(0).max(600_000).default(12_000),
+  /**
+   * Throttles of the mutations that are cheap to send and costly to serve: calls per client
+   * address and per e-mail address in a fixed window (aliases count one by one).
+   */
+  THROTTLE_SIGN_UP_PER_ADDRESS: limit(10),
+  THROTTLE_SIGN_UP_PER_EMAIL: limit(5),
+  THROTTLE_SIGN_UP_WINDOW_SECONDS: windowSeconds(600),
+  THROTTLE_LOG_IN_PER_ADDRESS: limit(100),
+  THROTTLE_LOG_IN_PER_EMAIL: limit(10),
+  THROTTLE_LOG_IN_WINDOW_SECONDS: windowSeconds(900),
+  THROTTLE_PASSWORD_RESET_PER_ADDRESS: limit(20),
+  THROTTLE_PASSWORD_RESET_PER_EMAIL: limit(5),
+  THROTTLE_PASSWORD_RESET_WINDOW_SECONDS: windowSeconds(3600),
+  /** Analytics events (trackEvents) from callers who are not signed in, per client address. */
+  THROTTLE_ANONYMOUS_EVENTS_PER_ADDRESS: limit(600),
+  THROTTLE_ANONYMOUS_EVENTS_WINDOW_SECONDS: windowSeconds(60),
+  /** Share the throttles' counters between gateway processes; unset: each process counts alone. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  /**
+   * `production`: no introspection, no playground, no suggestions or subgraph names in errors
+   * (unless turned on above), no CORS origin by default. Any other value is development.
+   */
+  NODE_ENV: z.string().default('development'),
+  /** Origins of browser apps allowed to call the API (comma-separated, `*` for any labels or port); default: see corsOrigins. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const patterns = parseOriginPatterns(value);
+      if (patterns) return patterns;
+      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of origins such as https://app.example.com or http://localhost:*' });
+      return z.NEVER;
+    }),
   LOG_LEVEL: logLevel(),
 });
 
@@ -67,6 +120,23 @@ export function subgraphUrls(config: GatewayConfig): Record<string, string> {
     community: config.COMMUNITY_URL,
     'ai-analytics': config.AI_ANALYTICS_URL,
   };
+}
+
+/** Subgraph name → its own caller-token secret, where one is set (the others use GATEWAY_SECRET). */
+export function subgraphSecrets(config: GatewayConfig): Record<string, string | undefined> {
+  return {
+    identity: config.IDENTITY_GATEWAY_SECRET,
+    learning: config.LEARNING_GATEWAY_SECRET,
+    scheduling: config.SCHEDULING_GATEWAY_SECRET,
+    commerce: config.COMMERCE_GATEWAY_SECRET,
+    community: config.COMMUNITY_GATEWAY_SECRET,
+    'ai-analytics': config.AI_ANALYTICS_GATEWAY_SECRET,
+  };
+}
+
+/** The origins allowed cross-origin access: CORS_ORIGINS, or by default none in production and localhost on any port elsewhere. */
+export function corsOrigins(config: GatewayConfig): readonly string[] {
+  return config.CORS_ORIGINS ?? (config.NODE_ENV === 'production' ? [] : DEVELOPMENT_ORIGINS);
 }
 
 /** Where identity publishes its public keys. */
@@ -95,5 +165,20 @@ export function operationLimitSettings(config: GatewayConfig) {
     maxAliases: config.MAX_OPERATION_ALIASES,
     maxDirectives: config.MAX_OPERATION_DIRECTIVES,
     maxTokens: config.MAX_OPERATION_TOKENS,
+  };
+}
+
+/** The throttles' limits, from the configuration. */
+export function throttleSettings(config: GatewayConfig): ThrottleSettings {
+  return {
+    signUp: { perAddress: config.THROTTLE_SIGN_UP_PER_ADDRESS, perEmail: config.THROTTLE_SIGN_UP_PER_EMAIL, windowSeconds: config.THROTTLE_SIGN_UP_WINDOW_SECONDS },
+    logIn: { perAddress: config.THROTTLE_LOG_IN_PER_ADDRESS, perEmail: config.THROTTLE_LOG_IN_PER_EMAIL, windowSeconds: config.THROTTLE_LOG_IN_WINDOW_SECONDS },
+    passwordReset: {
+      perAddress: config.THROTTLE_PASSWORD_RESET_PER_ADDRESS,
+      perEmail: config.THROTTLE_PASSWORD_RESET_PER_EMAIL,
+      windowSeconds: config.THROTTLE_PASSWORD_RESET_WINDOW_SECONDS,
+    },
+    anonymousEvents: { perAddress: config.THROTTLE_ANONYMOUS_EVENTS_PER_ADDRESS, perEmail: null, windowSeconds: config.THROTTLE_ANONYMOUS_EVENTS_WINDOW_SECONDS },
+    redisUrl: config.REDIS_URL,
   };
 }

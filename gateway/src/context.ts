@@ -1,20 +1,22 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { signCallerToken, type RequestCaller } from '@academy/service-kit';
+import type { RequestCaller } from '@academy/service-kit';
 import { bearerToken, type AccessTokenVerifier } from './access-token.js';
+import type { CallerSigner, CallerTokens } from './caller-signing.js';
+import { clientAddressOf, type ProxyTrust } from './client-address.js';
 
 /** The gateway's per-request context. */
 export interface GatewayContext {
   requestId: string;
   caller: RequestCaller;
-  /** The caller, signed for the subgraphs once per request. */
-  callerToken: string;
+  /** The caller, signed for each subgraph the plan calls (once per request and subgraph). */
+  callerTokens: CallerTokens;
 }
 
 export interface CallerOptions {
-  gatewaySecret: string;
+  signer: CallerSigner;
   verifier: AccessTokenVerifier;
-  trustProxy: boolean;
+  trustProxy: ProxyTrust;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -25,15 +27,6 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** The client's address: the socket's, or (behind a trusted proxy) the first X-Forwarded-For entry. */
-export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string | null {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string') {
-    const first = forwarded.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? null;
-}
 
 /**
  * Who is calling, verified once per request: the access token (if any) and the client's
@@ -45,5 +38,5 @@ export async function createGatewayContext(req: IncomingMessage, options: Caller
   const token = bearerToken(req.headers.authorization);
   const viewer = token === undefined ? null : (await options.verifier.verify(token)).viewer;
   const caller: RequestCaller = { viewer, clientAddress: clientAddressOf(req, options.trustProxy), requestId };
-  return { requestId, caller, callerToken: await signCallerToken(caller, options.gatewaySecret) };
+  return { requestId, caller, callerTokens: options.signer.tokensFor(caller) };
 }

@@ -13,12 +13,16 @@ import {
   type Logger,
 } from '@academy/service-kit';
 import { readFileSync } from 'node:fs';
-import { clientAddressOf, createGatewayContext, type GatewayContext } from './context.js';
+import { clientAddressOf, proxyTrustOf } from './client-address.js';
+import { createGatewayContext, type GatewayContext } from './context.js';
 import { SubscriptionEngine } from './subscriptions/engine.js';
 import { SubscriptionPlanner } from './subscriptions/planner.js';
 import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
-import { gatewayProfile, jwksUrl, operationLimitSettings, subgraphUrls, type GatewayConfig } from './config.js';
+import { createThrottles } from './abuse/throttles.js';
+import { CallerSigner } from './caller-signing.js';
+import { createCorsHandler } from './cors.js';
+import { corsOrigins, gatewayProfile, jwksUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
@@ -49,6 +53,8 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const verifier =
     parts.verifier ?? createAccessTokenVerifier({ jwksUrl: jwksUrl(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const urls = subgraphUrls(config);
+  const trustProxy = proxyTrustOf(config.TRUST_PROXY);
+  const signer = new CallerSigner(config.GATEWAY_SECRET, subgraphSecrets(config));
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const dataSources: Record<string, GraphQLDataSource> = {};
@@ -59,7 +65,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       if (local) return (dataSources[name] = new InProcessDataSource(local));
       const configured = urls[name];
       if (!configured) logger.warn('subgraph without a configured URL; using the composed one', { subgraph: name, url });
-      return (dataSources[name] = new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher }));
+      return (dataSources[name] = new SubgraphDataSource(name, { url: configured ?? url, fetcher: http.fetcher }));
     },
   });
   // Subscriptions: planned like queries; the owning subgraph streams over graphql-ws, the rest
@@ -70,8 +76,9 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const planner = new SubscriptionPlanner(supergraphSdl);
   // The same limits for both transports, checked before planning.
   const operationLimits = new OperationLimits(planner.apiGraphQLSchema, limits);
-  const upstream = new UpstreamSubscriptions(urls, config.GATEWAY_SECRET, logger);
-  const engine = new SubscriptionEngine(planner, upstream, dataSources, config.GATEWAY_SECRET, logger, formatError);
+  const upstream = new UpstreamSubscriptions(urls, signer, logger);
+  const engine = new SubscriptionEngine(planner, upstream, dataSources, signer, logger, formatError);
+  const throttles = createThrottles(throttleSettings(config), logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -82,6 +89,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     stopOnTerminationSignals: false,
     plugins: [
       operationLimitsPlugin(operationLimits),
+      throttles.plugin,
       profile.playground ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -106,8 +114,9 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     { keepAliveTimeout: 65_000 },
     graphqlRequestListener<GatewayContext>({
       apollo,
-      context: ({ req }) => createGatewayContext(req, { gatewaySecret: config.GATEWAY_SECRET, verifier, trustProxy: config.TRUST_PROXY }),
+      context: ({ req }) => createGatewayContext(req, { signer, verifier, trustProxy }),
       maxBodyBytes: config.MAX_BODY_BYTES,
+      cors: createCorsHandler(corsOrigins(config)),
       routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
     }),
   );
@@ -119,13 +128,14 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     logger,
     async start(port = config.PORT, host = config.HOST): Promise<RunningGateway> {
       await apollo.start();
+      await throttles.ready();
       const subscriptions = attachSubscriptionServer({
         httpServer,
         path: '/graphql',
         planner,
         engine,
         verifier,
-        clientAddress: (req) => clientAddressOf(req, config.TRUST_PROXY),
+        clientAddress: (req) => clientAddressOf(req, trustProxy),
         logger,
         operationLimits,
         formatError,
@@ -148,6 +158,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
           await closeServer(httpServer);
           await apollo.stop();
           await http.close();
+          await throttles.close();
         },
       };
     },

@@ -65,14 +65,22 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /**
- * A subgraph data source that sends the caller the gateway signed (and nothing the client
- * sent), and the request id so logs of one request can be joined.
+ * A subgraph data source that sends the caller the gateway signed for this subgraph (and
+ * nothing the client sent), and the request id so logs of one request can be joined.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+  constructor(
+    /** The subgraph's name: its caller tokens are signed for it alone. */
+    readonly subgraphName: string,
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+  ) {
+    super(config);
+  }
+
+  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     const headers = request.http?.headers;
-    if (!headers || !context?.callerToken) return;
-    headers.set(CALLER_HEADER, context.callerToken);
+    if (!headers || !context?.callerTokens) return;
+    headers.set(CALLER_HEADER, await context.callerTokens.for(this.subgraphName));
     headers.set('x-request-id', context.requestId);
   }
 }

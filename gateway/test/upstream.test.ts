@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createLogger } from '@academy/service-kit';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CallerSigner } from '../src/caller-signing.js';
 import { UpstreamSubscriptions, type UpstreamSink } from '../src/subscriptions/upstream.js';
 
 const SECRET = 'x'.repeat(40);
@@ -48,7 +49,7 @@ afterEach(async () => {
 describe('upstream subscriptions', () => {
   it('multiplexes subscriptions on one socket, authenticated as the gateway, and completes them on unsubscribe', async () => {
     const subgraph = await fakeSubgraph();
-    const upstream = new UpstreamSubscriptions({ community: subgraph.url }, SECRET, createLogger('silent'));
+    const upstream = new UpstreamSubscriptions({ community: subgraph.url }, new CallerSigner(SECRET), createLogger('silent'));
     const [a, b] = [sink(), sink()];
     const stopA = upstream.subscribe('community', { query: 'subscription { n }', variables: {}, callerToken: 'caller-a' }, a.handlers);
     upstream.subscribe('community', { query: 'subscription { n }', variables: {}, callerToken: 'caller-b' }, b.handlers);
@@ -65,7 +66,7 @@ describe('upstream subscriptions', () => {
 
   it('ends every subscription with an error when the socket is lost', async () => {
     const subgraph = await fakeSubgraph();
-    const upstream = new UpstreamSubscriptions({ community: subgraph.url }, SECRET, createLogger('silent'));
+    const upstream = new UpstreamSubscriptions({ community: subgraph.url }, new CallerSigner(SECRET), createLogger('silent'));
     const subscribers = [sink(), sink()];
     for (const s of subscribers) upstream.subscribe('community', { query: 'subscription { n }', variables: {}, callerToken: 't' }, s.handlers);
     await until(() => subscribers.every((s) => s.seen.events.length === 1));

@@ -1,6 +1,6 @@
 import { buildGateway, loadGatewayConfig, type LocalSubgraph, type RunningGateway } from '@academy/gateway';
 import { randomBytes } from 'node:crypto';
-import type { RunningServer } from '@academy/service-kit';
+import { CALLER_HEADER, type RunningServer } from '@academy/service-kit';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph } from '@academy/subgraph-commerce';
@@ -31,6 +31,8 @@ export interface SubgraphProbe {
   fetches(): number;
   /** WebSocket upgrades (subscription sockets) the subgraph has received so far. */
   upgrades(): number;
+  /** The caller token of the last GraphQL request the subgraph received. */
+  lastCallerToken(): string | undefined;
 }
 
 /** The whole supergraph on one test database: six subgraphs and the gateway, each on a free port. */
@@ -71,6 +73,13 @@ export interface StackOptions {
   community?: Record<string, string>;
 }
 
+/**
+ * Every test client calls from 127.0.0.1, where a real deployment has one address per client:
+ * the per-address sign-up throttle would stop a test that signs up a room of users. The
+ * throttles themselves are tested with their defaults in abuse.test.ts.
+ */
+const TEST_GATEWAY_SETTINGS = { THROTTLE_SIGN_UP_PER_ADDRESS: '1000' };
+
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const database = await createTestDatabase();
   const gatewaySecret = randomBytes(32).toString('base64url');
@@ -84,20 +93,32 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, ...options.community });
     let fetches = 0;
     let upgrades = 0;
+    let lastCallerToken: string | undefined;
     service.httpServer.on('request', (req) => {
-      if (req.method === 'POST' && req.url?.startsWith('/graphql')) fetches += 1;
+      if (req.method === 'POST' && req.url?.startsWith('/graphql')) {
+        fetches += 1;
+        const token = req.headers[CALLER_HEADER];
+        lastCallerToken = typeof token === 'string' ? token : lastCallerToken;
+      }
     });
     service.httpServer.on('upgrade', () => (upgrades += 1));
     const server = await service.start(0, '127.0.0.1');
     local[name] = service;
-    running[name] = { ...server, statements: () => service.database.statements.inRequests, fetches: () => fetches, upgrades: () => upgrades };
+    running[name] = {
+      ...server,
+      statements: () => service.database.statements.inRequests,
+      fetches: () => fetches,
+      upgrades: () => upgrades,
+      lastCallerToken: () => lastCallerToken,
+    };
     closers.push(async () => {
       await server.stop();
       await service.database.close();
     });
   }
   const env = Object.fromEntries(Object.entries(BUILDERS).map(([name, { urlVariable }]) => [urlVariable, running[name as SubgraphName].url]));
-  const gatewayConfig = () => loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...options.gateway });
+  const gatewayConfig = () =>
+    loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...TEST_GATEWAY_SETTINGS, ...options.gateway });
   let gateway = await buildGateway(gatewayConfig()).start(0, '127.0.0.1');
   closers.unshift(() => gateway.stop());
 
@@ -110,7 +131,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       await community.database.close();
     });
     const second = buildGateway(
-      loadGatewayConfig({ ...env, COMMUNITY_URL: running.url, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...options.gateway }),
+      loadGatewayConfig({
+        ...env,
+        COMMUNITY_URL: running.url,
+        GATEWAY_SECRET: gatewaySecret,
+        LOG_LEVEL: 'silent',
+        PLAYGROUND: 'false',
+        ...TEST_GATEWAY_SETTINGS,
+        ...options.gateway,
+      }),
     );
     secondGateway = await second.start(0, '127.0.0.1');
     closers.unshift(() => secondGateway!.stop());

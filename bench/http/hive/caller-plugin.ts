@@ -1,9 +1,10 @@
 // What Hive Gateway must do in front of our subgraphs, as our gateway does it
 // (gateway/src/context.ts, gateway/src/subgraph-client.ts): verify the client's access token
 // against identity's keys (../access-token.ts, as the gateway verifies it), sign the caller
-// (viewer, client address, request id) with the gateway secret once per request, and send that
-// token with every subgraph request of it in the `x-academy-caller` header. Subgraphs refuse requests without it. The caller is
-// signed by service-kit's own signCallerToken, so both gateways do the same work for it.
+// (viewer, client address, request id) with the gateway secret once per request and subgraph
+// (each token names its subgraph), and send that token with every request of it to that
+// subgraph in the `x-academy-caller` header. Subgraphs refuse requests without it. The caller
+// is signed by service-kit's own signCallerToken, so both gateways do the same work for it.
 //
 // The header goes in through the subgraph request's `extensions.headers` (as Hive's own
 // propagateHeaders does), not by changing the fetch: Hive merges identical subgraph requests in
@@ -15,6 +16,7 @@
 // demand outside the workspace (bench/.hive), so its types are not available to the type check.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { RequestCaller } from '../../../packages/service-kit/src/auth.js';
 import { CALLER_HEADER, signCallerToken } from '../../../packages/service-kit/src/caller-token.js';
 import { AccessTokenError, bearerToken, createAccessTokenVerifier } from '../access-token.js';
 
@@ -30,20 +32,21 @@ interface RequestHookPayload {
 }
 
 interface SubgraphExecuteHookPayload {
+  subgraphName: string;
   executionRequest: { context?: { request?: Request }; extensions?: Record<string, unknown> & { headers?: Record<string, string> } };
 }
 
 /** A Hive Gateway plugin: the two hooks this one uses. */
 export interface CallerPlugin {
   onRequest(payload: RequestHookPayload): Promise<void>;
-  onSubgraphExecute(payload: SubgraphExecuteHookPayload): void;
+  onSubgraphExecute(payload: SubgraphExecuteHookPayload): Promise<void>;
 }
 
 export function useAcademyCaller(options: { jwksUrl: string; gatewaySecret: string; graphqlPath?: string }): CallerPlugin {
   const verify = createAccessTokenVerifier(options.jwksUrl);
   const graphqlPath = options.graphqlPath ?? '/graphql';
-  // The signed caller of each client request, until the request is gone.
-  const callers = new WeakMap<Request, string>();
+  // The caller of each client request and its tokens by subgraph, until the request is gone.
+  const callers = new WeakMap<Request, { caller: RequestCaller; tokens: Map<string, Promise<string>> }>();
 
   return {
     async onRequest({ request, url, serverContext, fetchAPI, endResponse }) {
@@ -54,19 +57,24 @@ export function useAcademyCaller(options: { jwksUrl: string; gatewaySecret: stri
         const given = request.headers.get('x-request-id');
         const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
         const clientAddress = serverContext?.req?.socket.remoteAddress ?? null;
-        callers.set(request, await signCallerToken({ viewer, clientAddress, requestId }, options.gatewaySecret));
+        callers.set(request, { caller: { viewer, clientAddress, requestId }, tokens: new Map() });
       } catch (error) {
         if (!(error instanceof AccessTokenError)) throw error;
         const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
         endResponse(new fetchAPI.Response(body, { status: 401, headers: { 'content-type': 'application/json; charset=utf-8' } }));
       }
     },
-    onSubgraphExecute({ executionRequest }) {
+    async onSubgraphExecute({ subgraphName, executionRequest }) {
       const request = executionRequest.context?.request;
-      const caller = request && callers.get(request);
-      if (!caller) return;
+      const signed = request && callers.get(request);
+      if (!signed) return;
+      let token = signed.tokens.get(subgraphName);
+      if (!token) {
+        token = signCallerToken(signed.caller, options.gatewaySecret, subgraphName);
+        signed.tokens.set(subgraphName, token);
+      }
       const extensions = (executionRequest.extensions ??= {});
-      extensions.headers = { ...extensions.headers, [CALLER_HEADER]: caller };
+      extensions.headers = { ...extensions.headers, [CALLER_HEADER]: await token };
     },
   };
 }

@@ -1,7 +1,8 @@
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FetchNode, QueryPlan, SubscriptionNode } from '@apollo/query-planner';
-import { createErrorFormatter, signCallerToken, type Logger, type RequestCaller } from '@academy/service-kit';
+import { createErrorFormatter, type Logger, type RequestCaller } from '@academy/service-kit';
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { CallerSigner } from '../caller-signing.js';
 import type { GatewayContext } from '../context.js';
 import type { SubscriptionPlanner } from './planner.js';
 import { isViewerIndependent, SharedResults, sharedVariableNames, variableUsagesOf } from './sharing.js';
@@ -60,7 +61,7 @@ export class SubscriptionEngine {
     private readonly planner: SubscriptionPlanner,
     private readonly upstream: UpstreamSubscriptions,
     private readonly dataSources: Record<string, GraphQLDataSource>,
-    private readonly gatewaySecret: string,
+    private readonly signer: CallerSigner,
     private readonly logger: Logger,
     /** How errors are shown to clients (the gateway's formatter); default: service-kit's masking. */
     formatError: ReturnType<typeof createErrorFormatter> = createErrorFormatter(logger),
@@ -112,7 +113,7 @@ export class SubscriptionEngine {
         query: primary.operation,
         operationName: primary.operationName,
         variables: pick(request.variables, primary.variableUsages),
-        callerToken: await signCallerToken(request.caller, this.gatewaySecret),
+        callerToken: await this.signer.sign(request.caller, primary.serviceName),
       },
       {
         next: (event) =>
@@ -170,8 +171,8 @@ export class SubscriptionEngine {
     const context: GatewayContext = {
       requestId: request.caller.requestId ?? '',
       caller: request.caller,
-      // Signed per use (an HMAC: microseconds): a subscription lives for hours, a token a minute.
-      callerToken: await signCallerToken(request.caller, this.gatewaySecret),
+      // Signed per event and subgraph (an HMAC: microseconds): a subscription lives for hours, a token a minute.
+      callerTokens: this.signer.tokensFor(request.caller),
     };
     const requestContext = {
       request: { query: '', operationName: request.operationName, variables: request.variables },

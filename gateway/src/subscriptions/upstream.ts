@@ -1,4 +1,5 @@
-import { signCallerToken, type Logger } from '@academy/service-kit';
+import type { Logger } from '@academy/service-kit';
+import type { CallerSigner } from '../caller-signing.js';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import WebSocket from 'ws';
 import { SUBPROTOCOL } from './protocol.js';
@@ -8,7 +9,7 @@ export interface UpstreamRequest {
   query: string;
   operationName?: string;
   variables: Record<string, unknown>;
-  /** The subscriber, signed by the gateway (the subgraph verifies it as on HTTP). */
+  /** The subscriber, signed by the gateway for this subgraph (which verifies it as on HTTP). */
   callerToken: string;
 }
 
@@ -34,7 +35,7 @@ export class UpstreamSubscriptions {
 
   constructor(
     private readonly urls: Record<string, string>,
-    private readonly gatewaySecret: string,
+    private readonly signer: CallerSigner,
     private readonly logger: Logger,
   ) {}
 
@@ -50,7 +51,7 @@ export class UpstreamSubscriptions {
     if (!httpUrl) throw new Error(`no URL for subgraph ${serviceName}`);
     const url = new URL(httpUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new UpstreamSocket(url.toString(), () => signCallerToken({ viewer: null, clientAddress: null, requestId: null }, this.gatewaySecret), (code) => {
+    const socket = new UpstreamSocket(url.toString(), () => this.signer.sign({ viewer: null, clientAddress: null, requestId: null }, serviceName), (code) => {
       if (this.#sockets.get(serviceName) === socket) this.#sockets.delete(serviceName);
       if (code !== 1000) this.logger.debug('upstream subscription socket closed', { subgraph: serviceName, code });
     });

@@ -5,7 +5,8 @@ import { ROLES, type RequestCaller, type Role } from './auth.js';
 export const CALLER_HEADER = 'x-academy-caller';
 
 const ISSUER = 'academy-gateway';
-const AUDIENCE = 'academy-subgraphs';
+/** The `aud` of a token meant for the subgraph named `subgraph` (as composed into the supergraph). */
+const audienceOf = (subgraph: string) => `academy-subgraph:${subgraph}`;
 /** Long enough for one request's query plan, short enough that a leaked token soon expires. */
 const LIFETIME_SECONDS = 60;
 const MIN_SECRET_LENGTH = 32;
@@ -30,12 +31,13 @@ function checkSecret(secret: string): void {
 const signature = (signingInput: string, secret: string) => createHmac('sha256', secret).update(signingInput).digest();
 
 /**
- * Signs who is calling, for the subgraphs: an HS256 JWT over the viewer, the client's address
- * and the request id, valid for a minute, with a secret only the gateway and the subgraphs
- * share. Signed with node:crypto's HMAC directly: it is on the path of every subgraph fetch
- * and every subscription, and costs a few microseconds this way.
+ * Signs who is calling, for one subgraph: an HS256 JWT over the viewer, the client's address
+ * and the request id, valid for a minute, for the subgraph named `subgraph` only (its `aud`),
+ * with a secret only the gateway and that subgraph share. A token seen by one subgraph is
+ * therefore no use against another. Signed with node:crypto's HMAC directly: it is on the
+ * path of every subgraph fetch and every subscription, and costs a few microseconds this way.
  */
-export async function signCallerToken(caller: RequestCaller, secret: string): Promise<string> {
+export async function signCallerToken(caller: RequestCaller, secret: string, subgraph: string): Promise<string> {
   checkSecret(secret);
   const now = Math.floor(Date.now() / 1000);
   const claims = {
@@ -44,7 +46,7 @@ export async function signCallerToken(caller: RequestCaller, secret: string): Pr
     rid: caller.requestId,
     sub: caller.viewer?.userId ?? 'anonymous',
     iss: ISSUER,
-    aud: AUDIENCE,
+    aud: audienceOf(subgraph),
     iat: now,
     exp: now + LIFETIME_SECONDS,
   };
@@ -54,8 +56,11 @@ export async function signCallerToken(caller: RequestCaller, secret: string): Pr
 
 const invalid = () => new CallerTokenError('invalid gateway credentials');
 
-/** Verifies a caller token; CallerTokenError when it is missing, forged, expired or malformed. */
-export async function verifyCallerToken(token: string | undefined, secret: string): Promise<RequestCaller> {
+/**
+ * Verifies a caller token for the subgraph named `subgraph`; CallerTokenError when it is
+ * missing, forged, expired, malformed or meant for another subgraph.
+ */
+export async function verifyCallerToken(token: string | undefined, secret: string, subgraph: string): Promise<RequestCaller> {
   if (!token) throw new CallerTokenError('no gateway credentials');
   checkSecret(secret);
   const parts = token.split('.');
@@ -75,7 +80,8 @@ export async function verifyCallerToken(token: string | undefined, secret: strin
   if (typeof payload !== 'object' || payload === null) throw invalid();
   const now = Math.floor(Date.now() / 1000);
   const { iss, aud, iat, exp, sub } = payload;
-  if (iss !== ISSUER || aud !== AUDIENCE || typeof sub !== 'string' || sub === '') throw invalid();
+  if (iss !== ISSUER || typeof sub !== 'string' || sub === '') throw invalid();
+  if (aud !== audienceOf(subgraph)) throw new CallerTokenError('gateway credentials meant for another subgraph');
   if (typeof exp !== 'number' || exp <= now - CLOCK_SKEW_SECONDS) throw invalid();
   if (typeof iat !== 'number' || iat > now + CLOCK_SKEW_SECONDS || now - iat > LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) throw invalid();
   const roles = payload.roles;

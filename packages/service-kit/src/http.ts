@@ -14,6 +14,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   routes?: Record<string, Route>;
   /** Largest request body accepted, in bytes; default 1 MiB. */
   maxBodyBytes?: number;
+  /** Cross-origin access to `path`: adds its headers, and resolves true when it answered the request itself (a preflight). */
+  cors?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 class PayloadTooLarge extends Error {}
@@ -54,6 +56,7 @@ export function graphqlRequestListener<C extends BaseContext>(options: GraphQLHt
         sendJson(res, 404, { error: 'not found' });
         return;
       }
+      if (options.cors && (await options.cors(req, res))) return;
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

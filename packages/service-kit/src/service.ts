@@ -53,6 +53,8 @@ export function buildSubgraphService<DB, C extends BaseContext>(
 
 /** What running a service as a process needs of it. */
 export interface RunnableService {
+  /** The subgraph's name, as composed into the supergraph: the audience of its caller tokens. */
+  name: string;
   start(port: number, host?: string): Promise<RunningServer>;
   database: { close(): Promise<void> };
   logger: Logger;

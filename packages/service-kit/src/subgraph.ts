@@ -30,7 +30,7 @@ export interface SubgraphOptions<C extends BaseContext> {
   context: (caller: RequestCaller, req?: IncomingMessage) => C | Promise<C>;
   /** Checks behind /readyz, e.g. the database. */
   readiness: Record<string, () => Promise<unknown>>;
-  /** The secret shared with the gateway: requests to /graphql without its signed caller are refused. */
+  /** The secret shared with the gateway: requests to /graphql without its caller, signed for this subgraph, are refused. */
   gatewaySecret: string;
   /** More public routes, e.g. /.well-known/jwks.json. */
   routes?: Record<string, Route>;
@@ -77,7 +77,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     if ((req.url ?? '/').split('?')[0] === '/graphql') {
       try {
         const header = req.headers[CALLER_HEADER];
-        callers.set(req, await verifyCallerToken(Array.isArray(header) ? header[0] : header, options.gatewaySecret));
+        callers.set(req, await verifyCallerToken(Array.isArray(header) ? header[0] : header, options.gatewaySecret, options.name));
       } catch (error) {
         const message = error instanceof CallerTokenError ? error.message : 'invalid gateway credentials';
         const body = JSON.stringify({ errors: [{ message: `Refused: ${message}.`, extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -90,6 +90,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   });
 
   return {
+    name: options.name,
     schema,
     apollo,
     httpServer,

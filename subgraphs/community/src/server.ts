@@ -72,6 +72,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
     httpServer: service.httpServer,
     schema: service.schema,
     gatewaySecret: options.gatewaySecret,
+    subgraphName: service.name,
     context: (caller) => createContext(db, caller, service.logger, liveNow),
     logger: service.logger,
     keepAliveMs: options.keepAliveMs,

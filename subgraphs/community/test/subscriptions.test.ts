@@ -69,10 +69,15 @@ describe('the subscription endpoint', () => {
     const unsigned = await subscribeAs(client, subgraph.gatewaySecret, ada, 'messageAdded', MESSAGE_ADDED, { roomId }, { caller: null });
     await unsigned.ended();
     expect(unsigned.errors).toMatchObject([{ extensions: { code: 'UNAUTHENTICATED' } }]);
-    const forged = await signCallerToken({ viewer: ada, clientAddress: null, requestId: null }, randomBytes(32).toString('base64url'));
+    const forged = await signCallerToken({ viewer: ada, clientAddress: null, requestId: null }, randomBytes(32).toString('base64url'), 'community');
     const wrongKey = await subscribeAs(client, subgraph.gatewaySecret, ada, 'messageAdded', MESSAGE_ADDED, { roomId }, { caller: forged });
     await wrongKey.ended();
     expect(wrongKey.errors).toMatchObject([{ extensions: { code: 'UNAUTHENTICATED' } }]);
+    // Signed by the gateway, but for another subgraph.
+    const elsewhere = await signCallerToken({ viewer: ada, clientAddress: null, requestId: null }, subgraph.gatewaySecret, 'learning');
+    const misdirected = await subscribeAs(client, subgraph.gatewaySecret, ada, 'messageAdded', MESSAGE_ADDED, { roomId }, { caller: elsewhere });
+    await misdirected.ended();
+    expect(misdirected.errors).toMatchObject([{ extensions: { code: 'UNAUTHENTICATED' } }]);
     const anonymous = await subscribeAs(client, subgraph.gatewaySecret, null, 'messageAdded', MESSAGE_ADDED, { roomId });
     await anonymous.ended();
     expect(anonymous.errors).toMatchObject([{ extensions: { code: 'UNAUTHENTICATED' } }]);

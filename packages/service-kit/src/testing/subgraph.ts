@@ -45,7 +45,7 @@ export async function startTestSubgraph<S extends RunnableService>(
     gatewaySecret,
     async request(query, variables, options = {}) {
       const caller: RequestCaller = { viewer: options.viewer ?? null, clientAddress: options.clientAddress ?? '127.0.0.1', requestId: null };
-      const credentials: Record<string, string> = options.unsigned ? {} : { [CALLER_HEADER]: await signCallerToken(caller, gatewaySecret) };
+      const credentials: Record<string, string> = options.unsigned ? {} : { [CALLER_HEADER]: await signCallerToken(caller, gatewaySecret, service.name) };
       const response = await fetch(running.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...credentials, ...options.headers },

@@ -15,6 +15,8 @@ export interface SubscriptionServerOptions<C> {
   schema: GraphQLSchema;
   /** Shared with the gateway, which signs the connection and each subscriber with it. */
   gatewaySecret: string;
+  /** This subgraph's name: only tokens the gateway signed for it are accepted. */
+  subgraphName: string;
   /** Builds the context of one subscription for the subscriber the gateway vouched for. */
   context: (caller: RequestCaller) => C;
   logger: Logger;
@@ -64,7 +66,7 @@ function refused(message: string, code: string): GraphQLError {
  * whose viewer becomes that subscription's viewer.
  */
 export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C>): SubscriptionServer {
-  const { schema, gatewaySecret, logger } = options;
+  const { schema, gatewaySecret, subgraphName, logger } = options;
   const formatError = createErrorFormatter(logger);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
@@ -82,7 +84,7 @@ export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C
       async onConnect(ctx) {
         const token = ctx.connectionParams?.gateway;
         try {
-          await verifyCallerToken(typeof token === 'string' ? token : undefined, gatewaySecret);
+          await verifyCallerToken(typeof token === 'string' ? token : undefined, gatewaySecret, subgraphName);
           return true;
         } catch (error) {
           logger.warn('refused a subscription connection without gateway credentials', {
@@ -95,7 +97,7 @@ export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C
         const token = payload.extensions?.caller;
         let caller: RequestCaller;
         try {
-          caller = await verifyCallerToken(typeof token === 'string' ? token : undefined, gatewaySecret);
+          caller = await verifyCallerToken(typeof token === 'string' ? token : undefined, gatewaySecret, subgraphName);
         } catch (error) {
           const reason = error instanceof CallerTokenError ? error.message : 'invalid gateway credentials';
           return [refused(`Refused: ${reason} for this subscriber.`, 'UNAUTHENTICATED')];

@@ -22,6 +22,9 @@ export function newUser(): Viewer {
 }
 
 /** The subgraph's graphql-ws URL (the same port and path as HTTP). */
+/** The audience of the caller tokens community accepts. */
+const SUBGRAPH = 'community';
+
 export const subscriptionsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
 
 /** Something that posts operations as the gateway would: a test subgraph, or `requester()` for another process. */
@@ -34,7 +37,7 @@ export function requester(url: string, secret: string): Requester {
       const caller = { viewer: options.viewer ?? null, clientAddress: '127.0.0.1', requestId: null };
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [CALLER_HEADER]: await signCallerToken(caller, secret) },
+        headers: { 'content-type': 'application/json', [CALLER_HEADER]: await signCallerToken(caller, secret, SUBGRAPH) },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, body: (await response.json()) as never };
@@ -118,7 +121,7 @@ export function connectAsGateway(url: string, secret: string | null): Client {
     lazy: true,
     retryAttempts: 0,
     connectionParams: async () =>
-      secret === null ? {} : { gateway: await signCallerToken({ viewer: null, clientAddress: null, requestId: null }, secret) },
+      secret === null ? {} : { gateway: await signCallerToken({ viewer: null, clientAddress: null, requestId: null }, secret, SUBGRAPH) },
   });
 }
 
@@ -196,7 +199,7 @@ export async function subscribeAs<T = Record<string, any>>(
 ): Promise<Received<T>> {
   const received = new Received<T>();
   const caller =
-    options.caller !== undefined ? options.caller : await signCallerToken({ viewer, clientAddress: '127.0.0.1', requestId: randomUUID() }, secret);
+    options.caller !== undefined ? options.caller : await signCallerToken({ viewer, clientAddress: '127.0.0.1', requestId: randomUUID() }, secret, SUBGRAPH);
   const extensions = caller === null ? {} : { caller };
   received.attach(
     client.subscribe<Record<string, T>>(

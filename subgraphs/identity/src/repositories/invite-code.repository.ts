@@ -37,3 +37,15 @@ export async function useInviteCode(db: Db, codeHash: Buffer): Promise<{ id: str
     .returning(['id', 'role'])
     .executeTakeFirst();
 }
+
+/** Whether the code with this hash is unexpired and not used up (a read: `useInviteCode` counts the use). */
+export async function isInviteCodeUsable(db: Db, codeHash: Buffer): Promise<boolean> {
+  const row = await db
+    .selectFrom('identity.invite_codes')
+    .select('id')
+    .where('code_hash', '=', codeHash)
+    .where((eb) => eb('usage_count', '<', eb.ref('usage_limit')))
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .executeTakeFirst();
+  return row !== undefined;
+}

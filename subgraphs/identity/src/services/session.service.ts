@@ -5,7 +5,7 @@ import type { Transaction } from 'kysely';
 import type { IdentityContext } from '../context.js';
 import type { IdentityDatabase, User } from '../db/database.js';
 import { appendAuditEntry } from '../repositories/audit-log.repository.js';
-import { useInviteCode } from '../repositories/invite-code.repository.js';
+import { isInviteCodeUsable, useInviteCode } from '../repositories/invite-code.repository.js';
 import { findLoginLockout, finishLoginAttempt, insertLoginAttempt, lockLoginKeys } from '../repositories/login-attempt.repository.js';
 import {
   insertRefreshToken,
@@ -84,7 +84,10 @@ export async function signUp(ctx: IdentityContext, input: SignUpInput): Promise<
   assertAcceptablePassword(input.password, email);
   const inviteCode = input.inviteCode?.trim() || null;
   if (inviteCode !== null && inviteCode.length > MAX_SECRET_LENGTH) throw badUserInput(INVALID_INVITE_MESSAGE, 'inviteCode');
-  // Hashing takes a core for a moment: outside the transaction, so no lock waits on it.
+  // Hashing takes a core for a moment: a wrong invite code is refused before it is spent. The
+  // use is counted in the transaction, so that concurrent sign-ups cannot overrun the code.
+  if (inviteCode !== null && !(await isInviteCodeUsable(ctx.db, hashSecret(inviteCode)))) throw badUserInput(INVALID_INVITE_MESSAGE, 'inviteCode');
+  // Outside the transaction, so no lock waits on it.
   const passwordHash = await hashPassword(input.password);
 
   const { userId, refreshToken } = await ctx.db.transaction().execute(async (trx) => {
