@@ -86,7 +86,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     local[name] = service;
     running[name] = { ...server, statements: () => service.database.statements.inRequests, fetches: () => fetches };
     closers.push(async () => {
-      await server.stop();
+      // A fault test may have stopped it already.
+      if (service.httpServer.listening) await server.stop();
       await service.database.close();
     });
   }
