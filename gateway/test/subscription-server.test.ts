@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { Logger } from '@academy/service-kit';
 import { exportJWK, SignJWT } from 'jose';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
@@ -222,6 +223,8 @@ describe('WebSocket client mistakes', () => {
       { payload: { query: MESSAGE_ADDED, variables: { r: '1', after: 2 ** 40 } }, code: 'BAD_USER_INPUT', message: /\$after.*32-bit/ },
       { payload: { query: 'subscription A { notificationAdded { id } } subscription B { notificationAdded { id } }' }, code: 'BAD_USER_INPUT', message: /several operations.*operationName/ },
       { payload: { query: 'subscription A { notificationAdded { id } }', operationName: 'C' }, code: 'BAD_USER_INPUT', message: /no operation named "C"/ },
+      { payload: { query: 'subscription { messageAdded(roomId: 1) @skip(if: true) { sequence } }' }, code: 'GRAPHQL_VALIDATION_FAILED', message: /@skip or @include/ },
+      { payload: { query: 'subscription($v: Boolean!) { messageAdded(roomId: 1) @include(if: $v) { sequence } }', variables: { v: true } }, code: 'GRAPHQL_VALIDATION_FAILED', message: /"\$v"/ },
       { payload: { query: '{ courses { totalCount } }' }, code: 'BAD_USER_INPUT', message: /over HTTP/ },
       { payload: { query: 'mutation { logOut(refreshToken: "x") }' }, code: 'BAD_USER_INPUT', message: /over HTTP/ },
     ];
@@ -238,5 +241,17 @@ describe('WebSocket client mistakes', () => {
     expect(gateway.subgraphRequests()).toBe(0);
     expect(gateway.log.filter((entry) => entry.level === 'warn' || entry.level === 'error')).toEqual([]);
     await closeAll([socket]);
+  });
+});
+
+describe('close codes', () => {
+  it('are each listed in README.md with what a client does about them', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('Close codes (`gateway/src/subscriptions/close-codes.ts`)'));
+    const documented = [...table.matchAll(/^\| (\d{4}) \| [^|]+ \| [^|]+ \|$/gm)].map((match) => Number(match[1]));
+    // Used only on the gateway's own sockets to subgraphs, or observed and never sent.
+    const internal = new Set<number>([CloseCode.NormalClosure, CloseCode.AbnormalClosure]);
+    const sent = Object.values(CloseCode).filter((code) => !internal.has(code));
+    expect([...documented].sort()).toEqual([...sent].sort());
   });
 });

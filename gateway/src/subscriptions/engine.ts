@@ -1,6 +1,6 @@
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FetchNode, QueryPlan, SubscriptionNode } from '@apollo/query-planner';
-import { createErrorFormatter, ErrorCode, signCallerToken, type Logger, type RequestCaller } from '@academy/service-kit';
+import { createErrorFormatter, ErrorCode, RequestErrorCode, signCallerToken, type Logger, type RequestCaller } from '@academy/service-kit';
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { SubscriptionPlanner } from './planner.js';
@@ -74,7 +74,10 @@ export class SubscriptionEngine {
     const plan = this.planner.plan(request.document, request.operationName);
     const node = plan.node;
     if (node?.kind !== 'Subscription') {
-      throw new GraphQLError('This operation is not a subscription.', { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+      // Validated as a subscription, it plans to nothing only when its root field is skipped.
+      throw new GraphQLError('A subscription must select its root field unconditionally (no @skip or @include on it).', {
+        extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED },
+      });
     }
     const run = this.#runOf(plan, request);
     const { primary } = run;
