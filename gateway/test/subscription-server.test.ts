@@ -206,6 +206,34 @@ describe('WebSocket connection limits', () => {
     expect(signedIn.ws.readyState).toBe(WebSocket.OPEN);
     await closeAll([signedIn]);
   });
+
+  it('disconnects a client that falls WS_MAX_BUFFERED_BYTES behind (1008)', async () => {
+    const gateway = await startGateway({ WS_MAX_BUFFERED_BYTES: String(64 * 1024) });
+    const slow = await connect(gateway.wsUrl);
+    await slow.next('connection_ack');
+    // The client stops reading; each small subscribe is answered by a frame of about 13 KB
+    // (graphql-js's hundred validation errors), about 8 MB in all: more than the
+    // system's socket buffers hold.
+    const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const query = `subscription { ${'nope '.repeat(150)}}`;
+    for (let id = 0; id < 600; id++) slow.ws.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query } }));
+    slow.ws.send(JSON.stringify({ type: 'ping' }));
+    // Reading resumes once the gateway has given up on the client (or, failing that, after 20 s).
+    const gaveUp = () => gateway.log.find((entry) => entry.message === 'disconnected a client too slow to receive');
+    for (let waited = 0; !gaveUp() && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.resume();
+    // It gave up as soon as the unsent output passed the limit (by less than one more frame), and says so.
+    const unsent = gaveUp()?.fields?.unsentBytes;
+    expect(unsent).toBeGreaterThan(64 * 1024);
+    expect(unsent).toBeLessThan(2 * 64 * 1024);
+    // It reads what was sent before the limit was passed, then the close; never the pong.
+    const end = await slow.next('pong').then(
+      () => 'pong',
+      async () => (await slow.closed).code,
+    );
+    expect(end).toBe(CloseCode.TooSlowToReceive);
+  });
 });
 
 describe('WebSocket client mistakes', () => {

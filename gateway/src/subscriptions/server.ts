@@ -240,6 +240,7 @@ class Connection {
   #send(message: string): void {
     if (this.#state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.shared.options.limits.maxBufferedBytes) {
+      this.shared.options.logger.info('disconnected a client too slow to receive', { clientAddress: this.clientAddress, unsentBytes: this.ws.bufferedAmount });
       this.close(CloseCode.TooSlowToReceive, 'Too slow to receive: reconnect and resubscribe (with afterSequence to resume).');
       return;
     }
