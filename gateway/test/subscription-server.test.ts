@@ -5,6 +5,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { buildGateway, loadGatewayConfig, type RunningGateway } from '../src/server.js';
 import { CloseCode } from '../src/subscriptions/close-codes.js';
@@ -35,7 +36,7 @@ function recordingLogger(entries: LogEntry[]): Logger {
 
 interface TestGateway {
   wsUrl: string;
-  /** Requests that reached a subgraph's /graphql. */
+  /** Requests (and WebSocket upgrades) that reached a subgraph. */
   subgraphRequests: () => number;
   log: LogEntry[];
 }
@@ -56,6 +57,11 @@ async function startGateway(env: Record<string, string> = {}): Promise<TestGatew
     }
     subgraphRequests += 1;
     res.writeHead(503).end();
+  });
+  // A subscription forwarded upstream would arrive as a WebSocket upgrade.
+  subgraphs.on('upgrade', (_req, socket: Duplex) => {
+    subgraphRequests += 1;
+    socket.destroy();
   });
   await new Promise<void>((resolve) => subgraphs.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(subgraphs.address() as AddressInfo).port}/graphql`;
