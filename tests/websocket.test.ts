@@ -130,6 +130,9 @@ describe('the gateway WebSocket', () => {
     socket.ws.send(JSON.stringify({ id: 'v', type: 'subscribe', payload: { query: 'subscription { courses { totalCount } }' } }));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(socket.messages.filter((m) => m.type === 'error').map((m) => m.id)).toEqual(['q', 'v']);
+    expect(socket.messages.find((m) => m.id === 'v')).toMatchObject({
+      payload: [{ message: 'Cannot query field "courses" on type "Subscription".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+    });
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);
     socket.ws.close();
     await socket.closed;

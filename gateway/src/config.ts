@@ -64,11 +64,22 @@ export const gatewayConfigSchema = z.object({
   MAX_OPERATION_DIRECTIVES: z.coerce.number().int().min(0).max(10_000).default(50),
   MAX_OPERATION_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(1000),
   /** WebSocket (graphql-transport-ws) limits: time to send connection_init, subscriptions per socket, sockets per user, largest message. */
-  WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
   WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
   WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   WS_KEEPALIVE_MS: z.coerce.number().int().min(0).max(600_000).default(12_000),
+  /**
+   * Sockets acknowledged without an access token, per client address and in all (per gateway
+   * process). Every subscription needs a signed-in user, so an anonymous socket only waits for
+   * one: a shared address (an office, a classroom) gets room for many, a flood does not.
+   */
+  WS_MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  WS_MAX_ANONYMOUS_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  /** An anonymous socket running no subscription for this long is closed. */
+  WS_ANONYMOUS_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Unsent output past which a client that is not keeping up is disconnected (it resumes by sequence). */
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
   /**
    * Throttles of the mutations that are cheap to send and costly to serve: calls per client
    * address and per e-mail address in a fixed window (aliases count one by one).

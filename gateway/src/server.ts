@@ -143,7 +143,11 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
           initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
           maxSubscriptionsPerConnection: config.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
           maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
+          maxAnonymousConnectionsPerAddress: config.WS_MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS,
+          maxAnonymousConnections: config.WS_MAX_ANONYMOUS_CONNECTIONS,
+          anonymousIdleTimeoutMs: config.WS_ANONYMOUS_IDLE_TIMEOUT_MS,
           maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+          maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
           keepAliveMs: config.WS_KEEPALIVE_MS,
         },
       });

@@ -112,7 +112,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       lastCallerToken: () => lastCallerToken,
     };
     closers.push(async () => {
-      await server.stop();
+      // A fault test may have stopped it already.
+      if (service.httpServer.listening) await server.stop();
       await service.database.close();
     });
   }

@@ -1,6 +1,6 @@
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FetchNode, QueryPlan, SubscriptionNode } from '@apollo/query-planner';
-import { createErrorFormatter, type Logger, type RequestCaller } from '@academy/service-kit';
+import { createErrorFormatter, ErrorCode, RequestErrorCode, type Logger, type RequestCaller } from '@academy/service-kit';
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { CallerSigner } from '../caller-signing.js';
 import type { GatewayContext } from '../context.js';
@@ -77,7 +77,10 @@ export class SubscriptionEngine {
     const plan = this.planner.plan(request.document, request.operationName);
     const node = plan.node;
     if (node?.kind !== 'Subscription') {
-      throw new GraphQLError('This operation is not a subscription.', { extensions: { code: 'BAD_USER_INPUT' } });
+      // Validated as a subscription, it plans to nothing only when its root field is skipped.
+      throw new GraphQLError('A subscription must select its root field unconditionally (no @skip or @include on it).', {
+        extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED },
+      });
     }
     const run = this.#runOf(plan, request);
     const { primary } = run;
@@ -190,7 +193,10 @@ export class SubscriptionEngine {
       this.planner.supergraphGraphQLSchema,
       this.planner.apiSchema,
     );
-    const errors = result.errors?.map((error) => {
+    const errors = result.errors?.map((reported) => {
+      // A fetch that threw (a subgraph that could not be reached) is reported as the thrown
+      // Error itself: it becomes this event's error, and the subscription goes on.
+      const error = reported instanceof GraphQLError ? reported : new GraphQLError((reported as Error).message, { originalError: reported as Error });
       // Errors of the event itself carry the stand-in name: give them their subgraph's.
       if (error.extensions?.serviceName === EVENT_SOURCE) error.extensions.serviceName = run.primary.serviceName;
       return asGraphQLError(this.#formatError(error.toJSON(), error));
@@ -203,7 +209,7 @@ export class SubscriptionEngine {
     if (Array.isArray(error)) return error.map((e: GraphQLFormattedError) => asGraphQLError(this.#formatError(e, new GraphQLError(e.message))));
     return [
       new GraphQLError('The subscription was interrupted: subscribe again (with afterSequence to resume).', {
-        extensions: { code: 'SUBSCRIPTION_INTERRUPTED' },
+        extensions: { code: ErrorCode.SUBSCRIPTION_INTERRUPTED },
       }),
     ];
   }

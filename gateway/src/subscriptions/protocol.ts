@@ -1,25 +1,9 @@
 /**
  * The GraphQL over WebSocket protocol (subprotocol `graphql-transport-ws`, as graphql-ws's
- * clients speak it): message shapes and the close codes the protocol defines.
+ * clients speak it): message shapes. Its close codes are in close-codes.ts with the gateway's.
  */
 
 export const SUBPROTOCOL = 'graphql-transport-ws';
-
-/** Close codes of the protocol itself. */
-export const ProtocolClose = {
-  /** A message that is not valid JSON or not a valid protocol message. */
-  BadRequest: 4400,
-  /** `subscribe` before the connection was acknowledged. */
-  Unauthorized: 4401,
-  /** No `connection_init` in time. */
-  ConnectionInitialisationTimeout: 4408,
-  /** A `subscribe` whose id is already in use on this socket. */
-  SubscriberAlreadyExists: 4409,
-  /** A second `connection_init`. */
-  TooManyInitialisationRequests: 4429,
-  /** The client did not offer the protocol's subprotocol. */
-  SubprotocolNotAcceptable: 4406,
-} as const;
 
 /** A message a client may send. */
 export type ClientMessage =
@@ -39,7 +23,7 @@ export interface SubscribePayload {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isOptionalObject = (value: unknown) => value === undefined || value === null || isObject(value);
 
-/** The client's message, or a reason why it is not one (the socket is then closed with 4400). */
+/** The client's message, or a reason why it is not one (the socket is then closed: CloseCode.BadRequest). */
 export function parseClientMessage(data: string): ClientMessage | string {
   let message: unknown;
   try {

@@ -1,5 +1,5 @@
-import { CheckedDocuments, createErrorFormatter, type Logger, type RequestCaller } from '@academy/service-kit';
-import { GraphQLError, getOperationAST, type GraphQLFormattedError } from 'graphql';
+import { CheckedDocuments, createErrorFormatter, ErrorCode, RequestErrorCode, type Logger, type RequestCaller } from '@academy/service-kit';
+import { GraphQLError, getOperationAST, Kind, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -10,15 +10,24 @@ import type { OperationLimits } from '../limits/index.js';
 import { CloseCode } from './close-codes.js';
 import { asGraphQLError, type ClientResult, type SubscriptionEngine } from './engine.js';
 import type { SubscriptionPlanner } from './planner.js';
-import { parseClientMessage, ProtocolClose, serverMessage, SUBPROTOCOL, type SubscribePayload } from './protocol.js';
+import { parseClientMessage, serverMessage, SUBPROTOCOL, type SubscribePayload } from './protocol.js';
 
 export interface SubscriptionLimits {
   /** How long a client has to send connection_init. */
   initTimeoutMs: number;
   maxSubscriptionsPerConnection: number;
+  /** Sockets one user may hold in this process. */
   maxConnectionsPerUser: number;
-  /** Largest message a client may send; larger ones close the socket (1009). */
+  /** Sockets acknowledged without an access token that one client address may hold in this process. */
+  maxAnonymousConnectionsPerAddress: number;
+  /** Sockets acknowledged without an access token that this process holds at most. */
+  maxAnonymousConnections: number;
+  /** How long a socket without an access token may run no subscription before it is closed. */
+  anonymousIdleTimeoutMs: number;
+  /** Largest message a client may send; larger ones close the socket (CloseCode.MessageTooBig). */
   maxMessageBytes: number;
+  /** Unsent output past which a client is not keeping up: it is disconnected (it resumes by sequence). */
+  maxBufferedBytes: number;
   /** Ping interval; 0 turns keep-alive off. */
   keepAliveMs: number;
 }
@@ -38,10 +47,40 @@ export interface SubscriptionServerOptions {
   formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
-/** Past this much unsent output a client is not keeping up: it is disconnected (it resumes by sequence). */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const badRequest = (message: string, code: string = ErrorCode.BAD_USER_INPUT) => new GraphQLError(message, { extensions: { code } });
 
-const badRequest = (message: string, code = 'BAD_USER_INPUT') => new GraphQLError(message, { extensions: { code } });
+/** graphql-js's error (its message and where in the document) with the code that tells the client what kind it is. */
+const withCode = (code: string) => (error: GraphQLError) =>
+  new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
+
+/** Why no operation of `document` can be run (getOperationAST found none). */
+function noOperation(document: DocumentNode, operationName: string | undefined): GraphQLError {
+  if (operationName !== undefined) return badRequest(`The document has no operation named "${operationName}".`);
+  const count = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+  return badRequest(count > 1 ? 'The document holds several operations: name the one to run (operationName).' : 'The document holds no operation to run.');
+}
+
+/** How many sockets each key (a user, a client address) holds, and how many in all. */
+class Holdings {
+  readonly #byKey = new Map<string, number>();
+  total = 0;
+
+  of(key: string): number {
+    return this.#byKey.get(key) ?? 0;
+  }
+
+  add(key: string): void {
+    this.#byKey.set(key, this.of(key) + 1);
+    this.total += 1;
+  }
+
+  release(key: string): void {
+    const left = this.of(key) - 1;
+    if (left <= 0) this.#byKey.delete(key);
+    else this.#byKey.set(key, left);
+    this.total -= 1;
+  }
+}
 
 /**
  * Results shared by many subscribers (the engine shares per-event work) are serialised once:
@@ -72,17 +111,25 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
     const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
     return asGraphQLError(formatError(graphqlError.toJSON(), graphqlError));
   };
-  const documents = new CheckedDocuments(options.planner.apiGraphQLSchema, (error) =>
-    error instanceof GraphQLError ? error : badRequest('The query is not valid GraphQL.'),
+  // A client's mistake carries the code it would have over HTTP: the document could not be
+  // read, or it does not fit the schema.
+  const documents = new CheckedDocuments(
+    options.planner.apiGraphQLSchema,
+    (error) =>
+      error instanceof GraphQLError
+        ? withCode(RequestErrorCode.GRAPHQL_PARSE_FAILED)(error)
+        : badRequest('The query could not be read as GraphQL.', RequestErrorCode.GRAPHQL_PARSE_FAILED),
+    1_000,
+    (errors) => errors.map(withCode(RequestErrorCode.GRAPHQL_VALIDATION_FAILED)),
   );
-  const connectionsPerUser = new Map<string, number>();
   const connections = new Set<Connection>();
 
   const context: ConnectionContext = {
     options,
     documents,
     masked,
-    connectionsPerUser,
+    users: new Holdings(),
+    anonymous: new Holdings(),
     onClosed: (connection) => connections.delete(connection),
   };
 
@@ -90,7 +137,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
     noServer: true,
     maxPayload: limits.maxMessageBytes,
     // The protocol's subprotocol when offered. Otherwise the handshake still completes (with the
-    // client's first choice) so that the client learns why it is then closed: 4406.
+    // client's first choice) so that the client learns why it is then closed (SubprotocolNotAcceptable).
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : (protocols.values().next().value ?? false)),
   });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -115,11 +162,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
   keepAlive?.unref();
 
   return {
-    /** Closes every socket (1001, going away) and stops accepting new ones. */
+    /** Closes every socket (going away) and stops accepting new ones. */
     async close(): Promise<void> {
       options.httpServer.off('upgrade', upgrade);
       if (keepAlive) clearInterval(keepAlive);
-      for (const connection of connections) connection.close(1001, 'The gateway is shutting down.');
+      for (const connection of connections) connection.close(CloseCode.GoingAway, 'The gateway is shutting down.');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       logger.debug('subscription server closed');
     },
@@ -131,7 +178,10 @@ interface ConnectionContext {
   options: SubscriptionServerOptions;
   documents: CheckedDocuments;
   masked: (error: unknown) => GraphQLError;
-  connectionsPerUser: Map<string, number>;
+  /** Acknowledged sockets with an access token, by user id. */
+  users: Holdings;
+  /** Acknowledged sockets without one, by client address. */
+  anonymous: Holdings;
   onClosed: (connection: Connection) => void;
 }
 
@@ -139,6 +189,9 @@ interface ConnectionContext {
 class Connection {
   #state: 'waiting' | 'initialising' | 'ready' | 'closed' = 'waiting';
   #access: VerifiedAccess | null = null;
+  /** Where this socket is counted once acknowledged: its user's or its address's holdings. */
+  #held: { holdings: Holdings; key: string } | null = null;
+  /** Before the ack: the connection_init deadline; then the token's expiry, or (anonymous) the idle deadline. */
   #timer: NodeJS.Timeout | null;
   /** The running subscriptions by id; `stop` is null while one is starting. */
   readonly #subscriptions = new Map<string, { stop: (() => void) | null }>();
@@ -150,18 +203,18 @@ class Connection {
     private readonly shared: ConnectionContext,
   ) {
     if (ws.protocol !== SUBPROTOCOL) {
-      this.close(ProtocolClose.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
+      this.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
       this.#timer = null;
       return;
     }
     this.#timer = setTimeout(() => {
-      if (this.#state === 'waiting' || this.#state === 'initialising') this.close(ProtocolClose.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+      if (this.#state === 'waiting' || this.#state === 'initialising') this.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
     }, shared.options.limits.initTimeoutMs);
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return this.close(ProtocolClose.BadRequest, 'Binary messages are not part of the protocol');
+      if (isBinary) return this.close(CloseCode.BadRequest, 'Binary messages are not part of the protocol');
       void this.#receive(String(data)).catch((error: unknown) => {
         shared.options.logger.error('subscription socket failed', { err: error });
-        this.close(1011, 'Internal server error');
+        this.close(CloseCode.InternalError, 'Internal server error');
       });
     });
     ws.on('pong', () => (this.#awaitingPong = false));
@@ -184,15 +237,16 @@ class Connection {
     this.ws.ping();
   }
 
-  close(code: number, reason: string): void {
+  close(code: CloseCode, reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
     this.#closed();
   }
 
   #send(message: string): void {
     if (this.#state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.close(1008, 'Too slow to receive: reconnect and resubscribe (with afterSequence to resume).');
+    if (this.ws.bufferedAmount > this.shared.options.limits.maxBufferedBytes) {
+      this.shared.options.logger.info('disconnected a client too slow to receive', { clientAddress: this.clientAddress, unsentBytes: this.ws.bufferedAmount });
+      this.close(CloseCode.TooSlowToReceive, 'Too slow to receive: reconnect and resubscribe (with afterSequence to resume).');
       return;
     }
     this.ws.send(message);
@@ -201,10 +255,10 @@ class Connection {
   async #receive(data: string): Promise<void> {
     if (this.#state === 'closed') return;
     const message = parseClientMessage(data);
-    if (typeof message === 'string') return this.close(ProtocolClose.BadRequest, message);
+    if (typeof message === 'string') return this.close(CloseCode.BadRequest, message);
     switch (message.type) {
       case 'connection_init':
-        if (this.#state !== 'waiting') return this.close(ProtocolClose.TooManyInitialisationRequests, 'Too many initialisation requests');
+        if (this.#state !== 'waiting') return this.close(CloseCode.TooManyInitialisationRequests, 'Too many initialisation requests');
         this.#state = 'initialising';
         return this.#initialise(message.payload ?? {});
       case 'ping':
@@ -212,13 +266,15 @@ class Connection {
       case 'pong':
         return;
       case 'subscribe':
-        if (this.#state !== 'ready') return this.close(ProtocolClose.Unauthorized, 'Unauthorized');
-        if (this.#subscriptions.has(message.id)) return this.close(ProtocolClose.SubscriberAlreadyExists, `Subscriber for ${message.id} already exists`);
+        if (this.#state !== 'ready') return this.close(CloseCode.Unauthorized, 'Unauthorized');
+        if (this.#subscriptions.has(message.id)) return this.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${message.id} already exists`);
         return this.#subscribe(message.id, message.payload);
       case 'complete': {
         const running = this.#subscriptions.get(message.id);
+        if (!running) return;
         this.#subscriptions.delete(message.id);
-        running?.stop?.();
+        running.stop?.();
+        this.#watchIdle();
         return;
       }
     }
@@ -237,15 +293,29 @@ class Connection {
       return;
     }
     if (this.#state === 'closed') return;
+    const { users, anonymous } = this.shared;
     if (access) {
       const { userId } = access.viewer;
-      const held = this.shared.connectionsPerUser.get(userId) ?? 0;
-      if (held >= limits.maxConnectionsPerUser) {
+      if (users.of(userId) >= limits.maxConnectionsPerUser) {
         this.close(CloseCode.TooManyConnections, `At most ${limits.maxConnectionsPerUser} connections per user.`);
         return;
       }
-      this.shared.connectionsPerUser.set(userId, held + 1);
+      users.add(userId);
+      this.#held = { holdings: users, key: userId };
       this.#access = access;
+    } else {
+      // Nobody vouches for an anonymous socket: its address, and the process, hold only so many.
+      const address = this.clientAddress ?? '';
+      if (anonymous.of(address) >= limits.maxAnonymousConnectionsPerAddress) {
+        this.close(CloseCode.TooManyAnonymousConnectionsFromAddress, `At most ${limits.maxAnonymousConnectionsPerAddress} connections without an access token per address: sign in, or close one.`);
+        return;
+      }
+      if (anonymous.total >= limits.maxAnonymousConnections) {
+        this.close(CloseCode.TooManyAnonymousConnections, 'Too many connections without an access token: sign in, or retry later.');
+        return;
+      }
+      anonymous.add(address);
+      this.#held = { holdings: anonymous, key: address };
     }
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = access
@@ -253,13 +323,36 @@ class Connection {
       : null;
     this.#state = 'ready';
     this.#send(serverMessage.ack());
+    this.#watchIdle();
+  }
+
+  /**
+   * An anonymous socket is closed once it has run no subscription for the idle period. Called
+   * whenever its running subscriptions change; a refused subscribe changes nothing, so it does
+   * not keep a socket open.
+   */
+  #watchIdle(): void {
+    if (this.#access || this.#state !== 'ready') return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer =
+      this.#subscriptions.size > 0
+        ? null
+        : setTimeout(
+            () => this.close(CloseCode.AnonymousIdle, 'No subscription ran on this connection without an access token for too long.'),
+            this.shared.options.limits.anonymousIdleTimeoutMs,
+          );
   }
 
   async #subscribe(id: string, payload: SubscribePayload): Promise<void> {
     const { planner, limits, engine } = this.shared.options;
-    const refuse = (errors: readonly GraphQLError[]) => this.#send(serverMessage.error(id, errors.map((e) => this.shared.masked(e).toJSON())));
+    // A refusal is the client's mistake (or a limit), with its code: not a server fault.
+    const refuse = (errors: readonly GraphQLError[]) => {
+      const sent = errors.map((e) => this.shared.masked(e).toJSON());
+      this.shared.options.logger.debug('subscription refused', { codes: sent.map((e) => e.extensions?.code) });
+      this.#send(serverMessage.error(id, sent));
+    };
     if (this.#subscriptions.size >= limits.maxSubscriptionsPerConnection) {
-      return refuse([badRequest(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, 'RATE_LIMITED')]);
+      return refuse([badRequest(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, ErrorCode.RATE_LIMITED)]);
     }
     const { operationLimits } = this.shared.options;
     const tooLong = operationLimits.checkTokens(payload.query);
@@ -271,19 +364,20 @@ class Connection {
     if (overLimits.length > 0) return refuse(overLimits);
     const operationName = payload.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
-    if (!operation) return refuse([badRequest('Name the operation to run (operationName).')]);
+    if (!operation) return refuse([noOperation(document, operationName)]);
     if (operation.operation !== 'subscription') {
       return refuse([badRequest('Queries and mutations go over HTTP (POST /graphql); this socket carries subscriptions.')]);
     }
     const schema = planner.apiGraphQLSchema;
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-    if (coerced.errors) return refuse(coerced.errors);
+    if (coerced.errors) return refuse(coerced.errors.map(withCode(ErrorCode.BAD_USER_INPUT)));
     const caller: RequestCaller = { viewer: this.#access?.viewer ?? null, clientAddress: this.clientAddress, requestId: randomUUID() };
 
     // The client may complete it, or close the socket, while it starts: the slot tells.
     const slot: { stop: (() => void) | null } = { stop: null };
     const current = () => this.#subscriptions.get(id) === slot;
     this.#subscriptions.set(id, slot);
+    this.#watchIdle();
     let stop: () => void;
     try {
       stop = await engine.start(
@@ -296,6 +390,7 @@ class Connection {
             if (!current()) return;
             this.#subscriptions.delete(id);
             this.#send(serverMessage.complete(id));
+            this.#watchIdle();
           },
         },
       );
@@ -303,6 +398,7 @@ class Connection {
       if (current()) {
         this.#subscriptions.delete(id);
         refuse([error instanceof GraphQLError ? error : this.shared.masked(error)]);
+        this.#watchIdle();
       }
       return;
     }
@@ -312,17 +408,12 @@ class Connection {
 
   #closed(): void {
     if (this.#state === 'closed') return;
-    const wasReady = this.#state === 'ready';
     this.#state = 'closed';
     if (this.#timer) clearTimeout(this.#timer);
     for (const running of this.#subscriptions.values()) running.stop?.();
     this.#subscriptions.clear();
-    if (wasReady && this.#access) {
-      const userId = this.#access.viewer.userId;
-      const left = (this.shared.connectionsPerUser.get(userId) ?? 1) - 1;
-      if (left <= 0) this.shared.connectionsPerUser.delete(userId);
-      else this.shared.connectionsPerUser.set(userId, left);
-    }
+    if (this.#held) this.#held.holdings.release(this.#held.key);
+    this.#held = null;
     this.shared.onClosed(this);
   }
 }

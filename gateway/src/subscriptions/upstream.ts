@@ -2,6 +2,7 @@ import type { Logger } from '@academy/service-kit';
 import type { CallerSigner } from '../caller-signing.js';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import WebSocket from 'ws';
+import { CloseCode } from './close-codes.js';
 import { SUBPROTOCOL } from './protocol.js';
 
 /** What the gateway sends a subgraph for one subscriber. */
@@ -53,7 +54,7 @@ export class UpstreamSubscriptions {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new UpstreamSocket(url.toString(), () => this.signer.sign({ viewer: null, clientAddress: null, requestId: null }, serviceName), (code) => {
       if (this.#sockets.get(serviceName) === socket) this.#sockets.delete(serviceName);
-      if (code !== 1000) this.logger.debug('upstream subscription socket closed', { subgraph: serviceName, code });
+      if (code !== CloseCode.NormalClosure) this.logger.debug('upstream subscription socket closed', { subgraph: serviceName, code });
     });
     this.#sockets.set(serviceName, socket);
     return socket;
@@ -119,7 +120,7 @@ class UpstreamSocket {
   async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      this.#ws.close(1000, 'The gateway is shutting down.');
+      this.#ws.close(CloseCode.NormalClosure, 'The gateway is shutting down.');
     }
     if (this.#ws.readyState !== WebSocket.CLOSED) await this.#ended;
   }
@@ -170,7 +171,7 @@ class UpstreamSocket {
   }
 
   /** The socket is gone: every subscription on it ends with an error (clients resume by sequence). */
-  #fail(error: Error, code = 1006): void {
+  #fail(error: Error, code: number = CloseCode.AbnormalClosure): void {
     const wasClosed = this.closed;
     this.closed = true;
     if (this.#idle) clearTimeout(this.#idle);
@@ -178,7 +179,7 @@ class UpstreamSocket {
     this.#sinks.clear();
     for (const sink of sinks) sink.error(error);
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) this.#ws.terminate();
-    if (!wasClosed || code === 1000) this.onClosed(code);
+    if (!wasClosed || code === CloseCode.NormalClosure) this.onClosed(code);
   }
 
   #closeWhenIdle(): void {

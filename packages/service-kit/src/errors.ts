@@ -10,6 +10,8 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A running subscription ended because its source was lost: subscribe again (with afterSequence to resume). */
+  SUBSCRIPTION_INTERRUPTED: 'SUBSCRIPTION_INTERRUPTED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -28,15 +30,17 @@ export const OperationLimitCode = {
 export type OperationLimitCode = (typeof OperationLimitCode)[keyof typeof OperationLimitCode];
 
 const publicCodes = new Set<string>([...Object.values(ErrorCode), ...Object.values(OperationLimitCode)]);
-/** Codes graphql-js and Apollo Server give to malformed requests; safe to show as they are. */
-const requestCodes = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
+/** Codes Apollo Server gives to malformed requests (and the gateway's WebSocket alike); safe to show as they are. */
+export const RequestErrorCode = {
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  BAD_REQUEST: 'BAD_REQUEST',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+} as const;
+export type RequestErrorCode = (typeof RequestErrorCode)[keyof typeof RequestErrorCode];
+const requestCodes = new Set<string>(Object.values(RequestErrorCode));
 
 /** An expected failure of a domain operation, shown to the client with its code. */
 export class DomainError extends GraphQLError {

@@ -4,6 +4,7 @@ import {
   execute,
   getNamedType,
   getOperationAST,
+  GraphQLError,
   isCompositeType,
   parse,
   validate,
@@ -14,7 +15,6 @@ import {
   type ExecutionResult,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
-  type GraphQLError,
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
@@ -86,12 +86,18 @@ export class CheckedDocuments {
     const cached = this.#entries.get(query);
     if (cached) return cached;
     let entry: Checked;
+    let document: DocumentNode | undefined;
     try {
-      const document = parse(query);
+      document = parse(query);
       const errors = validate(this.schema, document);
       entry = errors.length > 0 ? { errors: this.onInvalid(errors) } : { document };
     } catch (error) {
-      entry = { errors: [this.onSyntaxError(error)] };
+      // Past parsing, what throws is validation (a rule that meets what it cannot check, such
+      // as a variable in a subscription's root directives): an invalid document, not a syntax error.
+      entry =
+        document === undefined
+          ? { errors: [this.onSyntaxError(error)] }
+          : { errors: this.onInvalid([error instanceof GraphQLError ? error : new GraphQLError('The document could not be validated.')]) };
     }
     // Oldest out first: a flood of distinct documents cannot grow it past its bound.
     if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);

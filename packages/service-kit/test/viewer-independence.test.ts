@@ -116,3 +116,19 @@ describe('CheckedDocuments', () => {
     expect(documents.get('subscription {').errors).toHaveLength(1);
   });
 });
+
+describe('CheckedDocuments, telling syntax from validation', () => {
+  const told = new CheckedDocuments(
+    schema,
+    (error) => new GraphQLError(`syntax: ${(error as Error).message}`),
+    10,
+    (errors) => errors.map((e) => new GraphQLError(`invalid: ${e.message}`)),
+  );
+
+  it('reports what validation throws as an invalid document, not as a syntax error', () => {
+    expect(told.get('subscription {').errors?.[0]?.message).toMatch(/^syntax: Syntax Error/);
+    expect(told.get('subscription { nope }').errors?.[0]?.message).toMatch(/^invalid: Cannot query field "nope"/);
+    // The single-root-field rule cannot evaluate a variable of a root directive: it throws.
+    expect(told.get('subscription($v: Boolean!) { messageAdded(room: "1") @include(if: $v) { id } }').errors?.[0]?.message).toMatch(/^invalid: .*"\$v"/);
+  });
+});
