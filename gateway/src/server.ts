@@ -21,6 +21,7 @@ import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { jwksUrl, subgraphUrls, type GatewayConfig } from './config.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
+import { serviceUnavailablePlugin } from './service-unavailable.plugin.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
 
 export type { LocalSubgraph } from './subgraph-client.js';
@@ -74,7 +75,10 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     introspection: true,
     // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
     stopOnTerminationSignals: false,
-    plugins: [config.PLAYGROUND ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      config.PLAYGROUND ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      serviceUnavailablePlugin(),
+    ],
   });
 
   const readyzOf = (graphqlUrl: string) => {

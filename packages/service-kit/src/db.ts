@@ -94,9 +94,17 @@ export class StatementNames {
 /** PostgreSQL refusing a prepared statement whose result columns changed since it was prepared. */
 const isStalePlan = (error: unknown) => (error as { code?: string })?.code === '0A000' && /cached plan must not change result type/.test(String((error as Error).message));
 
-/** `pool` for Kysely, sending each statement that `names` names as a named (prepared) statement. */
-function preparingPool(pool: pg.Pool, names: StatementNames): PostgresPool {
+/**
+ * `pool` for Kysely, sending each statement that `names` names as a named (prepared) statement.
+ *
+ * pg-pool listens for errors only on idle clients: a connection lost while checked out (server
+ * restart, terminated backend) would emit an 'error' nobody handles, which ends the process.
+ * Each checked-out client therefore carries `onLost` until it is released; the statement in
+ * flight fails on its own, and the pool discards the dead client on release.
+ */
+function preparingPool(pool: pg.Pool, names: StatementNames, onLost: (error: Error) => void): PostgresPool {
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    client.on('error', onLost);
     // A statement failing inside a transaction aborts it: only outside one is a retry harmless.
     let inTransaction = false;
     const run = async (text: string, values?: unknown[]) => {
@@ -116,7 +124,10 @@ function preparingPool(pool: pg.Pool, names: StatementNames): PostgresPool {
     return {
       // A cursor (Kysely's stream()) is handed over as it is: it must come back synchronously.
       query: (textOrCursor: unknown, values?: unknown[]) => (typeof textOrCursor === 'string' ? run(textOrCursor, values) : client.query(textOrCursor as never)),
-      release: (error?: Error | boolean) => client.release(error),
+      release: (error?: Error | boolean) => {
+        client.off('error', onLost);
+        client.release(error);
+      },
     } as unknown as PostgresPoolClient;
   };
   return { connect: async () => wrap(await pool.connect()), end: () => pool.end() };
@@ -148,12 +159,13 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   // the pool and replaced on next use; without this listener the error would end the process.
   const logger = options.logger ?? createLogger('warn', { component: 'database' });
   pool.on('error', (error) => logger.warn('idle database connection lost', { err: error, application: options.applicationName }));
+  const lostInUse = (error: Error) => logger.warn('database connection lost while in use', { err: error.message, application: options.applicationName });
   const statements = new StatementCounter();
   const slow = options.slowQueryMs ?? Number.POSITIVE_INFINITY;
   const names = new StatementNames();
   const kysely = (inRequest: boolean) =>
     new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: preparingPool(pool, names) }),
+      dialect: new PostgresDialect({ pool: preparingPool(pool, names, lostInUse) }),
       log(event) {
         statements.record(event.query.sql, inRequest);
         if (event.queryDurationMillis >= slow || event.level === 'error') options.onSlowQuery?.(event);
