@@ -1,6 +1,7 @@
 // `pnpm start`: the whole stack from one command. PostgreSQL (embedded, unless DATABASE_URL
 // names a server), migrations, demo data on first start, the six subgraphs and the gateway(s),
-// each a child process of this supervisor, which stops them all in order on Ctrl-C or SIGTERM.
+// each a child process of this supervisor, which restarts any that exits once the stack is up
+// and stops them all in order on Ctrl-C or SIGTERM.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -107,6 +108,13 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
       env: childEnvironment(),
       tier: TIER.postgres,
       stopTimeoutMs: POSTGRES_STOP_TIMEOUT_MS,
+      // Restarted on the same data folder and port (kept in its credentials): the services
+      // reconnect by themselves.
+      onRestart: (child) =>
+        void embeddedServerReady(child).then(
+          (server) => out.info(`PostgreSQL ready again on 127.0.0.1:${server.port}`),
+          (error: unknown) => out.error(`PostgreSQL did not start again: ${(error as Error).message}`),
+        ),
     });
     const server = await embeddedServerReady(postgres.child);
     adminUrl = await ensureEmbeddedDatabase(server.url, EMBEDDED_DATABASE);
@@ -206,7 +214,10 @@ async function main(): Promise<void> {
   try {
     const urls = await startStack(config, supervisor, out);
     // performance.now() counts from this process's start: the time includes loading the code.
-    if (!supervisor.stopping) out.print(`ready in ${seconds(performance.now())}: ${urls.join(' ')}`);
+    if (!supervisor.stopping) {
+      supervisor.serving();
+      out.print(`ready in ${seconds(performance.now())}: ${urls.join(' ')}`);
+    }
   } catch (error) {
     if (!supervisor.stopping) await supervisor.shutdown(1, `start-up failed: ${(error as Error).message}`);
   }

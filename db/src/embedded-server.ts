@@ -237,6 +237,13 @@ async function serve(args: string[]): Promise<void> {
     }
     const started = await startEmbeddedPostgres({ dataDir, port, log: postgresLog(level) });
     server = started;
+    // A server that dies (killed, out of memory) ends this process too, so that whoever
+    // supervises it sees the exit and starts it again on the same data and port.
+    void started.exited.then((status) => {
+      if (stopping) return;
+      process.stderr.write(`PostgreSQL exited unexpectedly (${status.signal ? `signal ${status.signal}` : `code ${status.code}`})\n`);
+      process.exit(1);
+    });
     if (stopRequested) return void (await stop());
     await send({ type: 'ready', url: started.url, port: started.port });
   } catch (error) {
