@@ -125,7 +125,12 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
   const gatewaySecret = await localGatewaySecret(config.DATA_DIR, config.GATEWAY_SECRET);
   const inherited = childEnvironment();
   const migrateStarted = performance.now();
-  const applied = await migrate({ adminUrl, rolePasswords: connections.rolePasswords, log: (line) => out.info(`migrate: ${line}`) });
+  const applied = await migrate({
+    adminUrl,
+    rolePasswords: connections.rolePasswords,
+    statementTimeoutMs: config.SUBGRAPH_STATEMENT_TIMEOUT_MS,
+    log: (line) => out.info(`migrate: ${line}`),
+  });
   out.info(`migrations ${applied.length ? `applied (${applied.length})` : 'up to date'} in ${seconds(performance.now() - migrateStarted)}`);
 
   await compiled;
