@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type LogEvent, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { isDatabaseUnavailable } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 
 // timestamptz and timestamp columns come back as Date; bigint counts as numbers (they stay far
@@ -181,4 +182,43 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
     // Destroying one instance ends the pool they share.
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Logs a database outage once for a background worker, and its end once: a worker retrying
+ * every second through an outage would otherwise write a line each time.
+ */
+export class OutageLog {
+  #since: number | null = null;
+
+  constructor(
+    private readonly logger: Logger,
+    /** What waits for the database, e.g. "mail delivery". */
+    private readonly what: string,
+  ) {}
+
+  /** True while an outage is under way. */
+  get ongoing(): boolean {
+    return this.#since !== null;
+  }
+
+  /**
+   * Notes a failure: true (logged at most once per outage) when it is the database being
+   * unavailable, false for any other failure, which the caller reports itself.
+   */
+  failed(error: unknown): boolean {
+    if (!isDatabaseUnavailable(error)) return false;
+    if (this.#since === null) {
+      this.#since = Date.now();
+      this.logger.warn(`database unavailable; ${this.what} waits and retries`, { err: (error as Error).message });
+    }
+    return true;
+  }
+
+  /** Notes a success: logs the end of an outage, if one was under way. */
+  recovered(): void {
+    if (this.#since === null) return;
+    this.logger.info(`database available again; ${this.what} resumed`, { outageMs: Date.now() - this.#since });
+    this.#since = null;
+  }
 }
