@@ -152,8 +152,13 @@ const SEVERITY: Record<string, EmbeddedLogLevel> = {
 };
 const ORDER: Record<EmbeddedLogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-/** Reported as FATAL on every fast shutdown that finds them running, and harmless then. */
-const ROUTINE_AT_SHUTDOWN = /terminating (autovacuum process|background worker "[^"]*") due to administrator command/;
+/**
+ * Reported as FATAL on every fast shutdown that finds them running, and harmless then; or, after
+ * a crash, once per connection cut and per client trying again while the server recovers (the
+ * parent reports the crash and the restart itself).
+ */
+const ROUTINE_AT_SHUTDOWN =
+  /terminating (autovacuum process|background worker "[^"]*") due to administrator command|terminating connection due to unexpected postmaster exit|the database system is (starting up|not yet accepting connections|in recovery mode)/;
 
 /** Writes PostgreSQL's log lines at or above `level` to stderr. */
 function postgresLog(level: EmbeddedLogLevel): (chunk: string) => void {
