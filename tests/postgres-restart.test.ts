@@ -135,7 +135,13 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 }, 60_000);
 
-describe('PostgreSQL killed under load', () => {
+/** A superuser connection to the stack's embedded database. */
+function adminClient(): pg.Client {
+  const credentials = JSON.parse(readFileSync(join(dataDir, 'postgres', 'credentials.json'), 'utf8')) as { user: string; password: string; port: number };
+  return new pg.Client({ connectionString: `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${credentials.port}/academy` });
+}
+
+describe('the database going away under load', () => {
   it('loses no acknowledged write, resumes chat streams without gap or repeat, and serves again without restarting a service', async () => {
     const alice = await signUp('alice');
     const bob = await signUp('bob');
@@ -207,8 +213,7 @@ describe('PostgreSQL killed under load', () => {
     expect(reader.errorCodes.filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
 
     // Every acknowledged write is in the database, with the sequence it was acknowledged with.
-    const credentials = JSON.parse(readFileSync(join(dataDir, 'postgres', 'credentials.json'), 'utf8')) as { user: string; password: string; port: number };
-    const admin = new pg.Client({ connectionString: `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${credentials.port}/academy` });
+    const admin = adminClient();
     await admin.connect();
     const { rows } = await admin.query<{ client_message_id: string; sequence: number }>('SELECT client_message_id, sequence FROM community.chat_messages WHERE room_id = $1', [roomId]);
     await admin.end();
@@ -223,4 +228,43 @@ describe('PostgreSQL killed under load', () => {
     // No service was restarted: each survived the outage and serves again by itself.
     expect(servicePids()).toEqual(pidsBefore);
   }, 120_000);
+
+  it("survives pg_terminate_backend of every subgraph's connections while requests are in flight", async () => {
+    const pidsBefore = servicePids();
+    const admin = adminClient();
+    await admin.connect();
+    const answers: Answer[] = [];
+    let stopLoad = false;
+    const load = [0, 1, 2, 3, 4, 5].map(async () => {
+      while (!stopLoad) answers.push(await post(CATALOGUE));
+    });
+    let terminated = 0;
+    try {
+      for (let round = 0; round < 30; round++) {
+        await delay(30);
+        const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename LIKE 'academy\\_%' AND pid <> pg_backend_pid()");
+        terminated += rowCount ?? 0;
+      }
+    } finally {
+      stopLoad = true;
+      await Promise.all(load);
+    }
+    // Then every service answers completely again, by itself.
+    let complete: Answer | undefined;
+    for (let attempt = 0; attempt < 100 && !complete; attempt++) {
+      const answer = await post(CATALOGUE);
+      if (answer.status === 200 && answer.codes.length === 0) complete = answer;
+      else await delay(50);
+    }
+    await admin.end();
+    const failed = answers.filter((a) => a.codes.length > 0);
+    process.stdout.write(`pg_terminate_backend: ${terminated} connections ended in 30 rounds; ${failed.length} of ${answers.length} answers meanwhile were SERVICE_UNAVAILABLE\n`);
+
+    expect(terminated).toBeGreaterThan(0);
+    expect(complete).toBeDefined();
+    expect([...new Set(answers.flatMap((a) => a.codes))].filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
+    expect([...new Set(answers.map((a) => a.status))].filter((status) => status !== 200 && status !== 503)).toEqual([]);
+    expect(started!.output()).not.toMatch(/Unhandled 'error' event/);
+    expect(servicePids()).toEqual(pidsBefore);
+  }, 60_000);
 });

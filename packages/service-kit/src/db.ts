@@ -95,17 +95,9 @@ export class StatementNames {
 /** PostgreSQL refusing a prepared statement whose result columns changed since it was prepared. */
 const isStalePlan = (error: unknown) => (error as { code?: string })?.code === '0A000' && /cached plan must not change result type/.test(String((error as Error).message));
 
-/**
- * `pool` for Kysely, sending each statement that `names` names as a named (prepared) statement.
- *
- * pg-pool listens for errors only on idle clients: a connection lost while checked out (server
- * restart, terminated backend) would emit an 'error' nobody handles, which ends the process.
- * Each checked-out client therefore carries `onLost` until it is released; the statement in
- * flight fails on its own, and the pool discards the dead client on release.
- */
-function preparingPool(pool: pg.Pool, names: StatementNames, onLost: (error: Error) => void): PostgresPool {
+/** `pool` for Kysely, sending each statement that `names` names as a named (prepared) statement. */
+function preparingPool(pool: pg.Pool, names: StatementNames): PostgresPool {
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
-    client.on('error', onLost);
     // A statement failing inside a transaction aborts it: only outside one is a retry harmless.
     let inTransaction = false;
     const run = async (text: string, values?: unknown[]) => {
@@ -125,10 +117,7 @@ function preparingPool(pool: pg.Pool, names: StatementNames, onLost: (error: Err
     return {
       // A cursor (Kysely's stream()) is handed over as it is: it must come back synchronously.
       query: (textOrCursor: unknown, values?: unknown[]) => (typeof textOrCursor === 'string' ? run(textOrCursor, values) : client.query(textOrCursor as never)),
-      release: (error?: Error | boolean) => {
-        client.off('error', onLost);
-        client.release(error);
-      },
+      release: (error?: Error | boolean) => client.release(error),
     } as unknown as PostgresPoolClient;
   };
   return { connect: async () => wrap(await pool.connect()), end: () => pool.end() };
@@ -160,13 +149,21 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   // the pool and replaced on next use; without this listener the error would end the process.
   const logger = options.logger ?? createLogger('warn', { component: 'database' });
   pool.on('error', (error) => logger.warn('idle database connection lost', { err: error, application: options.applicationName }));
+  // pg-pool listens for errors only on idle clients: a connection lost while checked out would
+  // emit an 'error' nobody handles, which ends the process. Every client therefore carries this
+  // listener from the moment it is acquired (the pool emits 'acquire' before it takes its own
+  // listener off, and a termination can arrive in the same read as the connection's first
+  // ReadyForQuery) until it is released; the statement in flight fails by itself, and the pool
+  // discards the dead client on release.
   const lostInUse = (error: Error) => logger.warn('database connection lost while in use', { err: error.message, application: options.applicationName });
+  pool.on('acquire', (client) => client.on('error', lostInUse));
+  pool.on('release', (_error, client) => client.off('error', lostInUse));
   const statements = new StatementCounter();
   const slow = options.slowQueryMs ?? Number.POSITIVE_INFINITY;
   const names = new StatementNames();
   const kysely = (inRequest: boolean) =>
     new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: preparingPool(pool, names, lostInUse) }),
+      dialect: new PostgresDialect({ pool: preparingPool(pool, names) }),
       log(event) {
         statements.record(event.query.sql, inRequest);
         if (event.queryDurationMillis >= slow || event.level === 'error') options.onSlowQuery?.(event);
