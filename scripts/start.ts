@@ -52,6 +52,8 @@ const gatewayName = (index: number) => (index === 0 ? 'gateway' : `gateway-${ind
 /** Whether identity.users is empty, i.e. the database has never been seeded. */
 async function isEmpty(adminUrl: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: adminUrl });
+  // A connection lost between statements fails the next one; it must not end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rows } = await client.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM identity.users) AS present');
@@ -68,6 +70,8 @@ async function isEmpty(adminUrl: string): Promise<boolean> {
  */
 async function checkpoint(adminUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  // A connection lost between statements fails the next one; it must not end the process.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query('CHECKPOINT');

@@ -60,6 +60,8 @@ export function runningEmbeddedServerUrl(dataDir: string): string | null {
  */
 export async function ensureEmbeddedDatabase(serverUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: serverUrl });
+  // A connection lost between statements fails the next one; it must not end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
