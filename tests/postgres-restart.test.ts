@@ -27,6 +27,7 @@ interface Answer {
   status: number;
   codes: string[];
   messages?: string[];
+  retryAfter?: string | null;
   data: Record<string, any> | null;
 }
 
@@ -38,7 +39,7 @@ async function post(query: string, variables: Record<string, unknown> = {}, toke
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { data?: Record<string, any> | null; errors?: { message: string; extensions?: { code?: string } }[] };
-    return { status: response.status, codes: (body.errors ?? []).map((e) => e.extensions?.code ?? 'none'), messages: (body.errors ?? []).map((e) => e.message), data: body.data ?? null };
+    return { status: response.status, codes: (body.errors ?? []).map((e) => e.extensions?.code ?? 'none'), messages: (body.errors ?? []).map((e) => e.message), retryAfter: response.headers.get('retry-after'), data: body.data ?? null };
   } catch (error) {
     return { status: 0, codes: [`no answer: ${(error as Error).message}`], data: null };
   }
@@ -211,6 +212,8 @@ describe('the database going away under load', () => {
     expect([...new Set(answers.flatMap((a) => a.codes))].filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
     expect([...new Set(answers.map((a) => a.status))].filter((status) => status !== 200 && status !== 503)).toEqual([]);
     expect(reader.errorCodes.filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
+    // A write refused while the database was away had nothing to answer with: a 503.
+    expect(failed.some((a) => a.status === 503 && a.retryAfter === '2')).toBe(true);
 
     // Every acknowledged write is in the database, with the sequence it was acknowledged with.
     const admin = adminClient();
