@@ -87,9 +87,11 @@ const OUTAGE_LOG_INTERVAL_MS = 10_000;
 /**
  * Apollo Server's formatError: errors with a code from the contract (or a request-shape code)
  * pass through; anything else is an unexpected failure, logged with the request id and shown
- * to the client only as INTERNAL_SERVER_ERROR.
+ * to the client only as INTERNAL_SERVER_ERROR. With `databaseErrors` (in a process that talks to
+ * PostgreSQL: the subgraphs), an unavailable database is SERVICE_UNAVAILABLE and a statement
+ * timeout RESOURCE_LIMIT_EXCEEDED.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, options: { databaseErrors?: boolean } = {}) {
   let outageLoggedAt = Number.NEGATIVE_INFINITY;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
@@ -98,7 +100,7 @@ export function createErrorFormatter(logger: Logger) {
       return { ...formatted, extensions };
     }
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    const known = infrastructureError(original);
+    const known = options.databaseErrors ? infrastructureError(original) : null;
     if (known) {
       const now = Date.now();
       if (known.extensions.code !== ErrorCode.SERVICE_UNAVAILABLE) logger.info('request stopped by a limit', { err: original, path: formatted.path });

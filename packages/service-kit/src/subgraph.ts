@@ -70,7 +70,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   };
   const apollo = new ApolloServer<C>({
     schema,
-    formatError: createErrorFormatter(options.logger),
+    formatError: createErrorFormatter(options.logger, { databaseErrors: true }),
     includeStacktraceInErrorResponses: false,
     // Cache hints are not used (nothing caches whole responses), and the cache-control plugin
     // would wrap every field's resolver to collect them: no field is wrapped without it.
