@@ -10,7 +10,7 @@ import type { Logger } from '../src/logger.js';
 import { createPostgresPubSub } from '../src/pubsub/postgres.pubsub.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 import { createTestEffectsTable, recordEffect } from './fixtures/test-effects.js';
-import { startTcpProxy, type TcpProxy } from './fixtures/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../src/testing/tcp-proxy.js';
 
 /** How long the database stays away: several retries of every worker. */
 const OUTAGE_MS = 3_500;
