@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { SUBGRAPH_DATABASES } from './subgraphs.js';
 
+/** A subgraph's statements are cut off after this long unless migrate is told otherwise. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
+
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const quoteLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
@@ -46,8 +49,14 @@ async function tolerateDuplicate(client: pg.ClientBase, statement: string): Prom
  * server; schemas and privileges to this database. Idempotent.
  *
  * @param passwords role → password to set; roles not listed keep theirs (or have none).
+ * @param statementTimeoutMs longest statement a subgraph role may run (0: no limit). Set on the
+ *   role, so it holds on every connection the subgraph opens, whatever its pool does.
  */
-export async function ensureRolesAndSchemas(client: pg.ClientBase, passwords: Record<string, string> = {}): Promise<void> {
+export async function ensureRolesAndSchemas(
+  client: pg.ClientBase,
+  passwords: Record<string, string> = {},
+  statementTimeoutMs: number = DEFAULT_STATEMENT_TIMEOUT_MS,
+): Promise<void> {
   const { rows } = await client.query<{ db: string; me: string }>('SELECT current_database() AS db, current_user AS me');
   const { db, me } = rows[0]!;
   await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(db)} FROM PUBLIC`);
@@ -60,6 +69,11 @@ export async function ensureRolesAndSchemas(client: pg.ClientBase, passwords: Re
     }
     const password = passwords[subgraph.role];
     if (password !== undefined) await client.query(`ALTER ROLE ${role} PASSWORD ${quoteLiteral(password)}`);
+    // Roles belong to the server: another process migrating another database may set it at once.
+    await tolerateDuplicate(
+      client,
+      statementTimeoutMs > 0 ? `ALTER ROLE ${role} SET statement_timeout = ${Math.floor(statementTimeoutMs)}` : `ALTER ROLE ${role} RESET statement_timeout`,
+    );
     await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(db)} TO ${role}`);
 
     const schema = quoteIdent(subgraph.schema);

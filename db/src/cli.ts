@@ -127,7 +127,7 @@ async function isMigrated(adminUrl: string): Promise<boolean> {
 
 async function runMigrate(config: DbConfig, adminUrl: string): Promise<void> {
   const { rolePasswords } = await subgraphConnections(config, adminUrl);
-  const applied = await migrate({ adminUrl, rolePasswords, log: (line) => console.log(line) });
+  const applied = await migrate({ adminUrl, rolePasswords, statementTimeoutMs: config.SUBGRAPH_STATEMENT_TIMEOUT_MS, log: (line) => console.log(line) });
   console.log(applied.length ? `${applied.length} migration(s) applied` : 'every migration was already applied');
 }
 

@@ -44,6 +44,8 @@ export const databaseSettings = {
     .transform((value) => resolve(value)),
   /** The embedded server's port; 0 picks a free one on first start and keeps it. */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** statement_timeout set on every subgraph role when migrating; 0: none. */
+  SUBGRAPH_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
   ...subgraphUrlFields,
 };
 

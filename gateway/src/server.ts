@@ -25,6 +25,7 @@ import { createCorsHandler } from './cors.js';
 import { corsOrigins, gatewayProfile, jwksUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
+import { serviceUnavailablePlugin } from './service-unavailable.plugin.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
 
 export type { LocalSubgraph } from './subgraph-client.js';
@@ -90,6 +91,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     plugins: [
       operationLimitsPlugin(operationLimits),
       throttles.plugin,
+      serviceUnavailablePlugin(),
       profile.playground ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });

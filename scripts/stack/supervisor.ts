@@ -8,17 +8,34 @@ export interface ExitStatus {
   signal: NodeJS.Signals | null;
 }
 
-/** A child process the supervisor started and will stop. */
+/** A child process the supervisor started and will stop (and restart, once the stack is up). */
 export interface ManagedProcess {
   name: string;
+  /** The current process: replaced on each restart. */
   child: ChildProcess;
   /** Stop order: higher tiers stop first (gateways, then subgraphs, then PostgreSQL). */
   tier: number;
-  /** Settles when the process has exited. */
+  /** Settles when the current process has exited. */
   exited: Promise<ExitStatus>;
   /** How long it gets to stop once asked, before SIGTERM and then SIGKILL. */
   stopTimeoutMs: number;
+  /** True once it has crashed too often and is no longer restarted. */
+  givenUp: boolean;
 }
+
+/** When and how often a process that exits is started again. */
+export interface RestartPolicy {
+  /** Wait before the first restart; doubled for each further exit within `windowMs`. */
+  firstDelayMs: number;
+  /** Longest wait before a restart. */
+  maxDelayMs: number;
+  /** Exits within `windowMs` after which the process is given up. */
+  maxExits: number;
+  windowMs: number;
+}
+
+/** 5 exits within a minute: given up. Restarts after 0.25, 0.5, 1 and 2 s. */
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { firstDelayMs: 250, maxDelayMs: 10_000, maxExits: 5, windowMs: 60_000 };
 
 /** What to start, and how it is stopped. */
 export interface ForkOptions {
@@ -32,6 +49,8 @@ export interface ForkOptions {
   tier: number;
   /** How long it gets to stop once asked, before SIGTERM and then SIGKILL. */
   stopTimeoutMs: number;
+  /** Called with each new process after a restart (e.g. to wait until it is ready again). */
+  onRestart?: (child: ChildProcess) => void;
 }
 
 /** Describes an exit for people: "code 1" or "signal SIGKILL". */
@@ -55,21 +74,34 @@ function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
 }
 
 /**
- * Starts the stack's processes and stops them in order. Each child runs TypeScript through tsx
- * in its own process group (so a Ctrl-C in the terminal reaches only the supervisor, which then
- * stops everything in order) with an IPC channel (so a child whose supervisor dies, even by
+ * Starts the stack's processes, restarts those that exit, and stops them in order. Each child
+ * runs in its own process group (so a Ctrl-C in the terminal reaches only the supervisor, which
+ * then stops everything in order) with an IPC channel (so a child whose supervisor dies, even by
  * SIGKILL, sees the disconnect and stops itself).
+ *
+ * While the stack starts, a child that exits ends the start-up (something is wrong with the
+ * set-up, and restarting would only repeat it). Once {@link serving} has been called, a child
+ * that exits is started again with the same settings (and so on the same port) after a backoff,
+ * and one that exits `maxExits` times within `windowMs` is given up while the others keep serving.
  */
 export class Supervisor {
   private readonly processes: ManagedProcess[] = [];
   private readonly controller = new AbortController();
   private stopPromise: Promise<never> | undefined;
   private forced = false;
+  private restarting = false;
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly out: Output,
     private readonly cwd: string,
+    private readonly policy: RestartPolicy = DEFAULT_RESTART_POLICY,
   ) {}
+
+  /** The stack is up: from now on a process that exits is restarted rather than ending the stack. */
+  serving(): void {
+    this.restarting = true;
+  }
 
   /** Aborted as soon as shutting down begins: long waits watch it. */
   get signal(): AbortSignal {
@@ -81,9 +113,57 @@ export class Supervisor {
     return this.stopPromise !== undefined;
   }
 
-  /** Forks `entry` with output passed through under `name`; an unexpected exit shuts the stack down. */
+  /**
+   * Forks `entry` with output passed through under `name`. An unexpected exit shuts the stack
+   * down while it starts, and restarts the process once it is serving.
+   */
   fork(options: ForkOptions): ManagedProcess {
     if (this.stopping) throw new Error(`not starting ${options.name}: shutting down`);
+    const first = this.spawn(options);
+    const managed: ManagedProcess = { name: options.name, child: first.child, tier: options.tier, exited: first.exited, stopTimeoutMs: options.stopTimeoutMs, givenUp: false };
+    this.processes.push(managed);
+    const exits: number[] = [];
+    const watch = (exited: Promise<ExitStatus>, pid: number | undefined) => {
+      void exited.then((status) => {
+        if (this.stopping) return;
+        if (!this.restarting) {
+          void this.shutdown(1, `${options.name} exited unexpectedly (${describeExit(status)})`);
+          return;
+        }
+        // Whatever it left behind in its group (a server it started) would hold its port.
+        if (pid !== undefined) signalGroup(pid, 'SIGKILL');
+        const now = Date.now();
+        exits.push(now);
+        while (exits.length > 0 && exits[0]! <= now - this.policy.windowMs) exits.shift();
+        if (exits.length >= this.policy.maxExits) {
+          managed.givenUp = true;
+          this.out.error(
+            `${options.name} exited (${describeExit(status)}) ${exits.length} times within ${this.policy.windowMs / 1000} s: ` +
+              'giving up on it; the other services keep serving (restart the stack once the cause is fixed)',
+          );
+          return;
+        }
+        const delayMs = Math.min(this.policy.maxDelayMs, this.policy.firstDelayMs * 2 ** (exits.length - 1));
+        this.out.error(`${options.name} exited unexpectedly (${describeExit(status)}); restarting it in ${(delayMs / 1000).toFixed(2)} s (restart ${exits.length} within ${this.policy.windowMs / 1000} s)`);
+        const timer = setTimeout(() => {
+          this.restartTimers.delete(timer);
+          if (this.stopping) return;
+          const next = this.spawn(options);
+          managed.child = next.child;
+          managed.exited = next.exited;
+          this.out.info(`${options.name} restarted (pid ${next.child.pid ?? 'none'})`);
+          options.onRestart?.(next.child);
+          watch(next.exited, next.child.pid);
+        }, delayMs);
+        this.restartTimers.add(timer);
+      });
+    };
+    watch(first.exited, first.child.pid);
+    return managed;
+  }
+
+  /** Forks one process of `options`, its output passed through. */
+  private spawn(options: ForkOptions): { child: ChildProcess; exited: Promise<ExitStatus> } {
     const child = fork(options.entry, options.args ?? [], {
       cwd: this.cwd,
       env: options.env,
@@ -101,12 +181,7 @@ export class Supervisor {
         this.out.error(`${options.name}: ${error.message}`);
       });
     });
-    const managed: ManagedProcess = { name: options.name, child, tier: options.tier, exited, stopTimeoutMs: options.stopTimeoutMs };
-    this.processes.push(managed);
-    void exited.then((status) => {
-      if (!this.stopping) void this.shutdown(1, `${options.name} exited unexpectedly (${describeExit(status)})`);
-    });
-    return managed;
+    return { child, exited };
   }
 
   /**
@@ -116,6 +191,8 @@ export class Supervisor {
   shutdown(code: number, reason: string): Promise<never> {
     if (this.stopPromise) return this.stopPromise;
     this.controller.abort();
+    for (const timer of this.restartTimers) clearTimeout(timer);
+    this.restartTimers.clear();
     if (code === 0) this.out.info(reason);
     else this.out.error(reason);
     if (this.processes.length === 0) process.exit(code);

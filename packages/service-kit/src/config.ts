@@ -56,6 +56,10 @@ export function subgraphConfigSchema(defaultPort: number) {
     /** Shared with the gateway, which signs each request's caller with it. */
     GATEWAY_SECRET: gatewaySecret(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** Most list items one request's answer may hold (every list field together). */
+    MAX_ANSWER_ITEMS: z.coerce.number().int().min(100).default(50_000),
+    /** Share of V8's heap limit above which requests still building large answers are ended. */
+    MEMORY_CEILING_PERCENT: z.coerce.number().int().min(10).max(100).default(80),
     LOG_LEVEL: logLevel(),
   });
 }

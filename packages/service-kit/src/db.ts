@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type LogEvent, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { isDatabaseUnavailable } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 
 // timestamptz and timestamp columns come back as Date; bigint counts as numbers (they stay far
@@ -148,6 +149,15 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   // the pool and replaced on next use; without this listener the error would end the process.
   const logger = options.logger ?? createLogger('warn', { component: 'database' });
   pool.on('error', (error) => logger.warn('idle database connection lost', { err: error, application: options.applicationName }));
+  // pg-pool listens for errors only on idle clients: a connection lost while checked out would
+  // emit an 'error' nobody handles, which ends the process. Every client therefore carries this
+  // listener from the moment it is acquired (the pool emits 'acquire' before it takes its own
+  // listener off, and a termination can arrive in the same read as the connection's first
+  // ReadyForQuery) until it is released; the statement in flight fails by itself, and the pool
+  // discards the dead client on release.
+  const lostInUse = (error: Error) => logger.warn('database connection lost while in use', { err: error.message, application: options.applicationName });
+  pool.on('acquire', (client) => client.on('error', lostInUse));
+  pool.on('release', (_error, client) => client.off('error', lostInUse));
   const statements = new StatementCounter();
   const slow = options.slowQueryMs ?? Number.POSITIVE_INFINITY;
   const names = new StatementNames();
@@ -169,4 +179,43 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
     // Destroying one instance ends the pool they share.
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Logs a database outage once for a background worker, and its end once: a worker retrying
+ * every second through an outage would otherwise write a line each time.
+ */
+export class OutageLog {
+  #since: number | null = null;
+
+  constructor(
+    private readonly logger: Logger,
+    /** What waits for the database, e.g. "mail delivery". */
+    private readonly what: string,
+  ) {}
+
+  /** True while an outage is under way. */
+  get ongoing(): boolean {
+    return this.#since !== null;
+  }
+
+  /**
+   * Notes a failure: true (logged at most once per outage) when it is the database being
+   * unavailable, false for any other failure, which the caller reports itself.
+   */
+  failed(error: unknown): boolean {
+    if (!isDatabaseUnavailable(error)) return false;
+    if (this.#since === null) {
+      this.#since = Date.now();
+      this.logger.warn(`database unavailable; ${this.what} waits and retries`, { err: (error as Error).message });
+    }
+    return true;
+  }
+
+  /** Notes a success: logs the end of an outage, if one was under way. */
+  recovered(): void {
+    if (this.#since === null) return;
+    this.logger.info(`database available again; ${this.what} resumed`, { outageMs: Date.now() - this.#since });
+    this.#since = null;
+  }
 }

@@ -12,6 +12,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** A running subscription ended because its source was lost: subscribe again (with afterSequence to resume). */
   SUBSCRIPTION_INTERRUPTED: 'SUBSCRIPTION_INTERRUPTED',
+  /** The database (or another dependency) cannot be reached right now: retry shortly. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** The request would take more than a subgraph allows itself (time, answer size, memory): ask for less. */
+  RESOURCE_LIMIT_EXCEEDED: 'RESOURCE_LIMIT_EXCEEDED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -58,11 +62,54 @@ export const forbidden = (message = 'You are not allowed to do this.') => new Do
 export const unauthenticated = (message = 'Sign in first.') => new DomainError(ErrorCode.UNAUTHENTICATED, message);
 
 /**
+ * Whether `error` is PostgreSQL (or the way to it) being unavailable: refused or lost
+ * connections, a server shutting down or starting up. Such a failure is not the request's
+ * fault, and the same request succeeds once the database is back.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
+  if (typeof code === 'string') {
+    // 08xxx connection exceptions, 57P01-57P03 shutdown/crash/starting, 53300 too many connections.
+    if (/^08/.test(code) || /^57P0[123]$/.test(code) || code === '53300') return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true;
+  }
+  if (typeof message === 'string' && /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/i.test(message)) return true;
+  // Node reports a refused connection to several addresses as an AggregateError.
+  return Array.isArray(errors) && errors.some(isDatabaseUnavailable);
+}
+
+/** PostgreSQL cancelled a statement that ran past its role's statement_timeout. */
+const isStatementTimeout = (error: unknown) =>
+  (error as { code?: unknown })?.code === '57014' && /statement timeout/.test(String((error as { message?: unknown }).message));
+
+/** The error a client gets when the database is unavailable. */
+export const serviceUnavailable = () =>
+  new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'A service this request needs cannot reach its database right now; try again in a few seconds.');
+
+/** The error a client gets when a request exceeds one of a subgraph's own limits. */
+export const resourceLimitExceeded = (message: string, limit: 'statementTimeout' | 'answerSize' | 'memory') =>
+  new DomainError(ErrorCode.RESOURCE_LIMIT_EXCEEDED, message, { limit });
+
+/** Known infrastructure failures as the client error they stand for; null for anything else. */
+function infrastructureError(error: unknown): DomainError | null {
+  if (isDatabaseUnavailable(error)) return serviceUnavailable();
+  if (isStatementTimeout(error)) return resourceLimitExceeded('The database took too long to answer this request; ask for less.', 'statementTimeout');
+  return null;
+}
+
+/** How often an outage is logged per formatter while it lasts. */
+const OUTAGE_LOG_INTERVAL_MS = 10_000;
+
+/**
  * Apollo Server's formatError: errors with a code from the contract (or a request-shape code)
  * pass through; anything else is an unexpected failure, logged with the request id and shown
- * to the client only as INTERNAL_SERVER_ERROR.
+ * to the client only as INTERNAL_SERVER_ERROR. With `databaseErrors` (in a process that talks to
+ * PostgreSQL: the subgraphs), an unavailable database is SERVICE_UNAVAILABLE and a statement
+ * timeout RESOURCE_LIMIT_EXCEEDED.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, options: { databaseErrors?: boolean } = {}) {
+  let outageLoggedAt = Number.NEGATIVE_INFINITY;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && (publicCodes.has(code) || requestCodes.has(code)) && code !== 'INTERNAL_SERVER_ERROR') {
@@ -70,6 +117,16 @@ export function createErrorFormatter(logger: Logger) {
       return { ...formatted, extensions };
     }
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const known = options.databaseErrors ? infrastructureError(original) : null;
+    if (known) {
+      const now = Date.now();
+      if (known.extensions.code !== ErrorCode.SERVICE_UNAVAILABLE) logger.info('request stopped by a limit', { err: original, path: formatted.path });
+      else if (now - outageLoggedAt >= OUTAGE_LOG_INTERVAL_MS) {
+        outageLoggedAt = now;
+        logger.warn('database unavailable; answering SERVICE_UNAVAILABLE', { err: (original as Error).message });
+      }
+      return { message: known.message, locations: formatted.locations, path: formatted.path, extensions: { ...known.extensions } };
+    }
     const errorId = crypto.randomUUID();
     logger.error('unexpected error', { errorId, err: original, path: formatted.path });
     return {

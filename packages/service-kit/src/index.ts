@@ -14,3 +14,4 @@ export * from './service.js';
 export * from './caller-token.js';
 export * from './keyset.js';
 export * from './viewer-independence.js';
+export * from './answer-limits.js';

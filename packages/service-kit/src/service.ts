@@ -1,6 +1,7 @@
 import type { BaseContext } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
+import { memoryCeilingBytes, type AnswerLimits } from './answer-limits.js';
 import type { RequestCaller } from './auth.js';
 import { loadConfig, subgraphConfigSchema, type SubgraphConfig } from './config.js';
 import { createDatabase } from './db.js';
@@ -15,6 +16,8 @@ export interface ServiceOptions {
   gatewaySecret: string;
   poolSize?: number;
   logLevel?: LogLevel;
+  /** How large an answer one request may build (default: see createSubgraph). */
+  answerLimits?: AnswerLimits;
 }
 
 /**
@@ -47,6 +50,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     readiness: { database: () => sql`SELECT 1`.execute(database.background) },
     gatewaySecret: options.gatewaySecret,
     routes: definition.routes,
+    answerLimits: options.answerLimits,
   });
   return { ...subgraph, database, logger };
 }
@@ -76,6 +80,7 @@ export async function runSubgraphService<S extends SubgraphConfig = SubgraphConf
       gatewaySecret: settings.GATEWAY_SECRET,
       poolSize: settings.DATABASE_POOL_SIZE,
       logLevel: settings.LOG_LEVEL,
+      answerLimits: { maxItems: settings.MAX_ANSWER_ITEMS, memoryCeilingBytes: memoryCeilingBytes(settings.MEMORY_CEILING_PERCENT) },
     },
     settings,
   );

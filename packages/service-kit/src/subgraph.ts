@@ -5,6 +5,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { parse, type DocumentNode, type FormattedExecutionResult } from 'graphql';
+import { answerBudgetOf, attachAnswerBudget, countListItems, DEFAULT_MAX_ANSWER_ITEMS, DEFAULT_MEMORY_CEILING_PERCENT, memoryCeilingBytes, type AnswerLimits } from './answer-limits.js';
 import type { RequestCaller } from './auth.js';
 import { CALLER_HEADER, CallerTokenError, verifyCallerToken } from './caller-token.js';
 import { createErrorFormatter } from './errors.js';
@@ -34,6 +35,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   gatewaySecret: string;
   /** More public routes, e.g. /.well-known/jwks.json. */
   routes?: Record<string, Route>;
+  /** How large an answer one request may build; default 50,000 list items and 80 % of the heap limit. */
+  answerLimits?: AnswerLimits;
   logger: Logger;
 }
 
@@ -56,20 +59,44 @@ export interface RunningServer {
  */
 export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C>) {
   const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
+  // One request must not be able to build an answer that exhausts the process (a few nested
+  // lists multiply): each request's lists are counted, and heap use is watched while they grow.
+  countListItems(schema);
+  const answerLimits = options.answerLimits ?? { maxItems: DEFAULT_MAX_ANSWER_ITEMS, memoryCeilingBytes: memoryCeilingBytes(DEFAULT_MEMORY_CEILING_PERCENT) };
+  const contextFor = async (caller: RequestCaller, req?: IncomingMessage): Promise<C> => {
+    const context = await options.context(caller, req);
+    attachAnswerBudget(context, answerLimits);
+    return context;
+  };
   const apollo = new ApolloServer<C>({
     schema,
-    formatError: createErrorFormatter(options.logger),
+    formatError: createErrorFormatter(options.logger, { databaseErrors: true }),
     includeStacktraceInErrorResponses: false,
     // Cache hints are not used (nothing caches whole responses), and the cache-control plugin
     // would wrap every field's resolver to collect them: no field is wrapped without it.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      {
+        // A request ended by its answer budget answers with the error alone: the lists resolved
+        // empty after it would read as real, complete data.
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue, response }) {
+              if (response.body.kind === 'single' && answerBudgetOf(contextValue)?.exceeded) response.body.singleResult.data = null;
+            },
+          };
+        },
+      },
+    ],
     // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
     stopOnTerminationSignals: false,
   });
   const callers = new WeakMap<IncomingMessage, RequestCaller>();
   const serveGraphQL = graphqlRequestListener<C>({
     apollo,
-    context: async ({ req }) => options.context(callers.get(req)!, req),
+    context: async ({ req }) => contextFor(callers.get(req)!, req),
     routes: { ...options.routes, '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness) },
   });
   // Only the gateway may query a subgraph (including _service and _entities): it signs the caller.
@@ -102,7 +129,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     async execute(request: SubgraphRequest, caller: RequestCaller): Promise<FormattedExecutionResult> {
       const response = await apollo.executeOperation<Record<string, unknown>>(
         { query: request.query, variables: request.variables, operationName: request.operationName },
-        { contextValue: await options.context(caller) },
+        { contextValue: await contextFor(caller) },
       );
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not served in process');
       return response.body.singleResult;

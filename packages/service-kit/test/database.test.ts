@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { createDatabase, createLogger, StatementNames } from '../src/index.js';
+import { createDatabase, createLogger, isDatabaseUnavailable, StatementNames } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
 let database: TestDatabase;
@@ -29,6 +29,40 @@ describe('createDatabase', () => {
     const { rows } = await sql<{ ok: number }>`SELECT 1 AS ok`.execute(db);
     expect(rows).toEqual([{ ok: 1 }]);
     await close();
+  });
+});
+
+describe('a connection lost while in use', () => {
+  it('fails the statement in flight with a database-unavailable error, without an unhandled error, and the next use reconnects', async () => {
+    const { db, close } = createDatabase<unknown>({
+      connectionString: database.urlFor('academy_learning'),
+      applicationName: 'checked-out',
+      logger: createLogger('silent'),
+    });
+    const admin = new pg.Client({ connectionString: database.adminUrl });
+    await admin.connect();
+    try {
+      const failure = await db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`SELECT 1`.execute(trx);
+          // Ended by the server while this transaction holds the connection.
+          await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'checked-out'");
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await sql`SELECT 1`.execute(trx);
+        })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(failure).not.toBeNull();
+      expect(isDatabaseUnavailable(failure)).toBe(true);
+      const { rows } = await sql<{ ok: number }>`SELECT 1 AS ok`.execute(db);
+      expect(rows).toEqual([{ ok: 1 }]);
+    } finally {
+      await admin.end();
+      await close();
+    }
   });
 });
 

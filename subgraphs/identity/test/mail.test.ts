@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createLogger } from '@academy/service-kit';
+import { createDatabase, createLogger, type Logger } from '@academy/service-kit';
+import { startTcpProxy } from '@academy/service-kit/testing';
+import type { IdentityDatabase } from '../src/db/database.js';
 import { createSmtpMailer, MailWorker, type Mailer, type OutgoingEmail } from '../src/mail/index.js';
 import { enqueueEmail } from '../src/repositories/email-outbox.repository.js';
 import { eventually, signUp, startIdentity, uniqueEmail, type TestIdentity } from './support/identity.js';
@@ -112,6 +114,41 @@ describe('mail worker', () => {
     expect(sent.map((m) => m.id)).toEqual([id]);
     await worker.deliverDue();
     expect(sent).toHaveLength(1);
+  });
+
+  it('waits out a database outage, logging it once and its end once, and then delivers', async () => {
+    const server = new URL(identity.subgraph.database.adminUrl);
+    const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+    const proxied = createDatabase<IdentityDatabase>({ connectionString: proxy.through(identity.subgraph.database.urlFor('academy_identity')), logger: silent });
+    const lines: { level: string; message: string }[] = [];
+    const recording: Logger = {
+      debug: (message) => void lines.push({ level: 'debug', message }),
+      info: (message) => void lines.push({ level: 'info', message }),
+      warn: (message) => void lines.push({ level: 'warn', message }),
+      error: (message) => void lines.push({ level: 'error', message }),
+      child: () => recording,
+    };
+    const sent: OutgoingEmail[] = [];
+    const mailer: Mailer = { send: async (message) => void sent.push(message), close: async () => {} };
+    const worker = new MailWorker({ db: proxied.db, mailer, logger: recording, pollIntervalMs: 100, maxAttempts: 3 });
+    try {
+      await proxy.stop();
+      worker.start();
+      const id = await enqueueEmail(identity.subgraph.service.database.db, { to: 'outage@example.test', subject: 'Outage', text: 'Body' });
+      // Several rounds meet the outage.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(sent).toEqual([]);
+      await proxy.start();
+      await eventually(async () => (sent.some((m) => m.id === id) ? true : undefined), 'delivery after the outage');
+      await eventually(async () => (lines.some((l) => l.message === 'database available again; mail delivery resumed') ? true : undefined), 'the recovery line');
+      expect(lines.filter((l) => l.message === 'database unavailable; mail delivery waits and retries')).toHaveLength(1);
+      expect(lines.filter((l) => l.message === 'database available again; mail delivery resumed')).toHaveLength(1);
+      expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    } finally {
+      await worker.stop();
+      await proxied.close();
+      await proxy.stop();
+    }
   });
 
   it('gives a message up as failed after the last attempt', async () => {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import pg from 'pg';
+import { OutageLog } from '../db.js';
 import { createLogger, type Logger } from '../logger.js';
 import { outboxChannel, type DomainEvent } from './outbox.js';
 
@@ -85,6 +86,8 @@ const RECHECK_FIRST_MS = 50;
 const RECHECK_LAST_MS = 5_000;
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 30_000;
+/** Longest wait between tries while the database is unavailable: work resumes soon after it is back. */
+const OUTAGE_RETRY_MS = 1_000;
 
 /**
  * A consumer of `source`'s domain events, delivering each at least once and in outbox order.
@@ -108,6 +111,7 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
   const processedEvents = sql.id(schema, 'processed_events');
   const readOutbox = sql.id(`${source}_events`, 'read_outbox');
 
+  const outage = new OutageLog(logger, `event consumer ${name}`);
   let position: Position | null = null;
   let running = false;
   let stopping = false;
@@ -225,7 +229,13 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
       try {
         await exclusive(catchUp);
         failures = 0;
+        outage.recovered();
       } catch (error) {
+        const cause = error instanceof EventHandlerError ? error.cause : error;
+        if (outage.failed(cause)) {
+          if (!stopping) await sleep(OUTAGE_RETRY_MS, false);
+          continue;
+        }
         failures += 1;
         const retryInMs = Math.min(maxRetryDelayMs, minRetryDelayMs * 2 ** (failures - 1));
         const failed = error instanceof EventHandlerError ? error.event : undefined;
@@ -277,7 +287,7 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
       listener = null;
       void close().catch(() => undefined);
       if (!running || stopping) return;
-      logger.warn('lost the LISTEN connection; reconnecting', { err: error });
+      if (!outage.failed(error)) logger.warn('lost the LISTEN connection; reconnecting', { err: error });
       scheduleReconnect();
     };
     client.on('error', lost);
@@ -304,7 +314,7 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
   function scheduleReconnect(): void {
     const target = options.listen;
     if (!target) return;
-    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** reconnectFailures);
+    const delay = Math.min(outage.ongoing ? OUTAGE_RETRY_MS : RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** reconnectFailures);
     reconnectFailures += 1;
     reconnectTimer = setTimeout(() => {
       reconnectTimer = null;
@@ -316,7 +326,7 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
             wake();
           },
           (error: unknown) => {
-            logger.warn('could not reconnect the LISTEN connection', { err: error });
+            if (!outage.failed(error)) logger.warn('could not reconnect the LISTEN connection', { err: error });
             if (running && !stopping) scheduleReconnect();
           },
         )

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { OutageLog } from '../db.js';
 import { createLogger, type Logger } from '../logger.js';
 import {
   assertChannel,
@@ -45,6 +46,7 @@ export function createPostgresPubSub(options: PostgresPubSubOptions): PubSub {
   /** Per channel: resolves once the channel is listened to on the current connection. */
   const listening = new Map<string, Promise<void>>();
   const logHandlerError = (error: unknown) => logger.error('pub/sub handler failed', { err: error });
+  const outage = new OutageLog(logger, 'the LISTEN connection');
 
   let closed = false;
   let ownPool: pg.Pool | null = null;
@@ -121,13 +123,15 @@ export function createPostgresPubSub(options: PostgresPubSubOptions): PubSub {
           break;
         }
         active = client;
+        outage.recovered();
         target.resolve(client);
         if (connectedOnce) reconnects.notify(logHandlerError);
         connectedOnce = true;
         return;
       } catch (error) {
-        const delay = Math.min(maxDelay, minDelay * 2 ** failures);
-        logger.warn('could not open the LISTEN connection; retrying', { err: error, retryInMs: delay });
+        // While the database is away, try every second at most, and say so once.
+        const delay = Math.min(outage.ongoing ? Math.min(maxDelay, 1_000) : maxDelay, minDelay * 2 ** failures);
+        if (!outage.failed(error)) logger.warn('could not open the LISTEN connection; retrying', { err: error, retryInMs: delay });
         await sleep(delay);
       }
     }

@@ -1,2 +1,3 @@
 export * from './database.js';
 export * from './subgraph.js';
+export * from './tcp-proxy.js';

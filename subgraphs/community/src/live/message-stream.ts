@@ -1,4 +1,4 @@
-import type { Logger } from '@academy/service-kit';
+import { isDatabaseUnavailable, type Logger } from '@academy/service-kit';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ChatMessage } from '../db/database.js';
 import { EventQueue } from './event-queue.js';
@@ -122,7 +122,9 @@ export class MessageStream {
       }
     } catch (error) {
       if (!this.#abort.signal.aborted) {
-        this.#options.logger.error('message feed failed', { err: error, roomId: this.roomId });
+        // An outage ends the stream with SERVICE_UNAVAILABLE; the client resumes with afterSequence.
+        if (isDatabaseUnavailable(error)) this.#options.logger.warn('message feed ended: database unavailable', { roomId: this.roomId });
+        else this.#options.logger.error('message feed failed', { err: error, roomId: this.roomId });
         this.queue.fail(error);
       }
     } finally {

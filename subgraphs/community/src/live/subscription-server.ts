@@ -67,7 +67,7 @@ function refused(message: string, code: string): GraphQLError {
  */
 export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C>): SubscriptionServer {
   const { schema, gatewaySecret, subgraphName, logger } = options;
-  const formatError = createErrorFormatter(logger);
+  const formatError = createErrorFormatter(logger, { databaseErrors: true });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   // The gateway sends each subscriber's copy of the same few documents: parsed and validated once.

@@ -1,4 +1,4 @@
-import type { Logger } from '@academy/service-kit';
+import { OutageLog, type Logger } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { IdentityDatabase } from '../db/database.js';
 import { claimDueEmail, markEmailAttemptFailed, markEmailSent } from '../repositories/email-outbox.repository.js';
@@ -32,9 +32,11 @@ export class MailWorker {
   /** Set by `stop`: a delivery round in progress ends after its current message. */
   #halting = false;
   #wakeRequested = false;
+  readonly #outage: OutageLog;
 
   constructor(options: MailWorkerOptions) {
     this.#options = options;
+    this.#outage = new OutageLog(options.logger, 'mail delivery');
   }
 
   /** Starts delivering: now, then every poll interval and whenever woken. */
@@ -71,8 +73,11 @@ export class MailWorker {
     this.#timer = undefined;
     if (this.#running || this.#stopped) return;
     this.#running = this.deliverDue()
-      .then(() => undefined)
-      .catch((error: unknown) => this.#options.logger.error('mail delivery round failed', { err: error }))
+      .then(() => this.#outage.recovered())
+      .catch((error: unknown) => {
+        // A database outage is logged once; the next rounds retry until it is over.
+        if (!this.#outage.failed(error)) this.#options.logger.error('mail delivery round failed', { err: error });
+      })
       .finally(() => {
         this.#running = undefined;
         const again = this.#wakeRequested;

@@ -1,0 +1,124 @@
+// Background work through a database outage: PostgreSQL taken away (behind a TCP proxy) and
+// brought back. Workers resume by themselves, and say once that the database went away and
+// once that it came back, however long it was gone.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
+import { createDatabase, type Database } from '../src/db.js';
+import { appendEvent, createEventConsumer } from '../src/events/index.js';
+import type { Logger } from '../src/logger.js';
+import { createPostgresPubSub } from '../src/pubsub/postgres.pubsub.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+import { createTestEffectsTable, recordEffect } from './fixtures/test-effects.js';
+import { startTcpProxy, type TcpProxy } from '../src/testing/tcp-proxy.js';
+
+/** How long the database stays away: several retries of every worker. */
+const OUTAGE_MS = 3_500;
+
+interface Line {
+  level: string;
+  message: string;
+}
+
+/** A logger keeping its lines for the test to read. */
+function recordingLogger(lines: Line[]): Logger {
+  const logger: Logger = {
+    debug: (message) => void lines.push({ level: 'debug', message }),
+    info: (message) => void lines.push({ level: 'info', message }),
+    warn: (message) => void lines.push({ level: 'warn', message }),
+    error: (message) => void lines.push({ level: 'error', message }),
+    child: () => logger,
+  };
+  return logger;
+}
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await delay(50);
+  }
+}
+
+let database: TestDatabase;
+let proxy: TcpProxy;
+let admin: pg.Client;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeEach(async () => {
+  database = await createTestDatabase();
+  const server = new URL(database.adminUrl);
+  proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  admin = new pg.Client({ connectionString: database.adminUrl });
+  await admin.connect();
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await proxy.stop();
+  await admin.end();
+  await database.drop();
+});
+
+describe('through a database outage', () => {
+  it('an event consumer resumes by itself, and logs the outage once and its end once', async () => {
+    await createTestEffectsTable(database.adminUrl);
+    const lines: Line[] = [];
+    const producer: Database<any> = createDatabase({ connectionString: database.urlFor('academy_commerce') });
+    const consuming: Database<any> = createDatabase({ connectionString: proxy.through(database.urlFor('academy_scheduling')), logger: recordingLogger([]) });
+    const consumer = createEventConsumer({
+      name: 'outage-probe',
+      source: 'commerce',
+      schema: 'scheduling',
+      db: consuming.db,
+      listen: proxy.through(database.urlFor('academy_scheduling')),
+      handlers: { ProbeEvent: recordEffect('outage-probe') },
+      logger: recordingLogger(lines),
+    });
+    cleanups.push(() => producer.close(), () => consuming.close(), () => consumer.stop());
+    const produce = (aggregateId: string) => producer.db.transaction().execute((trx) => appendEvent(trx, 'commerce', { type: 'ProbeEvent', aggregateId, payload: {} }));
+    const effects = async () =>
+      (await admin.query<{ aggregate_id: string }>("SELECT aggregate_id FROM scheduling.test_effects WHERE consumer = 'outage-probe' ORDER BY seq")).rows.map((r) => r.aggregate_id);
+
+    await consumer.start();
+    await produce('before');
+    await until(async () => (await effects()).length === 1);
+
+    await proxy.stop();
+    await produce('during');
+    await delay(OUTAGE_MS);
+    await proxy.start();
+    await until(async () => (await effects()).length === 2);
+
+    expect(await effects()).toEqual(['before', 'during']);
+    const said = (pattern: RegExp) => lines.filter((line) => pattern.test(line.message));
+    expect(said(/^database unavailable; event consumer outage-probe waits and retries$/)).toHaveLength(1);
+    await until(() => said(/^database available again; event consumer outage-probe resumed$/).length === 1);
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+  }, 60_000);
+
+  it("the pub/sub's LISTEN connection comes back by itself, and the outage is logged once", async () => {
+    const lines: Line[] = [];
+    const pubsub = createPostgresPubSub({ connectionString: proxy.through(database.urlFor('academy_community')), logger: recordingLogger(lines), minReconnectDelayMs: 50 });
+    const publisher = createPostgresPubSub({ connectionString: database.urlFor('academy_community'), logger: recordingLogger([]) });
+    cleanups.push(() => pubsub.close(), () => publisher.close());
+    const received: string[] = [];
+    let reconnections = 0;
+    pubsub.onReconnect(() => void (reconnections += 1));
+    await pubsub.subscribe('outage_probe', (payload) => void received.push(payload));
+    await publisher.publish('outage_probe', 'before');
+    await until(() => received.length === 1);
+
+    await proxy.stop();
+    await delay(OUTAGE_MS);
+    await proxy.start();
+    await until(() => reconnections === 1);
+    await publisher.publish('outage_probe', 'after');
+    await until(() => received.length === 2);
+
+    expect(received).toEqual(['before', 'after']);
+    expect(lines.filter((line) => /^database unavailable; the LISTEN connection waits and retries$/.test(line.message))).toHaveLength(1);
+    expect(lines.filter((line) => /^database available again; the LISTEN connection resumed$/.test(line.message))).toHaveLength(1);
+    expect(lines.filter((line) => /could not open the LISTEN connection/.test(line.message))).toEqual([]);
+  }, 60_000);
+});
