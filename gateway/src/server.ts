@@ -21,7 +21,8 @@ import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { jwksUrl, subgraphUrls, type GatewayConfig } from './config.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
-import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
+import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, unavailableStatusPlugin, type LocalSubgraph } from './subgraph-client.js';
+import { clientErrorsPlugin } from './client-errors.js';
 
 export type { LocalSubgraph } from './subgraph-client.js';
 
@@ -59,7 +60,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       if (local) return (dataSources[name] = new InProcessDataSource(local));
       const configured = urls[name];
       if (!configured) logger.warn('subgraph without a configured URL; using the composed one', { subgraph: name, url });
-      return (dataSources[name] = new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher }));
+      return (dataSources[name] = new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher, name, logger }));
     },
   });
   // Subscriptions: planned like queries; the owning subgraph streams over graphql-ws, the rest
@@ -74,7 +75,11 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     introspection: true,
     // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
     stopOnTerminationSignals: false,
-    plugins: [config.PLAYGROUND ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      config.PLAYGROUND ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      clientErrorsPlugin({ path: '/graphql' }),
+      unavailableStatusPlugin(),
+    ],
   });
 
   const readyzOf = (graphqlUrl: string) => {

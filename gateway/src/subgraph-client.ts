@@ -1,7 +1,16 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { CALLER_HEADER, type RequestCaller, type SubgraphRequest } from '@academy/service-kit';
-import type { FormattedExecutionResult } from 'graphql';
+import { CALLER_HEADER, ErrorCode, type Logger, type RequestCaller, type SubgraphRequest } from '@academy/service-kit';
+import {
+  Kind,
+  parse,
+  type DocumentNode,
+  type FormattedExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  type SelectionSetNode,
+} from 'graphql';
 import { Agent, type Dispatcher } from 'undici';
 import type { GatewayContext } from './context.js';
 
@@ -64,17 +73,132 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
+type FetchRequest = ProcessOptions['request'];
+
+/** The response names of the fields a selection set asks for, on an object of `typename`. */
+function fieldNames(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, typename?: string): string[] {
+  const names: string[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value !== '__typename') names.push(selection.alias?.value ?? selection.name.value);
+      continue;
+    }
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+    if (!fragment) continue;
+    const condition = fragment.typeCondition?.name.value;
+    if (condition && typename && condition !== typename) continue;
+    for (const name of fieldNames(fragment.selectionSet, fragments, typename)) if (!names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+/**
+ * The paths, in the fetch's own response, of everything a failed fetch would have answered:
+ * its root fields, or each field of each entity it was asked for (`_entities.3.price`), which
+ * the query planner maps to the paths of the client's operation.
+ */
+export function pathsOfFetch(request: FetchRequest, document?: DocumentNode): (string | number)[][] {
+  if (!request.query) return [];
+  const parsed = document ?? parse(request.query);
+  const operation = parsed.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
+  const fragments = new Map(
+    parsed.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const representations = request.variables?.representations;
+  const [root] = operation.selectionSet.selections;
+  if (Array.isArray(representations) && root?.kind === Kind.FIELD && root.name.value === '_entities' && root.selectionSet) {
+    const responseName = root.alias?.value ?? root.name.value;
+    return representations.flatMap((representation: unknown, index) => {
+      const typename = (representation as { __typename?: unknown } | null)?.__typename;
+      return fieldNames(root.selectionSet!, fragments, typeof typename === 'string' ? typename : undefined).map((name) => [responseName, index, name]);
+    });
+  }
+  return fieldNames(operation.selectionSet, fragments).map((name) => [name]);
+}
+
+const UNAVAILABLE_MESSAGE = 'This part of the answer is unavailable: a service did not answer. Retry shortly.';
+
+/** The answer of a fetch that could not be made: no data, and an error at each path it would have filled. */
+export function unavailableAnswer(request: FetchRequest, document?: DocumentNode): FormattedExecutionResult {
+  const extensions = { code: ErrorCode.SERVICE_UNAVAILABLE };
+  const paths = pathsOfFetch(request, document);
+  const errors: GraphQLFormattedError[] = paths.length ? paths.map((path) => ({ message: UNAVAILABLE_MESSAGE, path, extensions })) : [{ message: UNAVAILABLE_MESSAGE, extensions }];
+  return { data: null, errors };
+}
+
+/** What RemoteGraphQLDataSource attaches to the error it throws for a non-2xx answer. */
+interface HttpFailure {
+  extensions?: { response?: { status?: number; body?: unknown } };
+}
+
+/** A subgraph's answer to a request it refused (4xx) that carries GraphQL errors, as it was sent. */
+function refusal(error: unknown): FormattedExecutionResult | null {
+  const response = (error as HttpFailure | null)?.extensions?.response;
+  if (!response?.status || response.status < 400 || response.status >= 500) return null;
+  const body = response.body as { data?: Record<string, unknown> | null; errors?: unknown } | null;
+  if (!body || typeof body !== 'object' || !Array.isArray(body.errors) || body.errors.length === 0) return null;
+  return { data: body.data ?? null, errors: body.errors as GraphQLFormattedError[] };
+}
+
 /**
  * A subgraph data source that sends the caller the gateway signed (and nothing the client
  * sent), and the request id so logs of one request can be joined.
+ *
+ * A subgraph's refusal (4xx with GraphQL errors) reaches the client with its codes, not as an
+ * internal error. When the subgraph cannot be reached, times out or fails (5xx), the fetch
+ * answers SERVICE_UNAVAILABLE errors at the paths it would have filled, so the client gets the
+ * other subgraphs' data and knows exactly what is missing.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly subgraph: string;
+  private readonly logger: Logger | undefined;
+
+  constructor(options: { url?: string; fetcher: Fetcher; name: string; logger?: Logger }) {
+    super({ url: options.url, fetcher: options.fetcher });
+    this.subgraph = options.name;
+    this.logger = options.logger;
+  }
+
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     const headers = request.http?.headers;
     if (!headers || !context?.callerToken) return;
     headers.set(CALLER_HEADER, context.callerToken);
     headers.set('x-request-id', context.requestId);
   }
+
+  override async process(options: ProcessOptions) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      const refused = refusal(error);
+      if (refused) return refused;
+      const status = (error as HttpFailure | null)?.extensions?.response?.status;
+      this.logger?.warn('subgraph fetch failed', { subgraph: this.subgraph, status, reason: (error as Error | null)?.message });
+      return unavailableAnswer(options.request, 'document' in options ? options.document : undefined);
+    }
+  }
+}
+
+/**
+ * Answers 503 when nothing could be answered because services were unavailable (every error is
+ * SERVICE_UNAVAILABLE and no field has data): the whole request may be retried.
+ */
+export function unavailableStatusPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (!errors?.length || !errors.every((error) => error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE)) return;
+          if (data && Object.values(data).some((value) => value !== null)) return;
+          response.http.status = 503;
+        },
+      };
+    },
+  };
 }
 
 /** A subgraph built in the gateway's own process (see `SubgraphRequest` in the service kit). */
@@ -92,9 +216,15 @@ const NO_CALLER: RequestCaller = { viewer: null, clientAddress: null, requestId:
 export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(readonly subgraph: LocalSubgraph) {}
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<FormattedExecutionResult> {
+  async process(options: ProcessOptions): Promise<FormattedExecutionResult> {
+    const { request, context } = options;
     if (!request.query) throw new Error('a subgraph fetch without a query');
     const caller = (context as Partial<GatewayContext> | undefined)?.caller ?? NO_CALLER;
-    return this.subgraph.execute({ query: request.query, variables: request.variables, operationName: request.operationName }, caller);
+    try {
+      return await this.subgraph.execute({ query: request.query, variables: request.variables, operationName: request.operationName }, caller);
+    } catch {
+      // The subgraph could not run the fetch at all (it is stopping, or not started).
+      return unavailableAnswer(request, 'document' in options ? options.document : undefined);
+    }
   }
 }
