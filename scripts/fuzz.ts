@@ -1,0 +1,45 @@
+// `pnpm fuzz [--count N] [--seed S]`: random valid and invalid operations against a fresh test
+// stack (its own database on DATABASE_URL's server, or an embedded PostgreSQL), then a summary
+// of the answers by status and code and every fault with the seed and index that reproduce it.
+// Exits 1 when there is a fault.
+import { parseArgs } from 'node:util';
+import globalSetup from '../db/src/testing/global-setup.js';
+import globalTeardown from '../db/src/testing/global-teardown.js';
+import { formatReport, prepareFuzzData, runFuzz } from '../tests/fuzz/run.js';
+import { startStack } from '../tests/support/stack.js';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: String(Date.now()) },
+  },
+});
+const count = Number(values.count);
+if (!Number.isInteger(count) || count < 1) {
+  console.error(`--count must be a positive whole number, got "${values.count}"`);
+  process.exit(2);
+}
+
+await globalSetup();
+let faults = 0;
+try {
+  const stack = await startStack();
+  try {
+    const pools = await prepareFuzzData(stack);
+    console.log(`fuzz: ${count} operations, seed ${values.seed}`);
+    const report = await runFuzz(stack, pools, {
+      count,
+      seed: values.seed,
+      onAnswer: (done) => {
+        if (done % 500 === 0 && done < count) console.log(`  ${done} answered`);
+      },
+    });
+    faults = report.faults.length;
+    console.log(formatReport(report));
+  } finally {
+    await stack.stop();
+  }
+} finally {
+  await globalTeardown();
+}
+process.exit(faults ? 1 : 0);
