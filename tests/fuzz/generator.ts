@@ -53,6 +53,12 @@ const MAX_DEPTH = 6;
 const MAX_ALIASES = 10;
 const MAX_LIST_FACTOR = 100;
 
+/** Values at the edges of what a type holds, drawn now and then instead of ordinary ones. */
+const EDGE_STRINGS = ['', ' ', 'x'.repeat(5000), "'; DROP TABLE users; --", '&|!():*<->', 'a & b | !c', '\u202e\u200b', '%_\\', '$1', '{}', 'null'];
+const EDGE_INTS = [2147483647, -2147483648, 0, -1, 101];
+const EDGE_DATES = ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '1970-01-01T00:00:00Z', '2024-02-29T23:59:59+14:00', '2026-06-01T00:00:00-12:00'];
+const EDGE_IDS = ['00000000-0000-0000-0000-000000000000', 'FFFFFFFF-FFFF-4FFF-BFFF-FFFFFFFFFFFF', 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
+
 const WORDS = ['data', 'safety', 'python', 'leadership', 'first aid', 'excel', 'a', 'zz', 'é', '日本', "o'neil", '%', '_', '\\', 'Ünïcödé 🎓'];
 const EVENT_NAMES = ['course_viewed', 'lesson_started', 'search.performed', 'x', 'a-b:c'];
 const TIMEZONES = ['Europe/London', 'UTC', 'America/New_York', 'Mars/Olympus'];
@@ -80,6 +86,7 @@ class Builder {
 
   id(kind: IdKind): string {
     const rng = this.rng;
+    if (rng.chance(0.05)) return rng.pick(EDGE_IDS);
     if (kind === 'ChatRoom' && this.viewer.room && rng.chance(0.6)) return this.viewer.room;
     if (kind === 'User' && this.viewer.id && rng.chance(0.3)) return this.viewer.id;
     const pool = this.pools.ids[kind];
@@ -115,6 +122,7 @@ class Builder {
 
   date(name: string): string {
     const rng = this.rng;
+    if (rng.chance(0.05)) return rng.pick(EDGE_DATES);
     const day = 86_400_000;
     const instant = name === 'occurredAt' ? this.now - rng.int(0, 29) * day - rng.int(0, day) : this.now + rng.int(-400, 400) * day + rng.int(0, day);
     const iso = new Date(instant).toISOString();
@@ -123,6 +131,7 @@ class Builder {
 
   string(field: string, name: string): string {
     const rng = this.rng;
+    if (rng.chance(0.08)) return rng.pick(EDGE_STRINGS);
     switch (name) {
       case 'email':
         return rng.chance(0.5) && this.pools.emails.length ? rng.pick(this.pools.emails) : `fuzz.${rng.hex(8)}@example.test`;
@@ -167,6 +176,7 @@ class Builder {
 
   int(name: string, listFactor: number): number {
     const rng = this.rng;
+    if (listFactor === 1 && rng.chance(0.05)) return rng.pick(EDGE_INTS);
     if (name === 'first' || name === 'last') return listFactor > 1 ? rng.int(0, 3) : rng.pick([0, 1, 2, 3, 5, 10]);
     if (name === 'upToSequence' || name === 'afterSequence') return rng.int(0, 30);
     return rng.int(-5, 100);
@@ -202,7 +212,17 @@ class Builder {
       case 'DateTime':
         return this.date(name);
       case 'JSON':
-        return rng.pick([{ page: '/courses', n: rng.int(0, 9) }, { nested: { list: [1, 'two', null] } }, {}]);
+        return rng.pick([
+          { page: '/courses', n: rng.int(0, 9) },
+          { nested: { list: [1, 'two', null] } },
+          {},
+          'text',
+          42,
+          [1, 2],
+          { big: 'x'.repeat(rng.int(1000, 6000)) },
+          JSON.parse(`${'{"a":'.repeat(60)}1${'}'.repeat(60)}`),
+          { _key: true, e: 1.5e300, none: null },
+        ]);
       default:
         return null;
     }
