@@ -1,4 +1,4 @@
-// `pnpm fuzz [--count N] [--seed S]`: random valid and invalid operations against a fresh test
+// `pnpm fuzz [--count N] [--seed S] [--concurrency C]`: random valid and invalid operations against a fresh test
 // stack (its own database on DATABASE_URL's server, or an embedded PostgreSQL), then a summary
 // of the answers by status and code and every fault with the seed and index that reproduce it.
 // Exits 1 when there is a fault.
@@ -12,12 +12,16 @@ const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '1000' },
     seed: { type: 'string', default: String(Date.now()) },
+    concurrency: { type: 'string', default: '1' },
   },
 });
 const count = Number(values.count);
-if (!Number.isInteger(count) || count < 1) {
-  console.error(`--count must be a positive whole number, got "${values.count}"`);
-  process.exit(2);
+const concurrency = Number(values.concurrency);
+for (const [name, value] of [['count', count], ['concurrency', concurrency]] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a positive whole number, got "${values[name]}"`);
+    process.exit(2);
+  }
 }
 
 await globalSetup();
@@ -26,10 +30,11 @@ try {
   const stack = await startStack();
   try {
     const pools = await prepareFuzzData(stack);
-    console.log(`fuzz: ${count} operations, seed ${values.seed}`);
+    console.log(`fuzz: ${count} operations, seed ${values.seed}, ${concurrency} at a time`);
     const report = await runFuzz(stack, pools, {
       count,
       seed: values.seed,
+      concurrency,
       onAnswer: (done) => {
         if (done % 500 === 0 && done < count) console.log(`  ${done} answered`);
       },

@@ -104,6 +104,7 @@ describe('other invalid values', () => {
     await expectRefused({ query: '{ courses(first: 99999999999) { totalCount } }' }, 'GRAPHQL_VALIDATION_FAILED', /non 32-bit signed integer/);
     await expectRefused({ query: 'query($n: Int) { courses(first: $n) { totalCount } }', variables: { n: 1e12 } }, 'BAD_USER_INPUT', /non 32-bit signed integer/);
     await expectRefused({ query: 'query($n: Int) { courses(first: $n) { totalCount } }', variables: { n: 'ten' } }, 'BAD_USER_INPUT', /\$n/);
+    await expectRefused({ query: 'query($id: ID!) { course(id: $id) { id } }', variables: {} }, 'BAD_USER_INPUT', /"\$id" of required type "ID!" was not provided/);
   });
 
   it('answers BAD_USER_INPUT for IDs that are not UUIDs and out-of-range page sizes', async () => {

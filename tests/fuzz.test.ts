@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe('fuzzing the API with random operations', () => {
   it(`answers ${COUNT} random valid and invalid operations without a server fault`, async () => {
-    const report = await runFuzz(stack, pools, { count: COUNT, seed: SEED });
+    const report = await runFuzz(stack, pools, { count: COUNT, seed: SEED, concurrency: 4 });
     // Both kinds are drawn, and the valid ones reach the subgraphs.
     expect(report.valid).toBeGreaterThan(COUNT / 2);
     expect(report.invalid).toBeGreaterThan(COUNT / 5);

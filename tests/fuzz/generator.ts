@@ -28,6 +28,11 @@ export interface FuzzPools {
   memberships: [string, string][];
   /** Users holding each role. */
   usersByRole: Record<string, string[]>;
+  /**
+   * Cursors the API has handed out so far in the run, of any list: paging with a real cursor,
+   * or with one of another list, reaches the cursor checks a random string does not.
+   */
+  cursors: string[];
 }
 
 export type IdKind = 'Course' | 'TrainingSession' | 'Venue' | 'Trainer' | 'Topic' | 'User' | 'ChatRoom' | 'ChatMessage' | 'Notification';
@@ -154,6 +159,7 @@ class Builder {
         return rng.hex(rng.int(1, 40));
       case 'after':
       case 'before':
+        if (this.pools.cursors.length && rng.chance(0.4)) return rng.pick(this.pools.cursors);
         return rng.pick([
           rng.hex(12),
           Buffer.from(JSON.stringify([new Date(this.now).toISOString(), rng.uuid()])).toString('base64url'),

@@ -13,6 +13,8 @@ import { OperationGenerator, type FuzzOperation, type FuzzPools, type IdKind } f
 export interface FuzzOptions {
   count: number;
   seed: string;
+  /** Operations in flight at once (default 1); more find races, at the cost of reproducibility. */
+  concurrency?: number;
   /** Called after each answer, e.g. to show progress. */
   onAnswer?: (done: number) => void;
 }
@@ -71,7 +73,7 @@ export async function prepareFuzzData(stack: TestStack): Promise<FuzzPools> {
     for (const row of (await client.query<{ role: string; user_id: string }>('SELECT role, user_id FROM identity.user_roles ORDER BY role, user_id')).rows) {
       (usersByRole[row.role] ??= []).push(row.user_id);
     }
-    return { ids, slugs, emails, memberships, usersByRole };
+    return { ids, slugs, emails, memberships, usersByRole, cursors: [] };
   } finally {
     await client.end();
   }
@@ -111,6 +113,18 @@ export function faultsOf(operation: FuzzOperation, status: number, text: string)
   return reasons;
 }
 
+const CURSOR_FIELD = /"(?:cursor|startCursor|endCursor)":"([A-Za-z0-9_-]{1,500})"/g;
+const MAX_CURSORS = 200;
+
+/** Keeps the cursors of an answer for later operations (the oldest make room for new ones). */
+function collectCursors(pools: FuzzPools, text: string): void {
+  for (const [, cursor] of text.matchAll(CURSOR_FIELD)) {
+    if (pools.cursors.includes(cursor!)) continue;
+    pools.cursors.push(cursor!);
+    if (pools.cursors.length > MAX_CURSORS) pools.cursors.shift();
+  }
+}
+
 function outcomeOf(status: number, text: string): string {
   try {
     const body = JSON.parse(text) as { errors?: { extensions?: { code?: unknown } }[] };
@@ -121,14 +135,19 @@ function outcomeOf(status: number, text: string): string {
   }
 }
 
-/** Sends `options.count` generated operations, one after another, to the stack's gateway. */
+/**
+ * Sends `options.count` generated operations, one after another, to the stack's gateway. An
+ * operation depends on the seed, its index and the cursors of the answers before it.
+ */
 export async function runFuzz(stack: TestStack, pools: FuzzPools, options: FuzzOptions): Promise<FuzzReport> {
   const schema = buildSchema(readFileSync(new URL('../../schema/api.graphql', import.meta.url), 'utf8'));
   const generator = new OperationGenerator(schema, pools, options.seed);
   const key = createPrivateKey(stack.signingKey.pem);
   const tokens = new Map<string, string>();
   const report: FuzzReport = { seed: options.seed, count: options.count, valid: 0, invalid: 0, outcomes: {}, faults: [] };
-  for (let index = 0; index < options.count; index++) {
+  let next = 0;
+  let done = 0;
+  const send = async (index: number) => {
     const operation = generator.generate(index);
     if (operation.valid) report.valid += 1;
     else report.invalid += 1;
@@ -144,12 +163,19 @@ export async function runFuzz(stack: TestStack, pools: FuzzPools, options: FuzzO
       body: typeof operation.body === 'string' ? operation.body : JSON.stringify(operation.body),
     });
     const text = await response.text();
+    collectCursors(pools, text);
     const outcome = outcomeOf(response.status, text);
     report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
     const reasons = faultsOf(operation, response.status, text);
     if (reasons.length) report.faults.push({ operation, status: response.status, reasons, answer: text.slice(0, 2000) });
-    options.onAnswer?.(index + 1);
-  }
+    done += 1;
+    options.onAnswer?.(done);
+  };
+  const worker = async () => {
+    while (next < options.count) await send(next++);
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 1 }, worker));
+  report.faults.sort((a, b) => a.operation.index - b.operation.index);
   return report;
 }
 
