@@ -183,6 +183,17 @@ describe('partial answers when a subgraph is down', () => {
     expect(JSON.stringify(answer.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|INTERNAL_SERVER_ERROR/);
   });
 
+  it('gives the same partial answer from a gateway that runs the subgraphs in its own process', async () => {
+    // Stopped, commerce's in-process execution fails as its HTTP endpoint did.
+    await stack.subgraphs.commerce.stop();
+    const inProcess = await stack.startInProcessGateway();
+    const response = await fetch(inProcess.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ courses(first: 1) { edges { node { title price { amountMinor } } } } }' }) });
+    const body = (await response.json()) as Answer['body'];
+    expect(response.status).toBe(200);
+    expect(body.data).toEqual({ courses: { edges: [{ node: { title: 'Course 0', price: null } }] } });
+    expect(body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code }))).toEqual([{ path: ['courses', 'edges', 0, 'node', 'price'], code: 'SERVICE_UNAVAILABLE' }]);
+  });
+
   it('answers a root field of a down subgraph with its path, beside the data of the others; 503 when nothing could be answered', async () => {
     await stack.subgraphs.learning.stop();
     const answer = await post({ query: `{ course(id: "${courseIds[0]}") { title } venues { id } }` });
