@@ -1,7 +1,7 @@
 // `pnpm fuzz [--count N] [--seed S] [--concurrency C]`: random valid and invalid operations against a fresh test
 // stack (its own database on DATABASE_URL's server, or an embedded PostgreSQL), then a summary
 // of the answers by status and code and every fault with the seed and index that reproduce it.
-// Exits 1 when there is a fault.
+// Exits 1 when there is a fault, or when the stack logged a warning or an error meanwhile.
 import { parseArgs } from 'node:util';
 import globalSetup from '../db/src/testing/global-setup.js';
 import globalTeardown from '../db/src/testing/global-teardown.js';
@@ -27,7 +27,7 @@ for (const [name, value] of [['count', count], ['concurrency', concurrency]] as 
 await globalSetup();
 let faults = 0;
 try {
-  const stack = await startStack();
+  const stack = await startStack({ gateway: { LOG_LEVEL: 'warn' } });
   try {
     const pools = await prepareFuzzData(stack);
     console.log(`fuzz: ${count} operations, seed ${values.seed}, ${concurrency} at a time`);
@@ -39,7 +39,7 @@ try {
         if (done % 500 === 0 && done < count) console.log(`  ${done} answered`);
       },
     });
-    faults = report.faults.length;
+    faults = report.faults.length + report.serverLogs.length;
     console.log(formatReport(report));
   } finally {
     await stack.stop();

@@ -34,6 +34,8 @@ export interface FuzzReport {
   /** Answers by `status code[,code…]`, e.g. `200 ok`, `400 GRAPHQL_PARSE_FAILED`. */
   outcomes: Record<string, number>;
   faults: FuzzFault[];
+  /** Lines the stack logged at warn or error while it answered: a client's mistake is at most info. */
+  serverLogs: string[];
 }
 
 const STACK_TRACE = /\n\s+at |\bat [\w$.<>]+ \([^)]*:\d+:\d+\)|\.[cm]?[jt]s:\d+:\d+|node_modules/;
@@ -144,7 +146,7 @@ export async function runFuzz(stack: TestStack, pools: FuzzPools, options: FuzzO
   const generator = new OperationGenerator(schema, pools, options.seed);
   const key = createPrivateKey(stack.signingKey.pem);
   const tokens = new Map<string, string>();
-  const report: FuzzReport = { seed: options.seed, count: options.count, valid: 0, invalid: 0, outcomes: {}, faults: [] };
+  const report: FuzzReport = { seed: options.seed, count: options.count, valid: 0, invalid: 0, outcomes: {}, faults: [], serverLogs: [] };
   let next = 0;
   let done = 0;
   const send = async (index: number) => {
@@ -174,7 +176,18 @@ export async function runFuzz(stack: TestStack, pools: FuzzPools, options: FuzzO
   const worker = async () => {
     while (next < options.count) await send(next++);
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 1 }, worker));
+  // The services of the stack run in this process and log to its stderr.
+  const write = process.stderr.write;
+  process.stderr.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    const text = String(chunk);
+    if (/"level":"(warn|error)"/.test(text)) report.serverLogs.push(text.slice(0, 2000));
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof process.stderr.write;
+  try {
+    await Promise.all(Array.from({ length: options.concurrency ?? 1 }, worker));
+  } finally {
+    process.stderr.write = write;
+  }
   report.faults.sort((a, b) => a.operation.index - b.operation.index);
   return report;
 }
@@ -182,7 +195,7 @@ export async function runFuzz(stack: TestStack, pools: FuzzPools, options: FuzzO
 /** A summary to print: counts by outcome, then each fault with what reproduces it. */
 export function formatReport(report: FuzzReport): string {
   const lines = [
-    `fuzz: seed ${report.seed}, ${report.count} operations (${report.valid} valid, ${report.invalid} invalid), ${report.faults.length} faults`,
+    `fuzz: seed ${report.seed}, ${report.count} operations (${report.valid} valid, ${report.invalid} invalid), ${report.faults.length} faults, ${report.serverLogs.length} warnings or errors logged`,
     ...Object.entries(report.outcomes)
       .sort(([, a], [, b]) => b - a)
       .map(([outcome, count]) => `  ${String(count).padStart(6)}  ${outcome}`),
@@ -195,5 +208,6 @@ export function formatReport(report: FuzzReport): string {
       `  answer (HTTP ${fault.status}): ${fault.answer}`,
     );
   }
+  for (const line of report.serverLogs) lines.push('', `logged: ${line.trimEnd()}`);
   return lines.join('\n');
 }
