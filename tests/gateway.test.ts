@@ -63,12 +63,13 @@ describe('gateway HTTP', () => {
 });
 
 describe('when a subgraph fails', () => {
-  it('masks unexpected errors and reports the subgraph not ready', async () => {
-    // The learning subgraph goes away: the failure is unexpected, so clients see no detail.
+  it('answers SERVICE_UNAVAILABLE without detail and reports the subgraph not ready', async () => {
+    // The learning subgraph goes away: clients learn what is missing and may retry, nothing more.
     const learning = stack.subgraphs.learning;
     await learning.stop();
-    const { body } = await stack.query('{ courses(first: 1) { totalCount } }');
-    expect(body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    const { status, body } = await stack.query('{ courses(first: 1) { totalCount } }');
+    expect(status).toBe(503);
+    expect(body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(JSON.stringify(body.errors)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
     const ready = await fetch(gatewayUrl('/readyz'));
     expect(ready.status).toBe(503);

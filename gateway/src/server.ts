@@ -27,6 +27,7 @@ import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } f
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { serviceUnavailablePlugin } from './service-unavailable.plugin.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
+import { clientErrorsPlugin } from './client-errors.js';
 
 export type { LocalSubgraph } from './subgraph-client.js';
 
@@ -66,7 +67,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       if (local) return (dataSources[name] = new InProcessDataSource(local));
       const configured = urls[name];
       if (!configured) logger.warn('subgraph without a configured URL; using the composed one', { subgraph: name, url });
-      return (dataSources[name] = new SubgraphDataSource(name, { url: configured ?? url, fetcher: http.fetcher }));
+      return (dataSources[name] = new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher, name, logger }));
     },
   });
   // Subscriptions: planned like queries; the owning subgraph streams over graphql-ws, the rest
@@ -91,6 +92,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     plugins: [
       operationLimitsPlugin(operationLimits),
       throttles.plugin,
+      clientErrorsPlugin({ path: '/graphql' }),
       serviceUnavailablePlugin(),
       profile.playground ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],

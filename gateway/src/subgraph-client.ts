@@ -1,7 +1,15 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { CALLER_HEADER, type RequestCaller, type SubgraphRequest } from '@academy/service-kit';
-import type { FormattedExecutionResult } from 'graphql';
+import { CALLER_HEADER, ErrorCode, type Logger, type RequestCaller, type SubgraphRequest } from '@academy/service-kit';
+import {
+  Kind,
+  parse,
+  type DocumentNode,
+  type FormattedExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  type SelectionSetNode,
+} from 'graphql';
 import { Agent, type Dispatcher } from 'undici';
 import type { GatewayContext } from './context.js';
 
@@ -64,17 +72,93 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
+type FetchRequest = ProcessOptions['request'];
+
+/** The response names of the fields a selection set asks for, on an object of `typename`. */
+function fieldNames(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, typename?: string): string[] {
+  const names: string[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value !== '__typename') names.push(selection.alias?.value ?? selection.name.value);
+      continue;
+    }
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+    if (!fragment) continue;
+    const condition = fragment.typeCondition?.name.value;
+    if (condition && typename && condition !== typename) continue;
+    for (const name of fieldNames(fragment.selectionSet, fragments, typename)) if (!names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+/**
+ * The paths, in the fetch's own response, of everything a failed fetch would have answered:
+ * its root fields, or each field of each entity it was asked for (`_entities.3.price`), which
+ * the query planner maps to the paths of the client's operation.
+ */
+export function pathsOfFetch(request: FetchRequest, document?: DocumentNode): (string | number)[][] {
+  if (!request.query) return [];
+  const parsed = document ?? parse(request.query);
+  const operation = parsed.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
+  const fragments = new Map(
+    parsed.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const representations = request.variables?.representations;
+  const [root] = operation.selectionSet.selections;
+  if (Array.isArray(representations) && root?.kind === Kind.FIELD && root.name.value === '_entities' && root.selectionSet) {
+    const responseName = root.alias?.value ?? root.name.value;
+    return representations.flatMap((representation: unknown, index) => {
+      const typename = (representation as { __typename?: unknown } | null)?.__typename;
+      return fieldNames(root.selectionSet!, fragments, typeof typename === 'string' ? typename : undefined).map((name) => [responseName, index, name]);
+    });
+  }
+  return fieldNames(operation.selectionSet, fragments).map((name) => [name]);
+}
+
+const UNAVAILABLE_MESSAGE = 'This part of the answer is unavailable: a service did not answer. Retry shortly.';
+
+/** The answer of a fetch that could not be made: no data, and an error at each path it would have filled. */
+export function unavailableAnswer(request: FetchRequest, document?: DocumentNode): FormattedExecutionResult {
+  const extensions = { code: ErrorCode.SERVICE_UNAVAILABLE };
+  const paths = pathsOfFetch(request, document);
+  const errors: GraphQLFormattedError[] = paths.length ? paths.map((path) => ({ message: UNAVAILABLE_MESSAGE, path, extensions })) : [{ message: UNAVAILABLE_MESSAGE, extensions }];
+  return { data: null, errors };
+}
+
+/** What RemoteGraphQLDataSource attaches to the error it throws for a non-2xx answer. */
+interface HttpFailure {
+  extensions?: { response?: { status?: number; body?: unknown } };
+}
+
+/** A subgraph's answer to a request it refused (4xx) that carries GraphQL errors, as it was sent. */
+function refusal(error: unknown): FormattedExecutionResult | null {
+  const response = (error as HttpFailure | null)?.extensions?.response;
+  if (!response?.status || response.status < 400 || response.status >= 500) return null;
+  const body = response.body as { data?: Record<string, unknown> | null; errors?: unknown } | null;
+  if (!body || typeof body !== 'object' || !Array.isArray(body.errors) || body.errors.length === 0) return null;
+  return { data: body.data ?? null, errors: body.errors as GraphQLFormattedError[] };
+}
+
 /**
  * A subgraph data source that sends the caller the gateway signed for this subgraph (and
  * nothing the client sent), and the request id so logs of one request can be joined.
+ *
+ * A subgraph's refusal (4xx with GraphQL errors) reaches the client with its codes, not as an
+ * internal error. When the subgraph cannot be reached, times out or fails (5xx), the fetch
+ * answers SERVICE_UNAVAILABLE errors at the paths it would have filled, so the client gets the
+ * other subgraphs' data and knows exactly what is missing.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    /** The subgraph's name: its caller tokens are signed for it alone. */
-    readonly subgraphName: string,
-    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
-  ) {
-    super(config);
+  /** The subgraph's name: its caller tokens are signed for it alone. */
+  readonly subgraphName: string;
+  private readonly logger: Logger | undefined;
+
+  constructor(options: { url?: string; fetcher: Fetcher; name: string; logger?: Logger }) {
+    super({ url: options.url, fetcher: options.fetcher });
+    this.subgraphName = options.name;
+    this.logger = options.logger;
   }
 
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
@@ -83,7 +167,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     headers.set(CALLER_HEADER, await context.callerTokens.for(this.subgraphName));
     headers.set('x-request-id', context.requestId);
   }
+
+  override async process(options: ProcessOptions) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      const refused = refusal(error);
+      if (refused) return refused;
+      const status = (error as HttpFailure | null)?.extensions?.response?.status;
+      this.logger?.warn('subgraph fetch failed', { subgraph: this.subgraphName, status, reason: (error as Error | null)?.message });
+      return unavailableAnswer(options.request, 'document' in options ? options.document : undefined);
+    }
+  }
 }
+
 
 /** A subgraph built in the gateway's own process (see `SubgraphRequest` in the service kit). */
 export interface LocalSubgraph {
@@ -100,9 +197,15 @@ const NO_CALLER: RequestCaller = { viewer: null, clientAddress: null, requestId:
 export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(readonly subgraph: LocalSubgraph) {}
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<FormattedExecutionResult> {
+  async process(options: ProcessOptions): Promise<FormattedExecutionResult> {
+    const { request, context } = options;
     if (!request.query) throw new Error('a subgraph fetch without a query');
     const caller = (context as Partial<GatewayContext> | undefined)?.caller ?? NO_CALLER;
-    return this.subgraph.execute({ query: request.query, variables: request.variables, operationName: request.operationName }, caller);
+    try {
+      return await this.subgraph.execute({ query: request.query, variables: request.variables, operationName: request.operationName }, caller);
+    } catch {
+      // The subgraph could not run the fetch at all (it is stopping, or not started).
+      return unavailableAnswer(request, 'document' in options ? options.document : undefined);
+    }
   }
 }

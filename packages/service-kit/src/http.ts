@@ -90,6 +90,8 @@ export function graphqlRequestListener<C extends BaseContext>(options: GraphQLHt
       }
     } catch (error) {
       if (error instanceof PayloadTooLarge) {
+        // The rest of the body is never read: the connection cannot carry another request.
+        res.setHeader('connection', 'close');
         sendJson(res, 413, { errors: [{ message: `The request body is larger than ${limit} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
         return;
       }
