@@ -7,21 +7,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createClient, type Client } from 'graphql-ws';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { killAll, postmasterPid, processTree, waitUntilGone } from './support/process-tree.js';
-import { startCommand, startEnvironment, type StartedCommand } from './support/start-command.js';
+import { postmasterPid, processTree } from './support/process-tree.js';
+import { startOwnStack, type OwnStack, type StartedCommand } from './support/start-command.js';
 
 const CATALOGUE = '{ courses(first: 10) { totalCount edges { node { title author { displayName } price { formatted } upcomingSessions { startsAt } } } } }';
 const MESSAGE_ADDED = 'subscription($roomId: ID!, $after: Int) { messageAdded(roomId: $roomId, afterSequence: $after) { sequence content sender { displayName } } }';
 
+let stack: OwnStack | undefined;
 let dataDir: string;
 let started: StartedCommand | undefined;
-const seen = new Set<number>();
 
 interface Answer {
   status: number;
@@ -57,7 +55,7 @@ async function signUp(name: string): Promise<{ id: string; token: string }> {
 function servicePids(): Record<string, number> {
   const pids: Record<string, number> = {};
   for (const pid of processTree(started!.child.pid!)) {
-    seen.add(pid);
+    stack!.seen.add(pid);
     let command = '';
     try {
       command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -118,23 +116,11 @@ function resumingReader(token: string, roomId: string) {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'academy-pg-restart-'));
-  started = await startCommand(
-    startEnvironment({ DATA_DIR: dataDir, GATEWAY_PORT: '0', SUBGRAPH_BASE_PORT: '0', EMBEDDED_PG_PORT: '0', SEED_SCALE: '0.1', NODE_ENV: 'development', LOG_LEVEL: 'info' }),
-    120_000,
-    (child) => child.pid !== undefined && seen.add(child.pid),
-  );
+  stack = await startOwnStack('pg-restart');
+  ({ dataDir, command: started } = stack);
 }, 150_000);
 
-afterAll(async () => {
-  if (started && started.child.exitCode === null && started.child.signalCode === null) {
-    started.child.kill('SIGTERM');
-    await waitUntilGone([started.child.pid!], 30_000);
-  }
-  killAll([...seen]);
-  await waitUntilGone([...seen], 10_000);
-  await rm(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => stack?.stop(), 60_000);
 
 /** A superuser connection to the stack's embedded database. */
 function adminClient(): pg.Client {

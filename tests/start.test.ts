@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAll, postmasterPid, processTree, waitUntilGone } from './support/process-tree.js';
-import { startCommand, startEnvironment, type StartedCommand } from './support/start-command.js';
+import { startCommand, testStackEnvironment, type StartedCommand } from './support/start-command.js';
 
 const CATALOGUE = /* GraphQL */ `
   {
@@ -80,15 +80,7 @@ const courseIds = (data: { courses: { edges: { node: { id: string } }[] } }) => 
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'academy-start-'));
-  environment = startEnvironment({
-    DATA_DIR: dataDir,
-    GATEWAY_PORT: '0',
-    SUBGRAPH_BASE_PORT: '0',
-    EMBEDDED_PG_PORT: '0',
-    SEED_SCALE: '0.1',
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'info',
-  });
+  environment = testStackEnvironment(dataDir);
 });
 
 afterAll(async () => {

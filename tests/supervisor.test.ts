@@ -4,20 +4,18 @@
 // others keep serving.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killAll, livingProcesses, postmasterPid, processTree, waitUntilGone } from './support/process-tree.js';
-import { startCommand, startEnvironment, type StartedCommand } from './support/start-command.js';
+import { livingProcesses, postmasterPid, processTree, waitUntilGone } from './support/process-tree.js';
+import { startOwnStack, type OwnStack, type StartedCommand } from './support/start-command.js';
 
 const CATALOGUE = /* GraphQL */ `
   { courses(first: 5) { totalCount edges { node { title author { displayName } price { formatted } upcomingSessions { startsAt } } } } }
 `;
 const SERVICES = ['identity', 'learning', 'scheduling', 'commerce', 'community', 'ai-analytics', 'gateway'] as const;
 
+let stack: OwnStack | undefined;
 let dataDir: string;
 let started: StartedCommand | undefined;
-const seen = new Set<number>();
 
 const commandLine = (pid: number) => {
   try {
@@ -35,7 +33,7 @@ function servicePids(supervisor: number): Record<string, number> {
     const service = /(?:subgraphs\/([a-z-]+)|(gateway))\/dist\/index\.js/.exec(command);
     if (service) pids[service[1] ?? service[2]!] = pid;
     if (command.includes('embedded-server.ts')) pids.embedded = pid;
-    seen.add(pid);
+    stack!.seen.add(pid);
   }
   const postmaster = postmasterPid(join(dataDir, 'postgres', 'cluster'));
   if (postmaster !== null) pids.postgres = postmaster;
@@ -69,28 +67,11 @@ const answersCompletely = (url: string) => async () => {
 };
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'academy-supervisor-'));
-  const environment = startEnvironment({
-    DATA_DIR: dataDir,
-    GATEWAY_PORT: '0',
-    SUBGRAPH_BASE_PORT: '0',
-    EMBEDDED_PG_PORT: '0',
-    SEED_SCALE: '0.1',
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'info',
-  });
-  started = await startCommand(environment, 120_000, (child) => child.pid !== undefined && seen.add(child.pid));
+  stack = await startOwnStack('supervisor');
+  ({ dataDir, command: started } = stack);
 }, 150_000);
 
-afterAll(async () => {
-  if (started && started.child.exitCode === null && started.child.signalCode === null) {
-    started.child.kill('SIGTERM');
-    await waitUntilGone([started.child.pid!], 30_000);
-  }
-  killAll([...seen]);
-  await waitUntilGone([...seen], 10_000);
-  await rm(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => stack?.stop(), 60_000);
 
 describe('the supervisor of pnpm start', () => {
   it('restarts a killed subgraph on its port, and leaves the other processes alone', async () => {

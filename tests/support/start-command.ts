@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killAll, waitUntilGone } from './process-tree.js';
 
 /** The repository's root folder. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -70,4 +74,59 @@ export function startCommand(env: NodeJS.ProcessEnv, timeoutMs: number, onSpawn?
     child.stdout?.on('data', check);
     child.once('exit', onExit);
   });
+}
+
+/**
+ * What a test of `pnpm start` runs it with: a data folder of the test's own, free ports for
+ * everything (the embedded PostgreSQL included) and small demo data.
+ */
+export function testStackEnvironment(dataDir: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return startEnvironment({
+    DATA_DIR: dataDir,
+    GATEWAY_PORT: '0',
+    SUBGRAPH_BASE_PORT: '0',
+    EMBEDDED_PG_PORT: '0',
+    SEED_SCALE: '0.1',
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  });
+}
+
+/** `pnpm start` on a data folder of its own, held by one test file from beforeAll to afterAll. */
+export interface OwnStack {
+  dataDir: string;
+  command: StartedCommand;
+  /** Every process seen in its tree (a test adds the ones it finds): `stop` ends each one left. */
+  seen: Set<number>;
+  /** SIGTERM to the command, then SIGKILL to whatever of its processes is left; removes the data folder. */
+  stop(): Promise<void>;
+}
+
+/** Starts `pnpm start` for a test file (see testStackEnvironment) and waits until it is ready. */
+export async function startOwnStack(name: string, timeoutMs = 120_000): Promise<OwnStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), `academy-${name}-`));
+  const seen = new Set<number>();
+  let command: StartedCommand;
+  try {
+    command = await startCommand(testStackEnvironment(dataDir), timeoutMs, (child) => child.pid !== undefined && seen.add(child.pid));
+  } catch (error) {
+    killAll([...seen]);
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    dataDir,
+    command,
+    seen,
+    async stop() {
+      if (command.child.exitCode === null && command.child.signalCode === null) {
+        command.child.kill('SIGTERM');
+        await waitUntilGone([command.child.pid!], 30_000);
+      }
+      killAll([...seen]);
+      await waitUntilGone([...seen], 10_000);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
