@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadGatewayConfig } from '@academy/gateway';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { adminRows } from './support/fixtures.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /** The gateway's defaults, which these tests run with. */
@@ -40,15 +41,7 @@ async function send(url: string, query: string, variables: Record<string, unknow
 const from = (address: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
   send(stack.gateway.url, query, variables, { 'x-forwarded-for': address, ...headers });
 
-async function adminQuery<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: stack.database.adminUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const adminQuery = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => adminRows<T>(stack.database.adminUrl, text, values);
 
 const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }';
 const signUpInput = (email: string) => ({ input: { email, password: PASSWORD, firstName: 'Abuse', lastName: 'Test' } });

@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import pg from 'pg';
+import { adminRows } from './support/fixtures.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
@@ -42,15 +43,7 @@ async function logIn(email: string, password: string) {
   return stack.query<{ logIn: Auth }>(`mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { ${AUTH_FIELDS} } }`, { e: email, p: password });
 }
 
-async function adminQuery<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: stack.database.adminUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const adminQuery = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => adminRows<T>(stack.database.adminUrl, text, values);
 
 describe('sessions end to end', () => {
   it('signs up, signs in, answers me, refreshes and logs out', async () => {

@@ -12,6 +12,11 @@ export async function withAdmin<T>(adminUrl: string, run: (client: pg.Client) =>
   }
 }
 
+/** The rows of one statement run as the superuser (to read what a test left in any schema). */
+export function adminRows<T extends pg.QueryResultRow>(adminUrl: string, text: string, values: unknown[] = []): Promise<T[]> {
+  return withAdmin(adminUrl, async (client) => (await client.query<T>(text, values)).rows);
+}
+
 export async function insertRows(client: pg.Client, table: string, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
