@@ -48,6 +48,19 @@ function nulInDocument(document: DocumentNode): StringValueNode | null {
   return found;
 }
 
+/**
+ * Where a request carries a NUL character (in a variable, named by its path, or in a string
+ * literal of the document), said for the client; null when it carries none.
+ */
+export function findNulCharacter(document: DocumentNode, variables: Record<string, unknown> | undefined): { message: string; nodes?: StringValueNode } | null {
+  const variable = Object.entries(variables ?? {})
+    .map(([name, value]) => nulInVariables(value, `$${name}`))
+    .find((found) => found !== null);
+  if (variable) return { message: `Variable "${variable}" contains a NUL character (\\u0000), which no text accepts.` };
+  const literal = nulInDocument(document);
+  return literal ? { message: 'A string contains a NUL character (\\u0000), which no text accepts.', nodes: literal } : null;
+}
+
 const clientError = (message: string, code: string, options: { nodes?: StringValueNode } = {}) =>
   new GraphQLError(message, { nodes: options.nodes, extensions: { code, http: { status: 400 } } });
 
@@ -85,14 +98,8 @@ export function clientErrorsPlugin(options: { path: string }): ApolloServerPlugi
               RequestErrorCode.BAD_REQUEST,
             );
           }
-          const variable = Object.entries(request.variables ?? {})
-            .map(([name, value]) => nulInVariables(value, `$${name}`))
-            .find((found) => found !== null);
-          if (variable) {
-            throw clientError(`Variable "${variable}" contains a NUL character (\\u0000), which no text accepts.`, ErrorCode.BAD_USER_INPUT);
-          }
-          const literal = nulInDocument(document);
-          if (literal) throw clientError('A string contains a NUL character (\\u0000), which no text accepts.', ErrorCode.BAD_USER_INPUT, { nodes: literal });
+          const nul = findNulCharacter(document, request.variables);
+          if (nul) throw clientError(nul.message, ErrorCode.BAD_USER_INPUT, nul);
         },
       };
     },

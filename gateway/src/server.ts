@@ -27,7 +27,7 @@ import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } f
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { serviceUnavailablePlugin } from './service-unavailable.plugin.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
-import { clientErrorsPlugin } from './client-errors.js';
+import { clientErrorsPlugin, installScalarParsing } from './client-errors.js';
 
 export type { LocalSubgraph } from './subgraph-client.js';
 
@@ -76,6 +76,8 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const limits = operationLimitSettings(config);
   const formatError = createGatewayErrorFormatter(logger, { production: profile.production, maxTokens: limits.maxTokens });
   const planner = new SubscriptionPlanner(supergraphSdl);
+  // Subscriptions are validated against the planner's schema: custom scalars parse there as over HTTP.
+  installScalarParsing(planner.apiGraphQLSchema);
   // The same limits for both transports, checked before planning.
   const operationLimits = new OperationLimits(planner.apiGraphQLSchema, limits);
   const upstream = new UpstreamSubscriptions(urls, signer, logger);

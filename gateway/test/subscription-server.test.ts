@@ -259,6 +259,8 @@ describe('WebSocket client mistakes', () => {
       { payload: { query: 'subscription A { notificationAdded { id } }', operationName: 'C' }, code: 'BAD_USER_INPUT', message: /no operation named "C"/ },
       { payload: { query: 'subscription { messageAdded(roomId: 1) @skip(if: true) { sequence } }' }, code: 'GRAPHQL_VALIDATION_FAILED', message: /@skip or @include/ },
       { payload: { query: 'subscription($v: Boolean!) { messageAdded(roomId: 1) @include(if: $v) { sequence } }', variables: { v: true } }, code: 'GRAPHQL_VALIDATION_FAILED', message: /"\$v"/ },
+      { payload: { query: MESSAGE_ADDED, variables: { r: 'a\u0000b' } }, code: 'BAD_USER_INPUT', message: /Variable "\$r" contains a NUL character/ },
+      { payload: { query: 'subscription { messageAdded(roomId: "a\\u0000b") { sequence } }' }, code: 'BAD_USER_INPUT', message: /contains a NUL character/ },
       { payload: { query: '{ courses { totalCount } }' }, code: 'BAD_USER_INPUT', message: /over HTTP/ },
       { payload: { query: 'mutation { logOut(refreshToken: "x") }' }, code: 'BAD_USER_INPUT', message: /over HTTP/ },
     ];

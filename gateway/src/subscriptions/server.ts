@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { bearerToken, type AccessTokenVerifier, type VerifiedAccess } from '../access-token.js';
 import type { OperationLimits } from '../limits/index.js';
+import { findNulCharacter } from '../client-errors.js';
 import { CloseCode } from './close-codes.js';
 import { asGraphQLError, type ClientResult, type SubscriptionEngine } from './engine.js';
 import type { SubscriptionPlanner } from './planner.js';
@@ -362,6 +363,8 @@ class Connection {
     const { document } = checked;
     const overLimits = operationLimits.check({ document, operationName: payload.operationName, variables: payload.variables });
     if (overLimits.length > 0) return refuse(overLimits);
+    const nul = findNulCharacter(document, payload.variables ?? undefined);
+    if (nul) return refuse([new GraphQLError(nul.message, { nodes: nul.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } })]);
     const operationName = payload.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
     if (!operation) return refuse([noOperation(document, operationName)]);
