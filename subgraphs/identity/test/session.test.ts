@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { passwordHashesComputed } from '../src/security/password-hashing.js';
 import { createInviteCode } from '../src/services/invite-code.service.js';
 import {
   codes,
@@ -165,10 +166,13 @@ describe('sign-up, sign-in and sessions', () => {
     const expired = await createInviteCode(db, { role: 'ORGANIZER', expiresAt: new Date(Date.now() - 1000) });
     for (const code of [invite.code, expired.code, 'no-such-code']) {
       const email = uniqueEmail('refused');
+      const hashes = passwordHashesComputed();
       const { body } = await identity.subgraph.request('mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }', {
         i: { email, password: PASSWORD, firstName: 'No', lastName: 'Body', inviteCode: code },
       });
       expect(codes(body)).toEqual(['BAD_USER_INPUT']);
+      // Refused before the password is hashed: a wrong code costs no Argon2 work.
+      expect(passwordHashesComputed()).toBe(hashes);
       expect(await identity.sql(`SELECT 1 FROM identity.users WHERE email = $1`, [email])).toHaveLength(0);
     }
     const rows = await identity.sql<{ usage_count: number; code_hash: string }>(
