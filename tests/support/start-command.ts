@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killAll, waitUntilGone } from './process-tree.js';
+import { killAll, rememberProcess, waitUntilGone } from './process-tree.js';
 
 /** The repository's root folder. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,6 +41,7 @@ export function startCommand(env: NodeJS.ProcessEnv, timeoutMs: number, onSpawn?
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) rememberProcess(child.pid);
   onSpawn?.(child);
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
