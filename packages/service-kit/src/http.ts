@@ -1,4 +1,5 @@
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
+import { ErrorCode, RequestErrorCode } from './errors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -69,7 +70,7 @@ export function graphqlRequestListener<C extends BaseContext>(options: GraphQLHt
           try {
             body = text.length ? JSON.parse(text) : undefined;
           } catch {
-            sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+            sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: RequestErrorCode.BAD_REQUEST } }] });
             return;
           }
         } else {
@@ -92,10 +93,10 @@ export function graphqlRequestListener<C extends BaseContext>(options: GraphQLHt
       if (error instanceof PayloadTooLarge) {
         // The rest of the body is never read: the connection cannot carry another request.
         res.setHeader('connection', 'close');
-        sendJson(res, 413, { errors: [{ message: `The request body is larger than ${limit} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(res, 413, { errors: [{ message: `The request body is larger than ${limit} bytes.`, extensions: { code: RequestErrorCode.BAD_REQUEST } }] });
         return;
       }
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
       else res.destroy();
     }
   };

@@ -8,7 +8,7 @@ import { parse, type DocumentNode, type FormattedExecutionResult } from 'graphql
 import { answerBudgetOf, attachAnswerBudget, countListItems, DEFAULT_MAX_ANSWER_ITEMS, DEFAULT_MEMORY_CEILING_PERCENT, memoryCeilingBytes, type AnswerLimits } from './answer-limits.js';
 import type { RequestCaller } from './auth.js';
 import { CALLER_HEADER, CallerTokenError, verifyCallerToken } from './caller-token.js';
-import { createErrorFormatter } from './errors.js';
+import { createErrorFormatter, ErrorCode } from './errors.js';
 import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
 import type { Logger } from './logger.js';
 
@@ -107,7 +107,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
         callers.set(req, await verifyCallerToken(Array.isArray(header) ? header[0] : header, options.gatewaySecret, options.name));
       } catch (error) {
         const message = error instanceof CallerTokenError ? error.message : 'invalid gateway credentials';
-        const body = JSON.stringify({ errors: [{ message: `Refused: ${message}.`, extensions: { code: 'UNAUTHENTICATED' } }] });
+        const body = JSON.stringify({ errors: [{ message: `Refused: ${message}.`, extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
         res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
         res.end(body);
         return;

@@ -1,4 +1,4 @@
-import { CallerTokenError, CheckedDocuments, createErrorFormatter, SharedSubscriptions, verifyCallerToken, type Logger, type RequestCaller } from '@academy/service-kit';
+import { CallerTokenError, CheckedDocuments, createErrorFormatter, ErrorCode, RequestErrorCode, SharedSubscriptions, verifyCallerToken, type Logger, type RequestCaller } from '@academy/service-kit';
 import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
@@ -72,7 +72,7 @@ export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C
 
   // The gateway sends each subscriber's copy of the same few documents: parsed and validated once.
   const documents = new CheckedDocuments(schema, (error) => refused((error as Error).message, 'GRAPHQL_PARSE_FAILED'), 1_000, (errors) =>
-    errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })),
+    errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED } })),
   );
   const shared = new SharedSubscriptions();
   const server = useServer(
@@ -100,15 +100,15 @@ export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C
           caller = await verifyCallerToken(typeof token === 'string' ? token : undefined, gatewaySecret, subgraphName);
         } catch (error) {
           const reason = error instanceof CallerTokenError ? error.message : 'invalid gateway credentials';
-          return [refused(`Refused: ${reason} for this subscriber.`, 'UNAUTHENTICATED')];
+          return [refused(`Refused: ${reason} for this subscriber.`, ErrorCode.UNAUTHENTICATED)];
         }
         const checked = documents.get(payload.query);
         if (checked.errors) return [...checked.errors];
         const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [refused('The document names no operation to run.', 'BAD_REQUEST')];
+        if (!operation) return [refused('The document names no operation to run.', RequestErrorCode.BAD_REQUEST)];
         if (operation.operation !== 'subscription') {
-          return [refused('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', 'BAD_REQUEST')];
+          return [refused('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', RequestErrorCode.BAD_REQUEST)];
         }
         return {
           schema,
