@@ -5,7 +5,7 @@
 // Type checking is `pnpm typecheck`; this only strips types (about a second for everything).
 // Usage: pnpm build [--quiet]
 import { build } from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,16 +31,41 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Every file under `dir`, as paths relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+}
+
+/**
+ * Puts the files of `staging` in place of those of `dist`, one rename each, then removes what
+ * `dist` held besides (outputs of deleted sources). A service started meanwhile, by another
+ * `pnpm start` or by the supervisor restarting one, never finds a file missing or half written.
+ */
+function replaceFiles(staging: string, dist: string): void {
+  const fresh = new Set(filesUnder(staging));
+  for (const file of fresh) {
+    mkdirSync(dirname(join(dist, file)), { recursive: true });
+    renameSync(join(staging, file), join(dist, file));
+  }
+  for (const file of filesUnder(dist)) if (!fresh.has(file)) rmSync(join(dist, file), { force: true });
+  rmSync(staging, { recursive: true, force: true });
+}
+
 export async function buildServices({ quiet = false }: { quiet?: boolean } = {}): Promise<void> {
   const started = performance.now();
   let files = 0;
   for (const dir of servicePackages()) {
     const entryPoints = sourceFiles(join(dir, 'src'));
     files += entryPoints.length;
-    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+    const dist = join(dir, 'dist');
+    const staging = join(dir, `dist.building-${process.pid}`);
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(dist, { recursive: true });
     await build({
       entryPoints,
-      outdir: join(dir, 'dist'),
+      outdir: staging,
       outbase: join(dir, 'src'),
       bundle: false,
       format: 'esm',
@@ -49,6 +74,7 @@ export async function buildServices({ quiet = false }: { quiet?: boolean } = {})
       sourcemap: 'linked',
       logLevel: 'error',
     });
+    replaceFiles(staging, dist);
   }
   if (!quiet) {
     const where = servicePackages().map((dir) => relative(ROOT, dir)).join(', ');
