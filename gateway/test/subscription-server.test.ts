@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import type { Logger } from '@academy/service-kit';
+import { recordingLogger, type LogLine } from '@academy/service-kit/testing';
 import { exportJWK, SignJWT } from 'jose';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,28 +17,11 @@ import { CloseCode } from '../src/subscriptions/close-codes.js';
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const KID = 'subscription-server-test';
 
-interface LogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  fields?: Record<string, unknown>;
-}
-
-function recordingLogger(entries: LogEntry[]): Logger {
-  const logger: Logger = {
-    debug: (message, fields) => entries.push({ level: 'debug', message, fields }),
-    info: (message, fields) => entries.push({ level: 'info', message, fields }),
-    warn: (message, fields) => entries.push({ level: 'warn', message, fields }),
-    error: (message, fields) => entries.push({ level: 'error', message, fields }),
-    child: () => logger,
-  };
-  return logger;
-}
-
 interface TestGateway {
   wsUrl: string;
   /** Requests (and WebSocket upgrades) that reached a subgraph. */
   subgraphRequests: () => number;
-  log: LogEntry[];
+  log: LogLine[];
 }
 
 const stops: (() => Promise<void>)[] = [];
@@ -68,7 +51,7 @@ async function startGateway(env: Record<string, string> = {}): Promise<TestGatew
   const urls = Object.fromEntries(
     ['IDENTITY_URL', 'LEARNING_URL', 'SCHEDULING_URL', 'COMMERCE_URL', 'COMMUNITY_URL', 'AI_ANALYTICS_URL'].map((name) => [name, url]),
   );
-  const log: LogEntry[] = [];
+  const log: LogLine[] = [];
   const config = loadGatewayConfig({ ...urls, GATEWAY_SECRET: randomBytes(32).toString('base64url'), PLAYGROUND: 'false', ...env });
   const gateway: RunningGateway = await buildGateway(config, { logger: recordingLogger(log) }).start(0, '127.0.0.1');
   stops.push(async () => {

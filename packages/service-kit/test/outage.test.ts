@@ -6,31 +6,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { createDatabase, type Database } from '../src/db.js';
 import { appendEvent, createEventConsumer } from '../src/events/index.js';
-import type { Logger } from '../src/logger.js';
 import { createPostgresPubSub } from '../src/pubsub/postgres.pubsub.js';
-import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+import { createTestDatabase, recordingLogger, type LogLine, type TestDatabase } from '../src/testing/index.js';
 import { createTestEffectsTable, recordEffect } from './fixtures/test-effects.js';
 import { startTcpProxy, type TcpProxy } from '../src/testing/tcp-proxy.js';
 
 /** How long the database stays away: several retries of every worker. */
 const OUTAGE_MS = 3_500;
 
-interface Line {
-  level: string;
-  message: string;
-}
-
-/** A logger keeping its lines for the test to read. */
-function recordingLogger(lines: Line[]): Logger {
-  const logger: Logger = {
-    debug: (message) => void lines.push({ level: 'debug', message }),
-    info: (message) => void lines.push({ level: 'info', message }),
-    warn: (message) => void lines.push({ level: 'warn', message }),
-    error: (message) => void lines.push({ level: 'error', message }),
-    child: () => logger,
-  };
-  return logger;
-}
 
 async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -63,7 +46,7 @@ afterEach(async () => {
 describe('through a database outage', () => {
   it('an event consumer resumes by itself, and logs the outage once and its end once', async () => {
     await createTestEffectsTable(database.adminUrl);
-    const lines: Line[] = [];
+    const lines: LogLine[] = [];
     const producer: Database<any> = createDatabase({ connectionString: database.urlFor('academy_commerce') });
     const consuming: Database<any> = createDatabase({ connectionString: proxy.through(database.urlFor('academy_scheduling')), logger: recordingLogger([]) });
     const consumer = createEventConsumer({
@@ -98,7 +81,7 @@ describe('through a database outage', () => {
   }, 60_000);
 
   it("the pub/sub's LISTEN connection comes back by itself, and the outage is logged once", async () => {
-    const lines: Line[] = [];
+    const lines: LogLine[] = [];
     const pubsub = createPostgresPubSub({ connectionString: proxy.through(database.urlFor('academy_community')), logger: recordingLogger(lines), minReconnectDelayMs: 50 });
     const publisher = createPostgresPubSub({ connectionString: database.urlFor('academy_community'), logger: recordingLogger([]) });
     cleanups.push(() => pubsub.close(), () => publisher.close());

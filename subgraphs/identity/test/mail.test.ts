@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createDatabase, createLogger, type Logger } from '@academy/service-kit';
-import { startTcpProxy } from '@academy/service-kit/testing';
+import { createDatabase, createLogger } from '@academy/service-kit';
+import { recordingLogger, startTcpProxy, type LogLine } from '@academy/service-kit/testing';
 import type { IdentityDatabase } from '../src/db/database.js';
 import { createSmtpMailer, MailWorker, type Mailer, type OutgoingEmail } from '../src/mail/index.js';
 import { enqueueEmail } from '../src/repositories/email-outbox.repository.js';
@@ -120,14 +120,8 @@ describe('mail worker', () => {
     const server = new URL(identity.subgraph.database.adminUrl);
     const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
     const proxied = createDatabase<IdentityDatabase>({ connectionString: proxy.through(identity.subgraph.database.urlFor('academy_identity')), logger: silent });
-    const lines: { level: string; message: string }[] = [];
-    const recording: Logger = {
-      debug: (message) => void lines.push({ level: 'debug', message }),
-      info: (message) => void lines.push({ level: 'info', message }),
-      warn: (message) => void lines.push({ level: 'warn', message }),
-      error: (message) => void lines.push({ level: 'error', message }),
-      child: () => recording,
-    };
+    const lines: LogLine[] = [];
+    const recording = recordingLogger(lines);
     const sent: OutgoingEmail[] = [];
     const mailer: Mailer = { send: async (message) => void sent.push(message), close: async () => {} };
     const worker = new MailWorker({ db: proxied.db, mailer, logger: recording, pollIntervalMs: 100, maxAttempts: 3 });

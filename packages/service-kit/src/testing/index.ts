@@ -1,3 +1,4 @@
 export * from './database.js';
 export * from './subgraph.js';
 export * from './tcp-proxy.js';
+export * from './logger.js';
