@@ -15,3 +15,5 @@ export * from './caller-token.js';
 export * from './keyset.js';
 export * from './viewer-independence.js';
 export * from './answer-limits.js';
+export * from './resolver-map.js';
+export * from './selection.js';

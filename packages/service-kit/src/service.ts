@@ -1,13 +1,14 @@
 import type { BaseContext } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { memoryCeilingBytes, type AnswerLimits } from './answer-limits.js';
 import type { RequestCaller } from './auth.js';
 import { loadConfig, subgraphConfigSchema, type SubgraphConfig } from './config.js';
-import { createDatabase } from './db.js';
+import { createDatabase, type Database } from './db.js';
 import type { Route } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import { createSubgraph, runProcess, type GraphQLResolverMap, type RunningServer } from './subgraph.js';
+import type { SubgraphResolvers } from './resolver-map.js';
+import { createSubgraph, runProcess, type RunningServer } from './subgraph.js';
 
 /** How a subgraph service is connected and how loud it is. */
 export interface ServiceOptions {
@@ -20,33 +21,50 @@ export interface ServiceOptions {
   answerLimits?: AnswerLimits;
 }
 
-/**
- * Builds a subgraph service: logger, database (its own role), federated schema and HTTP
- * server, with a context made per request. Nothing listens until `start`.
- */
-export function buildSubgraphService<DB, C extends BaseContext>(
-  definition: {
-    name: string;
-    typeDefs: DocumentNode;
-    resolvers: GraphQLResolverMap<C>;
-    context: (db: Kysely<DB>, caller: RequestCaller, logger: Logger) => C;
-    routes?: Record<string, Route>;
-  },
-  options: ServiceOptions,
-) {
-  const logger = createLogger(options.logLevel ?? 'info', { service: definition.name });
+/** What a subgraph service is built on, opened before anything that needs it. */
+export interface ServiceResources<DB> {
+  /** The subgraph's name, as composed into the supergraph. */
+  name: string;
+  logger: Logger;
+  /** The subgraph's database (its own role): request pool and background pool. */
+  database: Database<DB>;
+  options: ServiceOptions;
+}
+
+/** Opens a subgraph's logger and database: what its services, workers and routes are built on. */
+export function openServiceResources<DB>(name: string, options: ServiceOptions): ServiceResources<DB> {
+  const logger = createLogger(options.logLevel ?? 'info', { service: name });
   const database = createDatabase<DB>({
     connectionString: options.databaseUrl,
     poolSize: options.poolSize,
-    applicationName: definition.name,
+    applicationName: name,
     logger,
   });
+  return { name, logger, database, options };
+}
+
+/**
+ * Builds a subgraph service on resources already open: federated schema and HTTP server, with
+ * a context made per request from what the subgraph has built. Nothing listens until `start`.
+ */
+export function buildSubgraphService<DB, C extends BaseContext>(
+  resources: ServiceResources<DB>,
+  definition: {
+    typeDefs: DocumentNode;
+    /** The subgraph's resolvers, typed by its generated `Resolvers`. */
+    resolvers: SubgraphResolvers;
+    /** The context of one request, for the caller the gateway vouched for. */
+    context: (caller: RequestCaller) => C;
+    routes?: Record<string, Route>;
+  },
+) {
+  const { name, logger, database, options } = resources;
   const subgraph = createSubgraph<C>({
-    name: definition.name,
+    name,
     typeDefs: definition.typeDefs,
     resolvers: definition.resolvers,
     logger,
-    context: (caller) => definition.context(database.db, caller, logger),
+    context: definition.context,
     readiness: { database: () => sql`SELECT 1`.execute(database.background) },
     gatewaySecret: options.gatewaySecret,
     routes: definition.routes,

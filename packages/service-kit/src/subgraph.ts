@@ -1,7 +1,6 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { parse, type DocumentNode, type FormattedExecutionResult } from 'graphql';
@@ -9,10 +8,9 @@ import { answerBudgetOf, attachAnswerBudget, countListItems, DEFAULT_MAX_ANSWER_
 import type { RequestCaller } from './auth.js';
 import { CALLER_HEADER, CallerTokenError, verifyCallerToken } from './caller-token.js';
 import { createErrorFormatter, ErrorCode } from './errors.js';
+import { resolverMapOf, type SubgraphResolvers } from './resolver-map.js';
 import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
 import type { Logger } from './logger.js';
-
-export type { GraphQLResolverMap };
 
 /** Parses a subgraph's schema.graphql, given a URL relative to the calling module. */
 export function loadTypeDefs(url: URL): DocumentNode {
@@ -23,7 +21,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   /** The subgraph's name as composed into the supergraph. */
   name: string;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<C>;
+  /** Its resolvers, typed by the subgraph's generated `Resolvers`. */
+  resolvers: SubgraphResolvers;
   /**
    * Builds the per-request context (DataLoaders, database) for the caller the gateway vouched
    * for; `req` is absent when the gateway runs the operation in this process.
@@ -58,7 +57,7 @@ export interface RunningServer {
  * with /healthz and /readyz. Nothing listens until `start` is called.
  */
 export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C>) {
-  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
+  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: resolverMapOf<C>(options.resolvers) }]);
   // One request must not be able to build an answer that exhausts the process (a few nested
   // lists multiply): each request's lists are counted, and heap use is watched while they grow.
   countListItems(schema);

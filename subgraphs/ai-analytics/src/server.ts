@@ -1,5 +1,5 @@
-import { buildSubgraphService, loadTypeDefs, type GraphQLResolverMap, type ServiceOptions } from '@academy/service-kit';
-import { createContext, type AiAnalyticsContext } from './context.js';
+import { buildSubgraphService, loadTypeDefs, openServiceResources, type ServiceOptions } from '@academy/service-kit';
+import { createContext } from './context.js';
 import type { AiAnalyticsDatabase } from './db/database.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -7,8 +7,7 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 
 /** Builds the ai-analytics subgraph (schema, server, database) without listening. */
 export function buildAiAnalyticsSubgraph(options: ServiceOptions) {
-  return buildSubgraphService<AiAnalyticsDatabase, AiAnalyticsContext>(
-    { name: 'ai-analytics', typeDefs, resolvers: resolvers as GraphQLResolverMap<AiAnalyticsContext>, context: createContext },
-    options,
-  );
+  const resources = openServiceResources<AiAnalyticsDatabase>('ai-analytics', options);
+  const { db } = resources.database;
+  return buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, resources.logger) });
 }

@@ -1,5 +1,5 @@
-import { buildSubgraphService, loadTypeDefs, type GraphQLResolverMap, type ServiceOptions } from '@academy/service-kit';
-import { createContext, type CommerceContext } from './context.js';
+import { buildSubgraphService, loadTypeDefs, openServiceResources, type ServiceOptions } from '@academy/service-kit';
+import { createContext } from './context.js';
 import type { CommerceDatabase } from './db/database.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -7,8 +7,7 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 
 /** Builds the commerce subgraph (schema, server, database) without listening. */
 export function buildCommerceSubgraph(options: ServiceOptions) {
-  return buildSubgraphService<CommerceDatabase, CommerceContext>(
-    { name: 'commerce', typeDefs, resolvers: resolvers as GraphQLResolverMap<CommerceContext>, context: createContext },
-    options,
-  );
+  const resources = openServiceResources<CommerceDatabase>('commerce', options);
+  const { db } = resources.database;
+  return buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, resources.logger) });
 }

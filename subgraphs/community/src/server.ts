@@ -1,12 +1,6 @@
-import {
-  buildSubgraphService,
-  loadTypeDefs,
-  type GraphQLResolverMap,
-  type RunningServer,
-  type ServiceOptions,
-} from '@academy/service-kit';
+import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { createPubSub, type PubSub } from '@academy/service-kit/pubsub';
-import { createContext, type CommunityContext } from './context.js';
+import { createContext } from './context.js';
 import type { CommunityDatabase } from './db/database.js';
 import { createLiveEvents, type FeedObserver } from './live/live-events.js';
 import { createSubscriptionServer, SUBSCRIPTIONS_PATH } from './live/subscription-server.js';
@@ -46,34 +40,19 @@ export interface RunningCommunityServer extends RunningServer {
  * closes with `database.close()`, as for every subgraph.
  */
 export function buildCommunitySubgraph(options: CommunityServiceOptions) {
-  // The context needs the live events, which need the database the service creates.
-  let live: ReturnType<typeof createLiveEvents> | undefined;
-  const liveEvents = () => {
-    if (!live) throw new Error('community live events are not set up');
-    return live;
-  };
-  const service = buildSubgraphService<CommunityDatabase, CommunityContext>(
-    {
-      name: 'community',
-      typeDefs,
-      resolvers: resolvers as GraphQLResolverMap<CommunityContext>,
-      context: (db, caller, logger) => createContext(db, caller, logger, liveEvents()),
-    },
-    options,
-  );
-  const { db, background, pool } = service.database;
-  const pubsub =
-    options.pubsub ??
-    createPubSub({ databaseUrl: options.databaseUrl, pool, redisUrl: options.redisUrl, applicationName: 'community', logger: service.logger });
+  const resources = openServiceResources<CommunityDatabase>('community', options);
+  const { db, background, pool } = resources.database;
+  const { logger } = resources;
+  const pubsub = options.pubsub ?? createPubSub({ databaseUrl: options.databaseUrl, pool, redisUrl: options.redisUrl, applicationName: 'community', logger });
   // Feeds read on events and on subscribe (over WebSocket), not for an HTTP request.
-  live = createLiveEvents({ db: background, pubsub, logger: service.logger, replayPageSize: options.replayPageSize, onFeedOpened: options.onFeedOpened });
-  const liveNow = live;
+  const live = createLiveEvents({ db: background, pubsub, logger, replayPageSize: options.replayPageSize, onFeedOpened: options.onFeedOpened });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, live) });
   const subscriptions = createSubscriptionServer({
     httpServer: service.httpServer,
     schema: service.schema,
     gatewaySecret: options.gatewaySecret,
     subgraphName: service.name,
-    context: (caller) => createContext(db, caller, service.logger, liveNow),
+    context: (caller) => createContext(db, caller, logger, live),
     logger: service.logger,
     keepAliveMs: options.keepAliveMs,
   });
@@ -81,7 +60,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
   return {
     ...service,
     pubsub,
-    live: liveNow,
+    live: live,
     async start(port: number, host?: string): Promise<RunningCommunityServer> {
       const running = await service.start(port, host);
       return {
@@ -90,7 +69,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
         async stop() {
           // Subscribers first: their feeds end and leave their channels before the pub/sub closes.
           await subscriptions.close();
-          await liveNow.close();
+          await live.close();
           await running.stop();
           await pubsub.close();
         },

@@ -1,12 +1,6 @@
-import {
-  buildSubgraphService,
-  loadTypeDefs,
-  type GraphQLResolverMap,
-  type RunningServer,
-  type ServiceOptions,
-} from '@academy/service-kit';
+import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { identitySettings, type IdentitySettings } from './config.js';
-import { createContext, type IdentityContext, type IdentityServices } from './context.js';
+import { createContext, type IdentityServices } from './context.js';
 import type { IdentityDatabase } from './db/database.js';
 import { createMailer, MailWorker, type Mailer } from './mail/index.js';
 import { resolvers } from './resolvers/index.js';
@@ -33,32 +27,25 @@ export interface IdentityServiceOptions extends ServiceOptions {
  */
 export function buildIdentitySubgraph(options: IdentityServiceOptions) {
   const settings = options.identity ?? identitySettings();
-  let services: IdentityServices | undefined;
-  const servicesOf = (): IdentityServices => {
-    if (!services) throw new Error('identity services are not set up');
-    return services;
-  };
-  const service = buildSubgraphService<IdentityDatabase, IdentityContext>(
-    {
-      name: 'identity',
-      typeDefs,
-      resolvers: resolvers as GraphQLResolverMap<IdentityContext>,
-      context: (db, caller, logger) => createContext(db, caller, logger, servicesOf()),
-      routes: { [JWKS_PATH]: jwksRoute(() => servicesOf().keys) },
-    },
-    options,
-  );
-  const db = service.database.db;
+  const resources = openServiceResources<IdentityDatabase>('identity', options);
+  const { db, background } = resources.database;
+  const { logger } = resources;
   const keys = new SigningKeyStore(db, { configuredPem: settings.JWT_PRIVATE_KEY, configuredKid: settings.JWT_KEY_ID });
   const mailer = options.mailer ?? createMailer(settings);
   const mailWorker = new MailWorker({
-    db: service.database.background,
+    db: background,
     mailer,
-    logger: service.logger.child({ component: 'mail' }),
+    logger: logger.child({ component: 'mail' }),
     pollIntervalMs: settings.MAIL_POLL_INTERVAL_MS,
     maxAttempts: settings.MAIL_MAX_ATTEMPTS,
   });
-  services = { settings, keys, mail: mailWorker };
+  const services: IdentityServices = { settings, keys, mail: mailWorker };
+  const service = buildSubgraphService(resources, {
+    typeDefs,
+    resolvers,
+    context: (caller) => createContext(db, caller, logger, services),
+    routes: { [JWKS_PATH]: jwksRoute(() => keys) },
+  });
 
   return {
     ...service,

@@ -1,5 +1,5 @@
-import { buildSubgraphService, loadTypeDefs, type GraphQLResolverMap, type ServiceOptions } from '@academy/service-kit';
-import { createContext, type LearningContext } from './context.js';
+import { buildSubgraphService, loadTypeDefs, openServiceResources, type ServiceOptions } from '@academy/service-kit';
+import { createContext } from './context.js';
 import type { LearningDatabase } from './db/database.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -7,8 +7,7 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 
 /** Builds the learning subgraph (schema, server, database) without listening. */
 export function buildLearningSubgraph(options: ServiceOptions) {
-  return buildSubgraphService<LearningDatabase, LearningContext>(
-    { name: 'learning', typeDefs, resolvers: resolvers as GraphQLResolverMap<LearningContext>, context: createContext },
-    options,
-  );
+  const resources = openServiceResources<LearningDatabase>('learning', options);
+  const { db } = resources.database;
+  return buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, resources.logger) });
 }

@@ -1,5 +1,5 @@
-import { buildSubgraphService, loadTypeDefs, type GraphQLResolverMap, type ServiceOptions } from '@academy/service-kit';
-import { createContext, type SchedulingContext } from './context.js';
+import { buildSubgraphService, loadTypeDefs, openServiceResources, type ServiceOptions } from '@academy/service-kit';
+import { createContext } from './context.js';
 import type { SchedulingDatabase } from './db/database.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -7,8 +7,7 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 
 /** Builds the scheduling subgraph (schema, server, database) without listening. */
 export function buildSchedulingSubgraph(options: ServiceOptions) {
-  return buildSubgraphService<SchedulingDatabase, SchedulingContext>(
-    { name: 'scheduling', typeDefs, resolvers: resolvers as GraphQLResolverMap<SchedulingContext>, context: createContext },
-    options,
-  );
+  const resources = openServiceResources<SchedulingDatabase>('scheduling', options);
+  const { db } = resources.database;
+  return buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, resources.logger) });
 }

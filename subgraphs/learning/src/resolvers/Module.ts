@@ -1,7 +1,6 @@
-import type { LearningContext } from '../context.js';
-import type { Module as ModuleRow } from '../db/database.js';
+import type { ModuleResolvers } from '../generated/graphql.js';
 
-export const Module = {
-  __resolveReference: (ref: { id: string }, ctx: LearningContext) => ctx.loaders.moduleById.load(ref.id),
-  lessons: (m: ModuleRow, _: unknown, ctx: LearningContext) => ctx.loaders.lessonsByModule.load(m.id),
+export const Module: ModuleResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.moduleById.load(ref.id),
+  lessons: (m, _, ctx) => ctx.loaders.lessonsByModule.load(m.id),
 };

@@ -1,4 +1,5 @@
 import { DateTime } from '@academy/service-kit';
+import type { Resolvers } from '../generated/graphql.js';
 import { Course } from './Course.js';
 import { Enrollment } from './Enrollment.js';
 import { Lesson } from './Lesson.js';
@@ -6,12 +7,4 @@ import { Module } from './Module.js';
 import { Query } from './Query.js';
 import { Topic } from './Topic.js';
 
-export const resolvers = {
-  DateTime,
-  Query,
-  Course,
-  Topic,
-  Module,
-  Lesson,
-  Enrollment,
-};
+export const resolvers: Resolvers = { DateTime, Query, Course, Topic, Module, Lesson, Enrollment };

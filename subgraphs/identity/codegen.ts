@@ -1,0 +1,5 @@
+// How pnpm codegen types this subgraph (see scripts/codegen/generate.ts for each setting).
+export default {
+  context: 'IdentityContext',
+  mappers: {},
+};
