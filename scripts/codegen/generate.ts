@@ -91,9 +91,8 @@ export async function graphqlTypes(subgraph: Subgraph): Promise<string> {
 /** src/generated/tables.ts of one subgraph, read from a migrated database. */
 export async function tableTypes(subgraph: Subgraph, adminUrl: string): Promise<string> {
   const columns = Object.fromEntries(Object.entries(subgraph.config.columns ?? {}).map(([column, type]) => [`${subgraph.schema}.${column}`, type]));
-  const cli = new Cli();
-  cli.logLevel = 'error';
-  const output = await cli.generate({
+  const output = await new Cli().generate({
+    logLevel: 'silent',
     url: adminUrl,
     dialect: 'postgres',
     includePattern: `${subgraph.schema}.*`,

@@ -17,3 +17,4 @@ export * from './viewer-independence.js';
 export * from './answer-limits.js';
 export * from './resolver-map.js';
 export * from './selection.js';
+export * from './columns.js';

@@ -1,10 +1,9 @@
-import { keysetPage } from '@academy/service-kit';
-import { sql, type Kysely } from 'kysely';
+import { columnList, keysetPage, selectList } from '@academy/service-kit';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Course, CourseLevel, CourseStatus, LearningDatabase } from '../db/database.js';
+import type { CourseOrder, CourseOrderField } from '../generated/graphql.js';
 
-export type CourseOrderField = 'TITLE' | 'PUBLISHED_AT' | 'ENROLLMENT_COUNT';
-export type SortDirection = 'ASC' | 'DESC';
-
+/** A validated catalogue filter: the statuses the viewer may see, ids already parsed. */
 export interface CourseFilter {
   statuses: CourseStatus[];
   search?: string | null;
@@ -18,7 +17,7 @@ export type CourseCursor = [string, string];
 
 export interface CoursePageQuery {
   filter: CourseFilter;
-  orderBy: { field: CourseOrderField; direction: SortDirection };
+  orderBy: CourseOrder;
   limit: number;
   after: CourseCursor | null;
 }
@@ -30,15 +29,19 @@ export interface CoursePage {
   hasPreviousPage: boolean;
 }
 
-const COURSE_COLUMNS = sql.raw(
-  'c.id, c.slug, c.title, c.summary, c.description, c.level, c.language, c.duration_minutes, c.status, ' +
-    'c.certificate_validity_months, c.author_id, c.enrollment_count, c.completed_count, c.published_at, c.created_at, c.updated_at',
-);
+/** Every column of a Course row (all of them: the compiler checks the list against the table). */
+export const COURSE_COLUMNS = columnList<Course>()([
+  'id', 'slug', 'title', 'summary', 'description', 'level', 'language', 'duration_minutes', 'status',
+  'certificate_validity_months', 'author_id', 'enrollment_count', 'completed_count', 'published_at', 'created_at', 'updated_at',
+]);
 
-const SORT_KEYS: Record<CourseOrderField, { expression: string; type: string }> = {
-  TITLE: { expression: 'c.title', type: 'text' },
-  PUBLISHED_AT: { expression: "coalesce(c.published_at, '-infinity'::timestamptz)", type: 'timestamptz' },
-  ENROLLMENT_COUNT: { expression: 'c.enrollment_count', type: 'integer' },
+/** A course column of the alias `c` that the statements below use. */
+const column = (name: keyof Course & string) => sql.ref(`c.${name}`);
+
+const SORT_KEYS: Record<CourseOrderField, { expression: RawBuilder<unknown>; type: string }> = {
+  TITLE: { expression: column('title'), type: 'text' },
+  PUBLISHED_AT: { expression: sql`coalesce(${column('published_at')}, '-infinity'::timestamptz)`, type: 'timestamptz' },
+  ENROLLMENT_COUNT: { expression: column('enrollment_count'), type: 'integer' },
 };
 
 /**
@@ -48,7 +51,7 @@ const SORT_KEYS: Record<CourseOrderField, { expression: string; type: string }> 
 export async function findCoursePage(db: Kysely<LearningDatabase>, query: CoursePageQuery): Promise<CoursePage> {
   const { filter, orderBy, limit, after } = query;
   const sort = SORT_KEYS[orderBy.field];
-  const sortKey = sql.raw(sort.expression);
+  const sortKey = sort.expression;
   const conditions = [sql`c.status = ANY(${filter.statuses}::text[])`];
   if (filter.search) conditions.push(sql`c.search @@ websearch_to_tsquery('simple', ${filter.search})`);
   if (filter.level) conditions.push(sql`c.level = ${filter.level}`);
@@ -58,7 +61,7 @@ export async function findCoursePage(db: Kysely<LearningDatabase>, query: Course
   }
   const page = await keysetPage<Course & { sort_key: unknown; cursor_key: string }>(db, {
     filtered: sql`
-      SELECT ${COURSE_COLUMNS}, ${sortKey} AS sort_key, (${sortKey})::text AS cursor_key
+      SELECT ${selectList('c', COURSE_COLUMNS)}, ${sortKey} AS sort_key, (${sortKey})::text AS cursor_key
       FROM learning.courses c
       WHERE ${sql.join(conditions, sql` AND `)}`,
     sortColumn: 'sort_key',
@@ -72,10 +75,7 @@ export async function findCoursePage(db: Kysely<LearningDatabase>, query: Course
 export async function findCoursesByIds(db: Kysely<LearningDatabase>, ids: readonly string[]): Promise<Course[]> {
   return db
     .selectFrom('learning.courses')
-    .select([
-      'id', 'slug', 'title', 'summary', 'description', 'level', 'language', 'duration_minutes', 'status',
-      'certificate_validity_months', 'author_id', 'enrollment_count', 'completed_count', 'published_at', 'created_at', 'updated_at',
-    ])
+    .select(COURSE_COLUMNS)
     .where('id', '=', sql<string>`ANY(${ids}::uuid[])`)
     .execute();
 }
@@ -115,7 +115,7 @@ export async function findFirstCoursePageOfTopics(
       page.*
     FROM unnest(${topicIds}::uuid[]) AS k(id)
     LEFT JOIN LATERAL (
-      SELECT ${COURSE_COLUMNS}, c.title::text AS cursor_key
+      SELECT ${selectList('c', COURSE_COLUMNS)}, c.title::text AS cursor_key
       FROM learning.course_topics ct JOIN learning.courses c ON c.id = ct.course_id
       WHERE ct.topic_id = k.id AND c.status = 'PUBLISHED'
       ORDER BY c.title, c.id

@@ -1,4 +1,6 @@
+import { columnList, jsonFields, selectList } from '@academy/service-kit';
 import { sql, type Kysely } from 'kysely';
+import { COURSE_COLUMNS } from './course.repository.js';
 import type { Course, LearningDatabase, Lesson, Module } from '../db/database.js';
 
 export async function findModulesByIds(db: Kysely<LearningDatabase>, ids: readonly string[]): Promise<Module[]> {
@@ -34,15 +36,15 @@ export type OutlineLesson = Lesson & { course_id: string };
 /** A module with its lessons, in order. */
 export type OutlineModule = Module & { lessons: OutlineLesson[] };
 
+const MODULE_COLUMNS = columnList<Module>()(['id', 'course_id', 'title', 'position', 'created_at']);
+const LESSON_COLUMNS = columnList<Lesson>()(['id', 'module_id', 'title', 'kind', 'position', 'duration_minutes', 'body', 'created_at']);
+
 /** The SQL of a course's outline: its modules, each with its lessons, as one JSON array (empty when none). */
 const OUTLINE = sql<unknown>`COALESCE((
   SELECT json_agg(json_build_object(
-    'id', m.id, 'course_id', m.course_id, 'title', m.title, 'position', m.position, 'created_at', m.created_at,
+    ${jsonFields('m', MODULE_COLUMNS)},
     'lessons', COALESCE((
-      SELECT json_agg(json_build_object(
-        'id', l.id, 'module_id', l.module_id, 'course_id', m.course_id, 'title', l.title, 'kind', l.kind,
-        'position', l.position, 'duration_minutes', l.duration_minutes, 'body', l.body, 'created_at', l.created_at
-      ) ORDER BY l.position)
+      SELECT json_agg(json_build_object(${jsonFields('l', LESSON_COLUMNS)}, 'course_id', m.course_id) ORDER BY l.position)
       FROM learning.lessons l WHERE l.module_id = m.id
     ), '[]'::json)
   ) ORDER BY m.position)
@@ -67,9 +69,7 @@ export async function findOutlinesOfCourses(db: Kysely<LearningDatabase>, course
 /** Courses by id together with their outlines, in one statement (a course page reads both). */
 export async function findCoursesWithOutlines(db: Kysely<LearningDatabase>, ids: readonly string[]): Promise<(Course & { outline: OutlineModule[] })[]> {
   const { rows } = await sql<Course & { outline: unknown }>`
-    SELECT c.id, c.slug, c.title, c.summary, c.description, c.level, c.language, c.duration_minutes, c.status,
-           c.certificate_validity_months, c.author_id, c.enrollment_count, c.completed_count, c.published_at,
-           c.created_at, c.updated_at, ${OUTLINE} AS outline
+    SELECT ${selectList('c', COURSE_COLUMNS)}, ${OUTLINE} AS outline
     FROM learning.courses c WHERE c.id = ANY(${ids}::uuid[])
   `.execute(db);
   return rows.map((row) => ({ ...row, outline: outlineOf(row.outline) }));
