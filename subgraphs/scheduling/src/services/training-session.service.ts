@@ -1,4 +1,4 @@
-import { badUserInput, forwardPage, hasRole, intInRange, isTimestampCursor, parseId, requireRole, toConnection } from '@academy/service-kit';
+import { badUserInput, forwardPage, hasRole, intInRange, isSelfOrRole, isTimestampCursor, parseId, requireRole, toConnection } from '@academy/service-kit';
 import type { SchedulingContext } from '../context.js';
 import type { TrainingSession } from '../db/database.js';
 import type {
@@ -31,14 +31,7 @@ export async function sessionConnection(ctx: SchedulingContext, args: QueryTrain
     after: page.after,
   });
   for (const row of result.rows) ctx.loaders.sessionById.prime(row.id, row);
-  return toConnection({
-    rows: result.rows,
-    limit: page.limit,
-    totalCount: result.totalCount,
-    hasPreviousPage: result.hasPreviousPage,
-    cursorOf: (s) => [s.starts_at_key, s.id],
-    nodeOf: (s): TrainingSession => s,
-  });
+  return toConnection({ ...result, limit: page.limit, cursorOf: (s) => [s.starts_at_key, s.id], nodeOf: (s): TrainingSession => s });
 }
 
 /** One session by id. */
@@ -55,9 +48,10 @@ export const seatsAvailable = (session: TrainingSession) => Math.max(0, session.
 /** A session's join link: for its trainer and ADMIN (registered learners too once registrations exist). */
 export async function onlineJoinUrl(ctx: SchedulingContext, session: TrainingSession): Promise<string | null> {
   if (!session.online_join_url || !ctx.viewer) return null;
+  // ADMIN first: then the trainer need not be read.
   if (hasRole(ctx, 'ADMIN')) return session.online_join_url;
   const trainer = session.trainer_id ? await ctx.loaders.trainerById.load(session.trainer_id) : null;
-  return trainer?.user_id === ctx.viewer.userId ? session.online_join_url : null;
+  return trainer && isSelfOrRole(ctx, trainer.user_id) ? session.online_join_url : null;
 }
 
 /** Share of a session's seats taken; ANALYST, ADMIN and ORGANIZER only. */
