@@ -89,6 +89,50 @@ describe('scheduling operations', () => {
     expect(fill.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('filters sessions by venue, trainer, status, time window and free seats', async () => {
+    const fullCourse = randomUUID();
+    const admin = new pg.Client({ connectionString: subgraph.database.adminUrl });
+    await admin.connect();
+    await admin.query(
+      `INSERT INTO scheduling.training_sessions (course_id, starts_at, ends_at, capacity, seats_taken) VALUES ($1, now() + interval '1 day', now() + interval '25 hours', 2, 2)`,
+      [fullCourse],
+    );
+    await admin.end();
+    const count = async (f: Record<string, unknown>) => {
+      const { body } = await subgraph.request<{ trainingSessions: { totalCount: number } }>(
+        'query($f: TrainingSessionFilter) { trainingSessions(first: 0, filter: $f) { totalCount } }',
+        { f },
+      );
+      expect(body.errors).toBeUndefined();
+      return body.data!.trainingSessions.totalCount;
+    };
+    expect(await count({ venueId: venue })).toBe(4);
+    expect(await count({ trainerId: trainer, status: 'CANCELLED' })).toBe(1);
+    const now = Date.now();
+    expect(await count({ courseId: course, from: new Date(now + 48 * HOUR), to: new Date(now + 96 * HOUR) })).toBe(2);
+    expect(await count({ courseId: course, hasSeats: true })).toBe(8);
+    expect(await count({ courseId: fullCourse, hasSeats: true })).toBe(0);
+    expect(await count({ courseId: fullCourse, hasSeats: false })).toBe(1);
+  });
+
+  it('shows join links to the trainer of the session and ADMIN, and fill rates to ANALYST, ADMIN and ORGANIZER', async () => {
+    const query = 'query($course: ID) { trainingSessions(first: 1, filter: { courseId: $course }) { edges { node { onlineJoinUrl } } } }';
+    const joinUrlFor = async (viewer: { userId: string; roles: ('LEARNER' | 'TRAINER' | 'ADMIN')[] }) => {
+      const { body } = await subgraph.request<{ trainingSessions: any }>(query, { course }, { viewer });
+      return body.data!.trainingSessions.edges[0].node.onlineJoinUrl;
+    };
+    expect(await joinUrlFor({ userId: trainerUser, roles: ['TRAINER'] })).toBe('https://meet.example.test/x');
+    expect(await joinUrlFor({ userId: randomUUID(), roles: ['ADMIN'] })).toBe('https://meet.example.test/x');
+    expect(await joinUrlFor({ userId: randomUUID(), roles: ['LEARNER', 'TRAINER'] })).toBeNull();
+
+    const fillRates = 'query($course: ID) { trainingSessions(first: 2, filter: { courseId: $course }) { edges { node { fillRate } } } }';
+    const learner = await subgraph.request(fillRates, { course }, { viewer: { userId: randomUUID(), roles: ['LEARNER'] } });
+    expect(learner.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const organizer = await subgraph.request<{ trainingSessions: any }>(fillRates, { course }, { viewer: { userId: randomUUID(), roles: ['ORGANIZER'] } });
+    expect(organizer.body.errors).toBeUndefined();
+    expect(organizer.body.data!.trainingSessions.edges.map((e: any) => e.node.fillRate)).toEqual([0, 0.1]);
+  });
+
   it('validates page sizes of upcoming sessions', async () => {
     const { body } = await subgraph.request(entitiesQuery('Course', 'upcomingSessions(first: 51) { id }'), {
       representations: [{ __typename: 'Course', id: course }],

@@ -1,18 +1,14 @@
-import type { Generated, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { CommercePrices, DB } from '../generated/tables.js';
 
-export interface PricesTable {
-  id: Generated<string>;
-  course_id: string | null;
-  session_id: string | null;
-  amount_minor: number;
-  currency: string;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
+/** The commerce subgraph's tables (its own schema only), as the migrations build them. */
+export type CommerceDatabase = DB;
+
+export type Price = Selectable<CommercePrices>;
+/** The price of a course (not of one session). */
+export type CoursePrice = Price & { course_id: string };
+/** A course of the learning subgraph, referred to by id: commerce only adds its price. */
+export interface CourseReference {
+  __typename: 'Course';
+  id: string;
 }
-
-/** The commerce subgraph's tables: its own schema only. */
-export interface CommerceDatabase {
-  'commerce.prices': PricesTable;
-}
-
-export type Price = Selectable<PricesTable>;

@@ -6,7 +6,7 @@ import { findCoursePrices } from '../repositories/price.repository.js';
 /** The per-request DataLoaders of the commerce subgraph. */
 export function createLoaders(db: Kysely<CommerceDatabase>) {
   return {
-    priceByCourse: keyedLoader((ids: readonly string[]) => findCoursePrices(db, ids), (p) => p.course_id!),
+    priceByCourse: keyedLoader((ids: readonly string[]) => findCoursePrices(db, ids), (p) => p.course_id),
   };
 }
 

@@ -1,11 +1,8 @@
-import { money } from '@academy/service-kit';
-import type { CommerceContext } from '../context.js';
+import type { CourseResolvers } from '../generated/graphql.js';
+import { coursePrice } from '../services/pricing.service.js';
 
-export const Course = {
+export const Course: CourseResolvers = {
   /** Any course id is a course here: one without a price row is free. */
-  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-  async price(course: { id: string }, _: unknown, ctx: CommerceContext) {
-    const price = await ctx.loaders.priceByCourse.load(course.id);
-    return price ? money(price.amount_minor, price.currency) : null;
-  },
+  __resolveReference: (ref) => ({ __typename: 'Course', id: ref.id }),
+  price: (course, _, ctx) => coursePrice(ctx, course),
 };

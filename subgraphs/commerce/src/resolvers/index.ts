@@ -1,3 +1,5 @@
+import type { Resolvers } from '../generated/graphql.js';
 import { Course } from './Course.js';
+import { Money } from './Money.js';
 
-export const resolvers = { Course };
+export const resolvers: Resolvers = { Course, Money };

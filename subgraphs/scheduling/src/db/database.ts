@@ -1,55 +1,21 @@
-import type { Generated, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { DB, SchedulingTrainers, SchedulingTrainingSessions, SchedulingVenues } from '../generated/tables.js';
 
-export type SessionStatus = 'SCHEDULED' | 'CONFIRMED' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';
+export type { SessionStatus, TrainingSessionFilter } from '../generated/graphql.js';
 
-export interface VenuesTable {
-  id: Generated<string>;
-  name: string;
-  address_line1: string | null;
-  address_line2: string | null;
-  city: string | null;
-  postcode: string | null;
-  capacity: number | null;
-  facilities: Generated<string[]>;
-  parking_info: string | null;
-  is_active: Generated<boolean>;
-  created_at: Generated<Date>;
+/** The scheduling subgraph's tables (its own schema only), as the migrations build them. */
+export type SchedulingDatabase = DB;
+
+export type Venue = Selectable<SchedulingVenues>;
+export type Trainer = Selectable<SchedulingTrainers>;
+export type TrainingSession = Selectable<SchedulingTrainingSessions>;
+/** A course of the learning subgraph, referred to by id: scheduling only adds its sessions. */
+export interface CourseReference {
+  __typename: 'Course';
+  id: string;
 }
-
-export interface TrainersTable {
-  id: Generated<string>;
-  user_id: string;
-  bio: string | null;
-  specializations: Generated<string[]>;
-  qualification_expires_at: Date | null;
-  is_active: Generated<boolean>;
-  rating_sum: Generated<number>;
-  rating_count: Generated<number>;
-  created_at: Generated<Date>;
+/** A user of the identity subgraph, referred to by id. */
+export interface UserReference {
+  __typename: 'User';
+  id: string;
 }
-
-export interface TrainingSessionsTable {
-  id: Generated<string>;
-  course_id: string;
-  venue_id: string | null;
-  trainer_id: string | null;
-  starts_at: Date;
-  ends_at: Date;
-  status: Generated<SessionStatus>;
-  capacity: number;
-  seats_taken: Generated<number>;
-  online_join_url: string | null;
-  cancellation_reason: string | null;
-  created_at: Generated<Date>;
-}
-
-/** The scheduling subgraph's tables: its own schema only. */
-export interface SchedulingDatabase {
-  'scheduling.venues': VenuesTable;
-  'scheduling.trainers': TrainersTable;
-  'scheduling.training_sessions': TrainingSessionsTable;
-}
-
-export type Venue = Selectable<VenuesTable>;
-export type Trainer = Selectable<TrainersTable>;
-export type TrainingSession = Selectable<TrainingSessionsTable>;

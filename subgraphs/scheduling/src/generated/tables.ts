@@ -5,6 +5,7 @@
  * Please do not edit it manually.
  */
 
+import type { SessionStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -71,7 +72,7 @@ export interface SchedulingTrainingSessions {
   online_join_url: string | null;
   seats_taken: Generated<number>;
   starts_at: Timestamp;
-  status: Generated<string>;
+  status: Generated<SessionStatus>;
   trainer_id: string | null;
   venue_id: string | null;
 }

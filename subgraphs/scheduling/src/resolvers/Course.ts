@@ -1,9 +1,8 @@
-import type { SchedulingContext } from '../context.js';
-import { upcomingKey } from './upcoming.js';
+import type { CourseResolvers } from '../generated/graphql.js';
+import { upcomingSessions } from '../services/training-session.service.js';
 
-export const Course = {
+export const Course: CourseResolvers = {
   /** Any course id is a course here: one that was never scheduled has no sessions. */
-  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-  upcomingSessions: (course: { id: string }, args: { first?: number | null }, ctx: SchedulingContext) =>
-    ctx.loaders.upcomingByCourse.load(upcomingKey(course.id, args.first)),
+  __resolveReference: (ref) => ({ __typename: 'Course', id: ref.id }),
+  upcomingSessions: (course, args, ctx) => upcomingSessions(ctx, 'course', course.id, args),
 };

@@ -1,0 +1,8 @@
+import type { MoneyResolvers } from '../generated/graphql.js';
+import { formattedPrice } from '../services/pricing.service.js';
+
+/** Money as read from a price row; it is formatted only when asked for. */
+export const Money: MoneyResolvers = {
+  amountMinor: (p) => p.amount_minor,
+  formatted: (p) => formattedPrice(p),
+};
