@@ -11,8 +11,8 @@ import {
   selectedFields,
   text,
 } from '@academy/service-kit';
-import { getArgumentValues } from 'graphql/execution/values.js';
 import { isObjectType, type GraphQLResolveInfo } from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values.js';
 import type { CommunityContext } from '../context.js';
 import type { ChatMemberRole, ChatMessage, ChatRoomModel } from '../db/database.js';
 import type {
@@ -29,15 +29,14 @@ import {
   markMessageDeleted,
   takeNextSequence,
   updateMessageContent,
+  type MessagePage,
 } from '../repositories/chat-message.repository.js';
 import { advanceReadPointer } from '../repositories/chat-room.repository.js';
-import { roomAccessError, viewerIsMember } from './chat-room.service.js';
+import { managesRoom, roomAccessError, viewerIsMember } from './chat-room.service.js';
 
 /** Longest message, in characters, once trimmed. */
 export const MAX_MESSAGE_LENGTH = 4000;
 const MAX_CLIENT_MESSAGE_ID_LENGTH = 100;
-
-const MODERATING: readonly ChatMemberRole[] = ['OWNER', 'MODERATOR'];
 
 /** Messages a page holds when `last` is not given. */
 export const DEFAULT_MESSAGE_PAGE = 50;
@@ -46,12 +45,6 @@ export const DEFAULT_MESSAGE_PAGE = 50;
 type MessageCursor = [number];
 const isMessageCursor = (value: unknown): value is MessageCursor =>
   Array.isArray(value) && value.length === 1 && Number.isSafeInteger(value[0]) && (value[0] as number) > 0;
-
-/** A page of a room's history: up to `limit` messages before the sequence `before`. */
-export interface MessagePage {
-  before: number | null;
-  limit: number;
-}
 
 /** Which page `messages` asks for; BAD_USER_INPUT for a negative `last` or a foreign cursor. */
 export function messagePageOf(args: ChatRoomMessagesArgs): MessagePage {
@@ -213,7 +206,7 @@ export async function deleteMessage(ctx: CommunityContext, args: MutationDeleteM
 /** Members only; then the sender, or an OWNER or MODERATOR of the room. */
 function assertMayChange(found: { message: ChatMessage; actorRole: ChatMemberRole | null }, viewerId: string): void {
   if (!found.actorRole) throw forbidden('Only members of the room may do this.');
-  if (found.message.sender_id !== viewerId && !MODERATING.includes(found.actorRole)) {
+  if (found.message.sender_id !== viewerId && !managesRoom(found.actorRole)) {
     throw forbidden('Only its sender or an OWNER or MODERATOR of the room may change a message.');
   }
 }

@@ -10,6 +10,7 @@ import type {
   MutationRemoveChatMemberArgs,
   QueryChatRoomArgs,
 } from '../generated/graphql.js';
+import type { MessagePage } from '../repositories/chat-message.repository.js';
 import {
   addMembers,
   advanceReadPointer,
@@ -33,7 +34,8 @@ export const MAX_NEW_ROOM_MEMBERS = 500;
 /** Kinds a user may create with createChatRoom: direct chats have openDirectChat, session rooms come from scheduling. */
 const CREATABLE_KINDS: readonly ChatRoomKind[] = ['GROUP', 'COACHING'];
 
-const MANAGERS: readonly ChatMemberRole[] = ['OWNER', 'MODERATOR'];
+/** Whether a member of this role manages the room: adds members and changes others' messages. */
+export const managesRoom = (role: ChatMemberRole): boolean => role === 'OWNER' || role === 'MODERATOR';
 
 /** Whether the viewer is a member of the room (batched across rooms within a request). */
 export async function viewerIsMember(ctx: CommunityContext, roomId: string): Promise<boolean> {
@@ -41,10 +43,14 @@ export async function viewerIsMember(ctx: CommunityContext, roomId: string): Pro
   return (await ctx.loaders.viewerMembershipByRoom.load(roomId)) !== null;
 }
 
+/** The room if the viewer is one of its members, else null. */
+async function ifMember(ctx: CommunityContext, room: ChatRoom | null): Promise<ChatRoom | null> {
+  return room && (await viewerIsMember(ctx, room.id)) ? room : null;
+}
+
 /** The room, for its members only (null for anyone else and for a room that does not exist). */
 export async function roomForMember(ctx: CommunityContext, roomId: string): Promise<ChatRoom | null> {
-  const room = await ctx.loaders.roomById.load(roomId);
-  return room && (await viewerIsMember(ctx, room.id)) ? room : null;
+  return ifMember(ctx, await ctx.loaders.roomById.load(roomId));
 }
 
 /**
@@ -55,7 +61,7 @@ export async function roomForMember(ctx: CommunityContext, roomId: string): Prom
 export async function findChatRoom(
   ctx: CommunityContext,
   args: QueryChatRoomArgs,
-  page: { before: number | null; limit: number } | null,
+  page: MessagePage | null,
 ): Promise<ChatRoom | null> {
   const viewer = requireViewer(ctx);
   const id = parseId(args.id);
@@ -71,8 +77,7 @@ export async function findChatRoom(
 /** A session's room, for its members only (the trainer and registered learners are its members). */
 export async function sessionRoom(ctx: CommunityContext, sessionId: string): Promise<ChatRoom | null> {
   if (!ctx.viewer) return null;
-  const room = await ctx.loaders.roomBySession.load(sessionId);
-  return room && (await viewerIsMember(ctx, room.id)) ? room : null;
+  return ifMember(ctx, await ctx.loaders.roomBySession.load(sessionId));
 }
 
 /** A user's rooms, theirs alone to list. */
@@ -187,7 +192,7 @@ export async function addChatMember(ctx: CommunityContext, args: MutationAddChat
     const room = await lockRoom(trx, roomId);
     if (!room) throw notFound('No such chat room.');
     const actor = await findMembership(trx, roomId, viewer.userId);
-    if (!actor || !MANAGERS.includes(actor.role)) throw forbidden('Only an OWNER or MODERATOR of the room adds members.');
+    if (!actor || !managesRoom(actor.role)) throw forbidden('Only an OWNER or MODERATOR of the room adds members.');
     if (room.kind === 'DIRECT') throw badUserInput('A direct chat is for its two users only.', 'roomId');
     if (role !== 'MEMBER' && actor.role !== 'OWNER') throw forbidden('Only an OWNER of the room makes MODERATORs and OWNERs.');
 
