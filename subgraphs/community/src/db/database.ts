@@ -9,7 +9,6 @@ export type CommunityDatabase = DB;
 export type ChatRoom = Selectable<CommunityChatRooms>;
 export type ChatRoomMember = Selectable<CommunityChatRoomMembers>;
 export type ChatMessage = Selectable<CommunityChatMessages>;
-export type NewChatMessage = Insertable<CommunityChatMessages>;
 export type Notification = Selectable<CommunityNotifications>;
 export type NewNotification = Insertable<CommunityNotifications>;
 
