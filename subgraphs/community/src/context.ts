@@ -26,3 +26,9 @@ export function createContext(db: Kysely<CommunityDatabase>, caller: RequestCall
 export function renewLoaders(ctx: CommunityContext): void {
   ctx.loaders = createLoaders(ctx.db, ctx.viewer);
 }
+
+/** A subscription's event, resolved with fresh DataLoaders (see `renewLoaders`). */
+export function freshForEvent<T>(ctx: CommunityContext, event: T): T {
+  renewLoaders(ctx);
+  return event;
+}

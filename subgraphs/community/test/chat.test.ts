@@ -402,6 +402,51 @@ describe('a chat screen', () => {
     expect(data.chatRoom.messages.pageInfo.hasPreviousPage).toBe(true);
     expect((await run(subgraph, newUser(), screen, { id: roomId })).chatRoom).toBeNull();
   });
+
+  it('reads ahead the page a named fragment asks for, as it does the page asked for directly', async () => {
+    const ada = newUser();
+    const grace = newUser();
+    const roomId = await createRoom(subgraph, ada, [grace], 'Fragments');
+    await sendMany(subgraph, [ada, grace], roomId, 4);
+    const direct = `query($id: ID!) { chatRoom(id: $id) { id name messages(last: 2) { edges { node { sequence content } } pageInfo { hasPreviousPage } } } }`;
+    const spread = `query($id: ID!) { chatRoom(id: $id) { ...Screen } }
+      fragment Screen on ChatRoom { id name ...History }
+      fragment History on ChatRoom { messages(last: 2) { edges { node { sequence content } } pageInfo { hasPreviousPage } } }`;
+    const read = async (query: string) => {
+      const before = subgraph.service.database.statements.count;
+      const data = await run(subgraph, grace, query, { id: roomId });
+      return { data, statements: subgraph.service.database.statements.count - before };
+    };
+    const asked = await read(direct);
+    const throughFragments = await read(spread);
+    expect(asked.data.chatRoom.messages.edges.map((e: { node: { sequence: number } }) => e.node.sequence)).toEqual([3, 4]);
+    expect(throughFragments.data).toEqual(asked.data);
+    expect(throughFragments.statements).toBe(1);
+    expect(asked.statements).toBe(1);
+  });
+
+  it("reads nothing for a message's room when a fragment asks for its key alone", async () => {
+    const ada = newUser();
+    const rooms: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const roomId = await createRoom(subgraph, ada, [newUser()], `Key ${i}`);
+      await send(subgraph, ada, roomId, 'hello');
+      rooms.push(roomId);
+    }
+    const query = `${entitiesQuery('User', 'chatRooms { lastMessage { room { ...RoomKey } } }')} fragment RoomKey on ChatRoom { __typename id }`;
+    const before = subgraph.service.database.statements.count;
+    const { body } = await subgraph.request<{ _entities: { chatRooms: { lastMessage: { room: { __typename: string; id: string } } }[] }[] }>(
+      query,
+      { representations: [{ __typename: 'User', id: ada.userId }] },
+      { viewer: ada },
+    );
+    const statements = subgraph.service.database.statements.count - before;
+    const found = body.data!._entities[0]!.chatRooms.map((r) => r.lastMessage.room);
+    expect(found).toEqual(expect.arrayContaining(rooms.map((id) => ({ __typename: 'ChatRoom', id }))));
+    expect(found).toHaveLength(3);
+    // rooms, memberships of the viewer, last messages: the rooms are not read again.
+    expect(statements).toBe(3);
+  });
 });
 
 describe('training sessions', () => {

@@ -5,6 +5,7 @@
  * Please do not edit it manually.
  */
 
+import type { ChatMemberRole, ChatRoomKind, NotificationPriority } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -40,7 +41,7 @@ export interface CommunityChatMessages {
 export interface CommunityChatRoomMembers {
   joined_at: Generated<Timestamp>;
   last_read_sequence: Generated<number>;
-  role: Generated<string>;
+  role: Generated<ChatMemberRole>;
   room_id: string;
   user_id: string;
 }
@@ -51,7 +52,7 @@ export interface CommunityChatRooms {
   direct_user_high: string | null;
   direct_user_low: string | null;
   id: Generated<string>;
-  kind: string;
+  kind: ChatRoomKind;
   last_sequence: Generated<number>;
   name: string | null;
   session_id: string | null;
@@ -71,7 +72,7 @@ export interface CommunityNotifications {
   created_at: Generated<Timestamp>;
   data: Generated<Json>;
   id: Generated<string>;
-  priority: Generated<string>;
+  priority: Generated<NotificationPriority>;
   read_at: Timestamp | null;
   title: string;
   type: string;

@@ -34,7 +34,7 @@ const notificationRow = z.object({
   body: z.string().nullable(),
   priority: z.enum(['LOW', 'MEDIUM', 'HIGH', 'URGENT']),
   action_url: z.string().nullable(),
-  data: z.unknown(),
+  data: z.json(),
   created_at: date,
   read_at: nullableDate,
 });

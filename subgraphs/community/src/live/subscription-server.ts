@@ -71,7 +71,7 @@ export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   // The gateway sends each subscriber's copy of the same few documents: parsed and validated once.
-  const documents = new CheckedDocuments(schema, (error) => refused((error as Error).message, 'GRAPHQL_PARSE_FAILED'), 1_000, (errors) =>
+  const documents = new CheckedDocuments(schema, (error) => refused((error as Error).message, RequestErrorCode.GRAPHQL_PARSE_FAILED), 1_000, (errors) =>
     errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED } })),
   );
   const shared = new SharedSubscriptions();

@@ -83,11 +83,15 @@ export async function findLastMessagesOfRooms(db: Db, roomIds: readonly string[]
   return rows;
 }
 
-/** A request for one page of a room's history: up to `limit` messages before `before` (a sequence), newest first. */
-export interface MessagePageKey {
-  roomId: string;
+/** One page of a room's history: up to `limit` messages before `before` (a sequence), newest first. */
+export interface MessagePage {
   before: number | null;
   limit: number;
+}
+
+/** A request for one page of a room's history. */
+export interface MessagePageKey extends MessagePage {
+  roomId: string;
 }
 
 /**

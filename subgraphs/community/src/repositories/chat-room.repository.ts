@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ChatMemberRole, ChatMessage, ChatRoom, ChatRoomKind, ChatRoomMember, CommunityDatabase } from '../db/database.js';
+import type { MessagePage } from './chat-message.repository.js';
 
 type Db = Kysely<CommunityDatabase> | Transaction<CommunityDatabase>;
 
@@ -214,7 +215,7 @@ export async function findRoomForViewer(
   db: Db,
   roomId: string,
   userId: string,
-  page: { before: number | null; limit: number } | null,
+  page: MessagePage | null,
 ): Promise<RoomForViewer> {
   const { rows } = await sql<ChatRoom & { membership: ChatRoomMember | null; page: ChatMessage[] | null }>`
     SELECT r.*, to_json(mem) AS membership,

@@ -1,26 +1,16 @@
-import type { CommunityContext } from '../context.js';
-import type { ChatMemberRole } from '../db/database.js';
+import type { MutationResolvers } from '../generated/graphql.js';
 import { deleteMessage, editMessage, sendMessage } from '../services/chat-message.service.js';
-import {
-  addChatMember,
-  createChatRoom,
-  markRoomRead,
-  openDirectChat,
-  removeChatMember,
-  type CreateChatRoomInput,
-} from '../services/chat-room.service.js';
+import { addChatMember, createChatRoom, markRoomRead, openDirectChat, removeChatMember } from '../services/chat-room.service.js';
 import { markNotificationsRead } from '../services/notification.service.js';
 
-export const Mutation = {
-  createChatRoom: (_: unknown, args: { input: CreateChatRoomInput }, ctx: CommunityContext) => createChatRoom(ctx, args.input),
-  openDirectChat: (_: unknown, args: { userId: string }, ctx: CommunityContext) => openDirectChat(ctx, args.userId),
-  addChatMember: (_: unknown, args: { roomId: string; userId: string; role?: ChatMemberRole | null }, ctx: CommunityContext) =>
-    addChatMember(ctx, args),
-  removeChatMember: (_: unknown, args: { roomId: string; userId: string }, ctx: CommunityContext) => removeChatMember(ctx, args),
-  sendMessage: (_: unknown, args: { roomId: string; content: string; clientMessageId?: string | null }, ctx: CommunityContext) =>
-    sendMessage(ctx, args),
-  editMessage: (_: unknown, args: { id: string; content: string }, ctx: CommunityContext) => editMessage(ctx, args),
-  deleteMessage: (_: unknown, args: { id: string }, ctx: CommunityContext) => deleteMessage(ctx, args),
-  markRoomRead: (_: unknown, args: { roomId: string; upToSequence: number }, ctx: CommunityContext) => markRoomRead(ctx, args),
-  markNotificationsRead: (_: unknown, args: { ids: string[] }, ctx: CommunityContext) => markNotificationsRead(ctx, args.ids),
+export const Mutation: MutationResolvers = {
+  createChatRoom: (_, args, ctx) => createChatRoom(ctx, args),
+  openDirectChat: (_, args, ctx) => openDirectChat(ctx, args),
+  addChatMember: (_, args, ctx) => addChatMember(ctx, args),
+  removeChatMember: (_, args, ctx) => removeChatMember(ctx, args),
+  sendMessage: (_, args, ctx) => sendMessage(ctx, args),
+  editMessage: (_, args, ctx) => editMessage(ctx, args),
+  deleteMessage: (_, args, ctx) => deleteMessage(ctx, args),
+  markRoomRead: (_, args, ctx) => markRoomRead(ctx, args),
+  markNotificationsRead: (_, args, ctx) => markNotificationsRead(ctx, args),
 };

@@ -1,7 +1,7 @@
-import type { Notification as NotificationRow } from '../db/database.js';
+import type { NotificationResolvers } from '../generated/graphql.js';
 
-export const Notification = {
-  actionUrl: (n: NotificationRow) => n.action_url,
-  createdAt: (n: NotificationRow) => n.created_at,
-  readAt: (n: NotificationRow) => n.read_at,
+export const Notification: NotificationResolvers = {
+  actionUrl: (n) => n.action_url,
+  createdAt: (n) => n.created_at,
+  readAt: (n) => n.read_at,
 };

@@ -1,32 +1,20 @@
-import { badUserInput, parseId, requireViewer } from '@academy/service-kit';
-import { renewLoaders, type CommunityContext } from '../context.js';
+import { freshForEvent, type CommunityContext } from '../context.js';
 import type { ChatMessage, Notification } from '../db/database.js';
+import type { SubscriptionResolvers } from '../generated/graphql.js';
+import { messageFeed } from '../services/chat-message.service.js';
+import { notificationFeed } from '../services/notification.service.js';
 
-export const Subscription = {
+// Feeds yield rows, not `{ messageAdded: row }`: one row object reaches every subscriber of a
+// room, so that the kit's SharedSubscriptions resolves it once for all. Hence the
+// subscribe-and-resolve form, whose resolve names the row type its feed yields.
+export const Subscription: SubscriptionResolvers = {
   messageAdded: {
     /** Members only (FORBIDDEN otherwise); the feed ends at once when the subscriber leaves the room. */
-    async subscribe(_: unknown, args: { roomId: string; afterSequence?: number | null }, ctx: CommunityContext) {
-      const viewer = requireViewer(ctx);
-      const roomId = parseId(args.roomId, 'roomId');
-      const after = args.afterSequence ?? null;
-      if (after !== null && (!Number.isInteger(after) || after < 0)) {
-        throw badUserInput('"afterSequence" must be a sequence number (0 or more).', 'afterSequence');
-      }
-      return ctx.live.messageFeed(roomId, viewer.userId, after);
-    },
-    resolve(message: ChatMessage, _: unknown, ctx: CommunityContext) {
-      renewLoaders(ctx);
-      return message;
-    },
+    subscribe: (_, args, ctx) => messageFeed(ctx, args),
+    resolve: (message: ChatMessage, _: unknown, ctx: CommunityContext) => freshForEvent(ctx, message),
   },
   notificationAdded: {
-    async subscribe(_: unknown, __: unknown, ctx: CommunityContext) {
-      const viewer = requireViewer(ctx);
-      return ctx.live.notificationFeed(viewer.userId);
-    },
-    resolve(notification: Notification, _: unknown, ctx: CommunityContext) {
-      renewLoaders(ctx);
-      return notification;
-    },
+    subscribe: (_, _args, ctx) => notificationFeed(ctx),
+    resolve: (notification: Notification, _: unknown, ctx: CommunityContext) => freshForEvent(ctx, notification),
   },
 };

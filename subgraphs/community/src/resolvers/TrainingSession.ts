@@ -1,12 +1,8 @@
-import type { CommunityContext } from '../context.js';
-import { viewerIsMember } from './membership.js';
+import type { TrainingSessionResolvers } from '../generated/graphql.js';
+import { sessionRoom } from '../services/chat-room.service.js';
 
-export const TrainingSession = {
-  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+export const TrainingSession: TrainingSessionResolvers = {
+  __resolveReference: (ref) => ({ __typename: 'TrainingSession', id: ref.id }),
   /** The session's room, for its members only (the trainer and registered learners are its members). */
-  async chatRoom(session: { id: string }, _: unknown, ctx: CommunityContext) {
-    if (!ctx.viewer) return null;
-    const room = await ctx.loaders.roomBySession.load(session.id);
-    return room && (await viewerIsMember(ctx, room.id)) ? room : null;
-  },
+  chatRoom: (session, _, ctx) => sessionRoom(ctx, session.id),
 };

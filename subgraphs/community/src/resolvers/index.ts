@@ -1,6 +1,8 @@
 import { DateTime } from '@academy/service-kit';
+import type { Resolvers } from '../generated/graphql.js';
+import { ChatMember } from './ChatMember.js';
 import { ChatMessage } from './ChatMessage.js';
-import { ChatMember, ChatRoom } from './ChatRoom.js';
+import { ChatRoom } from './ChatRoom.js';
 import { Mutation } from './Mutation.js';
 import { Notification } from './Notification.js';
 import { Query } from './Query.js';
@@ -8,7 +10,7 @@ import { Subscription } from './Subscription.js';
 import { TrainingSession } from './TrainingSession.js';
 import { User } from './User.js';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   DateTime,
   Query,
   Mutation,

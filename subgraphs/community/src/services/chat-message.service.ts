@@ -1,6 +1,27 @@
-import { badUserInput, conflict, forbidden, notFound, parseId, requireViewer, text } from '@academy/service-kit';
+import {
+  badUserInput,
+  conflict,
+  decodeCursor,
+  encodeCursor,
+  forbidden,
+  MAX_PAGE_SIZE,
+  notFound,
+  parseId,
+  requireViewer,
+  selectedFields,
+  text,
+} from '@academy/service-kit';
+import { isObjectType, type GraphQLResolveInfo } from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values.js';
 import type { CommunityContext } from '../context.js';
-import type { ChatMemberRole, ChatMessage } from '../db/database.js';
+import type { ChatMemberRole, ChatMessage, ChatRoomModel } from '../db/database.js';
+import type {
+  ChatRoomMessagesArgs,
+  MutationDeleteMessageArgs,
+  MutationEditMessageArgs,
+  MutationSendMessageArgs,
+  SubscriptionMessageAddedArgs,
+} from '../generated/graphql.js';
 import {
   findMessageByClientId,
   insertMessage,
@@ -8,15 +29,86 @@ import {
   markMessageDeleted,
   takeNextSequence,
   updateMessageContent,
+  type MessagePage,
 } from '../repositories/chat-message.repository.js';
 import { advanceReadPointer } from '../repositories/chat-room.repository.js';
-import { roomAccessError } from './chat-room.service.js';
+import { managesRoom, roomAccessError, viewerIsMember } from './chat-room.service.js';
 
 /** Longest message, in characters, once trimmed. */
 export const MAX_MESSAGE_LENGTH = 4000;
 const MAX_CLIENT_MESSAGE_ID_LENGTH = 100;
 
-const MODERATING: readonly ChatMemberRole[] = ['OWNER', 'MODERATOR'];
+/** Messages a page holds when `last` is not given. */
+export const DEFAULT_MESSAGE_PAGE = 50;
+
+/** A message's place in its room's history: its sequence. */
+type MessageCursor = [number];
+const isMessageCursor = (value: unknown): value is MessageCursor =>
+  Array.isArray(value) && value.length === 1 && Number.isSafeInteger(value[0]) && (value[0] as number) > 0;
+
+/** Which page `messages` asks for; BAD_USER_INPUT for a negative `last` or a foreign cursor. */
+export function messagePageOf(args: ChatRoomMessagesArgs): MessagePage {
+  const last = args.last ?? DEFAULT_MESSAGE_PAGE;
+  if (!Number.isInteger(last) || last < 0) throw badUserInput('"last" must be 0 or more.', 'last');
+  return { limit: Math.min(last, MAX_PAGE_SIZE), before: args.before ? decodeCursor(args.before, isMessageCursor, 'before')[0] : null };
+}
+
+/**
+ * The page of history a room's selection (`info` of the field resolving the room) asks for
+ * with `messages(...)`, fragments included; null when it does not ask for one, asks for
+ * several (aliases with different arguments: each field's own loader reads them) or passes
+ * arguments the field itself will refuse.
+ */
+export function askedMessagePage(info: GraphQLResolveInfo): MessagePage | null {
+  const roomType = info.schema.getType('ChatRoom');
+  const field = isObjectType(roomType) ? roomType.getFields().messages : undefined;
+  const nodes = selectedFields(info).filter((node) => node.name.value === 'messages');
+  if (!field || nodes.length !== 1) return null;
+  try {
+    return messagePageOf(getArgumentValues(field, nodes[0]!, info.variableValues));
+  } catch {
+    return null; // the field reports the bad argument itself
+  }
+}
+
+/**
+ * A room's history, newest last, read backwards from `before`. Rooms are resolved for members
+ * only, but a mutation may hand back a room its caller just left: history stays members-only.
+ */
+export async function roomMessages(ctx: CommunityContext, room: ChatRoomModel, args: ChatRoomMessagesArgs) {
+  const { before, limit } = messagePageOf(args);
+  const rows: ChatMessage[] = (await viewerIsMember(ctx, room.id)) ? await ctx.loaders.messagePage.load({ roomId: room.id, before, limit }) : [];
+  const page = rows.slice(0, limit).reverse();
+  for (const message of page) ctx.loaders.messageById.prime(message.id, message);
+  const edges = page.map((node) => ({ cursor: encodeCursor([node.sequence] satisfies MessageCursor), node }));
+  return {
+    edges,
+    pageInfo: {
+      // The extra row read tells that older messages exist; the message a cursor came from
+      // (and any after it) always exists, messages being deleted in place only.
+      hasPreviousPage: rows.length > limit,
+      hasNextPage: before !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+/** The room's newest message, for its members only. */
+export async function lastMessageOf(ctx: CommunityContext, room: ChatRoomModel): Promise<ChatMessage | null> {
+  return (await viewerIsMember(ctx, room.id)) ? ctx.loaders.lastMessageByRoom.load(room.id) : null;
+}
+
+/** A member's live feed of the room's new messages (FORBIDDEN for others); it ends at once when they leave the room. */
+export async function messageFeed(ctx: CommunityContext, args: SubscriptionMessageAddedArgs): Promise<AsyncIterableIterator<ChatMessage>> {
+  const viewer = requireViewer(ctx);
+  const roomId = parseId(args.roomId, 'roomId');
+  const after = args.afterSequence ?? null;
+  if (after !== null && (!Number.isInteger(after) || after < 0)) {
+    throw badUserInput('"afterSequence" must be a sequence number (0 or more).', 'afterSequence');
+  }
+  return ctx.live.messageFeed(roomId, viewer.userId, after);
+}
 
 /** Thrown inside the send transaction to roll it back when the message turns out to be a retry. */
 class AlreadySent extends Error {}
@@ -34,10 +126,7 @@ function clientMessageIdOf(value: string | null | undefined): string | null {
  * With a clientMessageId the viewer already used in the room, returns that message instead:
  * the retry stores nothing and takes no sequence number.
  */
-export async function sendMessage(
-  ctx: CommunityContext,
-  args: { roomId: string; content: string; clientMessageId?: string | null },
-): Promise<ChatMessage> {
+export async function sendMessage(ctx: CommunityContext, args: MutationSendMessageArgs): Promise<ChatMessage> {
   const viewer = requireViewer(ctx);
   const roomId = parseId(args.roomId, 'roomId');
   const content = text(args.content, 'content', { max: MAX_MESSAGE_LENGTH });
@@ -80,7 +169,7 @@ export async function sendMessage(
 }
 
 /** Changes a message's text: by its sender, or an OWNER or MODERATOR of its room. */
-export async function editMessage(ctx: CommunityContext, args: { id: string; content: string }): Promise<ChatMessage> {
+export async function editMessage(ctx: CommunityContext, args: MutationEditMessageArgs): Promise<ChatMessage> {
   const viewer = requireViewer(ctx);
   const id = parseId(args.id, 'id');
   const content = text(args.content, 'content', { max: MAX_MESSAGE_LENGTH });
@@ -98,7 +187,7 @@ export async function editMessage(ctx: CommunityContext, args: { id: string; con
 }
 
 /** Erases a message's content; it keeps its place. Deleting it again changes nothing. */
-export async function deleteMessage(ctx: CommunityContext, args: { id: string }): Promise<ChatMessage> {
+export async function deleteMessage(ctx: CommunityContext, args: MutationDeleteMessageArgs): Promise<ChatMessage> {
   const viewer = requireViewer(ctx);
   const id = parseId(args.id, 'id');
   const message = await ctx.db.transaction().execute(async (trx) => {
@@ -117,7 +206,7 @@ export async function deleteMessage(ctx: CommunityContext, args: { id: string })
 /** Members only; then the sender, or an OWNER or MODERATOR of the room. */
 function assertMayChange(found: { message: ChatMessage; actorRole: ChatMemberRole | null }, viewerId: string): void {
   if (!found.actorRole) throw forbidden('Only members of the room may do this.');
-  if (found.message.sender_id !== viewerId && !MODERATING.includes(found.actorRole)) {
+  if (found.message.sender_id !== viewerId && !managesRoom(found.actorRole)) {
     throw forbidden('Only its sender or an OWNER or MODERATOR of the room may change a message.');
   }
 }

@@ -1,6 +1,16 @@
-import { badUserInput, conflict, forbidden, notFound, parseId, requireViewer, text } from '@academy/service-kit';
+import { badUserInput, conflict, forbidden, loadRequired, notFound, parseId, requireSelfOrRole, requireViewer, text } from '@academy/service-kit';
+import type { FieldNode } from 'graphql';
 import type { CommunityContext } from '../context.js';
-import type { ChatMemberRole, ChatRoom, ChatRoomKind, Notification } from '../db/database.js';
+import type { ChatMemberRole, ChatMessage, ChatRoom, ChatRoomKind, ChatRoomModel, Notification, TrainingSessionReference } from '../db/database.js';
+import type {
+  MutationAddChatMemberArgs,
+  MutationCreateChatRoomArgs,
+  MutationMarkRoomReadArgs,
+  MutationOpenDirectChatArgs,
+  MutationRemoveChatMemberArgs,
+  QueryChatRoomArgs,
+} from '../generated/graphql.js';
+import type { MessagePage } from '../repositories/chat-message.repository.js';
 import {
   addMembers,
   advanceReadPointer,
@@ -8,6 +18,7 @@ import {
   deleteMember,
   findDirectRoom,
   findMembership,
+  findRoomForViewer,
   insertDirectRoomIfAbsent,
   insertRoom,
   lockRoom,
@@ -23,13 +34,83 @@ export const MAX_NEW_ROOM_MEMBERS = 500;
 /** Kinds a user may create with createChatRoom: direct chats have openDirectChat, session rooms come from scheduling. */
 const CREATABLE_KINDS: readonly ChatRoomKind[] = ['GROUP', 'COACHING'];
 
-const MANAGERS: readonly ChatMemberRole[] = ['OWNER', 'MODERATOR'];
+/** Whether a member of this role manages the room: adds members and changes others' messages. */
+export const managesRoom = (role: ChatMemberRole): boolean => role === 'OWNER' || role === 'MODERATOR';
 
-/** createChatRoom's input, as GraphQL passes it. */
-export interface CreateChatRoomInput {
-  name: string;
-  kind: ChatRoomKind;
-  memberIds: readonly string[];
+/** Whether the viewer is a member of the room (batched across rooms within a request). */
+export async function viewerIsMember(ctx: CommunityContext, roomId: string): Promise<boolean> {
+  if (!ctx.viewer) return false;
+  return (await ctx.loaders.viewerMembershipByRoom.load(roomId)) !== null;
+}
+
+/** The room if the viewer is one of its members, else null. */
+async function ifMember(ctx: CommunityContext, room: ChatRoom | null): Promise<ChatRoom | null> {
+  return room && (await viewerIsMember(ctx, room.id)) ? room : null;
+}
+
+/** The room, for its members only (null for anyone else and for a room that does not exist). */
+export async function roomForMember(ctx: CommunityContext, roomId: string): Promise<ChatRoom | null> {
+  return ifMember(ctx, await ctx.loaders.roomById.load(roomId));
+}
+
+/**
+ * The room the viewer asked for, with the page of history `page` the query selects (see
+ * askedMessagePage). null both for a missing room and for a room the viewer is not in:
+ * membership is not disclosed.
+ */
+export async function findChatRoom(
+  ctx: CommunityContext,
+  args: QueryChatRoomArgs,
+  page: MessagePage | null,
+): Promise<ChatRoom | null> {
+  const viewer = requireViewer(ctx);
+  const id = parseId(args.id);
+  // The room, the viewer's membership and the page of history are one read; the loaders then
+  // hold them for the room's fields.
+  const found = await findRoomForViewer(ctx.db, id, viewer.userId, page);
+  if (found.room) ctx.loaders.roomById.prime(id, found.room);
+  ctx.loaders.viewerMembershipByRoom.prime(id, found.membership);
+  if (page && found.page) ctx.loaders.messagePage.prime({ roomId: id, ...page }, found.page);
+  return found.room && found.membership ? found.room : null;
+}
+
+/** A session's room, for its members only (the trainer and registered learners are its members). */
+export async function sessionRoom(ctx: CommunityContext, sessionId: string): Promise<ChatRoom | null> {
+  if (!ctx.viewer) return null;
+  return ifMember(ctx, await ctx.loaders.roomBySession.load(sessionId));
+}
+
+/** A user's rooms, theirs alone to list. */
+export function roomsOfUser(ctx: CommunityContext, userId: string): Promise<ChatRoom[]> {
+  requireSelfOrRole(ctx, userId);
+  return ctx.loaders.roomsByUser.load(userId);
+}
+
+/** Fields that a room's key alone answers. */
+const KEY_FIELDS = new Set(['id', '__typename']);
+
+/**
+ * The room a message was sent in. Where `selected` (the room's selected fields) asks for
+ * nothing but its key, as the gateway's plans do, the key is enough and nothing is read.
+ */
+export function roomOfMessage(ctx: CommunityContext, message: ChatMessage, selected: readonly FieldNode[]): ChatRoomModel | Promise<ChatRoom> {
+  if (selected.every((field) => KEY_FIELDS.has(field.name.value))) return { id: message.room_id };
+  return loadRequired(ctx.loaders.roomById, message.room_id, 'chat room');
+}
+
+/** Whether the room is its whole row, not its key alone. */
+const isRoomRow = (room: ChatRoomModel): room is ChatRoom => 'created_at' in room;
+
+/** A column of the room, read first where the room is known by its key alone. */
+export function roomColumn<K extends keyof ChatRoom>(ctx: CommunityContext, room: ChatRoomModel, column: K): ChatRoom[K] | Promise<ChatRoom[K]> {
+  if (isRoomRow(room)) return room[column];
+  return loadRequired(ctx.loaders.roomById, room.id, 'chat room').then((row) => row[column]);
+}
+
+/** The training session a SESSION room belongs to. */
+export async function sessionOfRoom(ctx: CommunityContext, room: ChatRoomModel): Promise<TrainingSessionReference | null> {
+  const sessionId = await roomColumn(ctx, room, 'session_id');
+  return sessionId ? { __typename: 'TrainingSession', id: sessionId } : null;
 }
 
 /** NOT_FOUND for a room that does not exist, FORBIDDEN for one the viewer may not act in. */
@@ -46,7 +127,7 @@ function forgetRoom(ctx: CommunityContext, roomId: string): void {
 }
 
 /** Opens a GROUP or COACHING room: the viewer becomes OWNER, the others MEMBERs, each told in the same transaction. */
-export async function createChatRoom(ctx: CommunityContext, input: CreateChatRoomInput): Promise<ChatRoom> {
+export async function createChatRoom(ctx: CommunityContext, { input }: MutationCreateChatRoomArgs): Promise<ChatRoom> {
   const viewer = requireViewer(ctx);
   const name = text(input.name, 'name', { max: 120 });
   if (!CREATABLE_KINDS.includes(input.kind)) {
@@ -75,9 +156,9 @@ export async function createChatRoom(ctx: CommunityContext, input: CreateChatRoo
  * pair meet on the pair's unique key: one creates the room, the others wait for it and find it.
  * Either of the two who had left the room is added back.
  */
-export async function openDirectChat(ctx: CommunityContext, userIdArg: string): Promise<ChatRoom> {
+export async function openDirectChat(ctx: CommunityContext, args: MutationOpenDirectChatArgs): Promise<ChatRoom> {
   const viewer = requireViewer(ctx);
-  const other = parseId(userIdArg, 'userId');
+  const other = parseId(args.userId, 'userId');
   if (other === viewer.userId) throw badUserInput('A direct chat needs another user.', 'userId');
 
   const { room, notifications } = await ctx.db.transaction().execute(async (trx) => {
@@ -101,10 +182,7 @@ export async function openDirectChat(ctx: CommunityContext, userIdArg: string): 
  * Adds a member (or changes a member's role). OWNER and MODERATOR add members; only an OWNER
  * grants MODERATOR or OWNER or changes a role, and the last OWNER keeps theirs.
  */
-export async function addChatMember(
-  ctx: CommunityContext,
-  args: { roomId: string; userId: string; role?: ChatMemberRole | null },
-): Promise<ChatRoom> {
+export async function addChatMember(ctx: CommunityContext, args: MutationAddChatMemberArgs): Promise<ChatRoom> {
   const viewer = requireViewer(ctx);
   const roomId = parseId(args.roomId, 'roomId');
   const userId = parseId(args.userId, 'userId');
@@ -114,7 +192,7 @@ export async function addChatMember(
     const room = await lockRoom(trx, roomId);
     if (!room) throw notFound('No such chat room.');
     const actor = await findMembership(trx, roomId, viewer.userId);
-    if (!actor || !MANAGERS.includes(actor.role)) throw forbidden('Only an OWNER or MODERATOR of the room adds members.');
+    if (!actor || !managesRoom(actor.role)) throw forbidden('Only an OWNER or MODERATOR of the room adds members.');
     if (room.kind === 'DIRECT') throw badUserInput('A direct chat is for its two users only.', 'roomId');
     if (role !== 'MEMBER' && actor.role !== 'OWNER') throw forbidden('Only an OWNER of the room makes MODERATORs and OWNERs.');
 
@@ -140,7 +218,7 @@ export async function addChatMember(
  * last OWNER stays (CONFLICT). Removing a non-member changes nothing. The removed member's live
  * feeds of the room end at once.
  */
-export async function removeChatMember(ctx: CommunityContext, args: { roomId: string; userId: string }): Promise<ChatRoom> {
+export async function removeChatMember(ctx: CommunityContext, args: MutationRemoveChatMemberArgs): Promise<ChatRoom> {
   const viewer = requireViewer(ctx);
   const roomId = parseId(args.roomId, 'roomId');
   const userId = parseId(args.userId, 'userId');
@@ -167,7 +245,7 @@ export async function removeChatMember(ctx: CommunityContext, args: { roomId: st
 }
 
 /** Moves the viewer's read pointer of the room forward to `upToSequence` (never backwards, never past the newest message). */
-export async function markRoomRead(ctx: CommunityContext, args: { roomId: string; upToSequence: number }): Promise<ChatRoom> {
+export async function markRoomRead(ctx: CommunityContext, args: MutationMarkRoomReadArgs): Promise<ChatRoom> {
   const viewer = requireViewer(ctx);
   const roomId = parseId(args.roomId, 'roomId');
   if (!Number.isInteger(args.upToSequence) || args.upToSequence < 0) {

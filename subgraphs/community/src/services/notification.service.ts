@@ -1,7 +1,8 @@
-import { badUserInput, parseId, requireViewer } from '@academy/service-kit';
+import { badUserInput, forwardPage, isTimestampText, isUuid, parseId, requireSelfOrRole, requireViewer, toConnection } from '@academy/service-kit';
 import type { CommunityContext } from '../context.js';
-import type { ChatRoom, NewNotification } from '../db/database.js';
-import { markNotificationsRead as markRead } from '../repositories/notification.repository.js';
+import type { ChatRoom, NewNotification, Notification } from '../db/database.js';
+import type { MutationMarkNotificationsReadArgs, UserNotificationsArgs } from '../generated/graphql.js';
+import { markNotificationsRead as markRead, type NotificationCursor } from '../repositories/notification.repository.js';
 
 /** Most notification ids markNotificationsRead takes at once. */
 export const MAX_NOTIFICATION_IDS = 100;
@@ -27,7 +28,7 @@ export function memberAddedNotifications(room: ChatRoom, userIds: readonly strin
 }
 
 /** Marks the viewer's own notifications among `ids` read; returns how many were unread. */
-export async function markNotificationsRead(ctx: CommunityContext, ids: readonly string[]): Promise<number> {
+export async function markNotificationsRead(ctx: CommunityContext, { ids }: MutationMarkNotificationsReadArgs): Promise<number> {
   const viewer = requireViewer(ctx);
   if (ids.length > MAX_NOTIFICATION_IDS) throw badUserInput(`"ids" takes at most ${MAX_NOTIFICATION_IDS} IDs.`, 'ids');
   const parsed = [...new Set(ids.map((id) => parseId(id, 'ids')))];
@@ -36,4 +37,34 @@ export async function markNotificationsRead(ctx: CommunityContext, ids: readonly
   ctx.loaders.unreadNotificationCountByUser.clear(viewer.userId);
   ctx.loaders.notificationPage.clearAll();
   return changed;
+}
+
+const isNotificationCursor = (value: unknown): value is NotificationCursor =>
+  Array.isArray(value) && value.length === 2 && isTimestampText(value[0]) && isUuid(value[1]);
+
+/** A page of a user's notifications, newest first: theirs alone, not even ADMIN's to read. */
+export async function notificationConnection(ctx: CommunityContext, userId: string, args: UserNotificationsArgs) {
+  requireSelfOrRole(ctx, userId);
+  const { limit, after } = forwardPage(args, isNotificationCursor);
+  const page = await ctx.loaders.notificationPage.load({ userId, unreadOnly: args.unreadOnly ?? false, limit, after });
+  return toConnection({
+    rows: page.rows,
+    limit,
+    totalCount: page.totalCount,
+    hasPreviousPage: page.hasPreviousPage,
+    cursorOf: (row) => [row.cursor_key, row.id] satisfies NotificationCursor,
+    nodeOf: (row) => row,
+  });
+}
+
+/** How many of a user's notifications are unread: theirs alone to know. */
+export function unreadNotificationCount(ctx: CommunityContext, userId: string): Promise<number> {
+  requireSelfOrRole(ctx, userId);
+  return ctx.loaders.unreadNotificationCountByUser.load(userId);
+}
+
+/** The signed-in user's live feed of their new notifications. */
+export function notificationFeed(ctx: CommunityContext): Promise<AsyncIterableIterator<Notification>> {
+  const viewer = requireViewer(ctx);
+  return ctx.live.notificationFeed(viewer.userId);
 }
