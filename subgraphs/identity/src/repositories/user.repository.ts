@@ -1,13 +1,13 @@
 import { keysetPage, type Role } from '@academy/service-kit';
-import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
-import type { IdentityDatabase, User, UsersTable } from '../db/database.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { IdentityDatabase, NewUser, User, UserUpdate } from '../db/database.js';
 
 type Db = Kysely<IdentityDatabase> | Transaction<IdentityDatabase>;
 
 const PUBLIC_COLUMNS = [
   'u.id', 'u.email', 'u.first_name', 'u.last_name', 'u.display_name', 'u.avatar_url', 'u.bio', 'u.timezone',
   'u.language', 'u.created_at', 'u.updated_at',
-] as const;
+] as const satisfies readonly `u.${keyof User}`[];
 
 /** Users by id, with their roles, in one statement. */
 export async function findUsersByIds(db: Db, ids: readonly string[]): Promise<User[]> {
@@ -68,7 +68,7 @@ export async function findCredentialsByEmail(db: Db, email: string): Promise<Use
 }
 
 /** Inserts a user unless the address is taken; the new id, or undefined when it was. */
-export async function insertUserUnlessEmailTaken(db: Db, user: Insertable<UsersTable>): Promise<string | undefined> {
+export async function insertUserUnlessEmailTaken(db: Db, user: NewUser): Promise<string | undefined> {
   const row = await db
     .insertInto('identity.users')
     .values(user)
@@ -88,7 +88,7 @@ export async function lockUser(db: Transaction<IdentityDatabase>, id: string) {
 }
 
 /** Changes profile columns (and updated_at). */
-export async function updateUser(db: Db, id: string, changes: Updateable<UsersTable>): Promise<void> {
+export async function updateUser(db: Db, id: string, changes: UserUpdate): Promise<void> {
   await db
     .updateTable('identity.users')
     .set({ ...changes, updated_at: sql<Date>`now()` })

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { IdentityContext } from '../context.js';
 import type { IdentityDatabase, User } from '../db/database.js';
+import type { MutationLogInArgs, SignUpInput } from '../generated/graphql.js';
 import { appendAuditEntry } from '../repositories/audit-log.repository.js';
 import { isInviteCodeUsable, useInviteCode } from '../repositories/invite-code.repository.js';
 import { findLoginLockout, finishLoginAttempt, insertLoginAttempt, lockLoginKeys } from '../repositories/login-attempt.repository.js';
@@ -27,14 +28,6 @@ export interface AuthPayload {
   refreshToken: string;
   accessTokenExpiresAt: Date;
   user: User;
-}
-
-export interface SignUpInput {
-  email: string;
-  password: string;
-  firstName: string;
-  lastName: string;
-  inviteCode?: string | null;
 }
 
 /** Every new account holds this role. */
@@ -126,7 +119,7 @@ function rateLimited(lockedUntil: Date): DomainError {
  * client, before anything depends on whether the account exists; a wrong password and an
  * unknown address fail alike, in message and in time.
  */
-export async function logIn(ctx: IdentityContext, args: { email: string; password: string }): Promise<AuthPayload> {
+export async function logIn(ctx: IdentityContext, args: MutationLogInArgs): Promise<AuthPayload> {
   const email = normalizeEmail(args.email);
   if (email.length > MAX_EMAIL_LENGTH) throw badUserInput(`"email" must be at most ${MAX_EMAIL_LENGTH} characters long.`, 'email');
   // Far above any password sign-up accepts; only bounds the work of hashing what is sent.
