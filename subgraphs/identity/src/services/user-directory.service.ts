@@ -18,12 +18,5 @@ export async function userConnection(ctx: IdentityContext, args: QueryUsersArgs)
   const search = args.search ? text(args.search, 'search', { max: 100 }) : null;
   const result = await findUserPage(ctx.db, { search, role: args.role ?? null, limit: page.limit, after: page.after });
   for (const user of result.rows) ctx.loaders.userById.prime(user.id, user);
-  return toConnection({
-    rows: result.rows,
-    limit: page.limit,
-    totalCount: result.totalCount,
-    hasPreviousPage: result.hasPreviousPage,
-    cursorOf: (u) => [u.created_at_key, u.id],
-    nodeOf: (u): User => u,
-  });
+  return toConnection({ ...result, limit: page.limit, cursorOf: (u) => [u.created_at_key, u.id], nodeOf: (u): User => u });
 }
