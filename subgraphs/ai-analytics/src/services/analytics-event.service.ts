@@ -1,6 +1,7 @@
 import { badUserInput } from '@academy/service-kit';
+import type { Transaction } from 'kysely';
 import type { AiAnalyticsContext } from '../context.js';
-import type { NewAnalyticsEvent } from '../db/database.js';
+import type { AiAnalyticsDatabase, NewAnalyticsEvent } from '../db/database.js';
 import type { AnalyticsEventInput, MutationTrackEventsArgs } from '../generated/graphql.js';
 import { insertAnalyticsEvents } from '../repositories/analytics-event.repository.js';
 
@@ -45,4 +46,32 @@ export async function trackEvents(ctx: AiAnalyticsContext, args: MutationTrackEv
   const now = Date.now();
   const rows = args.events.map((event, index) => clientEventRow(ctx, event, index, now));
   return insertAnalyticsEvents(ctx.db, rows);
+}
+
+/** The analytics event a new account becomes. */
+export const USER_REGISTERED_EVENT = 'user.registered';
+
+/** A registration as identity announced it: no e-mail or names, those stay in identity. */
+export interface UserRegistration {
+  /** The domain event's id, kept with the row so it can be traced back to identity's outbox. */
+  eventId: string;
+  userId: string;
+  roles: string[];
+  registeredAt: Date;
+}
+
+/**
+ * Records a new account as a `user.registered` analytics event, in the consumer's transaction:
+ * the consumer marks the domain event processed in that same transaction, so a replay never
+ * stores it twice.
+ */
+export async function recordUserRegistration(trx: Transaction<AiAnalyticsDatabase>, registration: UserRegistration): Promise<void> {
+  await insertAnalyticsEvents(trx, [
+    {
+      name: USER_REGISTERED_EVENT,
+      user_id: registration.userId,
+      occurred_at: registration.registeredAt,
+      properties: JSON.stringify({ roles: registration.roles, eventId: registration.eventId }),
+    },
+  ]);
 }

@@ -67,15 +67,14 @@ export async function findCredentialsByEmail(db: Db, email: string): Promise<Use
   return db.selectFrom('identity.users').select(['id', 'email', 'password_hash']).where('email', '=', email).executeTakeFirst();
 }
 
-/** Inserts a user unless the address is taken; the new id, or undefined when it was. */
-export async function insertUserUnlessEmailTaken(db: Db, user: NewUser): Promise<string | undefined> {
-  const row = await db
+/** Inserts a user unless the address is taken; the new id and creation time, or undefined when it was. */
+export async function insertUserUnlessEmailTaken(db: Db, user: NewUser): Promise<{ id: string; created_at: Date } | undefined> {
+  return db
     .insertInto('identity.users')
     .values(user)
     .onConflict((oc) => oc.column('email').doNothing())
-    .returning('id')
+    .returning(['id', 'created_at'])
     .executeTakeFirst();
-  return row?.id;
 }
 
 /**

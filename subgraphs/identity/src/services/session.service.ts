@@ -5,6 +5,7 @@ import type { Transaction } from 'kysely';
 import type { IdentityContext } from '../context.js';
 import type { IdentityDatabase, User } from '../db/database.js';
 import type { MutationLogInArgs, SignUpInput } from '../generated/graphql.js';
+import { publishUserRegistered } from '../events/published.js';
 import { appendAuditEntry } from '../repositories/audit-log.repository.js';
 import { isInviteCodeUsable, useInviteCode } from '../repositories/invite-code.repository.js';
 import { findLoginLockout, finishLoginAttempt, insertLoginAttempt, lockLoginKeys } from '../repositories/login-attempt.repository.js';
@@ -86,16 +87,18 @@ export async function signUp(ctx: IdentityContext, input: SignUpInput): Promise<
   const { userId, refreshToken } = await ctx.db.transaction().execute(async (trx) => {
     const invite = inviteCode === null ? undefined : await useInviteCode(trx, hashSecret(inviteCode));
     if (inviteCode !== null && !invite) throw badUserInput(INVALID_INVITE_MESSAGE, 'inviteCode');
-    const id = await insertUserUnlessEmailTaken(trx, {
+    const user = await insertUserUnlessEmailTaken(trx, {
       email,
       password_hash: passwordHash,
       first_name: firstName,
       last_name: lastName,
       display_name: displayNameOf(firstName, lastName),
     });
-    if (!id) throw conflict('An account with this e-mail address exists already.');
+    if (!user) throw conflict('An account with this e-mail address exists already.');
+    const { id } = user;
     const roles = [...new Set<Role>([DEFAULT_ROLE, ...(invite ? [invite.role] : [])])];
     await addUserRoles(trx, id, roles, null);
+    await publishUserRegistered(trx, { id, roles, createdAt: user.created_at });
     await appendAuditEntry(trx, {
       action: 'user.signed_up',
       actorUserId: id,
