@@ -44,7 +44,7 @@ export function buildIdentitySubgraph(options: IdentityServiceOptions) {
     typeDefs,
     resolvers,
     context: (caller) => createContext(db, caller, logger, services),
-    routes: { [JWKS_PATH]: jwksRoute(() => keys) },
+    routes: { [JWKS_PATH]: jwksRoute(keys) },
   });
 
   return {

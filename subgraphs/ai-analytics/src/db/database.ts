@@ -1,16 +1,8 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
+import type { AiAnalyticsAnalyticsEvents, DB } from '../generated/tables.js';
 
-export interface AnalyticsEventsTable {
-  id: Generated<number>;
-  name: string;
-  user_id: string | null;
-  anonymous_id: string | null;
-  occurred_at: Date;
-  received_at: Generated<Date>;
-  properties: ColumnType<Record<string, unknown>, string, string>;
-}
+/** The ai-analytics subgraph's tables (its own schema only), as the migrations build them. */
+export type AiAnalyticsDatabase = DB;
 
-/** The ai-analytics subgraph's tables: its own schema only. */
-export interface AiAnalyticsDatabase {
-  'ai_analytics.analytics_events': AnalyticsEventsTable;
-}
+export type AnalyticsEvent = Selectable<AiAnalyticsAnalyticsEvents>;
+export type NewAnalyticsEvent = Insertable<AiAnalyticsAnalyticsEvents>;

@@ -30,7 +30,7 @@ export interface AiAnalyticsAnalyticsEvents {
   id: Generated<number>;
   name: string;
   occurred_at: Timestamp;
-  properties: Generated<Json>;
+  properties: ColumnType<Record<string, unknown>, string | undefined, never>;
   received_at: Generated<Timestamp>;
   user_id: string | null;
 }

@@ -1,52 +1,6 @@
-import { badUserInput } from '@academy/service-kit';
-import type { AiAnalyticsContext } from '../context.js';
-import { insertAnalyticsEvents } from '../repositories/analytics-event.repository.js';
+import type { MutationResolvers } from '../generated/graphql.js';
+import { trackEvents } from '../services/analytics-event.service.js';
 
-interface EventInput {
-  name: string;
-  occurredAt?: Date | null;
-  properties?: unknown;
-  anonymousId?: string | null;
-}
-
-export const MAX_EVENTS_PER_CALL = 100;
-const MAX_PROPERTIES_BYTES = 4096;
-const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
-const NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/;
-
-export const Mutation = {
-  /** Validates every event first, then stores them all in one statement: all or none. */
-  async trackEvents(_: unknown, args: { events: EventInput[] }, ctx: AiAnalyticsContext) {
-    if (args.events.length > MAX_EVENTS_PER_CALL) {
-      throw badUserInput(`At most ${MAX_EVENTS_PER_CALL} events per call.`, 'events');
-    }
-    const now = Date.now();
-    const rows = args.events.map((event, index) => {
-      const at = `events[${index}]`;
-      if (!NAME.test(event.name)) {
-        throw badUserInput(`${at}.name must start with a letter and hold only letters, digits, _ . : or - (100 at most).`, `${at}.name`);
-      }
-      const occurredAt = event.occurredAt ?? new Date(now);
-      if (occurredAt.getTime() > now + CLOCK_SKEW_MS) throw badUserInput(`${at}.occurredAt is in the future.`, `${at}.occurredAt`);
-      if (occurredAt.getTime() < now - MAX_AGE_MS) throw badUserInput(`${at}.occurredAt is more than 30 days ago.`, `${at}.occurredAt`);
-      const properties = event.properties ?? {};
-      if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
-        throw badUserInput(`${at}.properties must be a JSON object.`, `${at}.properties`);
-      }
-      const json = JSON.stringify(properties);
-      if (Buffer.byteLength(json) > MAX_PROPERTIES_BYTES) {
-        throw badUserInput(`${at}.properties must be at most ${MAX_PROPERTIES_BYTES} bytes of JSON.`, `${at}.properties`);
-      }
-      const anonymousId = event.anonymousId?.trim() || null;
-      if (anonymousId !== null && anonymousId.length > 100) {
-        throw badUserInput(`${at}.anonymousId must be at most 100 characters.`, `${at}.anonymousId`);
-      }
-      if (!ctx.viewer && !anonymousId) {
-        throw badUserInput(`${at}.anonymousId is needed when nobody is signed in.`, `${at}.anonymousId`);
-      }
-      return { name: event.name, occurred_at: occurredAt, properties: json, user_id: ctx.viewer?.userId ?? null, anonymous_id: anonymousId };
-    });
-    return insertAnalyticsEvents(ctx.db, rows);
-  },
+export const Mutation: MutationResolvers = {
+  trackEvents: (_, args, ctx) => trackEvents(ctx, args),
 };

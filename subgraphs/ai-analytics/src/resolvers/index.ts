@@ -1,4 +1,5 @@
 import { DateTime, JSONScalar } from '@academy/service-kit';
+import type { Resolvers } from '../generated/graphql.js';
 import { Mutation } from './Mutation.js';
 
-export const resolvers = { DateTime, JSON: JSONScalar, Mutation };
+export const resolvers: Resolvers = { DateTime, JSON: JSONScalar, Mutation };

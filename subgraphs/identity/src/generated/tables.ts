@@ -5,6 +5,8 @@
  * Please do not edit it manually.
  */
 
+import type { EmailStatus } from "../db/database.js";
+import type { Role } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -29,7 +31,7 @@ export interface IdentityAuditLog {
   action: string;
   actor_user_id: string | null;
   client_address: string | null;
-  details: Generated<Json>;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
   id: Generated<number>;
   occurred_at: Generated<Timestamp>;
   subject_user_id: string | null;
@@ -42,7 +44,7 @@ export interface IdentityEmailOutbox {
   last_error: string | null;
   next_attempt_at: Generated<Timestamp>;
   sent_at: Timestamp | null;
-  status: Generated<string>;
+  status: Generated<EmailStatus>;
   subject: string;
   text_body: string;
   to_address: string;
@@ -62,7 +64,7 @@ export interface IdentityInviteCodes {
   created_by: string | null;
   expires_at: Timestamp | null;
   id: Generated<string>;
-  role: string;
+  role: Role;
   usage_count: Generated<number>;
   usage_limit: Generated<number>;
 }
@@ -116,14 +118,14 @@ export interface IdentitySigningKeys {
   created_at: Generated<Timestamp>;
   kid: string;
   private_key: string;
-  public_jwk: Json;
+  public_jwk: ColumnType<Record<string, unknown>, string, never>;
   retired_at: Timestamp | null;
 }
 
 export interface IdentityUserRoles {
   granted_at: Generated<Timestamp>;
   granted_by: string | null;
-  role: string;
+  role: Role;
   user_id: string;
 }
 

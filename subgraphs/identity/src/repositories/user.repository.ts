@@ -1,13 +1,13 @@
 import { keysetPage, type Role } from '@academy/service-kit';
-import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
-import type { IdentityDatabase, User, UsersTable } from '../db/database.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { IdentityDatabase, NewUser, User, UserUpdate } from '../db/database.js';
 
 type Db = Kysely<IdentityDatabase> | Transaction<IdentityDatabase>;
 
 const PUBLIC_COLUMNS = [
   'u.id', 'u.email', 'u.first_name', 'u.last_name', 'u.display_name', 'u.avatar_url', 'u.bio', 'u.timezone',
   'u.language', 'u.created_at', 'u.updated_at',
-] as const;
+] as const satisfies readonly `u.${keyof User}`[];
 
 /** Users by id, with their roles, in one statement. */
 export async function findUsersByIds(db: Db, ids: readonly string[]): Promise<User[]> {
@@ -67,15 +67,14 @@ export async function findCredentialsByEmail(db: Db, email: string): Promise<Use
   return db.selectFrom('identity.users').select(['id', 'email', 'password_hash']).where('email', '=', email).executeTakeFirst();
 }
 
-/** Inserts a user unless the address is taken; the new id, or undefined when it was. */
-export async function insertUserUnlessEmailTaken(db: Db, user: Insertable<UsersTable>): Promise<string | undefined> {
-  const row = await db
+/** Inserts a user unless the address is taken; the new id and creation time, or undefined when it was. */
+export async function insertUserUnlessEmailTaken(db: Db, user: NewUser): Promise<{ id: string; created_at: Date } | undefined> {
+  return db
     .insertInto('identity.users')
     .values(user)
     .onConflict((oc) => oc.column('email').doNothing())
-    .returning('id')
+    .returning(['id', 'created_at'])
     .executeTakeFirst();
-  return row?.id;
 }
 
 /**
@@ -88,7 +87,7 @@ export async function lockUser(db: Transaction<IdentityDatabase>, id: string) {
 }
 
 /** Changes profile columns (and updated_at). */
-export async function updateUser(db: Db, id: string, changes: Updateable<UsersTable>): Promise<void> {
+export async function updateUser(db: Db, id: string, changes: UserUpdate): Promise<void> {
   await db
     .updateTable('identity.users')
     .set({ ...changes, updated_at: sql<Date>`now()` })

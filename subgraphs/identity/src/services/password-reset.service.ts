@@ -1,6 +1,7 @@
 // Forgotten passwords: a single-use link by e-mail, valid for 30 minutes.
 import { badUserInput } from '@academy/service-kit';
 import type { IdentityContext } from '../context.js';
+import type { MutationRequestPasswordResetArgs, MutationResetPasswordArgs } from '../generated/graphql.js';
 import { appendAuditEntry } from '../repositories/audit-log.repository.js';
 import { enqueueEmail } from '../repositories/email-outbox.repository.js';
 import {
@@ -41,7 +42,7 @@ function resetEmail(appUrl: string, token: string) {
  * Sends a reset link to the address if it belongs to an account. Always true, so the answer
  * tells nothing about which addresses have accounts.
  */
-export async function requestPasswordReset(ctx: IdentityContext, args: { email: string }): Promise<boolean> {
+export async function requestPasswordReset(ctx: IdentityContext, args: MutationRequestPasswordResetArgs): Promise<boolean> {
   const email = normalizeEmail(args.email);
   if (email.length > MAX_EMAIL_LENGTH) return true;
   const typed = args.email.slice(0, MAX_EMAIL_LENGTH);
@@ -71,7 +72,7 @@ export async function requestPasswordReset(ctx: IdentityContext, args: { email: 
  * Sets a new password with a reset token: once, within its 30 minutes. Every session of the
  * account ends (its refresh tokens are revoked), and no other reset link works any more.
  */
-export async function resetPassword(ctx: IdentityContext, args: { token: string; newPassword: string }): Promise<boolean> {
+export async function resetPassword(ctx: IdentityContext, args: MutationResetPasswordArgs): Promise<boolean> {
   const invalid = () => badUserInput(INVALID_TOKEN_MESSAGE, 'token');
   if (args.token.length === 0 || args.token.length > 200) throw invalid();
   const tokenHash = hashSecret(args.token);

@@ -1,20 +1,22 @@
-import { requireViewer, unauthenticated } from '@academy/service-kit';
-import type { Updateable } from 'kysely';
+import { isSelfOrRole, requireViewer, unauthenticated } from '@academy/service-kit';
 import type { IdentityContext } from '../context.js';
-import type { User, UsersTable } from '../db/database.js';
+import type { Role, User, UserUpdate } from '../db/database.js';
+import type { UpdateProfileInput } from '../generated/graphql.js';
 import { lockUser, updateUser } from '../repositories/user.repository.js';
 import { displayNameOf, parseAvatarUrl, parseBio, parseLanguage, parseName, parseTimezone } from '../validation.js';
 import { reloadUser } from './user-loading.js';
 
-/** The UpdateProfileInput: a field left out stays as it is. */
-export interface UpdateProfileInput {
-  firstName?: string | null;
-  lastName?: string | null;
-  avatarUrl?: string | null;
-  bio?: string | null;
-  timezone?: string | null;
-  language?: string | null;
-}
+/** Whether the viewer may see the private part of `user`'s profile: the user (also right after signing in) and ADMIN. */
+const mayReadPrivate = (ctx: IdentityContext, user: User) => isSelfOrRole(ctx, user.id, 'ADMIN') || ctx.signedInUserIds.has(user.id);
+
+/** A private field of the profile: its value for the user and ADMIN, null for everyone else. */
+export const privateProfileField =
+  <K extends keyof User>(column: K) =>
+  (user: User, _args: unknown, ctx: IdentityContext): User[K] | null =>
+    mayReadPrivate(ctx, user) ? user[column] : null;
+
+/** Roles tell who administers the platform: shown to the user and ADMIN, an empty list to everyone else. */
+export const visibleRoles = (ctx: IdentityContext, user: User): Role[] => (mayReadPrivate(ctx, user) ? user.roles : []);
 
 /** null or blank removes an optional field; otherwise `parse` validates it. */
 function optional(value: string | null | undefined, parse: (value: string) => string): string | null | undefined {
@@ -25,14 +27,14 @@ function optional(value: string | null | undefined, parse: (value: string) => st
 
 /**
  * Changes the signed-in user's own profile. Names cannot be removed (null leaves them as they
- * are); the display name follows them.
+ * are); the display name follows them. A field the input leaves out stays as it is.
  */
 export async function updateMyProfile(ctx: IdentityContext, input: UpdateProfileInput): Promise<User> {
   const viewer = requireViewer(ctx);
   // Everything is validated before anything is written.
   const firstName = input.firstName == null ? undefined : parseName(input.firstName, 'firstName');
   const lastName = input.lastName == null ? undefined : parseName(input.lastName, 'lastName');
-  const changes: Updateable<UsersTable> = {
+  const changes: UserUpdate = {
     avatar_url: optional(input.avatarUrl, (v) => parseAvatarUrl(v)),
     bio: optional(input.bio, (v) => parseBio(v)),
     timezone: optional(input.timezone, (v) => parseTimezone(v)),

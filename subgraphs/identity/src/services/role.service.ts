@@ -1,6 +1,7 @@
-import { conflict, notFound, parseId, requireRole, type Role } from '@academy/service-kit';
+import { conflict, notFound, parseId, requireRole } from '@academy/service-kit';
 import type { IdentityContext } from '../context.js';
 import type { User } from '../db/database.js';
+import type { MutationGrantRoleArgs, MutationRevokeRoleArgs } from '../generated/graphql.js';
 import { appendAuditEntry } from '../repositories/audit-log.repository.js';
 import { addUserRoles, lockRoleHolders, lockUser, removeUserRole } from '../repositories/user.repository.js';
 import { reloadUser } from './user-loading.js';
@@ -9,7 +10,7 @@ import { reloadUser } from './user-loading.js';
  * Gives a user a role (ADMIN only). Granting a role the user holds already changes nothing.
  * The user's access tokens carry the new roles from their next refresh.
  */
-export async function grantRole(ctx: IdentityContext, args: { userId: string; role: Role }): Promise<User> {
+export async function grantRole(ctx: IdentityContext, args: MutationGrantRoleArgs): Promise<User> {
   const admin = requireRole(ctx, 'ADMIN');
   const userId = parseId(args.userId, 'userId');
   await ctx.db.transaction().execute(async (trx) => {
@@ -32,7 +33,7 @@ export async function grantRole(ctx: IdentityContext, args: { userId: string; ro
  * Takes a role from a user (ADMIN only); CONFLICT when that would leave the platform without
  * an ADMIN. Revoking a role the user does not hold changes nothing.
  */
-export async function revokeRole(ctx: IdentityContext, args: { userId: string; role: Role }): Promise<User> {
+export async function revokeRole(ctx: IdentityContext, args: MutationRevokeRoleArgs): Promise<User> {
   const admin = requireRole(ctx, 'ADMIN');
   const userId = parseId(args.userId, 'userId');
   await ctx.db.transaction().execute(async (trx) => {

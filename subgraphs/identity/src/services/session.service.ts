@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { IdentityContext } from '../context.js';
 import type { IdentityDatabase, User } from '../db/database.js';
+import type { MutationLogInArgs, SignUpInput } from '../generated/graphql.js';
+import { publishUserRegistered } from '../events/published.js';
 import { appendAuditEntry } from '../repositories/audit-log.repository.js';
 import { isInviteCodeUsable, useInviteCode } from '../repositories/invite-code.repository.js';
 import { findLoginLockout, finishLoginAttempt, insertLoginAttempt, lockLoginKeys } from '../repositories/login-attempt.repository.js';
@@ -27,14 +29,6 @@ export interface AuthPayload {
   refreshToken: string;
   accessTokenExpiresAt: Date;
   user: User;
-}
-
-export interface SignUpInput {
-  email: string;
-  password: string;
-  firstName: string;
-  lastName: string;
-  inviteCode?: string | null;
 }
 
 /** Every new account holds this role. */
@@ -93,16 +87,18 @@ export async function signUp(ctx: IdentityContext, input: SignUpInput): Promise<
   const { userId, refreshToken } = await ctx.db.transaction().execute(async (trx) => {
     const invite = inviteCode === null ? undefined : await useInviteCode(trx, hashSecret(inviteCode));
     if (inviteCode !== null && !invite) throw badUserInput(INVALID_INVITE_MESSAGE, 'inviteCode');
-    const id = await insertUserUnlessEmailTaken(trx, {
+    const user = await insertUserUnlessEmailTaken(trx, {
       email,
       password_hash: passwordHash,
       first_name: firstName,
       last_name: lastName,
       display_name: displayNameOf(firstName, lastName),
     });
-    if (!id) throw conflict('An account with this e-mail address exists already.');
+    if (!user) throw conflict('An account with this e-mail address exists already.');
+    const { id } = user;
     const roles = [...new Set<Role>([DEFAULT_ROLE, ...(invite ? [invite.role] : [])])];
     await addUserRoles(trx, id, roles, null);
+    await publishUserRegistered(trx, { id, roles, createdAt: user.created_at });
     await appendAuditEntry(trx, {
       action: 'user.signed_up',
       actorUserId: id,
@@ -126,7 +122,7 @@ function rateLimited(lockedUntil: Date): DomainError {
  * client, before anything depends on whether the account exists; a wrong password and an
  * unknown address fail alike, in message and in time.
  */
-export async function logIn(ctx: IdentityContext, args: { email: string; password: string }): Promise<AuthPayload> {
+export async function logIn(ctx: IdentityContext, args: MutationLogInArgs): Promise<AuthPayload> {
   const email = normalizeEmail(args.email);
   if (email.length > MAX_EMAIL_LENGTH) throw badUserInput(`"email" must be at most ${MAX_EMAIL_LENGTH} characters long.`, 'email');
   // Far above any password sign-up accepts; only bounds the work of hashing what is sent.
