@@ -6,6 +6,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import pg from 'pg';
+import { ErrorCode, RequestErrorCode } from '@academy/service-kit';
 import { seed } from '../../db/src/seed/index.js';
 import type { TestStack } from '../support/stack.js';
 import { OperationGenerator, type FuzzOperation, type FuzzPools, type IdKind } from './generator.js';
@@ -103,12 +104,12 @@ export function faultsOf(operation: FuzzOperation, status: number, text: string)
   } catch {
     reasons.push('an answer that is not JSON');
   }
-  if (errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) reasons.push('INTERNAL_SERVER_ERROR');
+  if (errors.some((e) => e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR)) reasons.push(ErrorCode.INTERNAL_SERVER_ERROR);
   if (STACK_TRACE.test(text)) reasons.push('a stack trace');
   if (errors.some((e) => SQL_TEXT.test(String(e.message)))) reasons.push('SQL text');
   if (operation.valid) {
     const refused = errors.find(
-      (e) => e.extensions?.code === 'GRAPHQL_PARSE_FAILED' || (e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && !LIMIT_REFUSAL.test(String(e.message))),
+      (e) => e.extensions?.code === RequestErrorCode.GRAPHQL_PARSE_FAILED || (e.extensions?.code === RequestErrorCode.GRAPHQL_VALIDATION_FAILED && !LIMIT_REFUSAL.test(String(e.message))),
     );
     if (refused) reasons.push(`a generated valid operation refused: ${String(refused.message)}`);
   }
