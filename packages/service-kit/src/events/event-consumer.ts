@@ -9,7 +9,7 @@ import { outboxChannel, type DomainEvent } from './outbox.js';
 export type EventHandler<DB = any> = (event: DomainEvent, trx: Transaction<DB>) => Promise<void>;
 
 export interface EventConsumerOptions<DB = any> {
-  /** Name of this consumer, unique within its schema, e.g. `scheduling.order-paid`. */
+  /** Name of this consumer, unique within its schema, e.g. `ai-analytics.user-registered`. */
   name: string;
   /** The producing schema whose outbox is read, e.g. `commerce`. */
   source: string;
