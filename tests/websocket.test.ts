@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrivateKey, randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { CloseCode, ErrorCode, RequestErrorCode } from '@academy/service-kit';
+import { mintTestAccessToken } from '@academy/service-kit/testing';
 import { startStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
@@ -19,14 +19,13 @@ afterAll(async () => {
 
 /** An access token as identity signs them, for `userId`, expiring in `seconds`. */
 function accessToken(userId: string, seconds = 600): Promise<string> {
-  return new SignJWT({ roles: ['LEARNER'] })
-    .setProtectedHeader({ alg: 'EdDSA', kid: stack.signingKey.kid, typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer('academy-supergraph')
-    .setAudience('academy-api')
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
-    .sign(createPrivateKey(stack.signingKey.pem));
+  return mintTestAccessToken({
+    userId,
+    roles: ['LEARNER'],
+    privateKey: createPrivateKey(stack.signingKey.pem),
+    keyId: stack.signingKey.kid,
+    expiresAt: Math.floor(Date.now() / 1000) + seconds,
+  });
 }
 
 interface Socket {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { CloseCode, ErrorCode, RequestErrorCode } from '@academy/service-kit';
-import { recordingLogger, type LogLine } from '@academy/service-kit/testing';
-import { exportJWK, SignJWT } from 'jose';
+import { mintTestAccessToken, recordingLogger, type LogLine } from '@academy/service-kit/testing';
+import { exportJWK } from 'jose';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,15 +60,7 @@ async function startGateway(env: Record<string, string> = {}): Promise<TestGatew
   return { wsUrl: gateway.url.replace('http://', 'ws://'), subgraphRequests: () => subgraphRequests, log };
 }
 
-const accessToken = (userId: string) =>
-  new SignJWT({ roles: ['LEARNER'] })
-    .setProtectedHeader({ alg: 'EdDSA', kid: KID, typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer('academy-supergraph')
-    .setAudience('academy-api')
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
-    .sign(privateKey);
+const accessToken = (userId: string) => mintTestAccessToken({ userId, roles: ['LEARNER'], privateKey, keyId: KID, expiresAt: '10m' });
 
 interface Socket {
   ws: WebSocket;

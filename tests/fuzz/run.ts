@@ -4,9 +4,9 @@
 import { buildSchema } from 'graphql';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 import { ErrorCode, RequestErrorCode } from '@academy/service-kit';
+import { mintTestAccessToken } from '@academy/service-kit/testing';
 import { seed } from '../../db/src/seed/index.js';
 import type { TestStack } from '../support/stack.js';
 import { OperationGenerator, type FuzzOperation, type FuzzPools, type IdKind } from './generator.js';
@@ -83,14 +83,7 @@ export async function prepareFuzzData(stack: TestStack): Promise<FuzzPools> {
 }
 
 function accessToken(key: KeyObject, kid: string, userId: string, role: string): Promise<string> {
-  return new SignJWT({ roles: role === 'LEARNER' ? ['LEARNER'] : ['LEARNER', role] })
-    .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer('academy-supergraph')
-    .setAudience('academy-api')
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(key);
+  return mintTestAccessToken({ userId, roles: role === 'LEARNER' ? ['LEARNER'] : ['LEARNER', role], privateKey: key, keyId: kid });
 }
 
 /** What is wrong with one answer; empty when nothing is. */
