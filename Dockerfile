@@ -18,6 +18,7 @@ COPY subgraphs/scheduling/package.json subgraphs/scheduling/
 COPY subgraphs/commerce/package.json subgraphs/commerce/
 COPY subgraphs/community/package.json subgraphs/community/
 COPY subgraphs/ai-analytics/package.json subgraphs/ai-analytics/
+COPY single-process/package.json single-process/
 COPY tests/package.json tests/
 # Development dependencies too: tsx, which runs the TypeScript, is one of them.
 RUN pnpm install --frozen-lockfile

@@ -4,15 +4,15 @@
 //   pnpm bench:chat [--subscribers 1000,2500,5000,10000] [--rate 50] [--seconds 20] [--gateways 1]
 // It starts its own stack (data in bench/.data-chat, seeded once at scale 5: 10,000 users).
 import { createClient, type Client } from 'graphql-ws';
-import { generateKeyPairSync, createPrivateKey } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, appendFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { mintTestAccessToken } from '../packages/service-kit/src/testing/access-token.js';
 import { ROOT } from '../scripts/composition.js';
 
 const args = new Map<string, string>();
@@ -71,15 +71,7 @@ function adminUrl(): string {
   return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${credentials.port}/academy`;
 }
 
-const tokenFor = (userId: string) =>
-  new SignJWT({ roles: ['LEARNER'] })
-    .setProtectedHeader({ alg: 'EdDSA', kid: KID, typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer('academy-supergraph')
-    .setAudience('academy-api')
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(createPrivateKey(key.export({ type: 'pkcs8', format: 'pem' })));
+const tokenFor = (userId: string) => mintTestAccessToken({ userId, roles: ['LEARNER'], privateKey: key, keyId: KID, expiresAt: '2h' });
 
 async function graphql<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const response = await fetch(url, {

@@ -1,5 +1,5 @@
-// Compiles the services to plain JavaScript: every packages/*/src, subgraphs/*/src and
-// gateway/src file becomes the same path under the package's dist/ (where the packages'
+// Compiles the services to plain JavaScript: every packages/*/src, subgraphs/*/src, gateway/src
+// and single-process/src file becomes the same path under the package's dist/ (where the packages'
 // "exports" point outside development), one file per file, no bundling. Services then start
 // on Node alone, without a TypeScript loader: faster, and each process smaller.
 // Type checking is `pnpm typecheck`; this only strips types (about a second for everything).
@@ -14,7 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The packages whose src/ the services run, each compiled to its own dist/. */
 export function servicePackages(): string[] {
   const under = (folder: string) => readdirSync(join(ROOT, folder)).map((name) => join(ROOT, folder, name));
-  return [...under('packages'), ...under('subgraphs'), join(ROOT, 'gateway')].filter((dir) => {
+  return [...under('packages'), ...under('subgraphs'), join(ROOT, 'gateway'), join(ROOT, 'single-process')].filter((dir) => {
     try {
       return statSync(join(dir, 'src')).isDirectory();
     } catch {

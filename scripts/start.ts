@@ -164,7 +164,7 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
     // Each gateway process builds the six subgraphs itself, on their roles' connections.
     await seedIfEmpty(config, adminUrl, out);
     gateway = {
-      entry: join(REPO_ROOT, 'packages', 'single-process', 'dist', 'index.js'),
+      entry: join(REPO_ROOT, 'single-process', 'dist', 'index.js'),
       heapMb: config.SERVICE_HEAP_MB * 2,
       env: { ...mailDir, ...Object.fromEntries(SUBGRAPH_DATABASES.map((subgraph) => [subgraph.urlVariable, connections.urls[subgraph.name]!])) },
     };

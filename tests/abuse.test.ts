@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadGatewayConfig } from '@academy/gateway';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { ErrorCode } from '@academy/service-kit';
 import { adminRows } from './support/fixtures.js';
 import { startStack, type TestStack } from './support/stack.js';
 
@@ -50,7 +51,7 @@ const usersLike = async (pattern: string) => (await adminQuery<{ n: number }>('S
 function expectRateLimited(answer: Answer): void {
   expect(answer.status).toBe(429);
   expect(answer.body.data ?? null).toBeNull();
-  expect(answer.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  expect(answer.body.errors?.[0]?.extensions?.code).toBe(ErrorCode.RATE_LIMITED);
   const retryAfterSeconds = answer.body.errors?.[0]?.extensions?.retryAfterSeconds;
   expect(retryAfterSeconds).toBeGreaterThan(0);
   expect(answer.retryAfter).toBe(String(retryAfterSeconds));
@@ -84,7 +85,7 @@ describe('signUp', () => {
     const limit = DEFAULTS.THROTTLE_SIGN_UP_PER_ADDRESS;
     const codes: (string | undefined)[] = [];
     for (let i = 0; i < limit + 2; i++) codes.push((await from(address, SIGN_UP, signUpInput(`one-${i}-${run}@example.test`))).body.errors?.[0]?.extensions?.code);
-    expect(codes).toEqual([...Array(limit).fill(undefined), 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(codes).toEqual([...Array(limit).fill(undefined), ErrorCode.RATE_LIMITED, ErrorCode.RATE_LIMITED]);
     expect(await usersLike(`one-%-${run}@example.test`)).toBe(limit);
     // Another address is not affected.
     expect((await from(newAddress(), SIGN_UP, signUpInput(`other-${run}@example.test`))).body.errors).toBeUndefined();
@@ -109,7 +110,7 @@ describe('signUp', () => {
     const codes: (string | undefined)[] = [];
     // The same address in other spellings counts as the same address.
     for (let i = 0; i < limit; i++) codes.push((await from(newAddress(), SIGN_UP, signUpInput(i % 2 ? email.toLowerCase() : ` ${email} `))).body.errors?.[0]?.extensions?.code);
-    expect(codes).toEqual([undefined, ...Array(limit - 1).fill('CONFLICT')]);
+    expect(codes).toEqual([undefined, ...Array(limit - 1).fill(ErrorCode.CONFLICT)]);
     expectRateLimited(await from(newAddress(), SIGN_UP, signUpInput(email)));
   });
 });
@@ -178,9 +179,9 @@ describe('client addresses behind a proxy', () => {
       const forged = `198.51.100.${i + 1}`;
       codes.push((await from(`${forged}, ${real}`, query, { e: `guess-${i % 5}-${run}@example.test`, p: `wrong ${i}` })).body.errors?.[0]?.extensions?.code);
     }
-    expect(codes).toEqual(Array(20).fill('UNAUTHENTICATED'));
+    expect(codes).toEqual(Array(20).fill(ErrorCode.UNAUTHENTICATED));
     const next = await from(`198.51.100.200, ${real}`, query, { e: `guess-new-${run}@example.test`, p: 'wrong' });
-    expect(next.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(next.body.errors?.[0]?.extensions?.code).toBe(ErrorCode.RATE_LIMITED);
     const recorded = await adminQuery<{ client_address: string }>('SELECT DISTINCT client_address FROM identity.login_attempts WHERE email LIKE $1', [
       `guess-%-${run}@example.test`,
     ]);

@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import pg from 'pg';
+import { ErrorCode } from '@academy/service-kit';
 import { adminRows } from './support/fixtures.js';
 import { startStack, type TestStack } from './support/stack.js';
 
@@ -66,7 +67,7 @@ describe('sessions end to end', () => {
     const out = await stack.query<{ logOut: boolean }>('mutation($t: String!) { logOut(refreshToken: $t) }', { t: next.refreshToken });
     expect(out.body.data!.logOut).toBe(true);
     const afterLogout = await stack.query(`mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`, { t: next.refreshToken });
-    expect(afterLogout.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(afterLogout.body.errors?.[0]?.extensions?.code).toBe(ErrorCode.UNAUTHENTICATED);
   });
 
   it('revokes the whole family when a refresh token is used twice', async () => {
@@ -75,10 +76,10 @@ describe('sessions end to end', () => {
     const first = await refresh(refreshToken);
     const successor = first.body.data!.refreshSession.refreshToken;
     const replay = await refresh(refreshToken);
-    expect(replay.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(replay.body.errors?.[0]?.extensions?.code).toBe(ErrorCode.UNAUTHENTICATED);
     // The thief's replay also ends the legitimate successor.
     const afterReplay = await refresh(successor);
-    expect(afterReplay.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(afterReplay.body.errors?.[0]?.extensions?.code).toBe(ErrorCode.UNAUTHENTICATED);
   });
 });
 
@@ -133,7 +134,7 @@ describe('forged access tokens', () => {
       expect({ name, status, code: body.errors?.[0]?.extensions?.code, data: body.data }).toEqual({
         name,
         status: 401,
-        code: 'UNAUTHENTICATED',
+        code: ErrorCode.UNAUTHENTICATED,
         data: undefined,
       });
     }
@@ -159,7 +160,7 @@ describe('authorization', () => {
     ];
     for (const [query, variables] of operations) {
       const { body } = await stack.query(query, variables, bearer(learner.accessToken));
-      expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(body.errors?.[0]?.extensions?.code).toBe(ErrorCode.FORBIDDEN);
     }
     expect(await adminQuery('SELECT user_id, role FROM identity.user_roles ORDER BY 1, 2')).toEqual(rolesBefore);
   });
@@ -201,9 +202,9 @@ describe('password reset', () => {
     const reset = (password: string) =>
       stack.query<{ resetPassword: boolean }>('mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }', { t: token, p: password });
     expect((await reset('a brand new passphrase 7')).body.data!.resetPassword).toBe(true);
-    expect((await reset('yet another passphrase 8')).body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await reset('yet another passphrase 8')).body.errors?.[0]?.extensions?.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect((await logIn('forgetful@example.test', 'a brand new passphrase 7')).body.errors).toBeUndefined();
-    expect((await logIn('forgetful@example.test', PASSWORD)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await logIn('forgetful@example.test', PASSWORD)).body.errors?.[0]?.extensions?.code).toBe(ErrorCode.UNAUTHENTICATED);
   });
 });
 
@@ -212,9 +213,9 @@ describe('brute force', () => {
     await signUp('target@example.test');
     const codes: (string | undefined)[] = [];
     for (let i = 0; i < 20; i++) codes.push((await logIn('target@example.test', `wrong password number ${i}`)).body.errors?.[0]?.extensions?.code);
-    expect(codes.slice(0, 5)).toEqual(Array(5).fill('UNAUTHENTICATED'));
-    expect(codes.slice(5)).toEqual(Array(15).fill('RATE_LIMITED'));
-    expect((await logIn('target@example.test', PASSWORD)).body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(codes.slice(0, 5)).toEqual(Array(5).fill(ErrorCode.UNAUTHENTICATED));
+    expect(codes.slice(5)).toEqual(Array(15).fill(ErrorCode.RATE_LIMITED));
+    expect((await logIn('target@example.test', PASSWORD)).body.errors?.[0]?.extensions?.code).toBe(ErrorCode.RATE_LIMITED);
   });
 
   it('gives fifteen aliased attempts in one request (the most the alias limit admits) no more tries than one', async () => {
@@ -223,7 +224,7 @@ describe('brute force', () => {
     const outcomes: (string | undefined)[] = [];
     for (let i = 0; i < 6; i++) outcomes.push((await stack.query(aliased)).body.errors?.[0]?.extensions?.code);
     // Each request stops at its first failure; after five failures the account is locked.
-    expect(outcomes).toEqual([...Array(5).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+    expect(outcomes).toEqual([...Array(5).fill(ErrorCode.UNAUTHENTICATED), ErrorCode.RATE_LIMITED]);
     // Five passwords were checked in all (one per request); the locked sixth request checked none.
     const attempts = await adminQuery<{ n: number }>("SELECT count(*)::int AS n FROM identity.login_attempts WHERE email = 'aliased@example.test'");
     expect(attempts[0]!.n).toBe(5);

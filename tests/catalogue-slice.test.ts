@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ErrorCode } from '@academy/service-kit';
 import { insertRows, uuid, withAdmin } from './support/fixtures.js';
 import { signUpUser } from './support/clients.js';
 import { startStack, type SubgraphName, type TestStack } from './support/stack.js';
@@ -163,7 +164,7 @@ describe('with the subgraphs in the gateway\'s process', () => {
       const here = await post(inProcess.url, query, variables, headers);
       expect(here).toEqual(overHttp);
       const codes = (JSON.parse(here.text).errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code);
-      expect(codes.length === 0 || codes.every((c: string | undefined) => c === 'BAD_USER_INPUT' || c === 'UNAUTHENTICATED')).toBe(true);
+      expect(codes.length === 0 || codes.every((c: string | undefined) => c === ErrorCode.BAD_USER_INPUT || c === ErrorCode.UNAUTHENTICATED)).toBe(true);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { ErrorCode, RequestErrorCode } from '@academy/service-kit';
 import { startStack, type TestStack } from './support/stack.js';
 import { as, signUpUser, type SignedUpUser } from './support/clients.js';
 import { withAdmin } from './support/fixtures.js';
@@ -39,15 +40,15 @@ const sessionsFrom = 'query($from: DateTime) { trainingSessions(filter: { from: 
 
 describe('invalid DateTime values', () => {
   it('refuses an impossible date (30 February) as a literal and as a variable, before any subgraph is called', async () => {
-    await expectRefused({ query: '{ trainingSessions(filter: { from: "2026-02-30T00:00:00Z" }) { totalCount } }' }, 'GRAPHQL_VALIDATION_FAILED', /2026-02-30T00:00:00Z" is not a date of the calendar/);
-    await expectRefused({ query: sessionsFrom, variables: { from: '2026-02-30T00:00:00Z' } }, 'BAD_USER_INPUT', /\$from.*is not a date of the calendar/);
+    await expectRefused({ query: '{ trainingSessions(filter: { from: "2026-02-30T00:00:00Z" }) { totalCount } }' }, RequestErrorCode.GRAPHQL_VALIDATION_FAILED, /2026-02-30T00:00:00Z" is not a date of the calendar/);
+    await expectRefused({ query: sessionsFrom, variables: { from: '2026-02-30T00:00:00Z' } }, ErrorCode.BAD_USER_INPUT, /\$from.*is not a date of the calendar/);
   });
 
   it('refuses malformed date-times with BAD_USER_INPUT, saying what is expected', async () => {
     for (const from of ['yesterday', '2026-05-01', '2026-05-01T09:30:00', '2026-05-01T25:00:00Z', 12]) {
-      await expectRefused({ query: sessionsFrom, variables: { from } }, 'BAD_USER_INPUT', /\$from/);
+      await expectRefused({ query: sessionsFrom, variables: { from } }, ErrorCode.BAD_USER_INPUT, /\$from/);
     }
-    await expectRefused({ query: '{ trainingSessions(filter: { from: "soon" }) { totalCount } }' }, 'GRAPHQL_VALIDATION_FAILED', /ISO 8601 date-time with a time zone/);
+    await expectRefused({ query: '{ trainingSessions(filter: { from: "soon" }) { totalCount } }' }, RequestErrorCode.GRAPHQL_VALIDATION_FAILED, /ISO 8601 date-time with a time zone/);
   });
 
   it('accepts a valid date-time with an offset', async () => {
@@ -60,7 +61,7 @@ describe('invalid DateTime values', () => {
       { query: 'mutation { trackEvents(events: [{ name: "course_viewed", occurredAt: "2026-02-30T00:00:00Z" }]) }' },
       { authorization: `Bearer ${user.accessToken}` },
     );
-    expect({ status: answer.status, codes: codes(answer) }).toEqual({ status: 400, codes: ['GRAPHQL_VALIDATION_FAILED'] });
+    expect({ status: answer.status, codes: codes(answer) }).toEqual({ status: 400, codes: [RequestErrorCode.GRAPHQL_VALIDATION_FAILED] });
     const rows = await withAdmin(stack.database.adminUrl, (client) => client.query('SELECT count(*)::int AS n FROM ai_analytics.analytics_events'));
     expect(rows.rows[0]).toEqual({ n: 0 });
   });
@@ -70,26 +71,26 @@ describe('text with a NUL character', () => {
   it('is refused with BAD_USER_INPUT naming the variable, before any SQL', async () => {
     await expectRefused(
       { query: 'query($search: String) { courses(filter: { search: $search }) { totalCount } }', variables: { search: 'a\u0000b' } },
-      'BAD_USER_INPUT',
+      ErrorCode.BAD_USER_INPUT,
       /Variable "\$search" contains a NUL character/,
     );
     await expectRefused(
       { query: 'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', variables: { input: { email: 'nul@example.test', password: 'a long enough passphrase 1', firstName: 'N\u0000', lastName: 'B' } } },
-      'BAD_USER_INPUT',
+      ErrorCode.BAD_USER_INPUT,
       /"\$input\.firstName" contains a NUL character/,
     );
     await expectRefused(
       { query: 'mutation($events: [AnalyticsEventInput!]!) { trackEvents(events: $events) }', variables: { events: [{ name: 'x', anonymousId: 'a', properties: { note: ['\u0000'] } }] } },
-      'BAD_USER_INPUT',
+      ErrorCode.BAD_USER_INPUT,
       /"\$events\[0\]\.properties\.note\[0\]" contains a NUL character/,
     );
   });
 
   it('is refused in a literal too, and no account is created', async () => {
-    await expectRefused({ query: '{ course(slug: "a\\u0000b") { id } }' }, 'BAD_USER_INPUT', /NUL character/);
+    await expectRefused({ query: '{ course(slug: "a\\u0000b") { id } }' }, ErrorCode.BAD_USER_INPUT, /NUL character/);
     await expectRefused(
       { query: 'mutation { signUp(input: { email: "nul2@example.test", password: "a long enough passphrase 1", firstName: "A\\u0000", lastName: "B" }) { accessToken } }' },
-      'BAD_USER_INPUT',
+      ErrorCode.BAD_USER_INPUT,
       /NUL character/,
     );
     const rows = await withAdmin(stack.database.adminUrl, (client) => client.query("SELECT count(*)::int AS n FROM identity.users WHERE email LIKE 'nul%'"));
@@ -99,31 +100,31 @@ describe('text with a NUL character', () => {
 
 describe('other invalid values', () => {
   it('refuses unknown enum values, out-of-range Ints and wrong types with 400', async () => {
-    await expectRefused({ query: 'query($level: CourseLevel) { courses(filter: { level: $level }) { totalCount } }', variables: { level: 'HARD' } }, 'BAD_USER_INPUT', /"HARD" does not exist in "CourseLevel"/);
-    await expectRefused({ query: '{ courses(filter: { level: HARD }) { totalCount } }' }, 'GRAPHQL_VALIDATION_FAILED', /CourseLevel/);
-    await expectRefused({ query: '{ courses(first: 99999999999) { totalCount } }' }, 'GRAPHQL_VALIDATION_FAILED', /non 32-bit signed integer/);
-    await expectRefused({ query: 'query($n: Int) { courses(first: $n) { totalCount } }', variables: { n: 1e12 } }, 'BAD_USER_INPUT', /non 32-bit signed integer/);
-    await expectRefused({ query: 'query($n: Int) { courses(first: $n) { totalCount } }', variables: { n: 'ten' } }, 'BAD_USER_INPUT', /\$n/);
-    await expectRefused({ query: 'query($id: ID!) { course(id: $id) { id } }', variables: {} }, 'BAD_USER_INPUT', /"\$id" of required type "ID!" was not provided/);
+    await expectRefused({ query: 'query($level: CourseLevel) { courses(filter: { level: $level }) { totalCount } }', variables: { level: 'HARD' } }, ErrorCode.BAD_USER_INPUT, /"HARD" does not exist in "CourseLevel"/);
+    await expectRefused({ query: '{ courses(filter: { level: HARD }) { totalCount } }' }, RequestErrorCode.GRAPHQL_VALIDATION_FAILED, /CourseLevel/);
+    await expectRefused({ query: '{ courses(first: 99999999999) { totalCount } }' }, RequestErrorCode.GRAPHQL_VALIDATION_FAILED, /non 32-bit signed integer/);
+    await expectRefused({ query: 'query($n: Int) { courses(first: $n) { totalCount } }', variables: { n: 1e12 } }, ErrorCode.BAD_USER_INPUT, /non 32-bit signed integer/);
+    await expectRefused({ query: 'query($n: Int) { courses(first: $n) { totalCount } }', variables: { n: 'ten' } }, ErrorCode.BAD_USER_INPUT, /\$n/);
+    await expectRefused({ query: 'query($id: ID!) { course(id: $id) { id } }', variables: {} }, ErrorCode.BAD_USER_INPUT, /"\$id" of required type "ID!" was not provided/);
   });
 
   it('answers BAD_USER_INPUT for IDs that are not UUIDs and out-of-range page sizes', async () => {
     const id = await post({ query: 'query($id: ID!) { trainingSession(id: $id) { id } }', variables: { id: 'not-an-id' } });
-    expect(codes(id)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(id)).toEqual([ErrorCode.BAD_USER_INPUT]);
     expect(id.body.errors![0]!.message).toBe('"id" is not a valid ID.');
     const first = await post({ query: '{ courses(first: -1) { totalCount } }' });
-    expect(codes(first)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(first)).toEqual([ErrorCode.BAD_USER_INPUT]);
     expect(first.body.errors![0]!.message).toMatch(/"first" must be between 0 and 100/);
   });
 });
 
 describe('requests without one operation to run', () => {
   it('refuses several operations without operationName with 400 OPERATION_RESOLUTION_FAILURE', async () => {
-    await expectRefused({ query: 'query A { topics { id } } query B { venues { id } }' }, 'OPERATION_RESOLUTION_FAILURE', /several operations: name the one to run in "operationName"/);
+    await expectRefused({ query: 'query A { topics { id } } query B { venues { id } }' }, RequestErrorCode.OPERATION_RESOLUTION_FAILURE, /several operations: name the one to run in "operationName"/);
   });
 
   it('refuses an unknown operationName with 400, naming it', async () => {
-    await expectRefused({ query: 'query A { topics { id } }', operationName: 'Z' }, 'OPERATION_RESOLUTION_FAILURE', /no operation named "Z"/);
+    await expectRefused({ query: 'query A { topics { id } }', operationName: 'Z' }, RequestErrorCode.OPERATION_RESOLUTION_FAILURE, /no operation named "Z"/);
   });
 
   it('runs the named one of several operations', async () => {
@@ -132,12 +133,12 @@ describe('requests without one operation to run', () => {
   });
 
   it('answers syntax and validation errors with 400 and their codes', async () => {
-    await expectRefused({ query: '{ topics { id }' }, 'GRAPHQL_PARSE_FAILED', /Syntax Error/);
-    await expectRefused({ query: '{ topics { nope } }' }, 'GRAPHQL_VALIDATION_FAILED', /Cannot query field "nope" on type "Topic"/);
+    await expectRefused({ query: '{ topics { id }' }, RequestErrorCode.GRAPHQL_PARSE_FAILED, /Syntax Error/);
+    await expectRefused({ query: '{ topics { nope } }' }, RequestErrorCode.GRAPHQL_VALIDATION_FAILED, /Cannot query field "nope" on type "Topic"/);
   });
 
   it('refuses a subscription over plain HTTP with 400, naming the WebSocket endpoint', async () => {
-    await expectRefused({ query: 'subscription { notificationAdded { id } }' }, 'BAD_REQUEST', /WebSocket: connect to ws:\/\/127\.0\.0\.1:\d+\/graphql .*graphql-transport-ws/);
+    await expectRefused({ query: 'subscription { notificationAdded { id } }' }, RequestErrorCode.BAD_REQUEST, /WebSocket: connect to ws:\/\/127\.0\.0\.1:\d+\/graphql .*graphql-transport-ws/);
   });
 });
 
@@ -146,7 +147,7 @@ describe('a subgraph that refuses a fetch', () => {
     // The gateway here accepts bodies of 4 MiB, a subgraph 1 MiB: a 1.5 MB argument passes the
     // gateway and the subgraph refuses the fetch with 413.
     const answer = await post({ query: 'query($search: String) { courses(filter: { search: $search }) { totalCount } }', variables: { search: 'x'.repeat(1_500_000) } });
-    expect(codes(answer)).toEqual(['BAD_REQUEST']);
+    expect(codes(answer)).toEqual([RequestErrorCode.BAD_REQUEST]);
     expect(answer.body.errors![0]!.message).toMatch(/larger than 1048576 bytes/);
   });
 });
@@ -177,8 +178,8 @@ describe('partial answers when a subgraph is down', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.data).toEqual({ courses: { edges: [{ node: { title: 'Course 0', price: null } }, { node: { title: 'Course 1', price: null } }] } });
     expect(answer.body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code }))).toEqual([
-      { path: ['courses', 'edges', 0, 'node', 'price'], code: 'SERVICE_UNAVAILABLE' },
-      { path: ['courses', 'edges', 1, 'node', 'price'], code: 'SERVICE_UNAVAILABLE' },
+      { path: ['courses', 'edges', 0, 'node', 'price'], code: ErrorCode.SERVICE_UNAVAILABLE },
+      { path: ['courses', 'edges', 1, 'node', 'price'], code: ErrorCode.SERVICE_UNAVAILABLE },
     ]);
     expect(JSON.stringify(answer.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|INTERNAL_SERVER_ERROR/);
   });
@@ -191,7 +192,7 @@ describe('partial answers when a subgraph is down', () => {
     const body = (await response.json()) as Answer['body'];
     expect(response.status).toBe(200);
     expect(body.data).toEqual({ courses: { edges: [{ node: { title: 'Course 0', price: null } }] } });
-    expect(body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code }))).toEqual([{ path: ['courses', 'edges', 0, 'node', 'price'], code: 'SERVICE_UNAVAILABLE' }]);
+    expect(body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code }))).toEqual([{ path: ['courses', 'edges', 0, 'node', 'price'], code: ErrorCode.SERVICE_UNAVAILABLE }]);
   });
 
   it('answers a root field of a down subgraph with its path, beside the data of the others; 503 when nothing could be answered', async () => {
@@ -199,11 +200,11 @@ describe('partial answers when a subgraph is down', () => {
     const answer = await post({ query: `{ course(id: "${courseIds[0]}") { title } venues { id } }` });
     expect(answer.status).toBe(200);
     expect(answer.body.data).toEqual({ course: null, venues: [] });
-    expect(answer.body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code }))).toEqual([{ path: ['course'], code: 'SERVICE_UNAVAILABLE' }]);
+    expect(answer.body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code }))).toEqual([{ path: ['course'], code: ErrorCode.SERVICE_UNAVAILABLE }]);
 
     const nothing = await post({ query: '{ courses(first: 1) { totalCount } }' });
     expect(nothing.status).toBe(503);
     expect(nothing.body.data).toBeNull();
-    expect(nothing.body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code }))).toEqual([{ path: ['courses'], code: 'SERVICE_UNAVAILABLE' }]);
+    expect(nothing.body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code }))).toEqual([{ path: ['courses'], code: ErrorCode.SERVICE_UNAVAILABLE }]);
   });
 });

@@ -1,6 +1,7 @@
 // A browser app on another origin calling the API: preflight, then the request, as a browser
 // sends them (fetch with an Origin header), against the real gateway.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { RequestErrorCode } from '@academy/service-kit';
 import { startStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
@@ -58,7 +59,7 @@ describe('CORS on /graphql', () => {
       body: JSON.stringify({ query: 'mutation { requestPasswordReset(email: "someone@example.test") }' }),
     });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(RequestErrorCode.BAD_REQUEST);
   });
 
   it('leaves requests without an Origin (servers, scripts) as they were', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadGatewayConfig } from '@academy/gateway';
-import { ConfigError } from '@academy/service-kit';
+import { ConfigError, ErrorCode, RequestErrorCode } from '@academy/service-kit';
 import { startStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
@@ -52,12 +52,12 @@ describe('gateway HTTP', () => {
     expect((await fetch(gatewayUrl('/nowhere'))).status).toBe(404);
     const invalid = await stack.query('{ courses { nope } }');
     expect(invalid.status).toBe(400);
-    expect(invalid.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(invalid.body.errors?.[0]?.extensions?.code).toBe(RequestErrorCode.GRAPHQL_VALIDATION_FAILED);
   });
 
   it('passes domain errors through with their codes', async () => {
     const { body } = await stack.query('{ courses(first: 1000) { totalCount } }');
-    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(body.errors?.[0]?.extensions?.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect(body.errors?.[0]?.message).toBe('"first" must be between 0 and 100.');
   });
 });
@@ -69,7 +69,7 @@ describe('when a subgraph fails', () => {
     await learning.stop();
     const { status, body } = await stack.query('{ courses(first: 1) { totalCount } }');
     expect(status).toBe(503);
-    expect(body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(body.errors?.[0]?.extensions?.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
     expect(JSON.stringify(body.errors)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
     const ready = await fetch(gatewayUrl('/readyz'));
     expect(ready.status).toBe(503);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { ErrorCode } from '@academy/service-kit';
 import { postmasterPid, processTree } from './support/process-tree.js';
 import { startOwnStack, type OwnStack, type StartedCommand } from './support/start-command.js';
 
@@ -195,9 +196,9 @@ describe('the database going away under load', () => {
     );
 
     // Every answer was complete, or a retryable SERVICE_UNAVAILABLE; never internal, never another 5xx.
-    expect([...new Set(answers.flatMap((a) => a.codes))].filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
+    expect([...new Set(answers.flatMap((a) => a.codes))].filter((code) => code !== ErrorCode.SERVICE_UNAVAILABLE)).toEqual([]);
     expect([...new Set(answers.map((a) => a.status))].filter((status) => status !== 200 && status !== 503)).toEqual([]);
-    expect(reader.errorCodes.filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
+    expect(reader.errorCodes.filter((code) => code !== ErrorCode.SERVICE_UNAVAILABLE)).toEqual([]);
     // A write refused while the database was away had nothing to answer with: a 503.
     expect(failed.some((a) => a.status === 503 && a.retryAfter === '2')).toBe(true);
 
@@ -251,7 +252,7 @@ describe('the database going away under load', () => {
 
     expect(terminated).toBeGreaterThan(0);
     expect(complete).toBeDefined();
-    expect([...new Set(answers.flatMap((a) => a.codes))].filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
+    expect([...new Set(answers.flatMap((a) => a.codes))].filter((code) => code !== ErrorCode.SERVICE_UNAVAILABLE)).toEqual([]);
     expect([...new Set(answers.map((a) => a.status))].filter((status) => status !== 200 && status !== 503)).toEqual([]);
     expect(started!.output()).not.toMatch(/Unhandled 'error' event/);
     expect(servicePids()).toEqual(pidsBefore);

@@ -198,7 +198,7 @@ describe('pnpm start', () => {
           return '';
         }
       });
-      expect(commands.filter((c) => c.includes(join('packages', 'single-process', 'dist', 'index.js')))).toHaveLength(1);
+      expect(commands.filter((c) => c.includes(join('single-process', 'dist', 'index.js')))).toHaveLength(1);
       expect(commands.filter((c) => /subgraphs\/[a-z-]+\/dist\/index\.js|gateway\/dist\/index\.js/.test(c))).toEqual([]);
       const { exit, left } = await stop(started, tree);
       expect(exit).toEqual({ code: 0, signal: null });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { CALLER_HEADER, signCallerToken } from '@academy/service-kit';
+import { CALLER_HEADER, ErrorCode, signCallerToken } from '@academy/service-kit';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
 import { REPO_ROOT } from './support/start-command.js';
 
@@ -88,7 +88,7 @@ describe('a subgraph on a small heap', () => {
     expect(big.status).toBe(200);
     expect(big.body.data).toBeNull();
     expect(big.body.errors).toHaveLength(1);
-    expect(big.body.errors![0]!.extensions).toEqual({ code: 'RESOURCE_LIMIT_EXCEEDED', limit: 'answerSize' });
+    expect(big.body.errors![0]!.extensions).toEqual({ code: ErrorCode.RESOURCE_LIMIT_EXCEEDED, limit: 'answerSize' });
     expect(big.body.errors![0]!.message).toMatch(/more than 50000 list items/);
     expect(alive(scheduling.child)).toBe(true);
     const small = await request(scheduling.url, SMALL);
@@ -102,7 +102,7 @@ describe('a subgraph on a small heap', () => {
     const scheduling = await startScheduling(160, { MAX_ANSWER_ITEMS: '100000000', MEMORY_CEILING_PERCENT: '50' });
     const big = await request(scheduling.url, NESTED);
     expect(big.body.data).toBeNull();
-    expect(big.body.errors?.[0]?.extensions).toEqual({ code: 'RESOURCE_LIMIT_EXCEEDED', limit: 'memory' });
+    expect(big.body.errors?.[0]?.extensions).toEqual({ code: ErrorCode.RESOURCE_LIMIT_EXCEEDED, limit: 'memory' });
     expect(alive(scheduling.child)).toBe(true);
     const small = await request(scheduling.url, SMALL);
     expect(small.body.errors).toBeUndefined();
@@ -124,7 +124,7 @@ describe('a subgraph on a small heap', () => {
       await admin.query('BEGIN');
       await admin.query('LOCK TABLE scheduling.training_sessions IN ACCESS EXCLUSIVE MODE');
       const slow = await request(scheduling.url, SMALL);
-      expect(slow.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'RESOURCE_LIMIT_EXCEEDED', limit: 'statementTimeout' }]);
+      expect(slow.body.errors?.map((e) => e.extensions)).toEqual([{ code: ErrorCode.RESOURCE_LIMIT_EXCEEDED, limit: 'statementTimeout' }]);
     } finally {
       await admin.query('ROLLBACK');
       await admin.end();

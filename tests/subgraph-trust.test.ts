@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CALLER_HEADER, signCallerToken } from '@academy/service-kit';
+import { CALLER_HEADER, ErrorCode, signCallerToken } from '@academy/service-kit';
 import { SignJWT } from 'jose';
 import { startStack, type SubgraphName, type TestStack } from './support/stack.js';
 
@@ -32,7 +32,7 @@ describe('a subgraph called directly', () => {
         const { status, body } = await post(stack.subgraphs[name].url, query);
         expect(status).toBe(401);
         expect(body.data).toBeUndefined();
-        expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+        expect(body.errors?.[0]?.extensions?.code).toBe(ErrorCode.UNAUTHENTICATED);
       }
       // Health checks stay open.
       expect((await fetch(stack.subgraphs[name].url.replace('/graphql', '/healthz'))).status).toBe(200);
@@ -73,7 +73,7 @@ describe('caller tokens', () => {
       const { status, body } = await post(stack.subgraphs[name].url, '{ __typename }', { [CALLER_HEADER]: captured! });
       expect(status).toBe(401);
       expect(body.data).toBeUndefined();
-      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(body.errors?.[0]?.extensions?.code).toBe(ErrorCode.UNAUTHENTICATED);
     }
   });
 
@@ -110,7 +110,7 @@ describe('access tokens at the gateway', () => {
       const { status, body } = await stack.query('{ me { id } }', undefined, { authorization });
       expect(status).toBe(401);
       expect(body.data).toBeUndefined();
-      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(body.errors?.[0]?.extensions?.code).toBe(ErrorCode.UNAUTHENTICATED);
     }
     expect(stack.subgraphs.identity.fetches()).toBe(before);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
+import { ErrorCode } from '@academy/service-kit';
 import { as, signUpUser, type SignedUpUser } from './support/clients.js';
 import { startStack, type TestStack } from './support/stack.js';
 
@@ -92,7 +93,7 @@ describe('errors inside a running subscription', () => {
     // community, which owns the stream, goes: the subscription ends with a code that says what to do.
     await stack.subgraphs.community.stop();
     const interrupted = await socket.waitFor((frame) => frame.id === 'chat' && frame.type === 'next' && frame.payload?.errors !== undefined && !frame.payload.data);
-    expect(interrupted.payload!.errors!.map((e) => e.extensions?.code)).toEqual(['SUBSCRIPTION_INTERRUPTED']);
+    expect(interrupted.payload!.errors!.map((e) => e.extensions?.code)).toEqual([ErrorCode.SUBSCRIPTION_INTERRUPTED]);
     await socket.waitFor((frame) => frame.id === 'chat' && frame.type === 'complete');
 
     // Subscribing while it is away is answered the same way, on the same socket.

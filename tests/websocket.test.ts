@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrivateKey, randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import WebSocket from 'ws';
+import { CloseCode, ErrorCode, RequestErrorCode } from '@academy/service-kit';
+import { mintTestAccessToken } from '@academy/service-kit/testing';
 import { startStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
@@ -18,14 +19,13 @@ afterAll(async () => {
 
 /** An access token as identity signs them, for `userId`, expiring in `seconds`. */
 function accessToken(userId: string, seconds = 600): Promise<string> {
-  return new SignJWT({ roles: ['LEARNER'] })
-    .setProtectedHeader({ alg: 'EdDSA', kid: stack.signingKey.kid, typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer('academy-supergraph')
-    .setAudience('academy-api')
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
-    .sign(createPrivateKey(stack.signingKey.pem));
+  return mintTestAccessToken({
+    userId,
+    roles: ['LEARNER'],
+    privateKey: createPrivateKey(stack.signingKey.pem),
+    keyId: stack.signingKey.kid,
+    expiresAt: Math.floor(Date.now() / 1000) + seconds,
+  });
 }
 
 interface Socket {
@@ -84,35 +84,35 @@ describe('the gateway WebSocket', () => {
     await Promise.all([signedIn.closed, anonymous.closed]);
   });
 
-  it('closes with 4401 for an invalid access token', async () => {
+  it(`closes with ${CloseCode.Unauthorized} for an invalid access token`, async () => {
     for (const authorization of ['Bearer nonsense', 'Token abc', `Bearer ${(await accessToken(randomUUID())).slice(0, -4)}AAAA`]) {
       const socket = await connect({ authorization });
-      expect((await socket.closed).code).toBe(4401);
+      expect((await socket.closed).code).toBe(CloseCode.Unauthorized);
     }
   });
 
-  it('closes with 4419 when the access token expires while connected', async () => {
+  it(`closes with ${CloseCode.AccessTokenExpired} when the access token expires while connected`, async () => {
     const socket = await connect({ authorization: `Bearer ${await accessToken(randomUUID(), 2)}` });
     await socket.next('connection_ack');
     const { code } = await socket.closed;
-    expect(code).toBe(4419);
+    expect(code).toBe(CloseCode.AccessTokenExpired);
   });
 
-  it('closes with 4430 past the connections allowed per user, and lets a new one in after one closes', async () => {
+  it(`closes with ${CloseCode.TooManyConnections} past the connections allowed per user, and lets a new one in after one closes`, async () => {
     const user = randomUUID();
     const token = await accessToken(user);
     const first = await connect({ authorization: `Bearer ${token}` });
     const second = await connect({ authorization: `Bearer ${token}` });
     await Promise.all([first.next('connection_ack'), second.next('connection_ack')]);
     const third = await connect({ authorization: `Bearer ${token}` });
-    expect((await third.closed).code).toBe(4430);
+    expect((await third.closed).code).toBe(CloseCode.TooManyConnections);
     first.ws.close();
     await first.closed;
     // The gateway frees the place when it sees the close, which may come a moment after the
-    // client's: try again until it has (a 4430 meanwhile), for at most a few seconds.
+    // client's: try again until it has (a CloseCode.TooManyConnections meanwhile), for at most a few seconds.
     let again = await connect({ authorization: `Bearer ${token}` });
     for (let attempt = 0; !(await Promise.race([again.next('connection_ack').then(() => true, () => false), again.closed.then(() => false)])); attempt++) {
-      expect((await again.closed).code).toBe(4430);
+      expect((await again.closed).code).toBe(CloseCode.TooManyConnections);
       expect(attempt).toBeLessThan(50);
       await new Promise((resolve) => setTimeout(resolve, 100));
       again = await connect({ authorization: `Bearer ${token}` });
@@ -122,16 +122,16 @@ describe('the gateway WebSocket', () => {
     await Promise.all([again.closed, second.closed]);
   });
 
-  it('closes with 4408 when connection_init does not come in time', async () => {
+  it(`closes with ${CloseCode.ConnectionInitialisationTimeout} when connection_init does not come in time`, async () => {
     const socket = await connect(null);
-    expect((await socket.closed).code).toBe(4408);
+    expect((await socket.closed).code).toBe(CloseCode.ConnectionInitialisationTimeout);
   });
 
-  it('closes with 1009 for a message larger than allowed', async () => {
+  it(`closes with ${CloseCode.MessageTooBig} for a message larger than allowed`, async () => {
     const socket = await connect({});
     await socket.next('connection_ack');
     socket.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { x } # ${'x'.repeat(5000)}` } }));
-    expect((await socket.closed).code).toBe(1009);
+    expect((await socket.closed).code).toBe(CloseCode.MessageTooBig);
   });
 
   it('refuses queries, invalid documents and unknown fields with errors, keeping the socket open', async () => {
@@ -139,47 +139,47 @@ describe('the gateway WebSocket', () => {
     await socket.next('connection_ack');
     socket.ws.send(JSON.stringify({ id: 'q', type: 'subscribe', payload: { query: '{ courses { totalCount } }' } }));
     const refused = await socket.next('error');
-    expect(refused).toMatchObject({ id: 'q', payload: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(refused).toMatchObject({ id: 'q', payload: [{ extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
     socket.ws.send(JSON.stringify({ id: 'v', type: 'subscribe', payload: { query: 'subscription { courses { totalCount } }' } }));
     await socket.next('error', 'v');
     expect(socket.messages.filter((m) => m.type === 'error').map((m) => m.id)).toEqual(['q', 'v']);
     expect(socket.messages.find((m) => m.id === 'v')).toMatchObject({
-      payload: [{ message: 'Cannot query field "courses" on type "Subscription".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+      payload: [{ message: 'Cannot query field "courses" on type "Subscription".', extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED } }],
     });
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);
     socket.ws.close();
     await socket.closed;
   });
 
-  it('follows the protocol: pong for ping, 4401 before the ack, 4409 for a reused id, 4429 for a second init, 4400 for garbage', async () => {
+  it(`follows the protocol: pong for ping, ${CloseCode.Unauthorized} before the ack, ${CloseCode.SubscriberAlreadyExists} for a reused id, ${CloseCode.TooManyInitialisationRequests} for a second init, ${CloseCode.BadRequest} for garbage`, async () => {
     const early = await connect(null);
     early.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { notificationAdded { id } }' } }));
-    expect((await early.closed).code).toBe(4401);
+    expect((await early.closed).code).toBe(CloseCode.Unauthorized);
 
     const socket = await connect({});
     await socket.next('connection_ack');
     socket.ws.send(JSON.stringify({ type: 'ping' }));
     expect((await socket.next('pong')).type).toBe('pong');
     socket.ws.send(JSON.stringify({ type: 'connection_init' }));
-    expect((await socket.closed).code).toBe(4429);
+    expect((await socket.closed).code).toBe(CloseCode.TooManyInitialisationRequests);
 
     const garbage = await connect({});
     await garbage.next('connection_ack');
     garbage.ws.send('{not json');
-    expect((await garbage.closed).code).toBe(4400);
+    expect((await garbage.closed).code).toBe(CloseCode.BadRequest);
 
     const reuse = await connect({ authorization: `Bearer ${await accessToken(randomUUID())}` });
     await reuse.next('connection_ack');
     const subscribe = JSON.stringify({ id: 'same', type: 'subscribe', payload: { query: 'subscription { notificationAdded { id } }' } });
     reuse.ws.send(subscribe);
     reuse.ws.send(subscribe);
-    expect((await reuse.closed).code).toBe(4409);
+    expect((await reuse.closed).code).toBe(CloseCode.SubscriberAlreadyExists);
   });
 
-  it('closes with 4406 a client that does not speak graphql-transport-ws', async () => {
+  it(`closes with ${CloseCode.SubprotocolNotAcceptable} a client that does not speak graphql-transport-ws`, async () => {
     const ws = new WebSocket(wsUrl, 'graphql-ws');
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
     ws.on('error', () => undefined);
-    expect(await closed).toBe(4406);
+    expect(await closed).toBe(CloseCode.SubprotocolNotAcceptable);
   });
 });

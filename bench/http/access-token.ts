@@ -7,15 +7,12 @@
 // Only jose is imported here: the gateway's own module pulls in service-kit (Apollo Server,
 // graphql), which would weigh on the memory of the servers compared with it.
 import type { KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, mintTestAccessToken } from '../../packages/service-kit/src/testing/access-token.js';
 
 /** As packages/service-kit/src/auth.ts ROLES. */
 export const ROLES = ['LEARNER', 'TRAINER', 'CONTENT_AUTHOR', 'ORGANIZER', 'ANALYST', 'PARTNER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
-
-/** The issuer and audience identity puts in access tokens (the gateway's defaults). */
-export const ISSUER = 'academy-supergraph';
-export const AUDIENCE = 'academy-api';
 
 export interface Viewer {
   userId: string;
@@ -39,8 +36,8 @@ export function createAccessTokenVerifier(jwksUrl: string, maxCached = 10_000): 
     try {
       ({ payload } = await jwtVerify(token, keys, {
         algorithms: ['EdDSA'],
-        issuer: ISSUER,
-        audience: AUDIENCE,
+        issuer: ACCESS_TOKEN_ISSUER,
+        audience: ACCESS_TOKEN_AUDIENCE,
         requiredClaims: ['exp', 'iat', 'sub'],
         typ: 'JWT',
       }));
@@ -77,12 +74,5 @@ export function bearerToken(header: string | null | undefined): string | undefin
 
 /** An access token as identity would issue it to `viewer`, signed with the key identity was given. */
 export function mintAccessToken(viewer: Viewer, key: { privateKey: KeyObject; keyId: string }, lifetime = '6h'): Promise<string> {
-  return new SignJWT({ roles: viewer.roles })
-    .setProtectedHeader({ alg: 'EdDSA', kid: key.keyId, typ: 'JWT' })
-    .setSubject(viewer.userId)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(lifetime)
-    .sign(key.privateKey);
+  return mintTestAccessToken({ userId: viewer.userId, roles: viewer.roles, privateKey: key.privateKey, keyId: key.keyId, expiresAt: lifetime });
 }

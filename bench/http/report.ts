@@ -57,7 +57,7 @@ export function markdownReport(input: {
       'bench/http/hive/caller-plugin.ts verifying the access token and signing the caller as our gateway does; --fork); ' +
       'the floor (bench/http/floor: node:http, one pg pool, one prepared statement per operation; node:cluster).' +
       (options.servers.includes('single')
-        ? ' Our gateway with the subgraphs in its process: packages/single-process (`pnpm start` with STACK_LAYOUT=single), a process running the gateway and the six subgraphs (one per worker, each on its own port), each fetch of a plan executed in process (no HTTP).'
+        ? ' Our gateway with the subgraphs in its process: single-process/ (`pnpm start` with STACK_LAYOUT=single), a process running the gateway and the six subgraphs (one per worker, each on its own port), each fetch of a plan executed in process (no HTTP).'
         : ''),
     `Each server in turn, alone, after a warm-up with the mix: each operation alone for ${options.seconds} s, then the mix (${input.mix}), ` +
       `at ${options.connections} connections, ${options.workers} process${options.workers === 1 ? '' : 'es'} per server. ` +

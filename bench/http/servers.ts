@@ -79,7 +79,7 @@ export async function startHiveGateway(stack: Stack, options: { bin: string; dir
 }
 
 /**
- * Our gateway with the six subgraphs built in its own process (packages/single-process, the
+ * Our gateway with the six subgraphs built in its own process (single-process/, the
  * stack's single layout), on the stack's database and roles: a plan's fetches run in process
  * instead of over HTTP.
  * With several workers, each is such a process on a port of its own (the load is spread over
@@ -94,7 +94,7 @@ export async function startSingleProcess(
   const start = async (index: number) => {
     const port = await freePort();
     // The compiled entry `pnpm start` runs with STACK_LAYOUT=single (the stack has built it).
-    const single = startProcess(`single-${index + 1}`, process.execPath, ['--max-old-space-size=768', join(REPO_ROOT, 'packages', 'single-process', 'dist', 'index.js')], {
+    const single = startProcess(`single-${index + 1}`, process.execPath, ['--max-old-space-size=768', join(REPO_ROOT, 'single-process', 'dist', 'index.js')], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

@@ -1,13 +1,13 @@
 // `pnpm db <command>`: migrations, demo data and admins, against DATABASE_URL or the embedded
 // server of DATA_DIR (started for the command and stopped after, or the one `pnpm start` runs).
-import { ConfigError, loadConfig } from '@academy/service-kit';
+import { ConfigError, loadConfig, withoutEmptyValues } from '@academy/service-kit';
 import { hash } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { z } from 'zod';
-import { dbConfigSchema, EMBEDDED_DATABASE, subgraphConnections, withoutEmptyValues, type DbConfig } from './config.js';
+import { dbConfigSchema, EMBEDDED_DATABASE, subgraphConnections, type DbConfig } from './config.js';
 import { ensureEmbeddedDatabase, forkEmbeddedServer, runningEmbeddedServerUrl } from './embedded-server.js';
 import { migrate, migrationStatus } from './migrate.js';
 import { MIN_PASSWORD_LENGTH, PASSWORD_HASH_OPTIONS, seed } from './seed/index.js';

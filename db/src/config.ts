@@ -66,14 +66,6 @@ export type DbConfig = z.output<typeof dbConfigSchema>;
 /** What `<SCHEMA>_DATABASE_URL` and the fields above leave in a parsed configuration. */
 export type DatabaseConfig = { DATABASE_URL?: string | undefined; DATA_DIR: string } & Record<string, unknown>;
 
-/**
- * Drops variables set to the empty string, so that `DATABASE_URL=` in a `.env` file or
- * `${VAR:-}` in compose means "unset" rather than "invalid".
- */
-export function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-}
-
 /** What `DATA_DIR/secrets.json` keeps: secrets the local stack generated for itself. */
 interface Secrets {
   /** Role name → password, generated on first use. */

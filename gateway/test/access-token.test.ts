@@ -1,28 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, mintTestAccessToken } from '@academy/service-kit/testing';
 import { createAccessTokenVerifier } from '../src/access-token.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-const ISSUER = 'academy-supergraph';
-const AUDIENCE = 'academy-api';
 
-const mint = (expiresAt: number, roles = ['LEARNER']) =>
-  new SignJWT({ roles })
-    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
-    .setSubject('7')
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(expiresAt)
-    .sign(privateKey);
+const mint = (expiresAt: number, roles = ['LEARNER']) => mintTestAccessToken({ userId: '7', roles, privateKey, expiresAt });
 
 function verifier() {
   let lookups = 0;
   const verify = createAccessTokenVerifier({
     jwksUrl: 'http://127.0.0.1:9/unused',
-    issuer: ISSUER,
-    audience: AUDIENCE,
+    issuer: ACCESS_TOKEN_ISSUER,
+    audience: ACCESS_TOKEN_AUDIENCE,
     keys: async () => {
       lookups += 1;
       return publicKey;
@@ -54,7 +44,7 @@ describe('access token verification', () => {
     const token = await mint(Math.floor(Date.now() / 1000) + 600);
     await verify.verify(token);
     const [header, , signature] = token.split('.');
-    const forged = `${header}.${Buffer.from(JSON.stringify({ sub: '1', roles: ['ADMIN'], iss: ISSUER, aud: AUDIENCE, exp: 9_999_999_999, iat: 1 })).toString('base64url')}.${signature}`;
+    const forged = `${header}.${Buffer.from(JSON.stringify({ sub: '1', roles: ['ADMIN'], iss: ACCESS_TOKEN_ISSUER, aud: ACCESS_TOKEN_AUDIENCE, exp: 9_999_999_999, iat: 1 })).toString('base64url')}.${signature}`;
     await expect(verify.verify(forged)).rejects.toThrow(/not valid/);
     await expect(verify.verify(forged)).rejects.toThrow(/not valid/);
   });

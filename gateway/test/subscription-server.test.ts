@@ -1,14 +1,13 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { recordingLogger, type LogLine } from '@academy/service-kit/testing';
-import { exportJWK, SignJWT } from 'jose';
+import { CloseCode, ErrorCode, RequestErrorCode } from '@academy/service-kit';
+import { mintTestAccessToken, recordingLogger, type LogLine } from '@academy/service-kit/testing';
+import { exportJWK } from 'jose';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { buildGateway, loadGatewayConfig, type RunningGateway } from '../src/server.js';
-import { CloseCode } from '../src/subscriptions/close-codes.js';
 
 // The gateway alone: every subgraph URL points at one HTTP server that serves identity's public
 // keys and counts every other request, so a test sees that a refused socket or subscription
@@ -61,15 +60,7 @@ async function startGateway(env: Record<string, string> = {}): Promise<TestGatew
   return { wsUrl: gateway.url.replace('http://', 'ws://'), subgraphRequests: () => subgraphRequests, log };
 }
 
-const accessToken = (userId: string) =>
-  new SignJWT({ roles: ['LEARNER'] })
-    .setProtectedHeader({ alg: 'EdDSA', kid: KID, typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer('academy-supergraph')
-    .setAudience('academy-api')
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
-    .sign(privateKey);
+const accessToken = (userId: string) => mintTestAccessToken({ userId, roles: ['LEARNER'], privateKey, keyId: KID, expiresAt: '10m' });
 
 interface Socket {
   ws: WebSocket;
@@ -135,13 +126,13 @@ describe('WebSocket connection limits', () => {
     );
   });
 
-  it('closes a socket that sends no connection_init within the default 3 s (4408)', async () => {
+  it(`closes a socket that sends no connection_init within the default 3 s (${CloseCode.ConnectionInitialisationTimeout})`, async () => {
     const gateway = await startGateway();
     const silent = await connect(gateway.wsUrl, null);
     expect((await silent.closed).code).toBe(CloseCode.ConnectionInitialisationTimeout);
   });
 
-  it('holds 20 anonymous sockets per address by default and closes the 21st (4431); a signed-in user still gets in; a closed one frees its place', async () => {
+  it(`holds 20 anonymous sockets per address by default and closes the 21st (${CloseCode.TooManyAnonymousConnectionsFromAddress}); a signed-in user still gets in; a closed one frees its place`, async () => {
     const gateway = await startGateway();
     const held = await Promise.all(Array.from({ length: 20 }, () => connect(gateway.wsUrl)));
     expect(await Promise.all(held.map(outcome))).toEqual(Array(20).fill('ack'));
@@ -169,7 +160,7 @@ describe('WebSocket connection limits', () => {
     expect(gateway.subgraphRequests()).toBe(0);
   });
 
-  it('closes anonymous sockets past the total per gateway process (4432)', async () => {
+  it(`closes anonymous sockets past the total per gateway process (${CloseCode.TooManyAnonymousConnections})`, async () => {
     const gateway = await startGateway({ WS_MAX_ANONYMOUS_CONNECTIONS: '5' });
     const held = await Promise.all(Array.from({ length: 5 }, () => connect(gateway.wsUrl)));
     expect(await Promise.all(held.map(outcome))).toEqual(Array(5).fill('ack'));
@@ -180,7 +171,7 @@ describe('WebSocket connection limits', () => {
     await closeAll([...held, signedIn]);
   });
 
-  it('closes an anonymous socket that runs no subscription for the idle period (4433), refused subscribes included; a signed-in one stays', async () => {
+  it(`closes an anonymous socket that runs no subscription for the idle period (${CloseCode.AnonymousIdle}), refused subscribes included; a signed-in one stays`, async () => {
     const gateway = await startGateway({ WS_ANONYMOUS_IDLE_TIMEOUT_MS: '400' });
     const signedIn = await connect(gateway.wsUrl, { authorization: `Bearer ${await accessToken(randomUUID())}` });
     await signedIn.next('connection_ack');
@@ -196,7 +187,7 @@ describe('WebSocket connection limits', () => {
     await closeAll([signedIn]);
   });
 
-  it('disconnects a client that falls WS_MAX_BUFFERED_BYTES behind (1008)', async () => {
+  it(`disconnects a client that falls WS_MAX_BUFFERED_BYTES behind (${CloseCode.TooSlowToReceive})`, async () => {
     const gateway = await startGateway({ WS_MAX_BUFFERED_BYTES: String(64 * 1024) });
     const slow = await connect(gateway.wsUrl);
     await slow.next('connection_ack');
@@ -232,20 +223,20 @@ describe('WebSocket client mistakes', () => {
     await socket.next('connection_ack');
     const MESSAGE_ADDED = 'subscription($r: ID!, $after: Int) { messageAdded(roomId: $r, afterSequence: $after) { sequence } }';
     const mistakes: { payload: Record<string, unknown>; code: string; message: RegExp }[] = [
-      { payload: { query: 'subscription {' }, code: 'GRAPHQL_PARSE_FAILED', message: /^Syntax Error/ },
-      { payload: { query: 'subscription { nope }' }, code: 'GRAPHQL_VALIDATION_FAILED', message: /Cannot query field "nope" on type "Subscription"/ },
-      { payload: { query: 'subscription { messageAdded(roomId: 1) { nope } }' }, code: 'GRAPHQL_VALIDATION_FAILED', message: /Cannot query field "nope"/ },
-      { payload: { query: MESSAGE_ADDED }, code: 'BAD_USER_INPUT', message: /\$r.*was not provided/ },
-      { payload: { query: MESSAGE_ADDED, variables: { r: '1', after: 'seven' } }, code: 'BAD_USER_INPUT', message: /\$after.*Int cannot represent/ },
-      { payload: { query: MESSAGE_ADDED, variables: { r: '1', after: 2 ** 40 } }, code: 'BAD_USER_INPUT', message: /\$after.*32-bit/ },
-      { payload: { query: 'subscription A { notificationAdded { id } } subscription B { notificationAdded { id } }' }, code: 'BAD_USER_INPUT', message: /several operations.*operationName/ },
-      { payload: { query: 'subscription A { notificationAdded { id } }', operationName: 'C' }, code: 'BAD_USER_INPUT', message: /no operation named "C"/ },
-      { payload: { query: 'subscription { messageAdded(roomId: 1) @skip(if: true) { sequence } }' }, code: 'GRAPHQL_VALIDATION_FAILED', message: /@skip or @include/ },
-      { payload: { query: 'subscription($v: Boolean!) { messageAdded(roomId: 1) @include(if: $v) { sequence } }', variables: { v: true } }, code: 'GRAPHQL_VALIDATION_FAILED', message: /"\$v"/ },
-      { payload: { query: MESSAGE_ADDED, variables: { r: 'a\u0000b' } }, code: 'BAD_USER_INPUT', message: /Variable "\$r" contains a NUL character/ },
-      { payload: { query: 'subscription { messageAdded(roomId: "a\\u0000b") { sequence } }' }, code: 'BAD_USER_INPUT', message: /contains a NUL character/ },
-      { payload: { query: '{ courses { totalCount } }' }, code: 'BAD_USER_INPUT', message: /over HTTP/ },
-      { payload: { query: 'mutation { logOut(refreshToken: "x") }' }, code: 'BAD_USER_INPUT', message: /over HTTP/ },
+      { payload: { query: 'subscription {' }, code: RequestErrorCode.GRAPHQL_PARSE_FAILED, message: /^Syntax Error/ },
+      { payload: { query: 'subscription { nope }' }, code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED, message: /Cannot query field "nope" on type "Subscription"/ },
+      { payload: { query: 'subscription { messageAdded(roomId: 1) { nope } }' }, code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED, message: /Cannot query field "nope"/ },
+      { payload: { query: MESSAGE_ADDED }, code: ErrorCode.BAD_USER_INPUT, message: /\$r.*was not provided/ },
+      { payload: { query: MESSAGE_ADDED, variables: { r: '1', after: 'seven' } }, code: ErrorCode.BAD_USER_INPUT, message: /\$after.*Int cannot represent/ },
+      { payload: { query: MESSAGE_ADDED, variables: { r: '1', after: 2 ** 40 } }, code: ErrorCode.BAD_USER_INPUT, message: /\$after.*32-bit/ },
+      { payload: { query: 'subscription A { notificationAdded { id } } subscription B { notificationAdded { id } }' }, code: ErrorCode.BAD_USER_INPUT, message: /several operations.*operationName/ },
+      { payload: { query: 'subscription A { notificationAdded { id } }', operationName: 'C' }, code: ErrorCode.BAD_USER_INPUT, message: /no operation named "C"/ },
+      { payload: { query: 'subscription { messageAdded(roomId: 1) @skip(if: true) { sequence } }' }, code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED, message: /@skip or @include/ },
+      { payload: { query: 'subscription($v: Boolean!) { messageAdded(roomId: 1) @include(if: $v) { sequence } }', variables: { v: true } }, code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED, message: /"\$v"/ },
+      { payload: { query: MESSAGE_ADDED, variables: { r: 'a\u0000b' } }, code: ErrorCode.BAD_USER_INPUT, message: /Variable "\$r" contains a NUL character/ },
+      { payload: { query: 'subscription { messageAdded(roomId: "a\\u0000b") { sequence } }' }, code: ErrorCode.BAD_USER_INPUT, message: /contains a NUL character/ },
+      { payload: { query: '{ courses { totalCount } }' }, code: ErrorCode.BAD_USER_INPUT, message: /over HTTP/ },
+      { payload: { query: 'mutation { logOut(refreshToken: "x") }' }, code: ErrorCode.BAD_USER_INPUT, message: /over HTTP/ },
     ];
     for (const [index, mistake] of mistakes.entries()) {
       const id = `m${index}`;
@@ -260,17 +251,5 @@ describe('WebSocket client mistakes', () => {
     expect(gateway.subgraphRequests()).toBe(0);
     expect(gateway.log.filter((entry) => entry.level === 'warn' || entry.level === 'error')).toEqual([]);
     await closeAll([socket]);
-  });
-});
-
-describe('close codes', () => {
-  it('are each listed in README.md with what a client does about them', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const table = readme.slice(readme.indexOf('Close codes (`gateway/src/subscriptions/close-codes.ts`)'));
-    const documented = [...table.matchAll(/^\| (\d{4}) \| [^|]+ \| [^|]+ \|$/gm)].map((match) => Number(match[1]));
-    // Used only on the gateway's own sockets to subgraphs, or observed and never sent.
-    const internal = new Set<number>([CloseCode.NormalClosure, CloseCode.AbnormalClosure]);
-    const sent = Object.values(CloseCode).filter((code) => !internal.has(code));
-    expect([...documented].sort()).toEqual([...sent].sort());
   });
 });

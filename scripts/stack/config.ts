@@ -3,8 +3,8 @@
 //
 // The root package depends on no workspace package, so service-kit's config helpers are
 // imported by path (its index would also load Apollo Server, a second of every start).
-import { gatewaySecret, loadConfig, logLevel, port, z } from '../../packages/service-kit/src/config.js';
-import { databaseSettings, seedSettings, withoutEmptyValues } from '../../db/src/config.js';
+import { gatewaySecret, loadConfig, logLevel, port, withoutEmptyValues, z } from '../../packages/service-kit/src/config.js';
+import { databaseSettings, seedSettings } from '../../db/src/config.js';
 import { SUBGRAPH_DATABASES } from '../../db/src/subgraphs.js';
 
 const SUBGRAPH_COUNT = SUBGRAPH_DATABASES.length;

@@ -4,8 +4,9 @@
 import { buildSchema } from 'graphql';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { SignJWT } from 'jose';
 import pg from 'pg';
+import { ErrorCode, RequestErrorCode } from '@academy/service-kit';
+import { mintTestAccessToken } from '@academy/service-kit/testing';
 import { seed } from '../../db/src/seed/index.js';
 import type { TestStack } from '../support/stack.js';
 import { OperationGenerator, type FuzzOperation, type FuzzPools, type IdKind } from './generator.js';
@@ -82,14 +83,7 @@ export async function prepareFuzzData(stack: TestStack): Promise<FuzzPools> {
 }
 
 function accessToken(key: KeyObject, kid: string, userId: string, role: string): Promise<string> {
-  return new SignJWT({ roles: role === 'LEARNER' ? ['LEARNER'] : ['LEARNER', role] })
-    .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer('academy-supergraph')
-    .setAudience('academy-api')
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(key);
+  return mintTestAccessToken({ userId, roles: role === 'LEARNER' ? ['LEARNER'] : ['LEARNER', role], privateKey: key, keyId: kid });
 }
 
 /** What is wrong with one answer; empty when nothing is. */
@@ -103,12 +97,12 @@ export function faultsOf(operation: FuzzOperation, status: number, text: string)
   } catch {
     reasons.push('an answer that is not JSON');
   }
-  if (errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) reasons.push('INTERNAL_SERVER_ERROR');
+  if (errors.some((e) => e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR)) reasons.push(ErrorCode.INTERNAL_SERVER_ERROR);
   if (STACK_TRACE.test(text)) reasons.push('a stack trace');
   if (errors.some((e) => SQL_TEXT.test(String(e.message)))) reasons.push('SQL text');
   if (operation.valid) {
     const refused = errors.find(
-      (e) => e.extensions?.code === 'GRAPHQL_PARSE_FAILED' || (e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && !LIMIT_REFUSAL.test(String(e.message))),
+      (e) => e.extensions?.code === RequestErrorCode.GRAPHQL_PARSE_FAILED || (e.extensions?.code === RequestErrorCode.GRAPHQL_VALIDATION_FAILED && !LIMIT_REFUSAL.test(String(e.message))),
     );
     if (refused) reasons.push(`a generated valid operation refused: ${String(refused.message)}`);
   }

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { AccessTokenError, bearerToken, createAccessTokenVerifier, type Viewer } from '../access-token.js';
 import { CATALOGUE, CHAT_ROOM, COURSE_DETAIL, ME } from '../operations.js';
 import { BadInputError, catalogue, chatRoom, course, me } from './queries.js';
+import { ErrorCode } from '../../../packages/service-kit/src/error-codes.js';
 
 const required = (name: string): string => {
   const value = process.env[name];
@@ -70,21 +71,21 @@ function serve(): void {
   const server = createServer({ keepAliveTimeout: 65_000 }, async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, { status: 'ok' });
-    if (req.method !== 'POST' || path !== '/graphql') return send(res, 404, failure('Not found.', 'NOT_FOUND'));
+    if (req.method !== 'POST' || path !== '/graphql') return send(res, 404, failure('Not found.', ErrorCode.NOT_FOUND));
     try {
       const text = await readBody(req);
-      if (text === null) return send(res, 413, failure('The request body is too large.', 'BAD_USER_INPUT'));
+      if (text === null) return send(res, 413, failure('The request body is too large.', ErrorCode.BAD_USER_INPUT));
       const request = JSON.parse(text) as { query?: unknown; variables?: Record<string, unknown> | null };
       const handler = typeof request.query === 'string' ? HANDLERS.get(request.query) : undefined;
-      if (!handler) return send(res, 400, failure('The floor answers only the benchmark operations.', 'BAD_USER_INPUT'));
+      if (!handler) return send(res, 400, failure('The floor answers only the benchmark operations.', ErrorCode.BAD_USER_INPUT));
       const token = bearerToken(req.headers.authorization);
       const viewer = token === undefined ? null : await verify(token);
       send(res, 200, { data: await handler(pool, request.variables ?? {}, viewer) });
     } catch (error) {
-      if (error instanceof AccessTokenError || error instanceof UnauthenticatedError) return send(res, 401, failure(error.message, 'UNAUTHENTICATED'));
-      if (error instanceof BadInputError || error instanceof SyntaxError) return send(res, 400, failure(error.message, 'BAD_USER_INPUT'));
+      if (error instanceof AccessTokenError || error instanceof UnauthenticatedError) return send(res, 401, failure(error.message, ErrorCode.UNAUTHENTICATED));
+      if (error instanceof BadInputError || error instanceof SyntaxError) return send(res, 400, failure(error.message, ErrorCode.BAD_USER_INPUT));
       process.stderr.write(`floor: ${(error as Error).stack ?? String(error)}\n`);
-      send(res, 500, failure('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
+      send(res, 500, failure('Unexpected error.', ErrorCode.INTERNAL_SERVER_ERROR));
     }
   });
   server.listen(PORT, '127.0.0.1');

@@ -19,6 +19,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestCaller } from '../../../packages/service-kit/src/auth.js';
 import { CALLER_HEADER, signCallerToken } from '../../../packages/service-kit/src/caller-token.js';
 import { AccessTokenError, bearerToken, createAccessTokenVerifier } from '../access-token.js';
+import { ErrorCode } from '../../../packages/service-kit/src/error-codes.js';
 
 /** As gateway/src/context.ts: a client's request id is kept when it looks like one. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -60,7 +61,7 @@ export function useAcademyCaller(options: { jwksUrl: string; gatewaySecret: stri
         callers.set(request, { caller: { viewer, clientAddress, requestId }, tokens: new Map() });
       } catch (error) {
         if (!(error instanceof AccessTokenError)) throw error;
-        const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
         endResponse(new fetchAPI.Response(body, { status: 401, headers: { 'content-type': 'application/json; charset=utf-8' } }));
       }
     },

@@ -1,6 +1,6 @@
 /**
  * The GraphQL over WebSocket protocol (subprotocol `graphql-transport-ws`, as graphql-ws's
- * clients speak it): message shapes. Its close codes are in close-codes.ts with the gateway's.
+ * clients speak it): message shapes. Its close codes are in the service kit's close-codes.ts with the gateway's.
  */
 
 export const SUBPROTOCOL = 'graphql-transport-ws';

@@ -1,4 +1,4 @@
-import { CheckedDocuments, createErrorFormatter, ErrorCode, RequestErrorCode, type Logger, type RequestCaller } from '@academy/service-kit';
+import { CheckedDocuments, CloseCode, createErrorFormatter, ErrorCode, RequestErrorCode, type Logger, type RequestCaller } from '@academy/service-kit';
 import { GraphQLError, getOperationAST, Kind, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import type { IncomingMessage, Server } from 'node:http';
@@ -8,7 +8,6 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { bearerToken, type AccessTokenVerifier, type VerifiedAccess } from '../access-token.js';
 import type { OperationLimits } from '../limits/index.js';
 import { findNulCharacter } from '../client-errors.js';
-import { CloseCode } from './close-codes.js';
 import { asGraphQLError, type ClientResult, type SubscriptionEngine } from './engine.js';
 import type { SubscriptionPlanner } from './planner.js';
 import { parseClientMessage, serverMessage, SUBPROTOCOL, type SubscribePayload } from './protocol.js';

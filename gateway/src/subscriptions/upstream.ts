@@ -1,8 +1,7 @@
-import type { Logger } from '@academy/service-kit';
+import { CloseCode, type Logger } from '@academy/service-kit';
 import type { CallerSigner } from '../caller-signing.js';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import WebSocket from 'ws';
-import { CloseCode } from './close-codes.js';
 import { SUBPROTOCOL } from './protocol.js';
 
 /** What the gateway sends a subgraph for one subscriber. */

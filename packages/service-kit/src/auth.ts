@@ -31,24 +31,26 @@ export function requireViewer(ctx: AuthContext): Viewer {
   return ctx.viewer;
 }
 
+/** Whether the viewer is signed in and holds one of `roles`. */
 export function hasRole(ctx: AuthContext, ...roles: Role[]): boolean {
   return !!ctx.viewer && ctx.viewer.roles.some((r) => roles.includes(r));
+}
+
+/** Whether the viewer is signed in and is `userId` or holds one of `roles`. */
+export function isSelfOrRole(ctx: AuthContext, userId: string, ...roles: Role[]): boolean {
+  return ctx.viewer?.userId === userId || hasRole(ctx, ...roles);
 }
 
 /** The viewer if they hold one of `roles`; UNAUTHENTICATED or FORBIDDEN otherwise. */
 export function requireRole(ctx: AuthContext, ...roles: Role[]): Viewer {
   const viewer = requireViewer(ctx);
-  if (!viewer.roles.some((r) => roles.includes(r))) throw forbidden(`This needs one of the roles ${roles.join(', ')}.`);
+  if (!hasRole(ctx, ...roles)) throw forbidden(`This needs one of the roles ${roles.join(', ')}.`);
   return viewer;
 }
 
 /** The viewer if they are `userId` or hold one of `roles`; UNAUTHENTICATED or FORBIDDEN otherwise. */
 export function requireSelfOrRole(ctx: AuthContext, userId: string, ...roles: Role[]): Viewer {
   const viewer = requireViewer(ctx);
-  if (viewer.userId !== userId && !viewer.roles.some((r) => roles.includes(r))) throw forbidden();
+  if (!isSelfOrRole(ctx, userId, ...roles)) throw forbidden();
   return viewer;
-}
-
-export function isSelfOrRole(ctx: AuthContext, userId: string, ...roles: Role[]): boolean {
-  return !!ctx.viewer && (ctx.viewer.userId === userId || ctx.viewer.roles.some((r) => roles.includes(r)));
 }

@@ -26,6 +26,14 @@ export function loadConfig<S extends z.ZodType>(
   return Object.freeze(result.data);
 }
 
+/**
+ * Drops variables that are unset or set to the empty string, so that `DATABASE_URL=` in a `.env`
+ * file or `${VAR:-}` in compose means "unset" (the default applies) rather than "invalid".
+ */
+export function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
 /** A TCP port; 0 asks the system for a free one. */
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 

@@ -1,49 +1,10 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ErrorCode, OperationLimitCode, RequestErrorCode } from './error-codes.js';
 import type { Logger } from './logger.js';
 
-/** The error codes of the public contract, carried in `extensions.code`. */
-export const ErrorCode = {
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  CONFLICT: 'CONFLICT',
-  PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
-  RATE_LIMITED: 'RATE_LIMITED',
-  /** A running subscription ended because its source was lost: subscribe again (with afterSequence to resume). */
-  SUBSCRIPTION_INTERRUPTED: 'SUBSCRIPTION_INTERRUPTED',
-  /** The database (or another dependency) cannot be reached right now: retry shortly. */
-  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
-  /** The request would take more than a subgraph allows itself (time, answer size, memory): ask for less. */
-  RESOURCE_LIMIT_EXCEEDED: 'RESOURCE_LIMIT_EXCEEDED',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-/**
- * Codes of operations the gateway refuses before planning them (HTTP 400, or a graphql-ws
- * `error` frame): one per limit, so that a client knows which one it met.
- */
-export const OperationLimitCode = {
-  COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
-  DEPTH_LIMIT_EXCEEDED: 'DEPTH_LIMIT_EXCEEDED',
-  ALIAS_LIMIT_EXCEEDED: 'ALIAS_LIMIT_EXCEEDED',
-  DIRECTIVE_LIMIT_EXCEEDED: 'DIRECTIVE_LIMIT_EXCEEDED',
-  TOKEN_LIMIT_EXCEEDED: 'TOKEN_LIMIT_EXCEEDED',
-} as const;
-export type OperationLimitCode = (typeof OperationLimitCode)[keyof typeof OperationLimitCode];
+export { ErrorCode, OperationLimitCode, RequestErrorCode } from './error-codes.js';
 
 const publicCodes = new Set<string>([...Object.values(ErrorCode), ...Object.values(OperationLimitCode)]);
-/** Codes Apollo Server gives to malformed requests (and the gateway's WebSocket alike); safe to show as they are. */
-export const RequestErrorCode = {
-  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
-  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
-  BAD_REQUEST: 'BAD_REQUEST',
-  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
-  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
-  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
-} as const;
-export type RequestErrorCode = (typeof RequestErrorCode)[keyof typeof RequestErrorCode];
 const requestCodes = new Set<string>(Object.values(RequestErrorCode));
 
 /** An expected failure of a domain operation, shown to the client with its code. */
@@ -112,7 +73,7 @@ export function createErrorFormatter(logger: Logger, options: { databaseErrors?:
   let outageLoggedAt = Number.NEGATIVE_INFINITY;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && (publicCodes.has(code) || requestCodes.has(code)) && code !== 'INTERNAL_SERVER_ERROR') {
+    if (typeof code === 'string' && (publicCodes.has(code) || requestCodes.has(code)) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }

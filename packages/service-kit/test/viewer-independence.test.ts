@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildSchema, GraphQLError, type ExecutionResult, type GraphQLObjectType } from 'graphql';
 import { CheckedDocuments, SharedSubscriptions } from '../src/index.js';
+import { ErrorCode } from '../src/error-codes.js';
 
 const schema = buildSchema(`
   directive @viewerIndependent on FIELD_DEFINITION
@@ -101,7 +102,7 @@ describe('SharedSubscriptions', () => {
     const checked = documents.get('subscription { messageAdded(room: "1") { id } }');
     if (checked.errors) throw checked.errors[0];
     subscriptionField.subscribe = () => {
-      throw new GraphQLError('Only members', { extensions: { code: 'FORBIDDEN' } });
+      throw new GraphQLError('Only members', { extensions: { code: ErrorCode.FORBIDDEN } });
     };
     const result = (await shared.subscribe({ schema, document: checked.document, contextValue: {} })) as ExecutionResult;
     expect(result.errors?.[0]?.message).toBe('Only members');

@@ -1,6 +1,6 @@
 // The community subgraph's configuration, read and validated once at start-up. Nothing else in
 // this subgraph reads process.env.
-import { loadConfig, subgraphConfigSchema, z } from '@academy/service-kit';
+import { loadConfig, subgraphConfigSchema, withoutEmptyValues, z } from '@academy/service-kit';
 
 /** community listens here unless PORT says otherwise. */
 export const COMMUNITY_DEFAULT_PORT = 4005;
@@ -14,11 +14,6 @@ export const communityConfigSchema = subgraphConfigSchema(COMMUNITY_DEFAULT_PORT
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
 });
 export type CommunityConfig = z.output<typeof communityConfigSchema>;
-
-/** Empty variables (as docker-compose passes unset ones) count as unset. */
-function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
-}
 
 /** Reads the community process's configuration; a ConfigError lists every problem. */
 export function loadCommunityConfig(env: Record<string, string | undefined> = process.env): Readonly<CommunityConfig> {

@@ -3,7 +3,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, subgraphConfigSchema, z } from '@academy/service-kit';
+import { loadConfig, subgraphConfigSchema, withoutEmptyValues, z } from '@academy/service-kit';
 
 /** identity listens here unless PORT says otherwise. */
 export const IDENTITY_DEFAULT_PORT = 4001;
@@ -85,11 +85,6 @@ export type IdentitySettings = z.output<typeof identitySettingsSchema>;
 /** Everything the identity process reads: the common subgraph settings and identity's own. */
 export const identityConfigSchema = subgraphConfigSchema(IDENTITY_DEFAULT_PORT).extend(identitySettingsShape).superRefine(checkKeySettings);
 export type IdentityConfig = z.output<typeof identityConfigSchema>;
-
-/** Empty variables (as docker-compose passes unset ones) count as unset. */
-function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
-}
 
 /** Reads the identity process's configuration; a ConfigError lists every problem. */
 export function loadIdentityConfig(env: Record<string, string | undefined> = process.env): Readonly<IdentityConfig> {

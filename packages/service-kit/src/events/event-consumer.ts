@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import pg from 'pg';
 import { OutageLog } from '../db.js';
+import { ListeningConnection } from '../listening-connection.js';
 import { createLogger, type Logger } from '../logger.js';
 import { outboxChannel, type DomainEvent } from './outbox.js';
 
@@ -8,7 +9,7 @@ import { outboxChannel, type DomainEvent } from './outbox.js';
 export type EventHandler<DB = any> = (event: DomainEvent, trx: Transaction<DB>) => Promise<void>;
 
 export interface EventConsumerOptions<DB = any> {
-  /** Name of this consumer, unique within its schema, e.g. `scheduling.order-paid`. */
+  /** Name of this consumer, unique within its schema, e.g. `ai-analytics.user-registered`. */
   name: string;
   /** The producing schema whose outbox is read, e.g. `commerce`. */
   source: string;
@@ -84,6 +85,7 @@ interface OutboxRow {
 // has ended; look again soon rather than waiting a whole poll interval.
 const RECHECK_FIRST_MS = 50;
 const RECHECK_LAST_MS = 5_000;
+/** Waits before reopening a lost LISTEN connection: the first, doubled up to the last. */
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 30_000;
 /** Longest wait between tries while the database is unavailable: work resumes soon after it is back. */
@@ -259,81 +261,26 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
     }
   }
 
-  // The LISTEN connection: one client of its own, replaced whenever it is lost.
-  let listener: { client: pg.ClientBase; close: () => Promise<void> } | null = null;
-  let connecting: Promise<void> | null = null;
-  let reconnectTimer: NodeJS.Timeout | null = null;
-  let reconnectFailures = 0;
+  // The LISTEN connection, replaced on each start (a stopped one cannot be reopened).
+  let listening: ListeningConnection | null = null;
 
-  async function listen(target: string | pg.Pool): Promise<void> {
-    let client: pg.ClientBase;
-    let close: () => Promise<void>;
-    let connect = async () => {};
-    if (typeof target === 'string') {
-      const own = new pg.Client({ connectionString: target, application_name: `${name}:listen` });
-      client = own;
-      connect = async () => {
-        await own.connect();
-      };
-      close = () => own.end();
-    } else {
-      const borrowed = await target.connect();
-      client = borrowed;
-      // Destroyed rather than returned: a pooled connection must not keep listening.
-      close = async () => borrowed.release(true);
-    }
-    const lost = (error?: Error) => {
-      if (listener?.client !== client) return;
-      listener = null;
-      void close().catch(() => undefined);
-      if (!running || stopping) return;
-      if (!outage.failed(error)) logger.warn('lost the LISTEN connection; reconnecting', { err: error });
-      scheduleReconnect();
-    };
-    client.on('error', lost);
-    client.on('end', () => lost());
-    client.on('notification', (message) => {
-      if (message.channel !== channel) return;
-      recheckMs = RECHECK_FIRST_MS;
-      wake();
+  function listeningConnection(source: string | pg.Pool): ListeningConnection {
+    return new ListeningConnection({
+      source,
+      applicationName: name,
+      channels: () => [channel],
+      onNotification: (notified) => {
+        if (notified !== channel) return;
+        recheckMs = RECHECK_FIRST_MS;
+        wake();
+      },
+      // Notifications sent while disconnected are lost: look now.
+      onReconnected: wake,
+      logger,
+      outage,
+      minReconnectDelayMs: RECONNECT_FIRST_MS,
+      maxReconnectDelayMs: RECONNECT_MAX_MS,
     });
-    try {
-      await connect();
-      await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
-    } catch (error) {
-      void close().catch(() => undefined);
-      throw error;
-    }
-    if (!running || stopping) {
-      await close();
-      return;
-    }
-    listener = { client, close };
-  }
-
-  function scheduleReconnect(): void {
-    const target = options.listen;
-    if (!target) return;
-    const delay = Math.min(outage.ongoing ? OUTAGE_RETRY_MS : RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** reconnectFailures);
-    reconnectFailures += 1;
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = null;
-      connecting = listen(target)
-        .then(
-          () => {
-            reconnectFailures = 0;
-            // Notifications sent while disconnected are lost: look now.
-            wake();
-          },
-          (error: unknown) => {
-            if (!outage.failed(error)) logger.warn('could not reconnect the LISTEN connection', { err: error });
-            if (running && !stopping) scheduleReconnect();
-          },
-        )
-        .finally(() => {
-          connecting = null;
-        });
-    }, delay);
   }
 
   return {
@@ -341,12 +288,13 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
       if (running) throw new Error(`event consumer ${name} is already running`);
       running = true;
       stopping = false;
-      const target = options.listen;
-      starting = target ? listen(target) : Promise.resolve();
+      listening = options.listen ? listeningConnection(options.listen) : null;
+      starting = listening ? listening.open() : Promise.resolve();
       try {
         await starting;
       } catch (error) {
         running = false;
+        listening = null;
         throw error;
       } finally {
         starting = null;
@@ -362,14 +310,11 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
       // Concurrent callers share one stop.
       stopped ??= (async () => {
         stopping = true;
-        if (reconnectTimer) clearTimeout(reconnectTimer);
-        reconnectTimer = null;
         sleeper?.finish();
         await starting?.catch(() => undefined);
         await loop;
-        await connecting;
-        const closing = listener;
-        listener = null;
+        const closing = listening;
+        listening = null;
         await closing?.close();
         loop = null;
         running = false;

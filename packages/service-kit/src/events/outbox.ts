@@ -4,7 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 export interface DomainEvent<Payload = unknown> {
   /** Unique id of the event; consumers de-duplicate on it. */
   eventId: string;
-  /** What happened, in PascalCase: `OrderPaid`, `CoursePublished`. */
+  /** What happened, in PascalCase, e.g. `UserRegistered`. */
   type: string;
   /** Id of the entity the event is about, when there is one. */
   aggregateId: string | null;
@@ -18,7 +18,7 @@ export interface DomainEvent<Payload = unknown> {
 
 /** What a producer appends to its outbox. */
 export interface NewDomainEvent {
-  /** PascalCase event type, e.g. `OrderPaid` (the outbox refuses anything else). */
+  /** PascalCase event type, e.g. `UserRegistered` (the outbox refuses anything else). */
   type: string;
   aggregateId?: string | null;
   /** Any JSON value; stored as jsonb. */

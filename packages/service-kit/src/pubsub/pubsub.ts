@@ -56,12 +56,43 @@ export function assertPayload(payload: string): void {
   if (bytes > MAX_PAYLOAD_BYTES) throw new PayloadTooLargeError(bytes);
 }
 
+/** How an implementation tells its broker that a channel is wanted, or no longer. */
+export interface ChannelBroker {
+  /** Resolves once the broker delivers the channel's messages to this process. */
+  listen(channel: string): Promise<unknown>;
+  unlisten(channel: string): Promise<unknown>;
+}
+
 /**
  * The bookkeeping both implementations share: local handlers per channel, so that a channel
  * is subscribed at the broker once per process however many handlers it has.
  */
 export class ChannelHandlers {
   readonly #handlers = new Map<string, Set<MessageHandler>>();
+  /** Per channel: the broker's subscription, settled once its messages are delivered. */
+  readonly #listening = new Map<string, Promise<unknown>>();
+
+  /**
+   * {@link PubSub.subscribe} over `broker`: adds `handler`, asks the broker for the channel
+   * with its first handler, and resolves once the broker delivers it. The function returned
+   * removes the handler, and lets the broker go of the channel with its last. When the broker
+   * refuses, the handler is removed again and the refusal thrown.
+   */
+  async subscribe(channel: string, handler: MessageHandler, broker: ChannelBroker): Promise<Unsubscribe> {
+    if (this.add(channel, handler)) this.#listening.set(channel, broker.listen(channel));
+    const unsubscribe: Unsubscribe = async () => {
+      if (!this.remove(channel, handler)) return;
+      this.#listening.delete(channel);
+      await broker.unlisten(channel);
+    };
+    try {
+      await this.#listening.get(channel);
+    } catch (error) {
+      await unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
+  }
 
   /** Adds a handler; true when it is the channel's first (the broker must be told). */
   add(channel: string, handler: MessageHandler): boolean {
@@ -104,6 +135,7 @@ export class ChannelHandlers {
 
   clear(): void {
     this.#handlers.clear();
+    this.#listening.clear();
   }
 }
 

@@ -34,7 +34,6 @@ export function createRedisPubSub(options: RedisPubSubOptions): PubSub {
   const prefix = options.prefix ?? '';
   const handlers = new ChannelHandlers();
   const reconnects = new ReconnectListeners();
-  const subscribed = new Map<string, Promise<unknown>>();
   const logHandlerError = (error: unknown) => logger.error('pub/sub handler failed', { err: error });
   let closed = false;
   let subscriber: Redis | null = null;
@@ -97,19 +96,12 @@ export function createRedisPubSub(options: RedisPubSubOptions): PubSub {
       assertChannel(channel);
       if (closed) throw new Error('the pub/sub is closed');
       const client = subscriberConnection();
-      if (handlers.add(channel, handler)) subscribed.set(channel, client.subscribe(prefix + channel));
-      const unsubscribe: Unsubscribe = async () => {
-        if (!handlers.remove(channel, handler)) return;
-        subscribed.delete(channel);
-        if (!closed && client.status === 'ready') await client.unsubscribe(prefix + channel).catch(() => undefined);
-      };
-      try {
-        await subscribed.get(channel);
-      } catch (error) {
-        await unsubscribe();
-        throw error;
-      }
-      return unsubscribe;
+      return handlers.subscribe(channel, handler, {
+        listen: (name) => client.subscribe(prefix + name),
+        unlisten: async (name) => {
+          if (!closed && client.status === 'ready') await client.unsubscribe(prefix + name).catch(() => undefined);
+        },
+      });
     },
 
     onReconnect: (listener) => reconnects.add(listener),
@@ -119,7 +111,6 @@ export function createRedisPubSub(options: RedisPubSubOptions): PubSub {
       closed = true;
       handlers.clear();
       reconnects.clear();
-      subscribed.clear();
       await Promise.all([quit(subscriber), quit(publisher)]);
       subscriber = null;
       publisher = null;

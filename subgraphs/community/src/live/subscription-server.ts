@@ -26,7 +26,7 @@ export interface SubscriptionServerOptions<C> {
 
 /** The graphql-ws endpoint of a subgraph. */
 export interface SubscriptionServer {
-  /** Closes every socket (1001, Going away) and stops accepting new ones. */
+  /** Closes every socket (CloseCode.GoingAway) and stops accepting new ones. */
   close(): Promise<void>;
 }
 
@@ -61,7 +61,7 @@ function refused(message: string, code: string): GraphQLError {
 /**
  * Serves subscriptions with graphql-ws on the subgraph's HTTP server. Only the gateway
  * connects: its `connection_init` payload carries `{ gateway: <caller token> }`, without which
- * the socket is closed with 4403. The gateway multiplexes its subscribers on one socket, each
+ * the socket is closed with CloseCode.Forbidden (graphql-ws's own choice). The gateway multiplexes its subscribers on one socket, each
  * `subscribe` carrying its subscriber in `payload.extensions.caller` (a signed caller token),
  * whose viewer becomes that subscription's viewer.
  */
@@ -146,7 +146,7 @@ export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C
   return {
     async close() {
       options.httpServer.off('upgrade', onUpgrade);
-      // dispose() sends 1001 to every socket and waits until all are closed; a peer that does
+      // dispose() sends CloseCode.GoingAway to every socket and waits until all are closed; a peer that does
       // not answer the close handshake is cut after a grace period rather than after ws's 30 s.
       const force = setTimeout(() => {
         for (const socket of wss.clients) socket.terminate();

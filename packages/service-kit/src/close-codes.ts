@@ -1,12 +1,20 @@
+// No imports: the benchmarks' plain servers and the tests read this module without loading
+// GraphQL.
+
 /**
- * Every close code of the gateway's WebSockets, defined once: the WebSocket standard's (RFC
- * 6455), those of the graphql-transport-ws protocol (as graphql-ws's clients know them) and the
- * gateway's own. Each tells a client what to do next; README.md lists them for client authors.
+ * Every WebSocket close code of the API, defined once: the WebSocket standard's (RFC 6455),
+ * those of the graphql-transport-ws protocol (the same numbers as graphql-ws's own `CloseCode`)
+ * and the gateway's own. The gateway closes clients' sockets with them; community's
+ * subscription endpoint closes the gateway's socket with them. Each tells a client what to do
+ * next; README.md ("Close codes") lists every one, checked by a test.
  */
 export const CloseCode = {
   /** Standard: a normal end (the gateway ends its own idle sockets to subgraphs with it). */
   NormalClosure: 1000,
-  /** Standard (going away): the gateway is shutting down; reconnect, another process answers. */
+  /**
+   * Standard (going away): the gateway is shutting down, reconnect and another process answers;
+   * or community's subscription endpoint is, and the gateway interrupts what ran on it.
+   */
   GoingAway: 1001,
   /** Standard: the connection was lost without a close frame (never sent, only observed). */
   AbnormalClosure: 1006,
@@ -22,6 +30,12 @@ export const CloseCode = {
 
   /** Protocol: a message that is not valid JSON or not a valid protocol message. */
   BadRequest: 4400,
+  /**
+   * Protocol: `connection_init` refused. A subgraph's subscription endpoint closes a socket
+   * with it when the gateway's credentials (a caller token for that subgraph) are missing or
+   * not valid: only the gateway connects there.
+   */
+  Forbidden: 4403,
   /**
    * Protocol: `subscribe` before the connection was acknowledged; the gateway also uses it for
    * an access token in connectionParams.authorization that is not valid: sign in again.

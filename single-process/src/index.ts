@@ -8,7 +8,7 @@
 // (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
 // pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...) and community's REDIS_URL.
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
-import { createLogger, loadConfig, runProcess, subgraphConfigSchema, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
+import { createLogger, loadConfig, runProcess, subgraphConfigSchema, withoutEmptyValues, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
@@ -23,7 +23,7 @@ interface Part extends LocalSubgraph {
 }
 
 const env = process.env;
-const present = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+const present = withoutEmptyValues(env);
 const community = loadConfig(communityConfigSchema.pick({ REDIS_URL: true }), present);
 const identity = identitySettings(env);
 const builders: Record<string, (options: ServiceOptions) => Part> = {
