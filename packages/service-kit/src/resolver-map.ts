@@ -45,3 +45,12 @@ export function resolverMapOf<C>(resolvers: SubgraphResolvers): GraphQLResolverM
   }
   return map;
 }
+
+/**
+ * An entity of another subgraph, referred to by its key: what a field returns for the gateway to
+ * resolve there (e.g. `{ __typename: 'User', id }` for a course's author).
+ */
+export interface EntityReference<Typename extends string> {
+  __typename: Typename;
+  id: string;
+}

@@ -1,3 +1,4 @@
+import type { EntityReference } from '@academy/service-kit';
 import type { Selectable } from 'kysely';
 import type { CommercePrices, DB } from '../generated/tables.js';
 
@@ -8,7 +9,4 @@ export type Price = Selectable<CommercePrices>;
 /** The price of a course (not of one session). */
 export type CoursePrice = Price & { course_id: string };
 /** A course of the learning subgraph, referred to by id: commerce only adds its price. */
-export interface CourseReference {
-  __typename: 'Course';
-  id: string;
-}
+export type CourseReference = EntityReference<'Course'>;

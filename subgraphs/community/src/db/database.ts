@@ -1,3 +1,4 @@
+import type { EntityReference } from '@academy/service-kit';
 import type { Insertable, Selectable } from 'kysely';
 import type { CommunityChatMessages, CommunityChatRoomMembers, CommunityChatRooms, CommunityNotifications, DB } from '../generated/tables.js';
 
@@ -13,16 +14,10 @@ export type Notification = Selectable<CommunityNotifications>;
 export type NewNotification = Insertable<CommunityNotifications>;
 
 /** A user of the identity subgraph, referred to by id. */
-export interface UserReference {
-  __typename: 'User';
-  id: string;
-}
+export type UserReference = EntityReference<'User'>;
 
 /** A training session of the scheduling subgraph, referred to by id. */
-export interface TrainingSessionReference {
-  __typename: 'TrainingSession';
-  id: string;
-}
+export type TrainingSessionReference = EntityReference<'TrainingSession'>;
 
 /** A room known by its key alone, where a selection asks for nothing more (see roomOfMessage). */
 export interface ChatRoomKey {

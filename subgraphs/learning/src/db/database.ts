@@ -1,3 +1,4 @@
+import type { EntityReference } from '@academy/service-kit';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { DB, LearningCourses, LearningEnrollments, LearningLessons, LearningModules, LearningTopics } from '../generated/tables.js';
 
@@ -16,7 +17,4 @@ export type Lesson = Selectable<LearningLessons>;
 export type LessonModel = Lesson & { course_id?: string };
 export type Enrollment = Selectable<LearningEnrollments>;
 /** A user of the identity subgraph, referred to by id. */
-export interface UserReference {
-  __typename: 'User';
-  id: string;
-}
+export type UserReference = EntityReference<'User'>;

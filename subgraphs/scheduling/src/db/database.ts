@@ -1,3 +1,4 @@
+import type { EntityReference } from '@academy/service-kit';
 import type { Selectable } from 'kysely';
 import type { DB, SchedulingTrainers, SchedulingTrainingSessions, SchedulingVenues } from '../generated/tables.js';
 
@@ -10,12 +11,6 @@ export type Venue = Selectable<SchedulingVenues>;
 export type Trainer = Selectable<SchedulingTrainers>;
 export type TrainingSession = Selectable<SchedulingTrainingSessions>;
 /** A course of the learning subgraph, referred to by id: scheduling only adds its sessions. */
-export interface CourseReference {
-  __typename: 'Course';
-  id: string;
-}
+export type CourseReference = EntityReference<'Course'>;
 /** A user of the identity subgraph, referred to by id. */
-export interface UserReference {
-  __typename: 'User';
-  id: string;
-}
+export type UserReference = EntityReference<'User'>;
