@@ -12,12 +12,19 @@ export function columnList<Row>() {
   ): C => columns;
 }
 
-/** `alias.a, alias.b, ...`: the columns, qualified by a table alias, as a select list. */
+/** A name as a quoted SQL identifier. */
+const identifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * `"alias"."a", "alias"."b", ...`: the columns, qualified by a table alias, as a select list.
+ * Made once into one SQL fragment (keep it in a constant): a statement on a hot path then does
+ * not compile a node per column on every request.
+ */
 export function selectList(alias: string, columns: readonly string[]): RawBuilder<unknown> {
-  return sql.join(columns.map((column) => sql.ref(`${alias}.${column}`)));
+  return sql.raw(columns.map((column) => `${identifier(alias)}.${identifier(column)}`).join(', '));
 }
 
-/** `'a', alias.a, 'b', alias.b, ...`: the arguments of json_build_object for the columns. */
+/** `'a', "alias"."a", 'b', "alias"."b", ...`: the arguments of json_build_object for the columns, as one fragment. */
 export function jsonFields(alias: string, columns: readonly string[]): RawBuilder<unknown> {
-  return sql.join(columns.flatMap((column) => [sql.lit(column), sql.ref(`${alias}.${column}`)]));
+  return sql.raw(columns.map((column) => `'${column.replaceAll("'", "''")}', ${identifier(alias)}.${identifier(column)}`).join(', '));
 }

@@ -35,6 +35,9 @@ export const COURSE_COLUMNS = columnList<Course>()([
   'certificate_validity_months', 'author_id', 'enrollment_count', 'completed_count', 'published_at', 'created_at', 'updated_at',
 ]);
 
+/** Those columns of the alias `c`, as a select list. */
+export const COURSE_SELECT = selectList('c', COURSE_COLUMNS);
+
 /** A course column of the alias `c` that the statements below use. */
 const column = (name: keyof Course & string) => sql.ref(`c.${name}`);
 
@@ -61,7 +64,7 @@ export async function findCoursePage(db: Kysely<LearningDatabase>, query: Course
   }
   const page = await keysetPage<Course & { sort_key: unknown; cursor_key: string }>(db, {
     filtered: sql`
-      SELECT ${selectList('c', COURSE_COLUMNS)}, ${sortKey} AS sort_key, (${sortKey})::text AS cursor_key
+      SELECT ${COURSE_SELECT}, ${sortKey} AS sort_key, (${sortKey})::text AS cursor_key
       FROM learning.courses c
       WHERE ${sql.join(conditions, sql` AND `)}`,
     sortColumn: 'sort_key',
@@ -115,7 +118,7 @@ export async function findFirstCoursePageOfTopics(
       page.*
     FROM unnest(${topicIds}::uuid[]) AS k(id)
     LEFT JOIN LATERAL (
-      SELECT ${selectList('c', COURSE_COLUMNS)}, c.title::text AS cursor_key
+      SELECT ${COURSE_SELECT}, c.title::text AS cursor_key
       FROM learning.course_topics ct JOIN learning.courses c ON c.id = ct.course_id
       WHERE ct.topic_id = k.id AND c.status = 'PUBLISHED'
       ORDER BY c.title, c.id

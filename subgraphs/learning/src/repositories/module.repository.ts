@@ -1,6 +1,6 @@
-import { columnList, jsonFields, selectList } from '@academy/service-kit';
+import { columnList, jsonFields } from '@academy/service-kit';
 import { sql, type Kysely } from 'kysely';
-import { COURSE_COLUMNS } from './course.repository.js';
+import { COURSE_SELECT } from './course.repository.js';
 import type { Course, LearningDatabase, Lesson, Module } from '../db/database.js';
 
 export async function findModulesByIds(db: Kysely<LearningDatabase>, ids: readonly string[]): Promise<Module[]> {
@@ -69,7 +69,7 @@ export async function findOutlinesOfCourses(db: Kysely<LearningDatabase>, course
 /** Courses by id together with their outlines, in one statement (a course page reads both). */
 export async function findCoursesWithOutlines(db: Kysely<LearningDatabase>, ids: readonly string[]): Promise<(Course & { outline: OutlineModule[] })[]> {
   const { rows } = await sql<Course & { outline: unknown }>`
-    SELECT ${selectList('c', COURSE_COLUMNS)}, ${OUTLINE} AS outline
+    SELECT ${COURSE_SELECT}, ${OUTLINE} AS outline
     FROM learning.courses c WHERE c.id = ANY(${ids}::uuid[])
   `.execute(db);
   return rows.map((row) => ({ ...row, outline: outlineOf(row.outline) }));

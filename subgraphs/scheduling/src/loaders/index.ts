@@ -25,14 +25,20 @@ export function createLoaders(db: Kysely<SchedulingDatabase>) {
     new DataLoader<UpcomingSessionsKey, SessionWithVenue[], string>(
       async (keys) => {
         const bySize = new Map<number, string[]>();
-        for (const { ownerId, limit } of keys) bySize.set(limit, [...(bySize.get(limit) ?? []), ownerId]);
+        for (const { ownerId, limit } of keys) {
+          const ids = bySize.get(limit);
+          if (ids) ids.push(ownerId);
+          else bySize.set(limit, [ownerId]);
+        }
         const found = new Map<string, SessionWithVenue[]>();
         await Promise.all(
           [...bySize].map(async ([limit, ids]) => {
-            for (const { owner_id, ...row } of await findUpcomingSessions(db, owner, ids, limit)) {
+            for (const row of await findUpcomingSessions(db, owner, ids, limit)) {
               if (row.venue) venueById.prime(row.venue.id, row.venue);
-              const key = upcomingKey({ ownerId: owner_id, limit });
-              found.set(key, [...(found.get(key) ?? []), row]);
+              const key = upcomingKey({ ownerId: row.owner_id, limit });
+              const list = found.get(key);
+              if (list) list.push(row);
+              else found.set(key, [row]);
             }
           }),
         );

@@ -1,6 +1,5 @@
 import { keysetPage, type TimestampCursor } from '@academy/service-kit';
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { SchedulingDatabase, TrainingSession, TrainingSessionFilter, Venue } from '../db/database.js';
 
 /** What upcoming sessions are listed by. */
@@ -10,6 +9,16 @@ const OWNER_COLUMN = { course: 'course_id', venue: 'venue_id', trainer: 'trainer
 
 /** A session row with its venue, read in the same statement. */
 export type SessionWithVenue = TrainingSession & { venue: Venue | null };
+
+/** A venue as `to_jsonb` reads it: its timestamp as text. */
+type VenueJson = Omit<Venue, 'created_at'> & { created_at: string };
+
+/** Statuses of sessions still open for registration. */
+const OPEN_STATUSES: TrainingSession['status'][] = ['SCHEDULED', 'CONFIRMED'];
+
+/** A column of the alias `s` (sessions) or `v` (venues), its name checked against the row type. */
+const session = (column: keyof TrainingSession & string) => sql.ref(`s.${column}`);
+const venue = (column: keyof Venue & string) => sql.ref(`v.${column}`);
 
 /**
  * The next `limit` sessions open for registration of each owner (course, venue or trainer),
@@ -21,29 +30,19 @@ export async function findUpcomingSessions(
   ownerIds: readonly string[],
   limit: number,
 ): Promise<(SessionWithVenue & { owner_id: string })[]> {
-  const rows = await db
-    .selectFrom(db.selectNoFrom(sql<string>`unnest(${ownerIds}::uuid[])`.as('owner_id')).as('k'))
-    .innerJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('scheduling.training_sessions as s')
-          .selectAll('s')
-          .whereRef(`s.${OWNER_COLUMN[owner]}`, '=', 'k.owner_id')
-          .where('s.starts_at', '>', sql<Date>`now()`)
-          .where('s.status', 'in', ['SCHEDULED', 'CONFIRMED'])
-          .orderBy('s.starts_at')
-          .orderBy('s.id')
-          .limit(limit)
-          .as('s'),
-      (join) => join.onTrue(),
-    )
-    .select('k.owner_id')
-    .selectAll('s')
-    .select((eb) => jsonObjectFrom(eb.selectFrom('scheduling.venues as v').selectAll('v').whereRef('v.id', '=', 's.venue_id')).as('venue'))
-    .orderBy('k.owner_id')
-    .orderBy('s.starts_at')
-    .orderBy('s.id')
-    .execute();
+  // Written as one statement rather than with the query builder: it runs on every course page,
+  // and building it took a tenth of the fetch's CPU. Its column names are checked all the same.
+  const { rows } = await sql<TrainingSession & { owner_id: string; venue: VenueJson | null }>`
+    SELECT k.id AS owner_id, s.*, to_jsonb(v) AS venue
+    FROM unnest(${ownerIds}::uuid[]) AS k(id)
+    CROSS JOIN LATERAL (
+      SELECT * FROM scheduling.training_sessions s
+      WHERE ${session(OWNER_COLUMN[owner])} = k.id AND ${session('starts_at')} > now() AND ${session('status')} IN (${sql.join(OPEN_STATUSES.map((status) => sql.lit(status)))})
+      ORDER BY ${session('starts_at')}, ${session('id')}
+      LIMIT ${limit}
+    ) s
+    LEFT JOIN scheduling.venues v ON ${venue('id')} = ${session('venue_id')}
+    ORDER BY k.id, ${session('starts_at')}, ${session('id')}`.execute(db);
   // The venue comes as JSON, its timestamp as text.
   return rows.map((row) => ({ ...row, venue: row.venue ? { ...row.venue, created_at: new Date(row.venue.created_at) } : null }));
 }
