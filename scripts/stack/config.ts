@@ -3,6 +3,7 @@
 //
 // The root package depends on no workspace package, so service-kit's config helpers are
 // imported by path (its index would also load Apollo Server, a second of every start).
+import { badPortProblem } from '../../packages/service-kit/src/bad-ports.js';
 import { gatewaySecret, loadConfig, logLevel, port, withoutEmptyValues, z } from '../../packages/service-kit/src/config.js';
 import { databaseSettings, seedSettings } from '../../db/src/config.js';
 import { SUBGRAPH_DATABASES } from '../../db/src/subgraphs.js';
@@ -43,6 +44,12 @@ export const startConfigSchema = z
     if (config.EMBEDDED_PG_PORT && !config.DATABASE_URL) ranges.push({ name: 'EMBEDDED_PG_PORT', first: config.EMBEDDED_PG_PORT, last: config.EMBEDDED_PG_PORT });
     for (const range of ranges) {
       if (range.last > 65535) ctx.addIssue({ code: 'custom', path: [range.name], message: `ports ${range.first}-${range.last} run past 65535` });
+      // The first port is checked by port() itself; the ones after it here.
+      if (range.name === 'EMBEDDED_PG_PORT') continue;
+      for (let p = range.first + 1; p <= Math.min(range.last, 65535); p++) {
+        const problem = badPortProblem(p);
+        if (problem) ctx.addIssue({ code: 'custom', path: [range.name], message: `ports ${range.first}-${range.last} include ${p}, ${problem}` });
+      }
     }
     for (let i = 0; i < ranges.length; i++) {
       for (let j = i + 1; j < ranges.length; j++) {

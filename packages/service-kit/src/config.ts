@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badPortReason } from './bad-ports.js';
 
 /** Thrown when the environment does not describe a valid configuration; lists every problem. */
 export class ConfigError extends Error {
@@ -34,8 +35,18 @@ export function withoutEmptyValues(env: Record<string, string | undefined>): Rec
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
-/** A TCP port; 0 asks the system for a free one. */
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/** A TCP port clients can reach (not one of the Fetch standard's bad ports); 0 asks the system for a free one. */
+export const port = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .superRefine((value, ctx) => {
+      const reason = badPortReason(value);
+      if (reason) ctx.addIssue({ code: 'custom', message: reason });
+    })
+    .default(fallback);
 
 /** A PostgreSQL connection string. */
 export const postgresUrl = () =>

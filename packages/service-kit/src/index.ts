@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './bad-ports.js';
 export * from './config.js';
 export * from './db.js';
 export * from './close-codes.js';
