@@ -9,6 +9,7 @@ import { ConfigError } from '../packages/service-kit/src/config.js';
 import { EMBEDDED_DATABASE, localGatewaySecret, REPO_ROOT, subgraphConnections } from '../db/src/config.js';
 import { EMBEDDED_SERVER_ENTRY, embeddedServerArgs, embeddedServerReady, ensureEmbeddedDatabase } from '../db/src/embedded-server.js';
 import { migrate } from '../db/src/migrate.js';
+import { demoAccountLines, keptDemoAccounts, missingAccountLines, seededAccountLines } from '../db/src/demo-accounts.js';
 import { seed } from '../db/src/seed/index.js';
 import { SUBGRAPH_DATABASES } from '../db/src/subgraphs.js';
 import { childEnvironment, loadStartConfig, type StartConfig } from './stack/config.js';
@@ -82,10 +83,17 @@ async function checkpoint(adminUrl: string): Promise<void> {
   }
 }
 
-async function seedIfEmpty(config: StartConfig, adminUrl: string, out: Output): Promise<void> {
+/**
+ * Seeds an empty database. Returns the lines to show once the stack is up: in development the
+ * demo accounts (kept in DATA_DIR at the seed, shown at every start); in production nothing
+ * (the admin's generated password is shown at once, and only then).
+ */
+async function seedIfEmpty(config: StartConfig, adminUrl: string, out: Output): Promise<string[]> {
   if (!(await isEmpty(adminUrl))) {
     out.info('not seeding: the database already has users');
-    return;
+    if (config.NODE_ENV === 'production') return [];
+    const kept = await keptDemoAccounts(config.DATA_DIR, adminUrl);
+    return kept ? demoAccountLines(config.DATA_DIR, kept) : missingAccountLines(config.DATA_DIR);
   }
   const started = performance.now();
   const result = await seed({
@@ -95,21 +103,22 @@ async function seedIfEmpty(config: StartConfig, adminUrl: string, out: Output): 
     ...(config.ADMIN_EMAIL ? { adminEmail: config.ADMIN_EMAIL } : {}),
     ...(config.ADMIN_PASSWORD ? { adminPassword: config.ADMIN_PASSWORD } : {}),
   });
-  if (!result.seeded) return;
+  if (!result.seeded) return seedIfEmpty(config, adminUrl, out);
   await checkpoint(adminUrl);
   const rows = Object.values(result.counts).reduce((sum, n) => sum + n, 0);
   out.info(`seeded ${rows} rows in ${seconds(performance.now() - started)}`);
+  const lines = await seededAccountLines(config, adminUrl, result);
+  if (config.NODE_ENV !== 'production') return lines;
   // Shown once, now: the seed never runs again on this database and passwords are stored hashed.
-  if (result.admin.password) out.print(`admin: ${result.admin.email}  password: ${result.admin.password}  (shown once; keep it)`);
-  else out.print(`admin: ${result.admin.email}  (password from ADMIN_PASSWORD)`);
-  if (config.NODE_ENV !== 'production' && result.demoUsers.length > 0) {
-    out.print('demo users (development only):');
-    for (const user of result.demoUsers) out.print(`  ${user.role.padEnd(14)} ${user.email.padEnd(28)} ${user.password}`);
-  }
+  for (const line of lines) out.print(line);
+  return [];
 }
 
-/** Brings the stack up under `supervisor`; resolves with the gateway URLs once all answer /readyz. */
-async function startStack(config: StartConfig, supervisor: Supervisor, out: Output): Promise<string[]> {
+/**
+ * Brings the stack up under `supervisor`; resolves once all answer /readyz with the gateway URLs
+ * and the lines showing the demo accounts (development).
+ */
+async function startStack(config: StartConfig, supervisor: Supervisor, out: Output): Promise<{ urls: string[]; accounts: string[] }> {
   // The services run compiled (plain Node starts faster and each process is smaller); compiling
   // takes well under a second and runs while PostgreSQL starts. Always from the current sources.
   const compiled = buildServices({ quiet: true });
@@ -160,9 +169,10 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
   // identity's local mail delivery goes into the data folder with everything else.
   const mailDir: Record<string, string> = inherited.MAIL_DIR ? {} : { MAIL_DIR: join(config.DATA_DIR, 'mail') };
   let gateway: { entry: string; heapMb: number; env: Record<string, string> };
+  let accounts: string[];
   if (config.STACK_LAYOUT === 'single') {
     // Each gateway process builds the six subgraphs itself, on their roles' connections.
-    await seedIfEmpty(config, adminUrl, out);
+    accounts = await seedIfEmpty(config, adminUrl, out);
     gateway = {
       entry: join(REPO_ROOT, 'single-process', 'dist', 'index.js'),
       heapMb: config.SERVICE_HEAP_MB * 2,
@@ -194,7 +204,7 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
       subgraphUrls[gatewayUrlVariable(subgraph.name)] = `http://127.0.0.1:${port}/graphql`;
       targets.push({ name: subgraph.name, url: `http://127.0.0.1:${port}/readyz` });
     });
-    await seedIfEmpty(config, adminUrl, out);
+    accounts = await seedIfEmpty(config, adminUrl, out);
     gateway = { entry: join(REPO_ROOT, 'gateway', 'dist', 'index.js'), heapMb: config.SERVICE_HEAP_MB, env: subgraphUrls };
   }
 
@@ -211,7 +221,7 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
   });
 
   await waitUntilReady(targets, { timeoutMs: READY_TIMEOUT_MS, signal: supervisor.signal });
-  return ports.gateways.map((port) => `http://localhost:${port}/graphql`);
+  return { urls: ports.gateways.map((port) => `http://localhost:${port}/graphql`), accounts };
 }
 
 async function main(): Promise<void> {
@@ -239,10 +249,12 @@ async function main(): Promise<void> {
   });
 
   try {
-    const urls = await startStack(config, supervisor, out);
+    const { urls, accounts } = await startStack(config, supervisor, out);
     // performance.now() counts from this process's start: the time includes loading the code.
     if (!supervisor.stopping) {
       supervisor.serving();
+      // Last before the ready line, so they are not lost among the services' start-up lines.
+      for (const line of accounts) out.print(line);
       out.print(`ready in ${seconds(performance.now())}: ${urls.join(' ')}`);
     }
   } catch (error) {

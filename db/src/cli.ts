@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { dbConfigSchema, EMBEDDED_DATABASE, subgraphConnections, type DbConfig } from './config.js';
 import { ensureEmbeddedDatabase, forkEmbeddedServer, runningEmbeddedServerUrl } from './embedded-server.js';
 import { migrate, migrationStatus } from './migrate.js';
+import { PNPM, seededAccountLines } from './demo-accounts.js';
 import { MIN_PASSWORD_LENGTH, PASSWORD_HASH_OPTIONS, seed } from './seed/index.js';
+import { SUBGRAPH_DATABASES } from './subgraphs.js';
 
 const USAGE = `Usage: pnpm db <command>
 
@@ -20,6 +22,9 @@ Commands:
   migrate status                          list every migration and when it was applied
   seed [--scale N]                        load the demo data into an empty, migrated database
                                           (scale: --scale, else SEED_SCALE, else 1)
+  reset --yes [--scale N]                 delete the six schemas with all their data, migrate
+                                          from scratch and load the demo data (scale as for
+                                          seed); refused without --yes and in production
   admin create --email E [--password P]   create a user with the ADMIN role, or give an
                                           existing user that role; without --password a new
                                           user gets a generated one, printed once
@@ -27,7 +32,9 @@ Commands:
 
 Connects to DATABASE_URL when it is set; otherwise to the embedded PostgreSQL of DATA_DIR
 (default .data), started for the command and stopped after unless \`pnpm start\` runs it.
-Exit codes: 0 done, 1 failed, 2 wrong usage or configuration.
+In development, seed and reset keep the demo accounts with their passwords in
+DATA_DIR/demo-accounts.json (mode 600), which \`pnpm start\` shows at every start.
+Exit codes: 0 done, 1 failed or refused, 2 wrong usage or configuration.
 `;
 
 /** Wrong usage: exit code 2, with the usage text when the command itself is unknown. */
@@ -40,10 +47,14 @@ class UsageError extends Error {
   }
 }
 
+/** A command refused on purpose (no confirmation, or production): exit code 1. */
+class Refusal extends Error {}
+
 type Command =
   | { name: 'migrate' }
   | { name: 'migrate status' }
   | { name: 'seed'; scale: number | undefined }
+  | { name: 'reset'; scale: number | undefined }
   | { name: 'admin create'; email: string; password: string | undefined }
   | { name: 'help' };
 
@@ -59,6 +70,7 @@ function parseCommand(argv: string[]): Command {
         scale: { type: 'string' },
         email: { type: 'string' },
         password: { type: 'string' },
+        yes: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -77,12 +89,18 @@ function parseCommand(argv: string[]): Command {
     case 'migrate status':
       allowOnly();
       return { name: words };
-    case 'seed': {
+    case 'seed':
       allowOnly('scale');
-      if (values.scale === undefined) return { name: 'seed', scale: undefined };
-      const scale = Number(values.scale);
-      if (!Number.isFinite(scale) || scale <= 0 || scale > 1000) throw new UsageError(`--scale must be a number above 0 and at most 1000, not "${values.scale}"`);
-      return { name: 'seed', scale };
+      return { name: 'seed', scale: parseScale(values.scale) };
+    case 'reset': {
+      allowOnly('scale', 'yes');
+      const scale = parseScale(values.scale);
+      if (!values.yes) {
+        throw new Refusal(
+          `reset deletes every table of the six schemas with all their data, then migrates and loads the demo data again; to do that, run \`${PNPM} db reset --yes${values.scale === undefined ? '' : ` --scale ${values.scale}`}\``,
+        );
+      }
+      return { name: 'reset', scale };
     }
     case 'admin create': {
       allowOnly('email', 'password');
@@ -97,6 +115,13 @@ function parseCommand(argv: string[]): Command {
     default:
       throw new UsageError(`unknown command "${words}"`, true);
   }
+}
+
+function parseScale(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const scale = Number(value);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 1000) throw new UsageError(`--scale must be a number above 0 and at most 1000, not "${value}"`);
+  return scale;
 }
 
 /** Runs `work` with a superuser URL to the stack's database, starting the embedded server if needed. */
@@ -153,15 +178,34 @@ async function runSeed(config: DbConfig, adminUrl: string, scale: number | undef
     ...(config.ADMIN_PASSWORD ? { adminPassword: config.ADMIN_PASSWORD } : {}),
   });
   if (!result.seeded) {
-    console.log('nothing seeded: the database already has users');
+    console.log(
+      config.NODE_ENV === 'production'
+        ? 'nothing seeded: the database already has users'
+        : `nothing seeded: the database already has users. To replace everything in it with the demo data, run \`${PNPM} db reset --yes${scale === undefined ? '' : ` --scale ${scale}`}\``,
+    );
     return;
   }
-  if (result.admin.password) console.log(`admin: ${result.admin.email}  password: ${result.admin.password}  (shown once; keep it)`);
-  else console.log(`admin: ${result.admin.email}  (password from ADMIN_PASSWORD)`);
-  if (config.NODE_ENV !== 'production' && result.demoUsers.length > 0) {
-    console.log('demo users (development only):');
-    for (const user of result.demoUsers) console.log(`  ${user.role.padEnd(14)} ${user.email.padEnd(28)} ${user.password}`);
+  for (const line of await seededAccountLines(config, adminUrl, result)) console.log(line);
+}
+
+/**
+ * Drops the six schemas with everything in them, migrates from scratch (schemas, grants,
+ * tables) and seeds. The roles and their passwords stay, so running services reconnect as before.
+ */
+async function runReset(config: DbConfig, adminUrl: string, scale: number | undefined): Promise<void> {
+  // Each subgraph's schema and the one its migrations make for reading its events.
+  const schemas = SUBGRAPH_DATABASES.flatMap((s) => [s.schema, `${s.schema}_events`]);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    // Running services hold no locks between statements; a long query of theirs delays the drop.
+    await client.query(`DROP SCHEMA IF EXISTS ${schemas.map((name) => `"${name}"`).join(', ')} CASCADE`);
+  } finally {
+    await client.end();
   }
+  console.log(`dropped the schemas ${schemas.join(', ')}`);
+  await runMigrate(config, adminUrl);
+  await runSeed(config, adminUrl, scale);
 }
 
 /**
@@ -220,7 +264,14 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     config = loadConfig(dbConfigSchema, withoutEmptyValues(process.env));
+    if (command.name === 'reset' && config.NODE_ENV === 'production') {
+      throw new Refusal('reset is refused with NODE_ENV=production: it deletes all the data; it is for development databases only');
+    }
   } catch (error) {
+    if (error instanceof Refusal) {
+      process.stderr.write(`pnpm db: ${error.message}\n`);
+      return 1;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`pnpm db: ${error.message}\n${error.showUsage ? `\n${USAGE}` : 'see `pnpm db help`\n'}`);
       return 2;
@@ -241,6 +292,8 @@ async function main(argv: string[]): Promise<number> {
           return printStatus(adminUrl);
         case 'seed':
           return runSeed(config, adminUrl, command.scale);
+        case 'reset':
+          return runReset(config, adminUrl, command.scale);
         case 'admin create':
           if (!(await isMigrated(adminUrl))) throw new Error('the database is not migrated: run `pnpm db migrate` first');
           return createAdmin(adminUrl, command.email, command.password);

@@ -91,14 +91,17 @@ async function readSecrets(file: string): Promise<Secrets> {
   return parsed.data;
 }
 
-async function writeSecrets(file: string, secrets: Secrets): Promise<void> {
+/** Writes `value` as JSON to `file`, readable by its owner only (mode 600). */
+export async function writePrivateJson(file: string, value: unknown): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   // Written beside and renamed, so a crash never leaves half a file of passwords.
   const draft = `${file}.${process.pid}.tmp`;
-  await writeFile(draft, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(draft, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   await chmod(draft, 0o600);
   await rename(draft, file);
 }
+
+const writeSecrets = (file: string, secrets: Secrets) => writePrivateJson(file, secrets);
 
 /** A new random secret: 144 bits as 24 URL-safe characters (fits in a connection URL as is). */
 const generateSecret = (bytes = 18) => randomBytes(bytes).toString('base64url');
