@@ -2,7 +2,7 @@
 // queried through its gateway, stopped with SIGTERM, then started again on the same data.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +76,16 @@ async function stop(started: StartedCommand, tree: number[]) {
   return { exit, left };
 }
 
+/** The demo accounts a start printed: role, e-mail and password each. */
+function printedAccounts(output: string): { role: string; email: string; password: string }[] {
+  const block = /^demo accounts \(development only; kept in (\S+)\):\n((?: {2}.*\n)+)/m.exec(output);
+  expect(block?.[1]).toBe(join(dataDir, 'demo-accounts.json'));
+  return block![2]!.trimEnd().split('\n').map((line) => {
+    const [role, email, password] = line.trim().split(/\s+/);
+    return { role: role!, email: email!, password: password! };
+  });
+}
+
 const courseIds = (data: { courses: { edges: { node: { id: string } }[] } }) => data.courses.edges.map((e) => e.node.id).sort();
 
 beforeAll(async () => {
@@ -100,6 +110,7 @@ describe('pnpm start', () => {
   let firstTotal = 0;
   /** A demo learner the first start printed. */
   let learner: { email: string; password: string } | undefined;
+  let accounts: { role: string; email: string; password: string }[] = [];
 
   it(
     'initialises, seeds and serves the catalogue, and leaves no process behind on SIGTERM',
@@ -125,9 +136,13 @@ describe('pnpm start', () => {
       expect(firstIds.length).toBeGreaterThan(0);
       expect(started.output()).toMatch(/creating a PostgreSQL cluster/);
       expect(started.output()).toMatch(/^seeded \d+ rows/m);
-      expect(started.output()).toMatch(/^admin: \S+@\S+ {2}password: \S+/m);
-      const demo = /^ {2}LEARNER\s+(\S+@\S+)\s+(\S+)$/m.exec(started.output());
-      if (demo) learner = { email: demo[1]!, password: demo[2]! };
+      // The admin and the demo accounts, kept in the data folder for the next starts.
+      accounts = printedAccounts(started.output());
+      expect(accounts.map((a) => a.role)).toEqual(['ADMIN', 'LEARNER', 'TRAINER', 'CONTENT_AUTHOR', 'ORGANIZER', 'ANALYST', 'PARTNER']);
+      const file = join(dataDir, 'demo-accounts.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { accounts: unknown[] }).accounts).toEqual(accounts);
+      learner = accounts.find((a) => a.role === 'LEARNER');
 
       const tree = recordTree(started);
       // The supervisor, the embedded server's process, six subgraphs and a gateway, and PostgreSQL.
@@ -154,6 +169,8 @@ describe('pnpm start', () => {
       expect(courseIds(ids)).toEqual(firstIds);
       expect(started.output()).toMatch(/^not seeding: the database already has users/m);
       expect(started.output()).not.toMatch(/^seeded \d+ rows/m);
+      // Shown again at every start, from the data folder.
+      expect(printedAccounts(started.output())).toEqual(accounts);
       expect(started.output()).not.toMatch(/creating a PostgreSQL cluster/);
 
       const tree = recordTree(started);
@@ -169,7 +186,12 @@ describe('pnpm start', () => {
     async () => {
       expect(firstIds.length).toBeGreaterThan(0);
       expect(learner).toBeDefined();
+      // Without the accounts file, the start says how to get accounts.
+      await rm(join(dataDir, 'demo-accounts.json'));
       const started = await start({ STACK_LAYOUT: 'single' });
+      expect(started.output()).toMatch(/^no demo accounts kept in \S+demo-accounts\.json for this database/m);
+      expect(started.output()).toMatch(/db admin create --email/);
+      expect(started.output()).toMatch(/db reset --yes/);
       const origin = new URL(started.url).origin;
       expect((await fetch(`${origin}/readyz`)).status).toBe(200);
 
