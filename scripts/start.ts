@@ -9,7 +9,7 @@ import { ConfigError } from '../packages/service-kit/src/config.js';
 import { EMBEDDED_DATABASE, localGatewaySecret, REPO_ROOT, subgraphConnections } from '../db/src/config.js';
 import { EMBEDDED_SERVER_ENTRY, embeddedServerArgs, embeddedServerReady, ensureEmbeddedDatabase } from '../db/src/embedded-server.js';
 import { migrate } from '../db/src/migrate.js';
-import { demoAccountLines, keptDemoAccounts, missingAccountLines, seededAccountLines } from '../db/src/demo-accounts.js';
+import { keptAccountLines, seededAccountLines } from '../db/src/demo-accounts.js';
 import { seed } from '../db/src/seed/index.js';
 import { SUBGRAPH_DATABASES } from '../db/src/subgraphs.js';
 import { childEnvironment, loadStartConfig, type StartConfig } from './stack/config.js';
@@ -92,8 +92,7 @@ async function seedIfEmpty(config: StartConfig, adminUrl: string, out: Output): 
   if (!(await isEmpty(adminUrl))) {
     out.info('not seeding: the database already has users');
     if (config.NODE_ENV === 'production') return [];
-    const kept = await keptDemoAccounts(config.DATA_DIR, adminUrl);
-    return kept ? demoAccountLines(config.DATA_DIR, kept) : missingAccountLines(config.DATA_DIR);
+    return keptAccountLines(config.DATA_DIR, adminUrl);
   }
   const started = performance.now();
   const result = await seed({

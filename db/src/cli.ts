@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { dbConfigSchema, EMBEDDED_DATABASE, subgraphConnections, type DbConfig } from './config.js';
 import { ensureEmbeddedDatabase, forkEmbeddedServer, runningEmbeddedServerUrl } from './embedded-server.js';
 import { migrate, migrationStatus } from './migrate.js';
-import { PNPM, seededAccountLines } from './demo-accounts.js';
+import { keptAccountLines, PNPM, seededAccountLines } from './demo-accounts.js';
 import { MIN_PASSWORD_LENGTH, PASSWORD_HASH_OPTIONS, seed } from './seed/index.js';
 import { SUBGRAPH_DATABASES } from './subgraphs.js';
 
@@ -178,11 +178,12 @@ async function runSeed(config: DbConfig, adminUrl: string, scale: number | undef
     ...(config.ADMIN_PASSWORD ? { adminPassword: config.ADMIN_PASSWORD } : {}),
   });
   if (!result.seeded) {
-    console.log(
-      config.NODE_ENV === 'production'
-        ? 'nothing seeded: the database already has users'
-        : `nothing seeded: the database already has users. To replace everything in it with the demo data, run \`${PNPM} db reset --yes${scale === undefined ? '' : ` --scale ${scale}`}\``,
-    );
+    if (config.NODE_ENV === 'production') {
+      console.log('nothing seeded: the database already has users');
+      return;
+    }
+    console.log(`nothing seeded: the database already has users. To replace everything in it with the demo data, run \`${PNPM} db reset --yes${scale === undefined ? '' : ` --scale ${scale}`}\``);
+    for (const line of await keptAccountLines(config.DATA_DIR, adminUrl)) console.log(line);
     return;
   }
   for (const line of await seededAccountLines(config, adminUrl, result)) console.log(line);

@@ -72,6 +72,12 @@ export function missingAccountLines(dataDir: string): string[] {
   ];
 }
 
+/** For a database seeded earlier: its kept accounts, or how to get some. */
+export async function keptAccountLines(dataDir: string, adminUrl: string): Promise<string[]> {
+  const kept = await keptDemoAccounts(dataDir, adminUrl);
+  return kept ? demoAccountLines(dataDir, kept) : missingAccountLines(dataDir);
+}
+
 /**
  * After a seed: in development the accounts are kept in `dataDir` and returned as lines to show;
  * in production only the admin is shown, its generated password once.

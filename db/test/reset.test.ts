@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
 import { verify } from '@node-rs/argon2';
 import { execFile } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,21 +16,24 @@ import { SUBGRAPH_DATABASES } from '../src/subgraphs.js';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 let database: TestDatabase;
+let productionDatabase: TestDatabase;
 let dataDir: string;
+let productionDataDir: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  [database, productionDatabase] = await Promise.all([createTestDatabase(), createTestDatabase()]);
   dataDir = await mkdtemp(join(tmpdir(), 'academy-db-reset-'));
+  productionDataDir = await mkdtemp(join(tmpdir(), 'academy-db-production-'));
 });
 afterAll(async () => {
-  await database?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await Promise.all([database, productionDatabase].filter(Boolean).map((d) => d.drop()));
+  for (const dir of [dataDir, productionDataDir]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs `pnpm db …` against the test database, its roles keeping the test cluster's passwords. */
-function db(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const roleUrls = Object.fromEntries(SUBGRAPH_DATABASES.map((s) => [s.urlVariable, database.urlFor(s.role)]));
-  const environment = { ...process.env, ...roleUrls, DATABASE_URL: database.adminUrl, DATA_DIR: dataDir, NODE_ENV: 'development', ...env };
+/** Runs `pnpm db …` against a test database (by default the development one), its roles keeping the test cluster's passwords. */
+function db(args: string[], env: Record<string, string> = {}, target = database): Promise<{ code: number; stdout: string; stderr: string }> {
+  const roleUrls = Object.fromEntries(SUBGRAPH_DATABASES.map((s) => [s.urlVariable, target.urlFor(s.role)]));
+  const environment = { ...process.env, ...roleUrls, DATABASE_URL: target.adminUrl, DATA_DIR: dataDir, NODE_ENV: 'development', ...env };
   return new Promise((resolve) => {
     execFile(process.execPath, ['--conditions=source', '--import', 'tsx', join(ROOT, 'db/src/cli.ts'), ...args], { cwd: ROOT, env: environment }, (error, stdout, stderr) =>
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
@@ -80,6 +83,8 @@ describe('pnpm db seed and reset', () => {
     const run = await db(['seed']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/nothing seeded: the database already has users\. .*`npx pnpm@12\.21\.0 db reset --yes`/);
+    // The kept accounts are shown again (how the container's migrate job shows them at every start).
+    for (const account of firstAccounts) expect(run.stdout).toContain(`${account.email.padEnd(28)} ${account.password}`);
     expect(await keptAccounts()).toEqual(firstAccounts);
   }, 60_000);
 
@@ -119,4 +124,16 @@ describe('pnpm db seed and reset', () => {
       await client.end();
     }
   }, 180_000);
+
+  it('in production, seed keeps no accounts file and shows the admin alone, its password once', async () => {
+    const env = { NODE_ENV: 'production', DATA_DIR: productionDataDir };
+    const run = await db(['seed', '--scale', '0.1'], env, productionDatabase);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^admin: admin@academy\.local {2}password: \S+ {2}\(shown once; keep it\)$/m);
+    expect(run.stdout).not.toMatch(/demo accounts|LEARNER|learner@/);
+    expect(existsSync(demoAccountsFile(productionDataDir))).toBe(false);
+    const again = await db(['seed'], env, productionDatabase);
+    expect(again.stdout).toMatch(/^nothing seeded: the database already has users$/m);
+    expect(again.stdout).not.toMatch(/password|reset/);
+  }, 120_000);
 });
