@@ -1,7 +1,7 @@
 // `pnpm db seed` and `pnpm db reset` as a user runs them: the demo accounts kept in the data
 // folder, reset refused without --yes and in production, and reloading at another scale.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
+import { createTestDatabase, queryRows, type TestDatabase } from '@academy/service-kit/testing';
 import { verify } from '@node-rs/argon2';
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -41,15 +41,7 @@ function db(args: string[], env: Record<string, string> = {}, target = database)
   });
 }
 
-async function query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database.adminUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(database.adminUrl, text, values);
 
 const userCount = async () => Number((await query<{ n: string }>('SELECT count(*) AS n FROM identity.users'))[0]!.n);
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
+import { createTestDatabase, queryRows, type TestDatabase } from '@academy/service-kit/testing';
 import { verify } from '@node-rs/argon2';
 import pg from 'pg';
 import { deferConstraints } from '../src/seed/bulk-insert.js';
@@ -23,15 +23,7 @@ afterAll(async () => {
   await Promise.all([first, second, custom].filter(Boolean).map((db) => db.drop()));
 });
 
-async function query<T extends pg.QueryResultRow>(database: TestDatabase, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database.adminUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(database: TestDatabase, text: string, values: unknown[] = []) => queryRows<T>(database.adminUrl, text, values);
 
 async function count(database: TestDatabase, text: string): Promise<number> {
   const [row] = await query<{ n: string }>(database, `SELECT count(*) AS n FROM (${text}) x`);

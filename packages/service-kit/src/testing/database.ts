@@ -79,3 +79,14 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
     await admin.end();
   }
 }
+
+/** Runs one statement on a connection of its own (for fixtures and assertions) and returns its rows. */
+export async function queryRows<T extends pg.QueryResultRow>(connectionString: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
