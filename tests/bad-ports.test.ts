@@ -1,11 +1,15 @@
 // Ports that browsers and Node's fetch refuse (the Fetch standard's bad ports) are refused by
 // every configuration check, with that reason, before anything starts.
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { loadGatewayConfig } from '@academy/gateway';
-import { ConfigError, loadConfig, subgraphConfigSchema } from '@academy/service-kit';
-import { spawn } from 'node:child_process';
+import { BAD_PORTS, ConfigError, loadConfig, subgraphConfigSchema } from '@academy/service-kit';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadStartConfig } from '../scripts/stack/config.js';
-import { REPO_ROOT, startEnvironment } from './support/start-command.js';
+import { killAll, processTree, waitUntilGone } from './support/process-tree.js';
+import { REPO_ROOT, testStackEnvironment } from './support/start-command.js';
 
 const SECRET = 'a gateway secret of more than thirty-two characters';
 
@@ -19,10 +23,25 @@ function problems(load: () => unknown): string[] {
   }
 }
 
+let started: ChildProcess | undefined;
+let dataDir: string | undefined;
+
+afterAll(async () => {
+  // Only if the check let the stack start (the test then fails): nothing of it may stay behind.
+  if (started?.pid !== undefined && started.exitCode === null && started.signalCode === null) {
+    const tree = processTree(started.pid);
+    started.kill('SIGTERM');
+    await waitUntilGone([started.pid], 30_000);
+    killAll(tree);
+    await waitUntilGone(tree, 10_000);
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}, 60_000);
+
 /** Runs `pnpm start` and collects what it writes until it exits. */
 function runStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'scripts/start.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = (started = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'scripts/start.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -31,8 +50,23 @@ function runStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output
 }
 
 describe('bad ports', () => {
+  it("lists only ports Node's fetch refuses to connect to", async () => {
+    // A bad port is refused before any connection is tried, so nothing is sent anywhere.
+    const causes = await Promise.all(
+      [...BAD_PORTS.keys()].map((port) =>
+        fetch(`http://127.0.0.1:${port}/`).then(
+          () => 'connected',
+          (error: Error) => (error.cause as Error | undefined)?.message,
+        ),
+      ),
+    );
+    expect(new Set(causes)).toEqual(new Set(['bad port']));
+    expect(BAD_PORTS.size).toBe(82);
+  });
+
   it('pnpm start refuses GATEWAY_PORT=6000 with the reason, before starting anything', async () => {
-    const run = await runStart(startEnvironment({ GATEWAY_PORT: '6000', DATA_DIR: '/nonexistent/academy-bad-port' }));
+    dataDir = await mkdtemp(join(tmpdir(), 'academy-bad-port-'));
+    const run = await runStart(testStackEnvironment(dataDir, { GATEWAY_PORT: '6000' }));
     expect(run.code).toBe(2);
     expect(run.output).toContain("GATEWAY_PORT: 6000 is a port browsers and Node's fetch refuse to connect to (X11); choose another");
     expect(run.output).not.toMatch(/PostgreSQL/);
