@@ -84,11 +84,14 @@ describe('bad ports', () => {
     expect(loadStartConfig({ GATEWAY_PORT: '0', SUBGRAPH_BASE_PORT: '0' })).toMatchObject({ GATEWAY_PORT: 0, SUBGRAPH_BASE_PORT: 0 });
   });
 
-  it("the gateway's and a subgraph's checks refuse PORT=6000 and pass an ordinary port", () => {
+  it("the gateway's checks (its port, the subgraphs' URLs) and a subgraph's refuse bad ports and pass ordinary ones", () => {
     expect(problems(() => loadGatewayConfig({ PORT: '6000', GATEWAY_SECRET: SECRET }))).toEqual([
       "PORT: 6000 is a port browsers and Node's fetch refuse to connect to (X11); choose another",
     ]);
-    expect(loadGatewayConfig({ PORT: '4000', GATEWAY_SECRET: SECRET }).PORT).toBe(4000);
+    expect(problems(() => loadGatewayConfig({ IDENTITY_URL: 'http://127.0.0.1:6666/graphql', GATEWAY_SECRET: SECRET }))).toEqual([
+      "IDENTITY_URL: 6666 is a port browsers and Node's fetch refuse to connect to (IRC); choose another",
+    ]);
+    expect(loadGatewayConfig({ PORT: '4000', IDENTITY_URL: 'http://identity/graphql', GATEWAY_SECRET: SECRET }).PORT).toBe(4000);
     const subgraph = { DATABASE_URL: 'postgres://academy_identity@127.0.0.1/academy', GATEWAY_SECRET: SECRET };
     expect(problems(() => loadConfig(subgraphConfigSchema(4001), { ...subgraph, PORT: '6697' }))).toEqual([
       "PORT: 6697 is a port browsers and Node's fetch refuse to connect to (IRC over TLS); choose another",

@@ -1,10 +1,18 @@
-import { gatewaySecret, loadConfig, logLevel, port, z } from '@academy/service-kit';
+import { badPortReason, gatewaySecret, loadConfig, logLevel, port, z } from '@academy/service-kit';
 import { fileURLToPath } from 'node:url';
 import type { ThrottleSettings } from './abuse/throttles.js';
 import { parseTrustedProxies } from './client-address.js';
 import { DEVELOPMENT_ORIGINS, parseOriginPatterns } from './cors.js';
 
-const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+/** A subgraph's http(s) URL, on a port the gateway's fetch will connect to. */
+const url = (fallback: string) =>
+  z
+    .url({ protocol: /^https?$/ })
+    .superRefine((value, ctx) => {
+      const reason = badPortReason(Number(new URL(value).port));
+      if (reason) ctx.addIssue({ code: 'custom', message: reason });
+    })
+    .default(fallback);
 /** "true" or "false", or unset: then the profile (NODE_ENV) decides. */
 const optionalFlag = () => z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true'));
 
