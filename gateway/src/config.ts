@@ -9,7 +9,8 @@ const url = (fallback: string) =>
   z
     .url({ protocol: /^https?$/ })
     .superRefine((value, ctx) => {
-      const reason = badPortReason(Number(new URL(value).port));
+      // Runs after a failed URL check too: only a URL has a port to look at.
+      const reason = URL.canParse(value) ? badPortReason(Number(new URL(value).port)) : null;
       if (reason) ctx.addIssue({ code: 'custom', message: reason });
     })
     .default(fallback);
