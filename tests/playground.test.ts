@@ -82,6 +82,8 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox'] });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   context.on('request', (request) => void requested.push(request.url()));
+  // The page's clock runs on, and is moved forward to reach the token's renewal.
+  await context.clock.install();
   page = await context.newPage();
   page.on('websocket', (socket) => {
     requested.push(socket.url());
@@ -139,6 +141,21 @@ describe('the playground in a browser', () => {
     await screenshot('5-me');
   });
 
+  it('renews the access token with refreshSession before it expires, and sends the new one', async () => {
+    const refreshed = page.waitForResponse((response) => response.request().postData()?.includes('PlaygroundRefresh') ?? false);
+    await page.clock.fastForward('15:00');
+    const body = (await (await refreshed).json()) as { data?: { refreshSession: { accessToken: string } }; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    const token = body.data!.refreshSession.accessToken;
+    await page.getByRole('button', { name: 'Show Sign in' }).click();
+    await waitForText('.playground-sign-in', 'renewed 1 time so far');
+    await screenshot('6-renewed');
+    const sent = page.waitForRequest((request) => request.method() === 'POST' && (request.postData()?.includes('query Me') ?? false));
+    await run();
+    expect((await sent).headers().authorization).toBe(`Bearer ${token}`);
+    await waitForText('.graphiql-response', `"${learner.id}"`);
+  });
+
   it('receives in a subscription a message another client sends', async () => {
     await openExample('New messages in a room (subscription)', 'MessageAdded');
     await page.getByRole('button', { name: 'Variables' }).click();
@@ -155,7 +172,7 @@ describe('the playground in a browser', () => {
     // afterSequence 0: whether the message is sent before or after the subscription is live, it arrives.
     await as(stack, classmate, 'mutation($r: ID!, $c: String!) { sendMessage(roomId: $r, content: $c) { sequence } }', { r: roomId, c: 'Welcome to the room' });
     await waitForText('.graphiql-response', '"content": "Welcome to the room"');
-    await screenshot('6-subscription');
+    await screenshot('7-subscription');
     const init = framesSent.map((frame) => JSON.parse(frame) as { type: string; payload?: Record<string, unknown> }).find((frame) => frame.type === 'connection_init');
     expect(init?.payload).toEqual({ authorization: expect.stringMatching(/^Bearer ey/) });
   });

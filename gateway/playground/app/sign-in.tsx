@@ -22,10 +22,19 @@ interface Editor {
 }
 
 // Kept outside React: the panel unmounts when hidden, the session and its refresh go on.
-const state: { session: Session | null; error: string | null; editor: Editor | null; timer?: ReturnType<typeof setTimeout>; listeners: Set<() => void> } = {
+const state: {
+  session: Session | null;
+  error: string | null;
+  editor: Editor | null;
+  timer?: ReturnType<typeof setTimeout>;
+  refreshAt?: number;
+  renewals: number;
+  listeners: Set<() => void>;
+} = {
   session: null,
   error: null,
   editor: null,
+  renewals: 0,
   listeners: new Set(),
 };
 const changed = () => state.listeners.forEach((listener) => listener());
@@ -56,20 +65,39 @@ export function keepSessionInHeaders(): void {
   });
 }
 
+/**
+ * A minute before the token expires, or halfway through its life when that is shorter
+ * (ACCESS_TOKEN_TTL_SECONDS=60). Counted from now by the token's own lifetime (exp - iat): a
+ * browser clock that differs from the server's neither renews in a loop nor too late.
+ */
+function refreshDelay(session: Session): number {
+  let lifetimeMs: number;
+  try {
+    const claims = JSON.parse(atob(session.accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { iat: number; exp: number };
+    lifetimeMs = (claims.exp - claims.iat) * 1000;
+  } catch {
+    lifetimeMs = Date.parse(session.accessTokenExpiresAt) - Date.now();
+  }
+  return Math.max(lifetimeMs - REFRESH_MARGIN_MS, lifetimeMs / 2, 1000);
+}
+
 function begin(session: Session): void {
   state.session = session;
   state.error = null;
   writeAuthorization(session.accessToken);
   clearTimeout(state.timer);
-  const due = Date.parse(session.accessTokenExpiresAt) - REFRESH_MARGIN_MS - Date.now();
-  state.timer = setTimeout(() => void refresh(), Math.max(due, 0));
+  const delay = refreshDelay(session);
+  state.refreshAt = Date.now() + delay;
+  state.timer = setTimeout(() => void refresh(), delay);
   changed();
 }
 
 async function refresh(): Promise<void> {
   if (!state.session) return;
   try {
-    begin((await post<{ refreshSession: Session }>(REFRESH, { refreshToken: state.session.refreshToken })).refreshSession);
+    const renewed = (await post<{ refreshSession: Session }>(REFRESH, { refreshToken: state.session.refreshToken })).refreshSession;
+    state.renewals += 1;
+    begin(renewed);
   } catch (error) {
     state.session = null;
     state.error = `The session ended: ${(error as Error).message}`;
@@ -106,7 +134,9 @@ function SignInPanel() {
     event.preventDefault();
     setBusy(true);
     try {
-      begin((await post<{ logIn: Session }>(LOG_IN, { email, password })).logIn);
+      const session = (await post<{ logIn: Session }>(LOG_IN, { email, password })).logIn;
+      state.renewals = 0;
+      begin(session);
       setPassword('');
     } catch (error) {
       state.error = (error as Error).message;
@@ -127,7 +157,7 @@ function SignInPanel() {
           </p>
           <p>
             The headers carry its access token, renewed before it expires (next at{' '}
-            {new Date(Date.parse(session.accessTokenExpiresAt) - REFRESH_MARGIN_MS).toLocaleTimeString()}).
+            {new Date(state.refreshAt ?? 0).toLocaleTimeString()}){state.renewals ? `; renewed ${state.renewals} ${state.renewals === 1 ? 'time' : 'times'} so far` : ''}.
           </p>
           <button type="button" className="graphiql-button" onClick={() => void signOut()}>
             Sign out
