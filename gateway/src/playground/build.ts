@@ -18,12 +18,15 @@ const WORKERS = {
   'graphql.worker': 'monaco-graphql/esm/graphql.worker.js',
 };
 
-/** A digest of what the bundle is made from: the sources and the gateway's dependencies. */
+/** A digest of what the bundle is made from: the sources and the dependencies' versions. */
 function sourcesDigest(): string {
   const hash = createHash('sha256');
   const app = join(PLAYGROUND_SOURCE_DIR, 'app');
   for (const name of readdirSync(app).sort()) hash.update(name).update(readFileSync(join(app, name)));
-  for (const file of ['index.html', 'favicon.svg', '../package.json']) hash.update(readFileSync(join(PLAYGROUND_SOURCE_DIR, file)));
+  // The lock file: the gateway's manifest names catalog entries, not versions.
+  for (const file of ['index.html', 'favicon.svg', '../package.json', '../../pnpm-lock.yaml']) {
+    if (existsSync(join(PLAYGROUND_SOURCE_DIR, file))) hash.update(readFileSync(join(PLAYGROUND_SOURCE_DIR, file)));
+  }
   hash.update(JSON.stringify(WORKERS));
   return hash.digest('hex');
 }
@@ -73,6 +76,8 @@ export async function buildPlayground({ quiet = true }: { quiet?: boolean } = {}
     copyFileSync(join(PLAYGROUND_SOURCE_DIR, 'index.html'), join(staging, 'index.html'));
     copyFileSync(join(PLAYGROUND_SOURCE_DIR, 'favicon.svg'), join(staging, 'favicon.svg'));
     writeFileSync(join(staging, STAMP), sourcesDigest());
+    // Another process may have put the same bundle in place meanwhile, and be reading it.
+    if (playgroundIsBuilt()) return;
     rmSync(PLAYGROUND_ASSETS_DIR, { recursive: true, force: true });
     try {
       renameSync(staging, PLAYGROUND_ASSETS_DIR);
