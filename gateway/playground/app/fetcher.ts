@@ -27,12 +27,12 @@ function isSubscription(request: Request): boolean {
   }
 }
 
-// One socket per Authorization value: signing in or out opens a new one as the next subscription starts.
+// One socket per Authorization value: signing in, out or a renewal opens a new one as the next subscription starts.
 let socket: { authorization: string | undefined; client: Client } | undefined;
 
 function socketFor(authorization: string | undefined): Client {
   if (socket && socket.authorization === authorization) return socket.client;
-  void socket?.client.dispose();
+  // The previous client is left to close by itself (lazy): its running subscriptions go on.
   const url = new URL(endpoint);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   const client = createClient({ url: url.toString(), connectionParams: authorization ? { authorization } : {}, lazy: true });
