@@ -9,8 +9,9 @@ export const PLAYGROUND_ASSET_PATH = '/playground/';
 
 /**
  * Only this origin: scripts, workers, fonts and the API (HTTP and WebSocket, which 'self'
- * covers). Monaco writes its styles into <style> elements at run time, hence 'unsafe-inline'
- * for styles alone; its fonts and icons are data: URLs inside the bundled CSS.
+ * covers). GraphiQL and Monaco set inline styles at run time (style attributes, <style>
+ * elements): without 'unsafe-inline' for styles alone, Chromium refuses dozens of them. Fonts
+ * and icons are data: URLs inside the bundled CSS.
  */
 export const PLAYGROUND_CSP = [
   "default-src 'none'",
