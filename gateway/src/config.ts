@@ -62,7 +62,7 @@ export const gatewayConfigSchema = z.object({
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
-  /** Serve the GraphQL playground (an embedded explorer page) on GET /graphql; default: not in production. */
+  /** Serve the playground (GraphiQL, bundled: gateway/playground) on GET /graphql in a browser; default: not in production. */
   PLAYGROUND: optionalFlag(),
   /** Answer introspection (`__schema`, `__type`); default: not in production. */
   INTROSPECTION: optionalFlag(),

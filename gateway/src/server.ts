@@ -1,7 +1,6 @@
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   closeServer,
   createLogger,
@@ -28,6 +27,7 @@ import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-to
 import { serviceUnavailablePlugin } from './service-unavailable.plugin.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
 import { clientErrorsPlugin, installScalarParsing } from './client-errors.js';
+import { createPlaygroundHandler, ensurePlayground } from './playground/index.js';
 
 export type { LocalSubgraph } from './subgraph-client.js';
 
@@ -96,7 +96,8 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       throttles.plugin,
       clientErrorsPlugin({ path: '/graphql' }),
       serviceUnavailablePlugin(),
-      profile.playground ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      // The playground, when on, is the gateway's own page (./playground), never Apollo's.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 
@@ -116,16 +117,16 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     ]),
   );
 
-  const httpServer = createServer(
-    { keepAliveTimeout: 65_000 },
-    graphqlRequestListener<GatewayContext>({
-      apollo,
-      context: ({ req }) => createGatewayContext(req, { signer, verifier, trustProxy }),
-      maxBodyBytes: config.MAX_BODY_BYTES,
-      cors: createCorsHandler(corsOrigins(config)),
-      routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
-    }),
-  );
+  // Set by start() when the playground is on (its bundle may have to be built first).
+  let playground: ReturnType<typeof createPlaygroundHandler> | undefined;
+  const api = graphqlRequestListener<GatewayContext>({
+    apollo,
+    context: ({ req }) => createGatewayContext(req, { signer, verifier, trustProxy }),
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    cors: createCorsHandler(corsOrigins(config)),
+    routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
+  });
+  const httpServer = createServer({ keepAliveTimeout: 65_000 }, (req, res) => (playground?.(req, res) ? undefined : api(req, res)));
 
   return {
     apollo,
@@ -134,6 +135,10 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     logger,
     async start(port = config.PORT, host = config.HOST): Promise<RunningGateway> {
       await apollo.start();
+      if (profile.playground) {
+        await ensurePlayground();
+        playground = createPlaygroundHandler('/graphql');
+      }
       await throttles.ready();
       const subscriptions = attachSubscriptionServer({
         httpServer,
