@@ -22,7 +22,18 @@ import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { createThrottles } from './abuse/throttles.js';
 import { CallerSigner } from './caller-signing.js';
 import { createCorsHandler } from './cors.js';
-import { corsOrigins, gatewayProfile, jwksUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
+import {
+  corsOrigins,
+  gatewayProfile,
+  jwksUrl,
+  operationLimitSettings,
+  persistedOperationSettings,
+  subgraphSecrets,
+  subgraphUrls,
+  throttleSettings,
+  type GatewayConfig,
+} from './config.js';
+import { persistedOperationsGate, persistedQueryCache } from './persisted-operations.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { serviceUnavailablePlugin } from './service-unavailable.plugin.js';
@@ -83,12 +94,15 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const upstream = new UpstreamSubscriptions(urls, signer, logger);
   const engine = new SubscriptionEngine(planner, upstream, dataSources, signer, logger, formatError);
   const throttles = createThrottles(throttleSettings(config), logger);
+  const persisted = persistedOperationSettings(config);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: profile.introspection,
     parseOptions: { maxTokens: limits.maxTokens },
+    // Automatic persisted queries, and the manifest's operations by hash; the limits apply to them as to any document.
+    persistedQueries: { cache: persistedQueryCache(persisted), ttl: null },
     // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
     stopOnTerminationSignals: false,
     plugins: [
@@ -119,7 +133,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const httpServer = createServer(
     { keepAliveTimeout: 65_000 },
     graphqlRequestListener<GatewayContext>({
-      apollo,
+      apollo: persistedOperationsGate(apollo, persisted),
       context: ({ req }) => createGatewayContext(req, { signer, verifier, trustProxy }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       cors: createCorsHandler(corsOrigins(config)),
@@ -144,6 +158,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
         clientAddress: (req) => clientAddressOf(req, trustProxy),
         logger,
         operationLimits,
+        persisted,
         formatError,
         limits: {
           initTimeoutMs: config.WS_INIT_TIMEOUT_MS,

@@ -1,0 +1,207 @@
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { InMemoryLRUCache, PrefixingKeyValueCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { RequestErrorCode } from '@academy/service-kit';
+import { GraphQLError } from 'graphql';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/**
+ * `off`: automatic persisted queries only. `allow`: the manifest's operations run by hash too,
+ * and any document still runs. `require`: only the manifest's operations run.
+ */
+export type PersistedOperationsMode = 'off' | 'allow' | 'require';
+
+/** Hash (lowercase hex SHA-256 of the document's text) → the document's text. */
+export type PersistedManifest = ReadonlyMap<string, string>;
+
+/** How the gateway treats operations sent by hash. */
+export interface PersistedOperationSettings {
+  mode: PersistedOperationsMode;
+  /** Empty when the mode is `off`. */
+  manifest: PersistedManifest;
+  /** Largest size, in bytes, of the documents registered by automatic persisted queries. */
+  cacheBytes: number;
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+// A manifest with thousands of wrong entries is one mistake: name the first few.
+const PROBLEMS_NAMED = 5;
+
+/**
+ * Reads a manifest in the format graphql-codegen's client preset writes with
+ * `persistedDocuments: { hashAlgorithm: 'sha256' }` (persisted-documents.json: an object of
+ * hash → document). Every key must be the SHA-256 of its document: the problems name the entries.
+ */
+export function readManifest(path: string): { manifest: PersistedManifest } | { problems: string[] } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return { problems: [`cannot read ${path} as JSON: ${(error as Error).message}`] };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { problems: [`${path} must be a JSON object of hash → document (graphql-codegen's persisted-documents.json)`] };
+  }
+  const manifest = new Map<string, string>();
+  const problems: string[] = [];
+  for (const [hash, document] of Object.entries(parsed)) {
+    if (typeof document !== 'string') problems.push(`entry "${hash}": the document must be a string`);
+    else if (sha256Hex(document) !== hash) {
+      problems.push(`entry "${hash}": the key is not the SHA-256 of its document (generate the manifest with persistedDocuments: { hashAlgorithm: 'sha256' })`);
+    } else manifest.set(hash, document);
+  }
+  if (problems.length > PROBLEMS_NAMED) problems.splice(PROBLEMS_NAMED, Infinity, `and ${problems.length - PROBLEMS_NAMED} more entries alike`);
+  return problems.length > 0 ? { problems: problems.map((problem) => `${path}: ${problem}`) } : { manifest };
+}
+
+/**
+ * Apollo Server's store of persisted queries: the manifest's documents first (never evicted),
+ * then those clients registered, in a cache bounded in bytes (least recently used go first).
+ */
+export function persistedQueryCache(settings: PersistedOperationSettings): KeyValueCache<string> {
+  const registered = new InMemoryLRUCache<string>({ maxSize: settings.cacheBytes, sizeCalculation: InMemoryLRUCache.sizeCalculation });
+  const { manifest } = settings;
+  // Keys are the hashes themselves: the manifest is looked up without Apollo's "apq:" prefix.
+  return PrefixingKeyValueCache.cacheDangerouslyDoesNotNeedPrefixesForIsolation<string>({
+    get: async (hash) => manifest.get(hash) ?? registered.get(hash),
+    set: async (hash, document, options) => {
+      if (!manifest.has(hash)) await registered.set(hash, document, options);
+    },
+    delete: (hash) => registered.delete(hash),
+  });
+}
+
+/** A refusal of an operation the mode does not run (over HTTP, a 400 before anything is parsed). */
+const persistedRefusal = (code: string, message: string) => new GraphQLError(message, { extensions: { code } });
+
+/**
+ * Whether the mode admits an operation named by `hash`, or sent as `text` alone; the refusal
+ * otherwise. In `require` mode the text alone passes only when it is a manifest document as it
+ * stands (a client that sends the text it was built with).
+ */
+function admission(settings: PersistedOperationSettings, sent: { hash?: string; text?: string }): GraphQLError | null {
+  // Apollo Server refuses these too, but without a code (which would show as a server fault).
+  if (sent.hash !== undefined && sent.text !== undefined && sha256Hex(sent.text) !== sent.hash) {
+    return persistedRefusal(RequestErrorCode.BAD_REQUEST, 'The hash in extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it.');
+  }
+  if (settings.mode !== 'require') return null;
+  if (sent.hash === undefined) {
+    if (sent.text !== undefined && settings.manifest.has(sha256Hex(sent.text))) return null;
+    return persistedRefusal(
+      RequestErrorCode.PERSISTED_OPERATION_REQUIRED,
+      "This API runs only the operations of its manifest: send the operation's hash (extensions.persistedQuery.sha256Hash, or documentId) instead of a document.",
+    );
+  }
+  if (!settings.manifest.has(sent.hash)) {
+    return persistedRefusal(RequestErrorCode.PERSISTED_OPERATION_NOT_FOUND, `No operation of this API's manifest has the hash "${sent.hash}".`);
+  }
+  return null;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The hash an `extensions` object names (Apollo's persistedQuery extension). */
+function hashIn(extensions: unknown): string | undefined {
+  const persisted = isRecord(extensions) ? extensions.persistedQuery : undefined;
+  return isRecord(persisted) && typeof persisted.sha256Hash === 'string' ? persisted.sha256Hash : undefined;
+}
+
+/** What is wrong with a persistedQuery extension, if there is one and it is not `{ version: 1, sha256Hash }`. */
+function extensionProblem(extensions: unknown): GraphQLError | null {
+  if (!isRecord(extensions) || extensions.persistedQuery === undefined) return null;
+  const persisted = extensions.persistedQuery;
+  if (isRecord(persisted) && persisted.version === 1 && typeof persisted.sha256Hash === 'string') return null;
+  return persistedRefusal(RequestErrorCode.BAD_REQUEST, 'extensions.persistedQuery must be { "version": 1, "sha256Hash": "<hex SHA-256 of the document>" }.');
+}
+
+/**
+ * The request with a `documentId` (GraphQL over HTTP's persisted documents: `sha256:<hex>` or
+ * the bare hash) or `id` turned into Apollo's persistedQuery extension, which Apollo Server
+ * reads; and the hash it names. Null when the request is not a single GraphQL request
+ * (Apollo Server refuses those itself).
+ */
+function identify(request: HTTPGraphQLRequest): { request: HTTPGraphQLRequest; hash?: string; text?: string; extensions?: unknown } | null {
+  const textOf = (query: unknown) => (typeof query === 'string' && query !== '' ? query : undefined);
+  const asExtension = (extensions: unknown, documentId: unknown) => {
+    if (typeof documentId !== 'string') return { extensions, hash: hashIn(extensions) };
+    const hash = documentId.replace(/^sha256:/, '');
+    return { extensions: { ...(isRecord(extensions) ? extensions : {}), persistedQuery: { version: 1, sha256Hash: hash } }, hash };
+  };
+  if (request.method === 'GET') {
+    const params = new URLSearchParams(request.search);
+    let extensions: unknown;
+    try {
+      extensions = JSON.parse(params.get('extensions') ?? 'null');
+    } catch {
+      return null;
+    }
+    const documentId = params.get('documentId') ?? params.get('id');
+    const named = asExtension(extensions, documentId ?? undefined);
+    const text = textOf(params.get('query'));
+    if (documentId === null) return { request, hash: named.hash, text, extensions };
+    params.delete('documentId');
+    params.delete('id');
+    params.set('extensions', JSON.stringify(named.extensions));
+    return { request: { ...request, search: `?${params}` }, hash: named.hash, text };
+  }
+  if (!isRecord(request.body)) return null;
+  const { documentId, id, ...body } = request.body;
+  const given = documentId ?? id;
+  const named = asExtension(body.extensions, given);
+  const text = textOf(body.query);
+  if (given === undefined) return { request, hash: named.hash, text, extensions: body.extensions };
+  return { request: { ...request, body: { ...body, extensions: named.extensions } }, hash: named.hash, text };
+}
+
+function refusalResponse(error: GraphQLError): HTTPGraphQLResponse {
+  const { extensions } = error;
+  return {
+    status: 400,
+    headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]),
+    body: { kind: 'complete', string: JSON.stringify({ errors: [{ message: error.message, extensions }] }) },
+  };
+}
+
+/**
+ * Apollo Server behind the persisted-operations mode: operations named by `documentId` reach it
+ * as persisted queries, and in `require` mode only the manifest's operations reach it at all
+ * (the rest are refused here, before anything is parsed).
+ */
+export function persistedOperationsGate<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  settings: PersistedOperationSettings,
+): Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'> {
+  return {
+    executeHTTPGraphQLRequest: async (options) => {
+      const identified = identify(options.httpGraphQLRequest);
+      if (!identified) return apollo.executeHTTPGraphQLRequest(options);
+      const refused = extensionProblem(identified.extensions) ?? admission(settings, identified);
+      if (refused) return refusalResponse(refused);
+      return apollo.executeHTTPGraphQLRequest({ ...options, httpGraphQLRequest: identified.request });
+    },
+  };
+}
+
+/**
+ * The text a graphql-ws subscribe message runs: the manifest's document when the message names
+ * one by hash (extensions.persistedQuery.sha256Hash, with `query` empty or the same text),
+ * else its `query`; in `require` mode only a manifest document. The refusal otherwise.
+ */
+export function subscriptionDocument(
+  settings: PersistedOperationSettings,
+  payload: { query: string; extensions?: Record<string, unknown> | null },
+): { query: string } | { refused: GraphQLError } {
+  const hash = hashIn(payload.extensions);
+  const text = payload.query === '' ? undefined : payload.query;
+  const refused = extensionProblem(payload.extensions) ?? admission(settings, { hash, text });
+  if (refused) return { refused };
+  if (hash === undefined) return { query: payload.query };
+  const stored = settings.manifest.get(hash);
+  if (stored === undefined) {
+    // Sockets keep no registry of their own: the text is needed unless the manifest has it.
+    if (text !== undefined) return { query: text };
+    return { refused: persistedRefusal(RequestErrorCode.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound: send the subscription with its text.') };
+  }
+  return { query: stored };
+}
