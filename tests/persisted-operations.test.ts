@@ -116,6 +116,30 @@ describe('automatic persisted queries', () => {
   });
 });
 
+describe('automatic persisted queries in Redis (REDIS_URL)', () => {
+  it('are answered as not found, never as a fault, while Redis cannot be reached', async () => {
+    // A port nothing listens on: every command fails.
+    const unreachable = await stack.startGateway({ REDIS_URL: 'redis://127.0.0.1:9' });
+    const query = `query Unshared { __typename } # ${randomUUID()}`;
+    const registered = await post(unreachable.url, { query, extensions: byHash(sha256(query)) });
+    expect(registered).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+    expect(codesOf(await post(unreachable.url, { extensions: byHash(sha256(query)) }))).toEqual([RequestErrorCode.PERSISTED_QUERY_NOT_FOUND]);
+  });
+
+  const redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) {
+    console.log('Persisted queries shared through Redis not tested: set REDIS_URL (e.g. redis://127.0.0.1:6379) to test them.');
+    return;
+  }
+  it('registered on one gateway process, run by hash on another', async () => {
+    const [first, second] = [await stack.startGateway({ REDIS_URL: redisUrl }), await stack.startGateway({ REDIS_URL: redisUrl })];
+    const query = `query Shared { __typename } # ${randomUUID()}`;
+    expect(codesOf(await post(second.url, { extensions: byHash(sha256(query)) }))).toEqual([RequestErrorCode.PERSISTED_QUERY_NOT_FOUND]);
+    expect((await post(first.url, { query, extensions: byHash(sha256(query)) })).status).toBe(200);
+    expect(await post(second.url, { extensions: byHash(sha256(query)) })).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+  });
+});
+
 describe('PERSISTED_OPERATIONS=require', () => {
   it('runs a manifest operation by its hash: extensions.persistedQuery, documentId, or GET', async () => {
     const expected = await stack.query(COURSES);

@@ -113,7 +113,7 @@ export const gatewayConfigSchema = z.object({
     }),
   /** Bytes of documents registered by automatic persisted queries kept in memory (least recently used leave first). */
   PERSISTED_QUERIES_CACHE_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
-  /** Share the throttles' counters between gateway processes; unset: each process counts alone. */
+  /** Share the throttles' counters and the automatic persisted queries between gateway processes; unset: each process alone. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   /**
    * `production`: no introspection, no playground, no suggestions or subgraph names in errors
@@ -218,12 +218,13 @@ export function throttleSettings(config: GatewayConfig): ThrottleSettings {
   };
 }
 
-/** The persisted-operations mode, its manifest and the automatic persisted queries' cache size. */
+/** The persisted-operations mode, its manifest, and where automatic persisted queries are kept. */
 export function persistedOperationSettings(config: GatewayConfig): PersistedOperationSettings {
   return {
     mode: config.PERSISTED_OPERATIONS,
     // Off means off: a manifest left configured is not consulted.
     manifest: config.PERSISTED_OPERATIONS === 'off' ? new Map() : (config.PERSISTED_OPERATIONS_MANIFEST ?? new Map()),
     cacheBytes: config.PERSISTED_QUERIES_CACHE_BYTES,
+    redisUrl: config.REDIS_URL,
   };
 }

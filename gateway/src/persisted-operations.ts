@@ -1,6 +1,8 @@
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
-import { InMemoryLRUCache, PrefixingKeyValueCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { RequestErrorCode } from '@academy/service-kit';
+import { KeyvAdapter } from '@apollo/utils.keyvadapter';
+import { ErrorsAreMissesCache, InMemoryLRUCache, PrefixingKeyValueCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { RequestErrorCode, type Logger } from '@academy/service-kit';
+import { createKeyvNonBlocking } from '@keyv/redis';
 import { GraphQLError } from 'graphql';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -19,9 +21,14 @@ export interface PersistedOperationSettings {
   mode: PersistedOperationsMode;
   /** Empty when the mode is `off`. */
   manifest: PersistedManifest;
-  /** Largest size, in bytes, of the documents registered by automatic persisted queries. */
+  /** Largest size, in bytes, of the documents registered by automatic persisted queries (in memory). */
   cacheBytes: number;
+  /** Keep registered documents in Redis instead, shared by every gateway process. */
+  redisUrl?: string | undefined;
 }
+
+// Redis has no byte bound of its own here: registered documents expire instead (clients resend them).
+const SHARED_TTL_SECONDS = 24 * 3600;
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -55,21 +62,52 @@ export function readManifest(path: string): { manifest: PersistedManifest } | { 
   return problems.length > 0 ? { problems: problems.map((problem) => `${path}: ${problem}`) } : { manifest };
 }
 
+/** Where registered documents are kept: Redis (errors are misses) or this process's memory. */
+function registry(settings: PersistedOperationSettings, logger: Logger): { cache: KeyValueCache<string>; close(): Promise<void> } {
+  if (!settings.redisUrl) {
+    return { cache: new InMemoryLRUCache<string>({ maxSize: settings.cacheBytes, sizeCalculation: InMemoryLRUCache.sizeCalculation }), close: async () => {} };
+  }
+  // Non-blocking: while Redis is down each command fails at once (a miss) and the next one reconnects.
+  const keyv = createKeyvNonBlocking({ url: settings.redisUrl, socket: { connectTimeout: 1000 } }, { namespace: 'academy:apq' });
+  let down = false;
+  keyv.on('error', (error: unknown) => {
+    if (down) return;
+    down = true;
+    logger.warn('redis for persisted queries unreachable: hashes sent alone are answered PERSISTED_QUERY_NOT_FOUND', { err: error });
+  });
+  // The adapter is typed against keyv's CommonJS declarations, @keyv/redis against its ES ones: the same class.
+  const shared = new ErrorsAreMissesCache(new KeyvAdapter<string>(keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]));
+  return {
+    cache: {
+      get: async (hash) => {
+        const found = await shared.get(hash);
+        down = false;
+        return found;
+      },
+      set: (hash, document) => shared.set(hash, document, { ttl: SHARED_TTL_SECONDS }),
+      delete: (hash) => shared.delete(hash),
+    },
+    close: () => keyv.disconnect(),
+  };
+}
+
 /**
  * Apollo Server's store of persisted queries: the manifest's documents first (never evicted),
- * then those clients registered, in a cache bounded in bytes (least recently used go first).
+ * then those clients registered, in Redis when REDIS_URL is set, else in a cache bounded in
+ * bytes (least recently used go first).
  */
-export function persistedQueryCache(settings: PersistedOperationSettings): KeyValueCache<string> {
-  const registered = new InMemoryLRUCache<string>({ maxSize: settings.cacheBytes, sizeCalculation: InMemoryLRUCache.sizeCalculation });
+export function persistedQueryStore(settings: PersistedOperationSettings, logger: Logger): { cache: KeyValueCache<string>; close(): Promise<void> } {
+  const registered = registry(settings, logger);
   const { manifest } = settings;
   // Keys are the hashes themselves: the manifest is looked up without Apollo's "apq:" prefix.
-  return PrefixingKeyValueCache.cacheDangerouslyDoesNotNeedPrefixesForIsolation<string>({
-    get: async (hash) => manifest.get(hash) ?? registered.get(hash),
+  const cache = PrefixingKeyValueCache.cacheDangerouslyDoesNotNeedPrefixesForIsolation<string>({
+    get: async (hash) => manifest.get(hash) ?? registered.cache.get(hash),
     set: async (hash, document, options) => {
-      if (!manifest.has(hash)) await registered.set(hash, document, options);
+      if (!manifest.has(hash)) await registered.cache.set(hash, document, options);
     },
-    delete: (hash) => registered.delete(hash),
+    delete: (hash) => registered.cache.delete(hash),
   });
+  return { cache, close: registered.close };
 }
 
 /** A refusal of an operation the mode does not run (over HTTP, a 400 before anything is parsed). */

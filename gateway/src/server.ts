@@ -33,7 +33,7 @@ import {
   throttleSettings,
   type GatewayConfig,
 } from './config.js';
-import { persistedOperationsGate, persistedQueryCache } from './persisted-operations.js';
+import { persistedOperationsGate, persistedQueryStore } from './persisted-operations.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { serviceUnavailablePlugin } from './service-unavailable.plugin.js';
@@ -95,6 +95,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const engine = new SubscriptionEngine(planner, upstream, dataSources, signer, logger, formatError);
   const throttles = createThrottles(throttleSettings(config), logger);
   const persisted = persistedOperationSettings(config);
+  const persistedQueries = persistedQueryStore(persisted, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -102,7 +103,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     introspection: profile.introspection,
     parseOptions: { maxTokens: limits.maxTokens },
     // Automatic persisted queries, and the manifest's operations by hash; the limits apply to them as to any document.
-    persistedQueries: { cache: persistedQueryCache(persisted), ttl: null },
+    persistedQueries: { cache: persistedQueries.cache, ttl: null },
     // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
     stopOnTerminationSignals: false,
     plugins: [
@@ -184,6 +185,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
           await apollo.stop();
           await http.close();
           await throttles.close();
+          await persistedQueries.close();
         },
       };
     },
