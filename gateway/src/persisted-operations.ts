@@ -69,21 +69,18 @@ function registry(settings: PersistedOperationSettings, logger: Logger): { cache
   }
   // Non-blocking: while Redis is down each command fails at once (a miss) and the next one reconnects.
   const keyv = createKeyvNonBlocking({ url: settings.redisUrl, socket: { connectTimeout: 1000 } }, { namespace: 'academy:apq' });
-  let down = false;
+  // Once a minute at most: while Redis is down every request fails anew (the client reconnects per command).
+  let warnedAt = -Infinity;
   keyv.on('error', (error: unknown) => {
-    if (down) return;
-    down = true;
+    if (Date.now() - warnedAt < 60_000) return;
+    warnedAt = Date.now();
     logger.warn('redis for persisted queries unreachable: hashes sent alone are answered PERSISTED_QUERY_NOT_FOUND', { err: error });
   });
   // The adapter is typed against keyv's CommonJS declarations, @keyv/redis against its ES ones: the same class.
   const shared = new ErrorsAreMissesCache(new KeyvAdapter<string>(keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]));
   return {
     cache: {
-      get: async (hash) => {
-        const found = await shared.get(hash);
-        down = false;
-        return found;
-      },
+      get: (hash) => shared.get(hash),
       set: (hash, document) => shared.set(hash, document, { ttl: SHARED_TTL_SECONDS }),
       delete: (hash) => shared.delete(hash),
     },
