@@ -2,8 +2,9 @@ import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import { ErrorsAreMissesCache, InMemoryLRUCache, PrefixingKeyValueCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { RequestErrorCode, type Logger } from '@academy/service-kit';
-import { createKeyvNonBlocking } from '@keyv/redis';
+import KeyvRedis from '@keyv/redis';
 import { GraphQLError } from 'graphql';
+import Keyv from 'keyv';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
@@ -67,8 +68,13 @@ function registry(settings: PersistedOperationSettings, logger: Logger): { cache
   if (!settings.redisUrl) {
     return { cache: new InMemoryLRUCache<string>({ maxSize: settings.cacheBytes, sizeCalculation: InMemoryLRUCache.sizeCalculation }), close: async () => {} };
   }
-  // Non-blocking: while Redis is down each command fails at once (a miss) and the next one reconnects.
-  const keyv = createKeyvNonBlocking({ url: settings.redisUrl, socket: { connectTimeout: 1000 } }, { namespace: 'academy:apq' });
+  // No reconnection loop and no offline queue: while Redis is down each command fails at once
+  // (a miss), and the next one connects again.
+  const store = new KeyvRedis<string>(
+    { url: settings.redisUrl, socket: { reconnectStrategy: false }, disableOfflineQueue: true },
+    { namespace: 'academy:apq', throwOnConnectError: false, throwOnErrors: false },
+  );
+  const keyv = new Keyv<string>(store, { useKeyPrefix: false, throwOnErrors: false });
   // Once a minute at most: while Redis is down every request fails anew (the client reconnects per command).
   let warnedAt = -Infinity;
   keyv.on('error', (error: unknown) => {
@@ -93,18 +99,34 @@ function registry(settings: PersistedOperationSettings, logger: Logger): { cache
  * then those clients registered, in Redis when REDIS_URL is set, else in a cache bounded in
  * bytes (least recently used go first).
  */
-export function persistedQueryStore(settings: PersistedOperationSettings, logger: Logger): { cache: KeyValueCache<string>; close(): Promise<void> } {
+export function persistedQueryStore(settings: PersistedOperationSettings, logger: Logger): PersistedQueryStore {
   const registered = registry(settings, logger);
   const { manifest } = settings;
+  const writes = new Set<Promise<void>>();
   // Keys are the hashes themselves: the manifest is looked up without Apollo's "apq:" prefix.
   const cache = PrefixingKeyValueCache.cacheDangerouslyDoesNotNeedPrefixesForIsolation<string>({
     get: async (hash) => manifest.get(hash) ?? registered.cache.get(hash),
     set: async (hash, document, options) => {
-      if (!manifest.has(hash)) await registered.cache.set(hash, document, options);
+      if (manifest.has(hash)) return;
+      const write = registered.cache.set(hash, document, options).finally(() => writes.delete(write));
+      writes.add(write);
+      await write;
     },
     delete: (hash) => registered.cache.delete(hash),
   });
-  return { cache, close: registered.close };
+  return { cache, written: async () => void (await Promise.allSettled(writes)), close: registered.close };
+}
+
+/** The persisted queries' store, as Apollo Server and the gateway use it. */
+export interface PersistedQueryStore {
+  cache: KeyValueCache<string>;
+  /**
+   * Resolves once the registrations under way are stored. Apollo Server does not wait for them
+   * before answering: the gateway does, so that a client's next request by hash finds its
+   * document on any gateway process.
+   */
+  written(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** A refusal of an operation the mode does not run (over HTTP, a 400 before anything is parsed). */
@@ -206,6 +228,7 @@ function refusalResponse(error: GraphQLError): HTTPGraphQLResponse {
 export function persistedOperationsGate<C extends BaseContext>(
   apollo: ApolloServer<C>,
   settings: PersistedOperationSettings,
+  store: PersistedQueryStore,
 ): Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'> {
   return {
     executeHTTPGraphQLRequest: async (options) => {
@@ -213,7 +236,10 @@ export function persistedOperationsGate<C extends BaseContext>(
       if (!identified) return apollo.executeHTTPGraphQLRequest(options);
       const refused = extensionProblem(identified.extensions) ?? admission(settings, identified);
       if (refused) return refusalResponse(refused);
-      return apollo.executeHTTPGraphQLRequest({ ...options, httpGraphQLRequest: identified.request });
+      const response = await apollo.executeHTTPGraphQLRequest({ ...options, httpGraphQLRequest: identified.request });
+      // A registration (hash and text): answered once the document is stored.
+      if (identified.hash !== undefined && identified.text !== undefined) await store.written();
+      return response;
     },
   };
 }

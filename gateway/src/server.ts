@@ -134,7 +134,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const httpServer = createServer(
     { keepAliveTimeout: 65_000 },
     graphqlRequestListener<GatewayContext>({
-      apollo: persistedOperationsGate(apollo, persisted),
+      apollo: persistedOperationsGate(apollo, persisted, persistedQueries),
       context: ({ req }) => createGatewayContext(req, { signer, verifier, trustProxy }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       cors: createCorsHandler(corsOrigins(config)),
