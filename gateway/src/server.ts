@@ -22,17 +22,8 @@ import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { createThrottles } from './abuse/throttles.js';
 import { CallerSigner } from './caller-signing.js';
 import { createCorsHandler } from './cors.js';
-import {
-  corsOrigins,
-  gatewayProfile,
-  jwksUrl,
-  operationLimitSettings,
-  persistedOperationSettings,
-  subgraphSecrets,
-  subgraphUrls,
-  throttleSettings,
-  type GatewayConfig,
-} from './config.js';
+import { corsOrigins, gatewayProfile, jwksUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
+import { persistedOperationSettings } from './config.js';
 import { persistedOperationsGate, persistedQueryStore } from './persisted-operations.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
