@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ThrottleSettings } from './abuse/throttles.js';
 import { parseTrustedProxies } from './client-address.js';
 import { DEVELOPMENT_ORIGINS, parseOriginPatterns } from './cors.js';
+import { readManifest, type PersistedOperationSettings } from './persisted-operations.js';
 
 /** A subgraph's http(s) URL, on a port the gateway's fetch will connect to. */
 const url = (fallback: string) =>
@@ -105,7 +106,23 @@ export const gatewayConfigSchema = z.object({
   /** Analytics events (trackEvents) from callers who are not signed in, per client address. */
   THROTTLE_ANONYMOUS_EVENTS_PER_ADDRESS: limit(600),
   THROTTLE_ANONYMOUS_EVENTS_WINDOW_SECONDS: windowSeconds(60),
-  /** Share the throttles' counters between gateway processes; unset: each process counts alone. */
+  /** Which operations run by hash, and whether others run at all: see README "Persisted operations". */
+  PERSISTED_OPERATIONS: z.enum(['off', 'allow', 'require']).default('off'),
+  /** The manifest (graphql-codegen's persisted-documents.json, SHA-256 keys), read and checked at start. */
+  PERSISTED_OPERATIONS_MANIFEST: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((path, ctx) => {
+      if (path === undefined) return undefined;
+      const read = readManifest(path);
+      if ('manifest' in read) return read.manifest;
+      for (const problem of read.problems) ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }),
+  /** Bytes of documents registered by automatic persisted queries kept in memory (least recently used leave first). */
+  PERSISTED_QUERIES_CACHE_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** Share the throttles' counters and the automatic persisted queries between gateway processes; unset: each process alone. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   /**
    * `production`: no introspection, no playground, no suggestions or subgraph names in errors
@@ -128,7 +145,14 @@ export const gatewayConfigSchema = z.object({
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 
-export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env) => loadConfig(gatewayConfigSchema, env);
+/** Settings one variable cannot check alone. */
+const gatewayConfigChecks = gatewayConfigSchema.superRefine((config, ctx) => {
+  if (config.PERSISTED_OPERATIONS !== 'off' && config.PERSISTED_OPERATIONS_MANIFEST === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['PERSISTED_OPERATIONS_MANIFEST'], message: `required when PERSISTED_OPERATIONS is ${config.PERSISTED_OPERATIONS}` });
+  }
+});
+
+export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env) => loadConfig(gatewayConfigChecks, env);
 
 /** Subgraph name → URL, from the configuration. */
 export function subgraphUrls(config: GatewayConfig): Record<string, string> {
@@ -199,6 +223,17 @@ export function throttleSettings(config: GatewayConfig): ThrottleSettings {
       windowSeconds: config.THROTTLE_PASSWORD_RESET_WINDOW_SECONDS,
     },
     anonymousEvents: { perAddress: config.THROTTLE_ANONYMOUS_EVENTS_PER_ADDRESS, perEmail: null, windowSeconds: config.THROTTLE_ANONYMOUS_EVENTS_WINDOW_SECONDS },
+    redisUrl: config.REDIS_URL,
+  };
+}
+
+/** The persisted-operations mode, its manifest, and where automatic persisted queries are kept. */
+export function persistedOperationSettings(config: GatewayConfig): PersistedOperationSettings {
+  return {
+    mode: config.PERSISTED_OPERATIONS,
+    // Off means off: a manifest left configured is not consulted.
+    manifest: config.PERSISTED_OPERATIONS === 'off' ? new Map() : (config.PERSISTED_OPERATIONS_MANIFEST ?? new Map()),
+    cacheBytes: config.PERSISTED_QUERIES_CACHE_BYTES,
     redisUrl: config.REDIS_URL,
   };
 }

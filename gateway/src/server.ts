@@ -22,6 +22,8 @@ import { createThrottles } from './abuse/throttles.js';
 import { CallerSigner } from './caller-signing.js';
 import { createCorsHandler } from './cors.js';
 import { corsOrigins, gatewayProfile, jwksUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
+import { persistedOperationSettings } from './config.js';
+import { persistedOperationsGate, persistedQueryStore } from './persisted-operations.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { serviceUnavailablePlugin } from './service-unavailable.plugin.js';
@@ -83,12 +85,16 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const upstream = new UpstreamSubscriptions(urls, signer, logger);
   const engine = new SubscriptionEngine(planner, upstream, dataSources, signer, logger, formatError);
   const throttles = createThrottles(throttleSettings(config), logger);
+  const persisted = persistedOperationSettings(config);
+  const persistedQueries = persistedQueryStore(persisted, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: profile.introspection,
     parseOptions: { maxTokens: limits.maxTokens },
+    // Automatic persisted queries, and the manifest's operations by hash; the limits apply to them as to any document.
+    persistedQueries: { cache: persistedQueries.cache, ttl: null },
     // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
     stopOnTerminationSignals: false,
     plugins: [
@@ -120,7 +126,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   // Set by start() when the playground is on (its bundle may have to be built first).
   let playground: ReturnType<typeof createPlaygroundHandler> | undefined;
   const api = graphqlRequestListener<GatewayContext>({
-    apollo,
+    apollo: persistedOperationsGate(apollo, persisted, persistedQueries),
     context: ({ req }) => createGatewayContext(req, { signer, verifier, trustProxy }),
     maxBodyBytes: config.MAX_BODY_BYTES,
     cors: createCorsHandler(corsOrigins(config)),
@@ -149,6 +155,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
         clientAddress: (req) => clientAddressOf(req, trustProxy),
         logger,
         operationLimits,
+        persisted,
         formatError,
         limits: {
           initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
@@ -174,6 +181,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
           await apollo.stop();
           await http.close();
           await throttles.close();
+          await persistedQueries.close();
         },
       };
     },

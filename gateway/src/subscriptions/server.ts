@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { bearerToken, type AccessTokenVerifier, type VerifiedAccess } from '../access-token.js';
 import type { OperationLimits } from '../limits/index.js';
 import { findNulCharacter } from '../client-errors.js';
+import { subscriptionDocument, type PersistedOperationSettings } from '../persisted-operations.js';
 import { asGraphQLError, type ClientResult, type SubscriptionEngine } from './engine.js';
 import type { SubscriptionPlanner } from './planner.js';
 import { parseClientMessage, serverMessage, SUBPROTOCOL, type SubscribePayload } from './protocol.js';
@@ -43,6 +44,8 @@ export interface SubscriptionServerOptions {
   logger: Logger;
   /** The operation limits, the same as over HTTP: each subscription's document is held to them. */
   operationLimits: OperationLimits;
+  /** Subscriptions named by a manifest hash, and in `require` mode only those; default: every document as sent. */
+  persisted?: PersistedOperationSettings;
   /** How errors are shown to clients; default: service-kit's masking formatter. */
   formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
@@ -354,10 +357,12 @@ class Connection {
     if (this.#subscriptions.size >= limits.maxSubscriptionsPerConnection) {
       return refuse([badRequest(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, ErrorCode.RATE_LIMITED)]);
     }
-    const { operationLimits } = this.shared.options;
-    const tooLong = operationLimits.checkTokens(payload.query);
+    const { operationLimits, persisted } = this.shared.options;
+    const resolved = persisted ? subscriptionDocument(persisted, payload) : { query: payload.query };
+    if ('refused' in resolved) return refuse([resolved.refused]);
+    const tooLong = operationLimits.checkTokens(resolved.query);
     if (tooLong.length > 0) return refuse(tooLong);
-    const checked = this.shared.documents.get(payload.query);
+    const checked = this.shared.documents.get(resolved.query);
     if (checked.errors) return refuse(checked.errors);
     const { document } = checked;
     const overLimits = operationLimits.check({ document, operationName: payload.operationName, variables: payload.variables });

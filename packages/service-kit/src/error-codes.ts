@@ -32,12 +32,19 @@ export const OperationLimitCode = {
 } as const;
 export type OperationLimitCode = (typeof OperationLimitCode)[keyof typeof OperationLimitCode];
 
-/** Codes Apollo Server gives to malformed requests (and the gateway's WebSocket alike); safe to show as they are. */
+/**
+ * Codes Apollo Server gives to malformed requests (and the gateway's WebSocket alike), and the
+ * gateway's refusals of operations outside its manifest of persisted operations; safe to show as they are.
+ */
 export const RequestErrorCode = {
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
   BAD_REQUEST: 'BAD_REQUEST',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** PERSISTED_OPERATIONS=require, and the request carries a document's text instead of a manifest hash. */
+  PERSISTED_OPERATION_REQUIRED: 'PERSISTED_OPERATION_REQUIRED',
+  /** PERSISTED_OPERATIONS=require, and no operation of the manifest has the hash the request names. */
+  PERSISTED_OPERATION_NOT_FOUND: 'PERSISTED_OPERATION_NOT_FOUND',
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
 } as const;
 export type RequestErrorCode = (typeof RequestErrorCode)[keyof typeof RequestErrorCode];

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 export interface GraphQLHttpOptions<C extends BaseContext> {
-  apollo: ApolloServer<C>;
+  /** The server, or a wrapper that looks at each request before it (the gateway's persisted operations). */
+  apollo: Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'>;
   context: ContextFunction<[{ req: IncomingMessage }], C>;
   /** Where GraphQL is served; default /graphql. */
   path?: string;
