@@ -96,6 +96,10 @@ export const gatewayConfigSchema = z.object({
   /** Analytics events (trackEvents) from callers who are not signed in, per client address. */
   THROTTLE_ANONYMOUS_EVENTS_PER_ADDRESS: limit(600),
   THROTTLE_ANONYMOUS_EVENTS_WINDOW_SECONDS: windowSeconds(60),
+  /** Partner clients' token requests (POST /oauth/token), per client address and per client id. */
+  THROTTLE_PARTNER_TOKEN_PER_ADDRESS: limit(60),
+  THROTTLE_PARTNER_TOKEN_PER_CLIENT: limit(20),
+  THROTTLE_PARTNER_TOKEN_WINDOW_SECONDS: windowSeconds(60),
   /** Share the throttles' counters between gateway processes; unset: each process counts alone. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   /**
@@ -158,6 +162,14 @@ export function jwksUrl(config: GatewayConfig): string {
   return url.toString();
 }
 
+/** Where identity issues partner clients' access tokens (the gateway forwards POST /oauth/token there). */
+export function oauthTokenUrl(config: GatewayConfig): string {
+  const url = new URL(config.IDENTITY_URL);
+  url.pathname = '/oauth/token';
+  url.search = '';
+  return url.toString();
+}
+
 /** What the profile (NODE_ENV) turns on or off, unless set explicitly. */
 export function gatewayProfile(config: GatewayConfig) {
   const production = config.NODE_ENV === 'production';
@@ -190,6 +202,11 @@ export function throttleSettings(config: GatewayConfig): ThrottleSettings {
       windowSeconds: config.THROTTLE_PASSWORD_RESET_WINDOW_SECONDS,
     },
     anonymousEvents: { perAddress: config.THROTTLE_ANONYMOUS_EVENTS_PER_ADDRESS, perEmail: null, windowSeconds: config.THROTTLE_ANONYMOUS_EVENTS_WINDOW_SECONDS },
+    partnerToken: {
+      perAddress: config.THROTTLE_PARTNER_TOKEN_PER_ADDRESS,
+      perClient: config.THROTTLE_PARTNER_TOKEN_PER_CLIENT,
+      windowSeconds: config.THROTTLE_PARTNER_TOKEN_WINDOW_SECONDS,
+    },
     redisUrl: config.REDIS_URL,
   };
 }

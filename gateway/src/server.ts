@@ -20,9 +20,10 @@ import { SubscriptionPlanner } from './subscriptions/planner.js';
 import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { createThrottles } from './abuse/throttles.js';
+import { OAUTH_TOKEN_PATH, oauthTokenForwarder } from './oauth-token.js';
 import { CallerSigner } from './caller-signing.js';
 import { createCorsHandler } from './cors.js';
-import { corsOrigins, gatewayProfile, jwksUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
+import { corsOrigins, gatewayProfile, jwksUrl, oauthTokenUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token.js';
 import { serviceUnavailablePlugin } from './service-unavailable.plugin.js';
@@ -123,7 +124,11 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       context: ({ req }) => createGatewayContext(req, { signer, verifier, trustProxy }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       cors: createCorsHandler(corsOrigins(config)),
-      routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
+      routes: {
+        '/healthz': healthRoute,
+        '/readyz': readinessRoute(readiness),
+        [OAUTH_TOKEN_PATH]: oauthTokenForwarder({ identityUrl: oauthTokenUrl(config), fetch: http.fetcher, throttles, trustProxy, logger }),
+      },
     }),
   );
 
