@@ -92,7 +92,7 @@ export function oauthTokenRoute(db: Kysely<IdentityDatabase>, services: Identity
     send(res, 200, {
       access_token: token.token,
       token_type: 'Bearer',
-      expires_in: Math.round((token.expiresAt.getTime() - Date.now()) / 1000),
+      expires_in: Math.ceil((token.expiresAt.getTime() - Date.now()) / 1000),
     });
   };
 }
