@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger, Route } from '@academy/service-kit';
+import { readBodyWithin, type Logger, type Route } from '@academy/service-kit';
 import type { Throttles } from './abuse/throttles.js';
 import { clientAddressOf, type ProxyTrust } from './client-address.js';
 
@@ -35,17 +35,6 @@ function clientIdOf(req: IncomingMessage, body: string): string | null {
   return new URLSearchParams(body).get('client_id');
 }
 
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
  * POST /oauth/token on the gateway: counted against the partner-token throttle (per client
  * address and per client id; 429 with Retry-After beyond it), then passed to identity, which
@@ -58,7 +47,7 @@ export function oauthTokenForwarder(options: { identityUrl: string; fetch: Fetch
       res.end();
       return;
     }
-    const body = await readBody(req);
+    const body = await readBodyWithin(req, MAX_BODY_BYTES);
     if (body === null) return answer(res, 400, { error: 'invalid_request', error_description: `The body is larger than ${MAX_BODY_BYTES} bytes.` });
     const retryAfter = await options.throttles.consumeTokenRequest(clientAddressOf(req, options.trustProxy), clientIdOf(req, body));
     if (retryAfter !== null) {

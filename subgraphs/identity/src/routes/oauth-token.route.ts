@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Route } from '@academy/service-kit';
+import type { ServerResponse } from 'node:http';
+import { readBodyWithin, type Route } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { IdentityServices } from '../context.js';
 import type { IdentityDatabase } from '../db/database.js';
@@ -31,17 +31,6 @@ function refuse(res: ServerResponse, error: OAuthError, description: string): vo
   // invalid_client with 401 and a Basic challenge (RFC 6749 §5.2); the others with 400.
   if (error === 'invalid_client') send(res, 401, { error, error_description: description }, { 'www-authenticate': 'Basic realm="oauth"' });
   else send(res, 400, { error, error_description: description });
-}
-
-async function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
 /** The client id and secret of an `Authorization: Basic` header (RFC 6749 §2.3.1: each form-encoded), or null. */
@@ -76,7 +65,8 @@ export function oauthTokenRoute(db: Kysely<IdentityDatabase>, services: Identity
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
       return refuse(res, 'invalid_request', 'The body must be application/x-www-form-urlencoded.');
     }
-    const form = await readForm(req);
+    const body = await readBodyWithin(req, MAX_BODY_BYTES);
+    const form = body === null ? null : new URLSearchParams(body);
     if (!form) return refuse(res, 'invalid_request', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
     const grantType = form.get('grant_type');
     if (!grantType) return refuse(res, 'invalid_request', 'grant_type is missing.');
