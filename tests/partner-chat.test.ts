@@ -142,6 +142,22 @@ describe('partner clients and POST /oauth/token', () => {
     const again = await stack.query('mutation($id: ID!) { rotatePartnerClientSecret(id: $id) { clientSecret } }', { id: client.id }, { authorization: `Bearer ${admin.accessToken}` });
     expect(again.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
+
+  it('throttles token requests per client id at the gateway (429 with Retry-After), wrong secrets included', async () => {
+    const { client, clientSecret } = await register([await createRoom(alice, 'Throttle room')]);
+    // THROTTLE_PARTNER_TOKEN_PER_CLIENT: 20 per window by default.
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await tokenRequest({ grant_type: 'client_credentials', client_id: client.id, client_secret: 'wrong' })).status);
+    expect(statuses).toEqual(Array(20).fill(401));
+    const response = await fetch(new URL('/oauth/token', stack.gateway.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client.id, clientSecret) },
+      body: 'grant_type=client_credentials',
+    });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await response.json()).toMatchObject({ error: 'slow_down' });
+  });
 });
 
 describe('a partner app (examples/partner-chat) through the gateway', () => {
