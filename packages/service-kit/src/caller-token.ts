@@ -31,8 +31,8 @@ function checkSecret(secret: string): void {
 const signature = (signingInput: string, secret: string) => createHmac('sha256', secret).update(signingInput).digest();
 
 /**
- * Signs who is calling, for one subgraph: an HS256 JWT over the viewer (with a partner's grants), the client's address
- * and the request id, valid for a minute, for the subgraph named `subgraph` only (its `aud`),
+ * Signs who is calling, for one subgraph: an HS256 JWT over the viewer (a partner client's
+ * grants included), the client's address and the request id, valid for a minute, for the subgraph named `subgraph` only (its `aud`),
  * with a secret only the gateway and that subgraph share. A token seen by one subgraph is
  * therefore no use against another. Signed with node:crypto's HMAC directly: it is on the
  * path of every subgraph fetch and every subscription, and costs a few microseconds this way.

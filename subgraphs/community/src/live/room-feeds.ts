@@ -55,7 +55,8 @@ export class RoomFeeds {
 
   /**
    * A member's feed of the room's new messages: with `afterSequence`, every message after it
-   * first. FORBIDDEN for anyone else (and for a room that does not exist).
+   * first. FORBIDDEN for anyone else (and for a room that does not exist), unless `access`
+   * says the subscriber's grant was checked (a partner client).
    */
   async open(roomId: string, userId: string, afterSequence: number | null, access: FeedAccess = { granted: false }): Promise<EventQueue<ChatMessage>> {
     const { db, logger, pageSize } = this.#options;
