@@ -239,6 +239,9 @@ describe('a partner app (examples/partner-chat) through the gateway', () => {
     expect((await history(other)).map((m) => m.content)).toEqual(['private']);
     const created = await stack.query('mutation($input: CreateChatRoomInput!) { createChatRoom(input: $input) { id } }', { input: { name: 'x', kind: 'GROUP', memberIds: [alice.id] } }, headers);
     expect(created.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Nor is it taken for a user by other subgraphs.
+    const profile = await stack.query('mutation { updateMyProfile(input: { bio: "partner" }) { id } }', {}, headers);
+    expect(profile.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const partnerClient = wsClient(stack.gateway.url, { ...alice, accessToken: token });
     try {

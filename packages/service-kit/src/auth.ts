@@ -57,9 +57,14 @@ export interface AuthContext {
   caller: RequestCaller;
 }
 
-/** The signed-in viewer, or UNAUTHENTICATED. */
-export function requireViewer(ctx: AuthContext): Viewer {
+/**
+ * The signed-in viewer, or UNAUTHENTICATED. A partner client gets FORBIDDEN unless `partners`
+ * lets it in: only its rooms' chat does, so no other operation of any subgraph takes a
+ * partner client for a user.
+ */
+export function requireViewer(ctx: AuthContext, options: { partners?: boolean } = {}): Viewer {
   if (!ctx.viewer) throw unauthenticated();
+  if (ctx.viewer.grants && !options.partners) throw forbidden('A partner client may only read and send messages in its rooms.');
   return ctx.viewer;
 }
 

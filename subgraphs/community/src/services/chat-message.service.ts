@@ -106,7 +106,7 @@ export async function lastMessageOf(ctx: CommunityContext, room: ChatRoomModel):
  * they leave the room. A partner client's feed of a room its grants cover.
  */
 export async function messageFeed(ctx: CommunityContext, args: SubscriptionMessageAddedArgs): Promise<AsyncIterableIterator<ChatMessage>> {
-  const viewer = requireViewer(ctx);
+  const viewer = requireViewer(ctx, { partners: true });
   const roomId = parseId(args.roomId, 'roomId');
   const after = args.afterSequence ?? null;
   if (after !== null && (!Number.isInteger(after) || after < 0)) {
@@ -134,7 +134,7 @@ function clientMessageIdOf(value: string | null | undefined): string | null {
  * the retry stores nothing and takes no sequence number.
  */
 export async function sendMessage(ctx: CommunityContext, args: MutationSendMessageArgs): Promise<ChatMessage> {
-  const viewer = requireViewer(ctx);
+  const viewer = requireViewer(ctx, { partners: true });
   const roomId = parseId(args.roomId, 'roomId');
   const content = text(args.content, 'content', { max: MAX_MESSAGE_LENGTH });
   const clientMessageId = clientMessageIdOf(args.clientMessageId);

@@ -64,7 +64,7 @@ export async function findChatRoom(
   args: QueryChatRoomArgs,
   page: MessagePage | null,
 ): Promise<ChatRoom | null> {
-  const viewer = requireViewer(ctx);
+  const viewer = requireViewer(ctx, { partners: true });
   const id = parseId(args.id);
   const grants = partnerGrantsOf(ctx);
   if (grants) return requireGrantedRoom(ctx, grants, id);

@@ -4,7 +4,7 @@ import type { ChatRoom, ChatRoomMember } from '../db/database.js';
 
 // A partner client (an access token from POST /oauth/token) is no member of any room: what it
 // may reach is the grants its token carries, rooms by id or by kind. It reads and posts in
-// those rooms as a member would, and may do nothing else in community.
+// those rooms as a member would; everything else refuses it (requireViewer without `partners`).
 
 /** The grants of the partner client calling, or null for anyone else. */
 export function partnerGrantsOf(ctx: Pick<CommunityContext, 'viewer'>): PartnerGrants | null {
@@ -24,10 +24,4 @@ export async function requireGrantedRoom(ctx: CommunityContext, grants: PartnerG
 /** What a partner's grant of a room stands in for: a MEMBER's membership since the room began. */
 export function grantedMembership(room: ChatRoom, clientId: string): ChatRoomMember {
   return { room_id: room.id, user_id: clientId, role: 'MEMBER', joined_at: room.created_at, last_read_sequence: 0 };
-}
-
-/** The context, unless the caller is a partner client: FORBIDDEN for everything but its rooms' messages. */
-export function notPartner<C extends Pick<CommunityContext, 'viewer'>>(ctx: C): C {
-  if (partnerGrantsOf(ctx)) throw forbidden('A partner client may only read and send messages in its rooms.');
-  return ctx;
 }
