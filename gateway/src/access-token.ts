@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { DomainError, ErrorCode, ROLES, type Role, type Viewer } from '@academy/service-kit';
+import { DomainError, ErrorCode, parsePartnerGrants, ROLES, type Role, type Viewer } from '@academy/service-kit';
 
 /** Verifies the access tokens identity issues: EdDSA only, with the issuer, audience and expiry required. */
 export interface AccessTokenVerifier {
@@ -72,7 +72,12 @@ export function createAccessTokenVerifier(options: AccessTokenOptions): AccessTo
     if (!payload.sub || !Array.isArray(roles) || !roles.every((r): r is Role => (ROLES as readonly unknown[]).includes(r))) {
       throw unauthenticated('The access token is not valid.');
     }
-    return { viewer: { userId: payload.sub, roles }, expiresAt: new Date(payload.exp! * 1000) };
+    const expiresAt = new Date(payload.exp! * 1000);
+    if (payload.grants === undefined) return { viewer: { userId: payload.sub, roles }, expiresAt };
+    // A partner client's token: held to its grants, which only identity's token endpoint writes.
+    const grants = parsePartnerGrants(payload.grants);
+    if (!grants || roles.length !== 1 || roles[0] !== 'PARTNER') throw unauthenticated('The access token is not valid.');
+    return { viewer: { userId: payload.sub, roles, grants }, expiresAt };
   }
 }
 

@@ -122,6 +122,10 @@ export const gatewayConfigSchema = z.object({
     }),
   /** Bytes of documents registered by automatic persisted queries kept in memory (least recently used leave first). */
   PERSISTED_QUERIES_CACHE_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** Partner clients' token requests (POST /oauth/token), per client address and per client id. */
+  THROTTLE_PARTNER_TOKEN_PER_ADDRESS: limit(60),
+  THROTTLE_PARTNER_TOKEN_PER_CLIENT: limit(20),
+  THROTTLE_PARTNER_TOKEN_WINDOW_SECONDS: windowSeconds(60),
   /** Share the throttles' counters and the automatic persisted queries between gateway processes; unset: each process alone. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   /**
@@ -191,6 +195,14 @@ export function jwksUrl(config: GatewayConfig): string {
   return url.toString();
 }
 
+/** Where identity issues partner clients' access tokens (the gateway forwards POST /oauth/token there). */
+export function oauthTokenUrl(config: GatewayConfig): string {
+  const url = new URL(config.IDENTITY_URL);
+  url.pathname = '/oauth/token';
+  url.search = '';
+  return url.toString();
+}
+
 /** What the profile (NODE_ENV) turns on or off, unless set explicitly. */
 export function gatewayProfile(config: GatewayConfig) {
   const production = config.NODE_ENV === 'production';
@@ -223,6 +235,11 @@ export function throttleSettings(config: GatewayConfig): ThrottleSettings {
       windowSeconds: config.THROTTLE_PASSWORD_RESET_WINDOW_SECONDS,
     },
     anonymousEvents: { perAddress: config.THROTTLE_ANONYMOUS_EVENTS_PER_ADDRESS, perEmail: null, windowSeconds: config.THROTTLE_ANONYMOUS_EVENTS_WINDOW_SECONDS },
+    partnerToken: {
+      perAddress: config.THROTTLE_PARTNER_TOKEN_PER_ADDRESS,
+      perClient: config.THROTTLE_PARTNER_TOKEN_PER_CLIENT,
+      windowSeconds: config.THROTTLE_PARTNER_TOKEN_WINDOW_SECONDS,
+    },
     redisUrl: config.REDIS_URL,
   };
 }

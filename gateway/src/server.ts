@@ -19,9 +19,10 @@ import { SubscriptionPlanner } from './subscriptions/planner.js';
 import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { createThrottles } from './abuse/throttles.js';
+import { OAUTH_TOKEN_PATH, oauthTokenForwarder } from './oauth-token.js';
 import { CallerSigner } from './caller-signing.js';
 import { createCorsHandler } from './cors.js';
-import { corsOrigins, gatewayProfile, jwksUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
+import { corsOrigins, gatewayProfile, jwksUrl, oauthTokenUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
 import { persistedOperationSettings } from './config.js';
 import { persistedOperationsGate, persistedQueryStore } from './persisted-operations.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
@@ -130,7 +131,11 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     context: ({ req }) => createGatewayContext(req, { signer, verifier, trustProxy }),
     maxBodyBytes: config.MAX_BODY_BYTES,
     cors: createCorsHandler(corsOrigins(config)),
-    routes: { '/healthz': healthRoute, '/readyz': readinessRoute(readiness) },
+    routes: {
+      '/healthz': healthRoute,
+      '/readyz': readinessRoute(readiness),
+      [OAUTH_TOKEN_PATH]: oauthTokenForwarder({ identityUrl: oauthTokenUrl(config), fetch: http.fetcher, throttles, trustProxy, logger }),
+    },
   });
   const httpServer = createServer({ keepAliveTimeout: 65_000 }, (req, res) => (playground?.(req, res) ? undefined : api(req, res)));
 

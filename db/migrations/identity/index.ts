@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as m0 from './2026-11-22T0900-users.js';
 import * as m1 from './2026-11-22T1000-authentication.js';
+import * as m2 from './2026-12-04T2100-partner-clients.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-users': m0,
   '2026-11-22T1000-authentication': m1,
+  '2026-12-04T2100-partner-clients': m2,
 };

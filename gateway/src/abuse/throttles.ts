@@ -32,11 +32,13 @@ export interface ThrottleSettings {
   passwordReset: ThrottleLimit;
   /** Analytics events sent by callers who are not signed in. */
   anonymousEvents: ThrottleLimit;
+  /** Partner clients' token requests (POST /oauth/token), per client address and per client id. */
+  partnerToken: { perAddress: number; perClient: number; windowSeconds: number };
   /** Share the counters between gateway processes through this Redis; unset: in memory. */
   redisUrl?: string | undefined;
 }
 
-type ThrottleName = Exclude<keyof ThrottleSettings, 'redisUrl'>;
+type ThrottleName = Exclude<keyof ThrottleSettings, 'redisUrl' | 'partnerToken'>;
 
 /** What one root field of a mutation costs, and under which throttle. */
 interface ThrottledField {
@@ -95,6 +97,8 @@ interface Hit {
 /** The counters of every throttle, in memory or shared through Redis. */
 export interface Throttles {
   plugin: ApolloServerPlugin<GatewayContext>;
+  /** Counts one token request; the seconds to wait when the address or the client id is over its limit, else null. */
+  consumeTokenRequest(clientAddress: string | null, clientId: string | null): Promise<number | null>;
   /** Waits (a bounded time) for the shared counters, so that a new process counts with the others from its first request. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -147,6 +151,10 @@ export function createThrottles(settings: ThrottleSettings, logger: Logger): Thr
       perEmail: limit.perEmail === null ? null : limiterOf(`${name}:email`, limit.perEmail, limit.windowSeconds),
     });
   }
+
+  const tokenLimits = settings.partnerToken;
+  const tokenByAddress = limiterOf('partnerToken:address', tokenLimits.perAddress, tokenLimits.windowSeconds);
+  const tokenByClient = limiterOf('partnerToken:client', tokenLimits.perClient, tokenLimits.windowSeconds);
 
   /** The counts an operation makes: one per throttled root field (points add up per key). */
   function hitsOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, rawVariables: Record<string, unknown>, context: GatewayContext): Hit[] {
@@ -213,6 +221,18 @@ export function createThrottles(settings: ThrottleSettings, logger: Logger): Thr
           },
         };
       },
+    },
+    async consumeTokenRequest(clientAddress, clientId) {
+      const hits: Hit[] = [{ limiter: tokenByAddress, key: addressKeyOf(clientAddress), points: 1, what: 'token requests' }];
+      // A client id is at most a UUID: longer text is refused by identity and counted by address alone.
+      if (clientId && clientId.length <= 36) hits.push({ limiter: tokenByClient, key: clientId.toLowerCase(), points: 1, what: 'token requests' });
+      try {
+        await consume(hits);
+        return null;
+      } catch (error) {
+        if (error instanceof DomainError && typeof error.extensions.retryAfterSeconds === 'number') return error.extensions.retryAfterSeconds;
+        throw error;
+      }
     },
     async ready() {
       if (!redis || redis.status === 'ready') return;

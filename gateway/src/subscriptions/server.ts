@@ -354,8 +354,10 @@ class Connection {
       this.shared.options.logger.debug('subscription refused', { codes: sent.map((e) => e.extensions?.code) });
       this.#send(serverMessage.error(id, sent));
     };
-    if (this.#subscriptions.size >= limits.maxSubscriptionsPerConnection) {
-      return refuse([badRequest(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, ErrorCode.RATE_LIMITED)]);
+    // A partner client may be held to fewer by its grants.
+    const maxSubscriptions = Math.min(limits.maxSubscriptionsPerConnection, this.#access?.viewer.grants?.maxSubscriptions ?? Infinity);
+    if (this.#subscriptions.size >= maxSubscriptions) {
+      return refuse([badRequest(`At most ${maxSubscriptions} subscriptions per connection.`, ErrorCode.RATE_LIMITED)]);
     }
     const { operationLimits, persisted } = this.shared.options;
     const resolved = persisted ? subscriptionDocument(persisted, payload) : { query: payload.query };

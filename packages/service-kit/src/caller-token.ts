@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ROLES, type RequestCaller, type Role } from './auth.js';
+import { parsePartnerGrants, ROLES, type RequestCaller, type Role } from './auth.js';
 
 /** The header in which the gateway passes the caller to subgraphs. */
 export const CALLER_HEADER = 'x-academy-caller';
@@ -31,8 +31,8 @@ function checkSecret(secret: string): void {
 const signature = (signingInput: string, secret: string) => createHmac('sha256', secret).update(signingInput).digest();
 
 /**
- * Signs who is calling, for one subgraph: an HS256 JWT over the viewer, the client's address
- * and the request id, valid for a minute, for the subgraph named `subgraph` only (its `aud`),
+ * Signs who is calling, for one subgraph: an HS256 JWT over the viewer (a partner client's
+ * grants included), the client's address and the request id, valid for a minute, for the subgraph named `subgraph` only (its `aud`),
  * with a secret only the gateway and that subgraph share. A token seen by one subgraph is
  * therefore no use against another. Signed with node:crypto's HMAC directly: it is on the
  * path of every subgraph fetch and every subscription, and costs a few microseconds this way.
@@ -42,6 +42,7 @@ export async function signCallerToken(caller: RequestCaller, secret: string, sub
   const now = Math.floor(Date.now() / 1000);
   const claims = {
     roles: caller.viewer?.roles ?? [],
+    ...(caller.viewer?.grants ? { grants: caller.viewer.grants } : {}),
     ip: caller.clientAddress,
     rid: caller.requestId,
     sub: caller.viewer?.userId ?? 'anonymous',
@@ -88,6 +89,11 @@ export async function verifyCallerToken(token: string | undefined, secret: strin
   if (!Array.isArray(roles) || !roles.every((r): r is Role => (ROLES as readonly unknown[]).includes(r))) throw invalid();
   const ip = typeof payload.ip === 'string' ? payload.ip : null;
   const rid = typeof payload.rid === 'string' ? payload.rid : null;
-  const viewer = sub !== 'anonymous' ? { userId: sub, roles } : null;
+  let viewer: RequestCaller['viewer'] = sub !== 'anonymous' ? { userId: sub, roles } : null;
+  if (payload.grants !== undefined) {
+    const grants = parsePartnerGrants(payload.grants);
+    if (!grants || !viewer) throw invalid();
+    viewer = { ...viewer, grants };
+  }
   return { viewer, clientAddress: ip, requestId: rid };
 }

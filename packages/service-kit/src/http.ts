@@ -33,6 +33,16 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A request's body as text, or null when it is longer than `limit` bytes (the rest is not read). */
+export async function readBodyWithin(req: IncomingMessage, limit: number): Promise<string | null> {
+  try {
+    return await readBody(req, limit);
+  } catch (error) {
+    if (error instanceof PayloadTooLarge) return null;
+    throw error;
+  }
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });

@@ -43,6 +43,8 @@ export const identitySettingsShape = {
     .optional(),
   /** How long an access token is valid. */
   ACCESS_TOKEN_TTL_SECONDS: count(60, 86_400, 900),
+  /** How long a partner client's access token (POST /oauth/token) is valid. */
+  PARTNER_TOKEN_TTL_SECONDS: count(60, 3_600, 600),
   /** How long a refresh token is valid (each refresh issues a new one). */
   REFRESH_TOKEN_TTL_DAYS: count(1, 365, 30),
   /** The web app, for links in e-mails (the reset link is `${APP_URL}/reset-password?token=…`). */

@@ -5,11 +5,13 @@ import type { IdentityDatabase } from './db/database.js';
 import { createMailer, MailWorker, type Mailer } from './mail/index.js';
 import { resolvers } from './resolvers/index.js';
 import { JWKS_PATH, jwksRoute } from './routes/jwks.route.js';
+import { OAUTH_TOKEN_PATH, oauthTokenRoute } from './routes/oauth-token.route.js';
 import { SigningKeyStore } from './security/signing-keys.js';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 export { JWKS_PATH } from './routes/jwks.route.js';
+export { OAUTH_TOKEN_PATH } from './routes/oauth-token.route.js';
 export { identitySettings, loadIdentityConfig, type IdentityConfig, type IdentitySettings } from './config.js';
 
 /** How to build identity: the options of every subgraph, and identity's own. */
@@ -44,7 +46,7 @@ export function buildIdentitySubgraph(options: IdentityServiceOptions) {
     typeDefs,
     resolvers,
     context: (caller) => createContext(db, caller, logger, services),
-    routes: { [JWKS_PATH]: jwksRoute(keys) },
+    routes: { [JWKS_PATH]: jwksRoute(keys), [OAUTH_TOKEN_PATH]: oauthTokenRoute(db, services) },
   });
 
   return {

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { ChatMessage, CommunityDatabase, Notification } from '../db/database.js';
 import { encodeMemberRemoved, encodeMessageEvent, encodeNotificationEvent, roomChannel, userChannel } from './channels.js';
 import { NotificationFeeds } from './notification-feeds.js';
-import { RoomFeeds } from './room-feeds.js';
+import { RoomFeeds, type FeedAccess } from './room-feeds.js';
 
 /** Announcing committed changes to every community process, and the feeds subscribers read. */
 export interface LiveEvents {
@@ -15,7 +15,7 @@ export interface LiveEvents {
   /** Announces new notifications to their users' feeds. */
   notificationsCreated(notifications: readonly Notification[]): Promise<void>;
   /** A member's feed of a room's new messages (see RoomFeeds.open); FORBIDDEN for others. */
-  messageFeed(roomId: string, userId: string, afterSequence: number | null): Promise<AsyncIterableIterator<ChatMessage>>;
+  messageFeed(roomId: string, userId: string, afterSequence: number | null, access?: FeedAccess): Promise<AsyncIterableIterator<ChatMessage>>;
   /** A user's feed of their new notifications. */
   notificationFeed(userId: string): Promise<AsyncIterableIterator<Notification>>;
   /** Ends every feed and leaves every channel (the pub/sub itself stays open). */
@@ -68,8 +68,8 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
     async notificationsCreated(rows) {
       await Promise.all(rows.map((row) => announce(userChannel(row.user_id), encodeNotificationEvent(row))));
     },
-    async messageFeed(roomId, userId, afterSequence) {
-      const feed = await rooms.open(roomId, userId, afterSequence);
+    async messageFeed(roomId, userId, afterSequence, access) {
+      const feed = await rooms.open(roomId, userId, afterSequence, access);
       opened({ kind: 'messages', roomId, userId });
       return feed;
     },

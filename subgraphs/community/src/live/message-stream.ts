@@ -7,6 +7,8 @@ import { EventQueue } from './event-queue.js';
 export interface MessageStreamOptions {
   roomId: string;
   userId: string;
+  /** Reads by a grant (a partner client), not by membership: never revoked for not being a member. */
+  granted?: boolean;
   /**
    * Reads up to `limit` messages after a sequence, oldest first, together with whether the user
    * is still a member (in the same statement).
@@ -36,6 +38,7 @@ const READ_RETRY_DELAYS_MS = [250, 1_000];
 export class MessageStream {
   readonly roomId: string;
   readonly userId: string;
+  readonly granted: boolean;
   readonly queue: EventQueue<ChatMessage>;
   readonly #options: MessageStreamOptions;
   readonly #pending = new Map<number, ChatMessage>();
@@ -49,6 +52,7 @@ export class MessageStream {
     this.#options = options;
     this.roomId = options.roomId;
     this.userId = options.userId;
+    this.granted = options.granted ?? false;
     this.queue = new EventQueue<ChatMessage>(() => {
       this.#abort.abort();
       this.#pending.clear();

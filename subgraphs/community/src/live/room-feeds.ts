@@ -2,7 +2,7 @@ import { forbidden, type Logger } from '@academy/service-kit';
 import type { PubSub, Unsubscribe } from '@academy/service-kit/pubsub';
 import type { Kysely } from 'kysely';
 import type { ChatMessage, CommunityDatabase } from '../db/database.js';
-import { findMessagesAfterForMember, findMessagesBetween, findMessagesByIds } from '../repositories/chat-message.repository.js';
+import { findMessagesAfter, findMessagesAfterForMember, findMessagesBetween, findMessagesByIds } from '../repositories/chat-message.repository.js';
 import { findFeedStart, findMemberIdsAmong } from '../repositories/chat-room.repository.js';
 import { decodeRoomEvent, roomChannel, type RoomEvent } from './channels.js';
 import type { EventQueue } from './event-queue.js';
@@ -15,6 +15,15 @@ export interface RoomFeedsOptions {
   logger: Logger;
   /** Messages read per statement when replaying or filling a gap. */
   pageSize: number;
+}
+
+/** How a subscriber may read a room. */
+export interface FeedAccess {
+  /**
+   * By a grant checked already (a partner client's token), not by membership: the feed does
+   * not look the subscriber up among the members, and lasts as long as the token's socket.
+   */
+  granted: boolean;
 }
 
 /**
@@ -46,9 +55,10 @@ export class RoomFeeds {
 
   /**
    * A member's feed of the room's new messages: with `afterSequence`, every message after it
-   * first. FORBIDDEN for anyone else (and for a room that does not exist).
+   * first. FORBIDDEN for anyone else (and for a room that does not exist), unless `access`
+   * says the subscriber's grant was checked (a partner client).
    */
-  async open(roomId: string, userId: string, afterSequence: number | null): Promise<EventQueue<ChatMessage>> {
+  async open(roomId: string, userId: string, afterSequence: number | null, access: FeedAccess = { granted: false }): Promise<EventQueue<ChatMessage>> {
     const { db, logger, pageSize } = this.#options;
     let room = this.#rooms.get(roomId);
     if (!room) {
@@ -62,9 +72,12 @@ export class RoomFeeds {
     const stream = new MessageStream({
       roomId,
       userId,
+      granted: access.granted,
       pageSize,
       logger,
-      readAfter: (after, limit) => findMessagesAfterForMember(db, roomId, userId, after, limit),
+      readAfter: access.granted
+        ? async (after, limit) => ({ isMember: true, messages: await findMessagesAfter(db, roomId, after, limit) })
+        : (after, limit) => findMessagesAfterForMember(db, roomId, userId, after, limit),
       onClose: () => feed.remove(stream),
     });
     // Listen first, then read where the room stands: nothing committed after that read can be
@@ -73,7 +86,7 @@ export class RoomFeeds {
     try {
       await feed.ready;
       const start = await findFeedStart(db, roomId, userId);
-      if (!start?.isMember) throw forbidden('Only members of the room receive its messages.');
+      if (!start || (!start.isMember && !access.granted)) throw forbidden('Only members of the room receive its messages.');
       feed.reached(start.lastSequence);
       const from = afterSequence === null ? start.lastSequence : Math.min(afterSequence, start.lastSequence);
       stream.start(from, from < start.lastSequence);
@@ -189,7 +202,8 @@ class RoomFeed {
     let members: Set<string>;
     try {
       messages = await this.#messagesOf(batch);
-      members = new Set(await findMemberIdsAmong(db, this.#roomId, [...new Set(streams.map((s) => s.userId))]));
+      const byMembership = [...new Set(streams.filter((s) => !s.granted).map((s) => s.userId))];
+      members = new Set(byMembership.length > 0 ? await findMemberIdsAmong(db, this.#roomId, byMembership) : []);
       if (messages.length > 0) this.#frontier = Math.max(this.#frontier ?? 0, ...messages.map((m) => m.sequence));
     } catch (error) {
       // The messages are safe in the database: each stream reads them itself (with retries).
@@ -198,7 +212,7 @@ class RoomFeed {
       return;
     }
     for (const stream of streams) {
-      if (!members.has(stream.userId)) stream.revoke();
+      if (!stream.granted && !members.has(stream.userId)) stream.revoke();
       else if (messages.length > 0) stream.offer(messages);
     }
   }

@@ -1,4 +1,4 @@
-import { DataLoader, groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
+import { DataLoader, grantsCover, groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { ChatMessage, CommunityDatabase } from '../db/database.js';
 import { findLastMessagesOfRooms, findMessagePages, findMessagesByIds, type MessagePageKey } from '../repositories/chat-message.repository.js';
@@ -16,6 +16,7 @@ import {
   type NotificationCursor,
   type NotificationPage,
 } from '../repositories/notification.repository.js';
+import { grantedMembership } from '../services/partner-access.service.js';
 
 /** A request for a page of a user's notifications. */
 export interface NotificationPageKey {
@@ -32,9 +33,15 @@ export function createLoaders(db: Kysely<CommunityDatabase>, viewer: Viewer | nu
     roomBySession: keyedLoader((ids: readonly string[]) => findRoomsBySessionIds(db, ids), (r) => r.session_id!),
     roomsByUser: groupedLoader((ids: readonly string[]) => findRoomsOfUsers(db, ids), (r) => r.member_user_id),
     membersByRoom: groupedLoader((ids: readonly string[]) => findMembersOfRooms(db, ids), (m) => m.room_id),
-    /** The viewer's own membership per room (null: not a member, or nobody signed in). */
+    /** The viewer's own membership per room (null: not a member, or nobody signed in); a partner client's grants. */
     viewerMembershipByRoom: keyedLoader(
-      async (roomIds: readonly string[]) => (viewer ? findMembershipsOfUser(db, viewer.userId, roomIds) : []),
+      async (roomIds: readonly string[]) => {
+        if (!viewer) return [];
+        if (!viewer.grants) return findMembershipsOfUser(db, viewer.userId, roomIds);
+        // A partner client is a member, as it were, of the rooms its grants cover.
+        const { grants } = viewer;
+        return (await findRoomsByIds(db, roomIds)).filter((room) => grantsCover(grants, room)).map((room) => grantedMembership(room, viewer.userId));
+      },
       (m) => m.room_id,
     ),
     /** Unread messages of the viewer per room; 0 where the viewer is not a member. */

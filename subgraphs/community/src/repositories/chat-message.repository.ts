@@ -20,6 +20,13 @@ export async function takeNextSequence(trx: Transaction<CommunityDatabase>, room
   return rows[0]?.last_sequence ?? null;
 }
 
+/** Takes the room's next sequence number, for a sender whose right to post was checked already; null for no such room. */
+export async function takeNextSequenceOfRoom(trx: Transaction<CommunityDatabase>, roomId: string): Promise<number | null> {
+  const { rows } = await sql<{ last_sequence: number }>`
+    UPDATE community.chat_rooms SET last_sequence = last_sequence + 1 WHERE id = ${roomId} RETURNING last_sequence`.execute(trx);
+  return rows[0]?.last_sequence ?? null;
+}
+
 /**
  * Stores a message; null when the sender already sent one with this client message id in the
  * room (the caller then rolls back, giving its sequence number back).
@@ -113,6 +120,18 @@ export async function findMessagePages(db: Db, keys: readonly MessagePageKey[]):
   const pages: ChatMessage[][] = keys.map(() => []);
   for (const { key_index, ...message } of rows) pages[key_index - 1]!.push(message);
   return pages;
+}
+
+/** Up to `limit` messages after `afterSequence`, oldest first, for a reader whose access is not membership (a partner client). */
+export async function findMessagesAfter(db: Db, roomId: string, afterSequence: number, limit: number): Promise<ChatMessage[]> {
+  return db
+    .selectFrom('community.chat_messages')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .where('sequence', '>', afterSequence)
+    .orderBy('sequence')
+    .limit(limit)
+    .execute();
 }
 
 /**

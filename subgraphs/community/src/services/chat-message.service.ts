@@ -25,6 +25,7 @@ import type {
 import {
   findMessageByClientId,
   insertMessage,
+  takeNextSequenceOfRoom,
   lockMessageForChange,
   markMessageDeleted,
   takeNextSequence,
@@ -33,6 +34,7 @@ import {
 } from '../repositories/chat-message.repository.js';
 import { advanceReadPointer } from '../repositories/chat-room.repository.js';
 import { managesRoom, roomAccessError, viewerIsMember } from './chat-room.service.js';
+import { partnerGrantsOf, requireGrantedRoom } from './partner-access.service.js';
 
 /** Longest message, in characters, once trimmed. */
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -99,15 +101,20 @@ export async function lastMessageOf(ctx: CommunityContext, room: ChatRoomModel):
   return (await viewerIsMember(ctx, room.id)) ? ctx.loaders.lastMessageByRoom.load(room.id) : null;
 }
 
-/** A member's live feed of the room's new messages (FORBIDDEN for others); it ends at once when they leave the room. */
+/**
+ * A member's live feed of the room's new messages (FORBIDDEN for others); it ends at once when
+ * they leave the room. A partner client's feed of a room its grants cover.
+ */
 export async function messageFeed(ctx: CommunityContext, args: SubscriptionMessageAddedArgs): Promise<AsyncIterableIterator<ChatMessage>> {
-  const viewer = requireViewer(ctx);
+  const viewer = requireViewer(ctx, { partners: true });
   const roomId = parseId(args.roomId, 'roomId');
   const after = args.afterSequence ?? null;
   if (after !== null && (!Number.isInteger(after) || after < 0)) {
     throw badUserInput('"afterSequence" must be a sequence number (0 or more).', 'afterSequence');
   }
-  return ctx.live.messageFeed(roomId, viewer.userId, after);
+  const grants = partnerGrantsOf(ctx);
+  if (grants) await requireGrantedRoom(ctx, grants, roomId);
+  return ctx.live.messageFeed(roomId, viewer.userId, after, { granted: grants !== null });
 }
 
 /** Thrown inside the send transaction to roll it back when the message turns out to be a retry. */
@@ -127,10 +134,12 @@ function clientMessageIdOf(value: string | null | undefined): string | null {
  * the retry stores nothing and takes no sequence number.
  */
 export async function sendMessage(ctx: CommunityContext, args: MutationSendMessageArgs): Promise<ChatMessage> {
-  const viewer = requireViewer(ctx);
+  const viewer = requireViewer(ctx, { partners: true });
   const roomId = parseId(args.roomId, 'roomId');
   const content = text(args.content, 'content', { max: MAX_MESSAGE_LENGTH });
   const clientMessageId = clientMessageIdOf(args.clientMessageId);
+  const grants = partnerGrantsOf(ctx);
+  if (grants) await requireGrantedRoom(ctx, grants, roomId);
 
   const sentBefore = async (): Promise<ChatMessage | null> => {
     if (!clientMessageId) return null;
@@ -145,7 +154,8 @@ export async function sendMessage(ctx: CommunityContext, args: MutationSendMessa
   let message: ChatMessage | null;
   try {
     message = await ctx.db.transaction().execute(async (trx) => {
-      const sequence = await takeNextSequence(trx, roomId, viewer.userId);
+      // A partner client's grant was checked above: it has no membership to check.
+      const sequence = grants ? await takeNextSequenceOfRoom(trx, roomId) : await takeNextSequence(trx, roomId, viewer.userId);
       if (sequence === null) return null;
       const stored = await insertMessage(trx, { roomId, sequence, senderId: viewer.userId, content, clientMessageId });
       // A concurrent attempt with the same clientMessageId committed first: give the number back.

@@ -27,6 +27,7 @@ import {
 } from '../repositories/chat-room.repository.js';
 import { insertNotifications } from '../repositories/notification.repository.js';
 import { memberAddedNotifications } from './notification.service.js';
+import { partnerGrantsOf, requireGrantedRoom } from './partner-access.service.js';
 
 /** Most members createChatRoom takes at once. */
 export const MAX_NEW_ROOM_MEMBERS = 500;
@@ -56,15 +57,17 @@ export async function roomForMember(ctx: CommunityContext, roomId: string): Prom
 /**
  * The room the viewer asked for, with the page of history `page` the query selects (see
  * askedMessagePage). null both for a missing room and for a room the viewer is not in:
- * membership is not disclosed.
+ * membership is not disclosed. A partner client gets FORBIDDEN for any room outside its grants.
  */
 export async function findChatRoom(
   ctx: CommunityContext,
   args: QueryChatRoomArgs,
   page: MessagePage | null,
 ): Promise<ChatRoom | null> {
-  const viewer = requireViewer(ctx);
+  const viewer = requireViewer(ctx, { partners: true });
   const id = parseId(args.id);
+  const grants = partnerGrantsOf(ctx);
+  if (grants) return requireGrantedRoom(ctx, grants, id);
   // The room, the viewer's membership and the page of history are one read; the loaders then
   // hold them for the room's fields.
   const found = await findRoomForViewer(ctx.db, id, viewer.userId, page);

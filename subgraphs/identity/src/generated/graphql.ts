@@ -96,6 +96,66 @@ export type UserConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** What a chat room is for (the same kinds as community's rooms). */
+export type ChatRoomKind =
+  /** Two people. */
+  | 'DIRECT'
+  /** A group that members were added to. */
+  | 'GROUP'
+  /** The room of a training session: its trainer and registered learners. */
+  | 'SESSION'
+  /** A coach and a learner. */
+  | 'COACHING';
+
+/** What a partner client may reach: the chat rooms it reads and posts in, and its limits. */
+export type PartnerGrants = {
+  __typename?: 'PartnerGrants';
+  /** Rooms granted by ID. */
+  roomIds: Array<Scalars['ID']['output']>;
+  /** Rooms granted by kind: every room of these kinds. */
+  roomKinds: Array<ChatRoomKind>;
+  /** Most subscriptions one of its sockets may hold at once. */
+  maxSubscriptions: Scalars['Int']['output'];
+};
+
+/** An integration of a partner organisation: it trades its client ID and secret at POST /oauth/token for short-lived access tokens (role PARTNER). */
+export type PartnerClient = {
+  __typename?: 'PartnerClient';
+  /** The client ID (random, unguessable), sent as `client_id`. */
+  id: Scalars['ID']['output'];
+  /** Name shown to administrators. */
+  name: Scalars['String']['output'];
+  /** The rooms it may reach and its limits. */
+  grants: PartnerGrants;
+  /** When it was registered. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When its secret was last replaced; null if never. */
+  secretRotatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it was revoked (no more tokens are issued); null while active. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A partner client and its secret, which is shown this once and stored only as a hash. */
+export type PartnerClientCredentials = {
+  __typename?: 'PartnerClientCredentials';
+  /** The client. */
+  client: PartnerClient;
+  /** The client secret, sent as `client_secret`; keep it safe: it cannot be shown again. */
+  clientSecret: Scalars['String']['output'];
+};
+
+/** A partner client to register. */
+export type CreatePartnerClientInput = {
+  /** Name shown to administrators, 1 to 100 characters. */
+  name: Scalars['String']['input'];
+  /** Rooms it may read and post in, by ID (at most 100). */
+  roomIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Rooms it may read and post in, by kind. At least one room ID or kind is required. */
+  roomKinds?: InputMaybe<Array<ChatRoomKind>>;
+  /** Most subscriptions one of its sockets may hold at once: 1 to 1000, default 10. */
+  maxSubscriptions?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The signed-in user; null when nobody is signed in. */
@@ -104,6 +164,8 @@ export type Query = {
   user?: Maybe<User>;
   /** ADMIN */
   users: UserConnection;
+  /** ADMIN: the registered partner clients, newest first, revoked ones included. */
+  partnerClients: Array<PartnerClient>;
 };
 
 
@@ -182,6 +244,12 @@ export type Mutation = {
   grantRole: User;
   /** ADMIN */
   revokeRole: User;
+  /** ADMIN: registers a partner client; its secret is in the answer, once. */
+  createPartnerClient: PartnerClientCredentials;
+  /** ADMIN: gives the client a new secret, shown once; the old one stops working at once. NOT_FOUND for an unknown client, CONFLICT for a revoked one. */
+  rotatePartnerClientSecret: PartnerClientCredentials;
+  /** ADMIN: revokes the client: no more tokens are issued to it (those issued expire within minutes). Revoking it again changes nothing. */
+  revokePartnerClient: PartnerClient;
 };
 
 
@@ -231,6 +299,21 @@ export type MutationGrantRoleArgs = {
 export type MutationRevokeRoleArgs = {
   userId: Scalars['ID']['input'];
   role: Role;
+};
+
+
+export type MutationCreatePartnerClientArgs = {
+  input: CreatePartnerClientInput;
+};
+
+
+export type MutationRotatePartnerClientSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokePartnerClientArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -337,6 +420,11 @@ export type ResolversTypes = {
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ChatRoomKind: ChatRoomKind;
+  PartnerGrants: ResolverTypeWrapper<PartnerGrants>;
+  PartnerClient: ResolverTypeWrapper<PartnerClient>;
+  PartnerClientCredentials: ResolverTypeWrapper<PartnerClientCredentials>;
+  CreatePartnerClientInput: CreatePartnerClientInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
   SignUpInput: SignUpInput;
@@ -355,6 +443,10 @@ export type ResolversParentTypes = {
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
   Int: Scalars['Int']['output'];
+  PartnerGrants: PartnerGrants;
+  PartnerClient: PartnerClient;
+  PartnerClientCredentials: PartnerClientCredentials;
+  CreatePartnerClientInput: CreatePartnerClientInput;
   Query: Record<PropertyKey, never>;
   AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
   SignUpInput: SignUpInput;
@@ -403,10 +495,31 @@ export type UserConnectionResolvers<ContextType = IdentityContext, ParentType ex
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type PartnerGrantsResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PartnerGrants'] = ResolversParentTypes['PartnerGrants']> = {
+  roomIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  roomKinds?: Resolver<Array<ResolversTypes['ChatRoomKind']>, ParentType, ContextType>;
+  maxSubscriptions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PartnerClientResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PartnerClient'] = ResolversParentTypes['PartnerClient']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  grants?: Resolver<ResolversTypes['PartnerGrants'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  secretRotatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type PartnerClientCredentialsResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PartnerClientCredentials'] = ResolversParentTypes['PartnerClientCredentials']> = {
+  client?: Resolver<ResolversTypes['PartnerClient'], ParentType, ContextType>;
+  clientSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<QueryUsersArgs>>;
+  partnerClients?: Resolver<Array<ResolversTypes['PartnerClient']>, ParentType, ContextType>;
 };
 
 export type AuthPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
@@ -426,6 +539,9 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   updateMyProfile?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUpdateMyProfileArgs, 'input'>>;
   grantRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationGrantRoleArgs, 'userId' | 'role'>>;
   revokeRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'userId' | 'role'>>;
+  createPartnerClient?: Resolver<ResolversTypes['PartnerClientCredentials'], ParentType, ContextType, RequireFields<MutationCreatePartnerClientArgs, 'input'>>;
+  rotatePartnerClientSecret?: Resolver<ResolversTypes['PartnerClientCredentials'], ParentType, ContextType, RequireFields<MutationRotatePartnerClientSecretArgs, 'id'>>;
+  revokePartnerClient?: Resolver<ResolversTypes['PartnerClient'], ParentType, ContextType, RequireFields<MutationRevokePartnerClientArgs, 'id'>>;
 };
 
 export type Resolvers<ContextType = IdentityContext> = {
@@ -434,6 +550,9 @@ export type Resolvers<ContextType = IdentityContext> = {
   User?: UserResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
+  PartnerGrants?: PartnerGrantsResolvers<ContextType>;
+  PartnerClient?: PartnerClientResolvers<ContextType>;
+  PartnerClientCredentials?: PartnerClientCredentialsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -87,6 +87,19 @@ export interface IdentityOutbox {
   type: string;
 }
 
+export interface IdentityPartnerClients {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  max_subscriptions: Generated<number>;
+  name: string;
+  revoked_at: Timestamp | null;
+  room_ids: Generated<string[]>;
+  room_kinds: Generated<string[]>;
+  secret_hash: Buffer;
+  secret_rotated_at: Timestamp | null;
+}
+
 export interface IdentityPasswordResets {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -151,6 +164,7 @@ export interface DB {
   "identity.invite_codes": IdentityInviteCodes;
   "identity.login_attempts": IdentityLoginAttempts;
   "identity.outbox": IdentityOutbox;
+  "identity.partner_clients": IdentityPartnerClients;
   "identity.password_resets": IdentityPasswordResets;
   "identity.processed_events": IdentityProcessedEvents;
   "identity.refresh_tokens": IdentityRefreshTokens;

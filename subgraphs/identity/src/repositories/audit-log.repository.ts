@@ -12,7 +12,10 @@ export type AuditAction =
   | 'password_reset.requested'
   | 'password_reset.completed'
   | 'refresh_token.reuse_detected'
-  | 'session.logged_out';
+  | 'session.logged_out'
+  | 'partner_client.created'
+  | 'partner_client.secret_rotated'
+  | 'partner_client.revoked';
 
 export interface AuditEntryInput {
   action: AuditAction;

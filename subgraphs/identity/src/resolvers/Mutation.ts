@@ -1,4 +1,5 @@
 import type { MutationResolvers } from '../generated/graphql.js';
+import { createPartnerClient, revokePartnerClient, rotatePartnerClientSecret } from '../services/partner-client.service.js';
 import { requestPasswordReset, resetPassword } from '../services/password-reset.service.js';
 import { updateMyProfile } from '../services/profile.service.js';
 import { grantRole, revokeRole } from '../services/role.service.js';
@@ -14,4 +15,7 @@ export const Mutation: MutationResolvers = {
   updateMyProfile: (_, args, ctx) => updateMyProfile(ctx, args.input),
   grantRole: (_, args, ctx) => grantRole(ctx, args),
   revokeRole: (_, args, ctx) => revokeRole(ctx, args),
+  createPartnerClient: (_, args, ctx) => createPartnerClient(ctx, args),
+  rotatePartnerClientSecret: (_, args, ctx) => rotatePartnerClientSecret(ctx, args),
+  revokePartnerClient: (_, args, ctx) => revokePartnerClient(ctx, args),
 };

@@ -16,19 +16,27 @@ export interface AccessToken {
   expiresAt: Date;
 }
 
+/** What a partner client's token may reach (its `grants` claim). */
+export interface PartnerGrantsClaim {
+  roomIds: string[];
+  roomKinds: string[];
+  maxSubscriptions: number;
+}
+
 /**
  * Signs an access token for `userId`: a JWT (EdDSA, with the key's kid) carrying iss, aud,
- * sub, the user's roles, iat, exp and a unique jti. The gateway verifies it against the
- * JWKS and passes the roles on to every subgraph.
+ * sub, the user's roles, iat, exp and a unique jti; a partner client's also its `grants`.
+ * The gateway verifies it against the JWKS and passes the roles on to every subgraph.
  */
 export async function signAccessToken(
   key: SigningKey,
-  subject: { userId: string; roles: readonly Role[] },
+  subject: { userId: string; roles: readonly Role[]; grants?: PartnerGrantsClaim },
   settings: AccessTokenSettings,
 ): Promise<AccessToken> {
   const issuedAt = Math.floor(Date.now() / 1000);
   const expiresAt = issuedAt + settings.ttlSeconds;
-  const token = await new SignJWT({ roles: [...subject.roles] })
+  const claims = subject.grants ? { roles: [...subject.roles], grants: subject.grants } : { roles: [...subject.roles] };
+  const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)
