@@ -7,6 +7,7 @@ export default {
     Module: '../db/database.js#Module',
     Lesson: '../db/database.js#LessonModel',
     Enrollment: '../db/database.js#Enrollment',
+    LessonProgress: '../db/database.js#LessonProgress',
     User: '../db/database.js#UserReference',
   },
   columns: {

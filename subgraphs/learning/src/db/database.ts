@@ -1,6 +1,14 @@
 import type { EntityReference } from '@academy/service-kit';
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { DB, LearningCourses, LearningEnrollments, LearningLessons, LearningModules, LearningTopics } from '../generated/tables.js';
+import type {
+  DB,
+  LearningCourses,
+  LearningEnrollments,
+  LearningLessonProgress,
+  LearningLessons,
+  LearningModules,
+  LearningTopics,
+} from '../generated/tables.js';
 
 export type { CourseLevel, CourseStatus, EnrollmentStatus, LessonKind } from '../generated/graphql.js';
 
@@ -16,5 +24,7 @@ export type Lesson = Selectable<LearningLessons>;
 /** A lesson as resolvers receive it: read alone, or from an outline that carries its course. */
 export type LessonModel = Lesson & { course_id?: string };
 export type Enrollment = Selectable<LearningEnrollments>;
+/** A learner's progress in one lesson, as stored. */
+export type LessonProgress = Selectable<LearningLessonProgress>;
 /** A user of the identity subgraph, referred to by id. */
 export type UserReference = EntityReference<'User'>;

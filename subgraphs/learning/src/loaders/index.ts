@@ -11,6 +11,7 @@ import {
   findOutlinesOfCourses,
   type OutlineModule,
 } from '../repositories/module.repository.js';
+import { findProgressOfEnrollments, findProgressOfUser } from '../repositories/progress.repository.js';
 import { findTopicsByIds, findTopicsOfCourses } from '../repositories/topic.repository.js';
 
 /** The per-request DataLoaders of the learning subgraph: one batched statement per field per tick. */
@@ -73,6 +74,23 @@ export function createLoaders(db: Kysely<LearningDatabase>, viewer: Viewer | nul
     viewerEnrollmentByCourse: keyedLoader(
       async (courseIds: readonly string[]) => (viewer ? findEnrollmentsOfUser(db, viewer.userId, courseIds) : []),
       (e) => e.course_id,
+    ),
+    /** The viewer's own progress per lesson; empty when nobody is signed in. */
+    viewerProgressByLesson: keyedLoader(
+      async (lessonIds: readonly string[]) => (viewer ? findProgressOfUser(db, viewer.userId, lessonIds) : []),
+      (p) => p.lesson_id,
+    ),
+    /** Stored progress per enrollment, keyed `userId|courseId`, in course order. */
+    progressByEnrollment: groupedLoader(
+      (keys: readonly string[]) =>
+        findProgressOfEnrollments(
+          db,
+          keys.map((key) => {
+            const [userId, courseId] = key.split('|') as [string, string];
+            return { userId, courseId };
+          }),
+        ),
+      (p) => `${p.user_id}|${p.course_id}`,
     ),
   };
   return loaders;
