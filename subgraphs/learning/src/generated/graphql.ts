@@ -302,7 +302,7 @@ export type LessonProgressInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Idempotent batch upload of progress recorded offline; a certificate is issued when a course completes. */
+  /** Idempotent batch upload of progress recorded offline: per lesson the latest recordedAt wins and a completed lesson stays completed; answers the server's state of every lesson sent. */
   syncLessonProgress: Array<LessonProgress>;
 };
 
