@@ -4,7 +4,8 @@ import { Course } from './Course.js';
 import { Enrollment } from './Enrollment.js';
 import { Lesson } from './Lesson.js';
 import { Module } from './Module.js';
+import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Topic } from './Topic.js';
 
-export const resolvers: Resolvers = { DateTime, Query, Course, Topic, Module, Lesson, Enrollment };
+export const resolvers: Resolvers = { DateTime, Query, Mutation, Course, Topic, Module, Lesson, Enrollment };
