@@ -186,12 +186,16 @@ export async function updateCourse(ctx: LearningContext, id: string, input: Upda
   });
 }
 
-/** Puts a draft course in the catalogue; it needs a lesson. */
-export async function publishCourse(ctx: LearningContext, id: string): Promise<Course> {
+/** Runs `work` on the course, locked, in one transaction, if the viewer may edit it. */
+async function withEditableCourse<T>(ctx: LearningContext, id: string, field: string, work: (trx: Trx, course: Course) => Promise<T>): Promise<T> {
   const viewer = requireAuthor(ctx);
-  const courseId = parseId(id);
-  return ctx.db.transaction().execute(async (trx) => {
-    const course = await editableCourse(ctx, trx, viewer, courseId);
+  const courseId = parseId(id, field);
+  return ctx.db.transaction().execute(async (trx) => work(trx, await editableCourse(ctx, trx, viewer, courseId)));
+}
+
+/** Puts a draft course in the catalogue; it needs a lesson. */
+export const publishCourse = (ctx: LearningContext, id: string): Promise<Course> =>
+  withEditableCourse(ctx, id, 'id', async (trx, course) => {
     if (course.status === 'ARCHIVED') throw conflict('An archived course cannot be published again.');
     if (course.status === 'PUBLISHED') throw conflict('The course is already published.');
     if ((await countCourseLessons(trx, course.id)) === 0) throw conflict('A course needs at least one lesson before it can be published.');
@@ -199,30 +203,21 @@ export async function publishCourse(ctx: LearningContext, id: string): Promise<C
     await publishCoursePublished(trx, published);
     return published;
   });
-}
 
 /** Takes a course out of the catalogue; enrollments and their access stay. */
-export async function archiveCourse(ctx: LearningContext, id: string): Promise<Course> {
-  const viewer = requireAuthor(ctx);
-  const courseId = parseId(id);
-  return ctx.db.transaction().execute(async (trx) => {
-    const course = await editableCourse(ctx, trx, viewer, courseId);
+export const archiveCourse = (ctx: LearningContext, id: string): Promise<Course> =>
+  withEditableCourse(ctx, id, 'id', async (trx, course) => {
     if (course.status === 'ARCHIVED') throw conflict('The course is already archived.');
     const archived = await updateCourseRow(trx, course.id, { status: 'ARCHIVED' });
     await publishCourseUpdated(trx, archived);
     return archived;
   });
-}
 
 /** Adds a module at the end of a course. */
 export async function addModule(ctx: LearningContext, courseId: string, moduleTitle: string): Promise<Module> {
-  const viewer = requireAuthor(ctx);
-  const id = parseId(courseId, 'courseId');
+  requireAuthor(ctx);
   const validTitle = title(moduleTitle);
-  return ctx.db.transaction().execute(async (trx) => {
-    const course = await editableCourse(ctx, trx, viewer, id);
-    return appendModule(trx, course.id, validTitle);
-  });
+  return withEditableCourse(ctx, courseId, 'courseId', (trx, course) => appendModule(trx, course.id, validTitle));
 }
 
 /** Adds a lesson at the end of a module. */
