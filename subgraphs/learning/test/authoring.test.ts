@@ -188,6 +188,23 @@ describe('course authoring', () => {
     expect(events[1]!.payload).toMatchObject({ title: 'Manual Handling at Work', slug: 'manual-handling', status: 'PUBLISHED' });
   });
 
+  it('publishes once when two publishes race: one succeeds, the other is a CONFLICT, one event', async () => {
+    const course = await createCourse('Raced Publication');
+    await addLesson((await addModule(course.id)).id);
+    const results = await Promise.all([call(PUBLISH, { id: course.id }, author), call(PUBLISH, { id: course.id }, admin)]);
+    expect(results.filter((r) => !r.errors).length).toBe(1);
+    expect(results.flatMap((r) => r.errors ?? []).map((e) => e.extensions?.code)).toEqual(['CONFLICT']);
+    expect((await outboxOf(course.id)).map((e) => e.type)).toEqual(['CoursePublished']);
+  });
+
+  it('appends modules and lessons at dense positions when added at once', async () => {
+    const course = await createCourse('Concurrent Outline');
+    const modules = await Promise.all(Array.from({ length: 6 }, (_, i) => addModule(course.id, `Part ${i + 1}`)));
+    expect(modules.map((m) => m.position).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    const lessons = await Promise.all(Array.from({ length: 6 }, (_, i) => addLesson(modules[0]!.id, `Step ${i + 1}`)));
+    expect(lessons.map((l) => l.position).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('keeps module and lesson positions dense under concurrent moves', async () => {
     const course = await createCourse('Reordering');
     const modules = [];
