@@ -153,6 +153,7 @@ describe('course authoring', () => {
     const module = await addModule(course.id);
     const cases: [string, Record<string, unknown>, string][] = [
       [UPDATE, { id: course.id, input: { title: 'no' } }, 'input.title'],
+      [UPDATE, { id: course.id, input: {} }, 'input'],
       [UPDATE, { id: course.id, input: { title: null } }, 'input.title'],
       [UPDATE, { id: course.id, input: { language: 'xx-!' } }, 'input.language'],
       [UPDATE, { id: course.id, input: { topicIds: [randomUUID()] } }, 'input.topicIds'],
@@ -178,6 +179,9 @@ describe('course authoring', () => {
     expect(new Set(slugs).size).toBe(8);
     expect(slugs.slice(0, 2)).toEqual(['manual-handling', 'manual-handling-2']);
     for (const slug of slugs) expect(slug).toMatch(/^manual-handling(-[2-8])?$/);
+    const explicit = await call(CREATE, { input: { title: 'Another Title', slug: 'manual-handling', level: 'BEGINNER', language: 'en' } }, author);
+    expect(explicit.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(await rows(`SELECT 1 FROM learning.courses WHERE title = 'Another Title'`)).toEqual([]);
 
     await addLesson((await addModule(first.id)).id);
     expect((await call(PUBLISH, { id: first.id }, author)).errors).toBeUndefined();

@@ -173,6 +173,8 @@ export async function updateCourse(ctx: LearningContext, id: string, input: Upda
     changes.certificate_validity_months = optionalInt(input.certificateValidityMonths, 'input.certificateValidityMonths', 1, 120);
   }
   const topicIds = topicIdList(input.topicIds, 'input.topicIds');
+  // An empty change would still publish CourseUpdated: consumers would see an update that is none.
+  if (Object.keys(changes).length === 0 && !topicIds) throw badUserInput('Give at least one field to change.', 'input');
   return withSlugRetry(ctx, async (trx) => {
     const course = await editableCourse(ctx, trx, viewer, courseId);
     // A published slug is in links and bookmarks: it stays.
