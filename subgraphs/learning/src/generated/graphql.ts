@@ -300,13 +300,138 @@ export type LessonProgressInput = {
   recordedAt: Scalars['DateTime']['input'];
 };
 
+/** A new course, created as a draft owned by the signed-in author. */
+export type CreateCourseInput = {
+  /** Title, 3 to 200 characters. */
+  title: Scalars['String']['input'];
+  /** URL-friendly name (lowercase letters, digits and hyphens); generated from the title when omitted. */
+  slug?: InputMaybe<Scalars['String']['input']>;
+  /** One or two sentences for listings, at most 500 characters. */
+  summary?: InputMaybe<Scalars['String']['input']>;
+  /** The full description, at most 20,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** How demanding it is. */
+  level: CourseLevel;
+  /** Language it is taught in (BCP 47 tag, e.g. en or en-GB). */
+  language: Scalars['String']['input'];
+  /** Expected time to complete, in minutes (1 to 100,000). */
+  durationMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** How long a certificate stays valid, 1 to 120 months; null = no expiry. */
+  certificateValidityMonths?: InputMaybe<Scalars['Int']['input']>;
+  /** Topics it belongs to. */
+  topicIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/** Changes to a course; omitted fields stay as they are, null clears an optional one. */
+export type UpdateCourseInput = {
+  /** Title, 3 to 200 characters; the slug follows it until the course is published. */
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** One or two sentences for listings, at most 500 characters. */
+  summary?: InputMaybe<Scalars['String']['input']>;
+  /** The full description, at most 20,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** How demanding it is. */
+  level?: InputMaybe<CourseLevel>;
+  /** Language it is taught in (BCP 47 tag, e.g. en or en-GB). */
+  language?: InputMaybe<Scalars['String']['input']>;
+  /** Expected time to complete, in minutes (1 to 100,000). */
+  durationMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** How long a certificate stays valid, 1 to 120 months; null = no expiry. */
+  certificateValidityMonths?: InputMaybe<Scalars['Int']['input']>;
+  /** Topics it belongs to, replacing the current ones. */
+  topicIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/** A new lesson, added at the end of its module. */
+export type AddLessonInput = {
+  /** Title, 3 to 200 characters. */
+  title: Scalars['String']['input'];
+  /** What it consists of. */
+  kind: LessonKind;
+  /** Expected time, in minutes (1 to 10,000). */
+  durationMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** The lesson content, at most 200,000 characters. */
+  body?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates a draft course authored by the viewer (CONTENT_AUTHOR, ADMIN). */
+  createCourse: Course;
+  /** Changes a course; the author or ADMIN. */
+  updateCourse: Course;
+  /** Puts a draft course in the catalogue; it needs at least one lesson. The author or ADMIN. */
+  publishCourse: Course;
+  /** Takes a course out of the catalogue; enrolled learners keep their access. The author or ADMIN. */
+  archiveCourse: Course;
+  /** Adds a module at the end of a course. The author or ADMIN. */
+  addModule: Module;
+  /** Adds a lesson at the end of a module. The author or ADMIN. */
+  addLesson: Lesson;
+  /** Moves a module to a position within its course (1 to the number of modules); the others close up. */
+  moveModule: Module;
+  /** Moves a lesson to a position within its module (1 to the number of lessons); the others close up. */
+  moveLesson: Lesson;
   /** Idempotent batch upload of progress recorded offline: per lesson the latest recordedAt wins and a completed lesson stays completed; answers the server's state of every lesson sent. */
   syncLessonProgress: Array<LessonProgress>;
 };
 
 
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+export type MutationCreateCourseArgs = {
+  input: CreateCourseInput;
+};
+
+
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+export type MutationUpdateCourseArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateCourseInput;
+};
+
+
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+export type MutationPublishCourseArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+export type MutationArchiveCourseArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+export type MutationAddModuleArgs = {
+  courseId: Scalars['ID']['input'];
+  title: Scalars['String']['input'];
+};
+
+
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+export type MutationAddLessonArgs = {
+  moduleId: Scalars['ID']['input'];
+  input: AddLessonInput;
+};
+
+
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+export type MutationMoveModuleArgs = {
+  id: Scalars['ID']['input'];
+  position: Scalars['Int']['input'];
+};
+
+
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+export type MutationMoveLessonArgs = {
+  id: Scalars['ID']['input'];
+  position: Scalars['Int']['input'];
+};
+
+
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
 export type MutationSyncLessonProgressArgs = {
   entries: Array<LessonProgressInput>;
 };
@@ -447,6 +572,9 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   LessonProgress: ResolverTypeWrapper<LessonProgressRow>;
   LessonProgressInput: LessonProgressInput;
+  CreateCourseInput: CreateCourseInput;
+  UpdateCourseInput: UpdateCourseInput;
+  AddLessonInput: AddLessonInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
@@ -472,6 +600,9 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   LessonProgress: LessonProgressRow;
   LessonProgressInput: LessonProgressInput;
+  CreateCourseInput: CreateCourseInput;
+  UpdateCourseInput: UpdateCourseInput;
+  AddLessonInput: AddLessonInput;
   Mutation: Record<PropertyKey, never>;
 };
 
@@ -578,6 +709,14 @@ export type LessonProgressResolvers<ContextType = LearningContext, ParentType ex
 };
 
 export type MutationResolvers<ContextType = LearningContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createCourse?: Resolver<ResolversTypes['Course'], ParentType, ContextType, RequireFields<MutationCreateCourseArgs, 'input'>>;
+  updateCourse?: Resolver<ResolversTypes['Course'], ParentType, ContextType, RequireFields<MutationUpdateCourseArgs, 'id' | 'input'>>;
+  publishCourse?: Resolver<ResolversTypes['Course'], ParentType, ContextType, RequireFields<MutationPublishCourseArgs, 'id'>>;
+  archiveCourse?: Resolver<ResolversTypes['Course'], ParentType, ContextType, RequireFields<MutationArchiveCourseArgs, 'id'>>;
+  addModule?: Resolver<ResolversTypes['Module'], ParentType, ContextType, RequireFields<MutationAddModuleArgs, 'courseId' | 'title'>>;
+  addLesson?: Resolver<ResolversTypes['Lesson'], ParentType, ContextType, RequireFields<MutationAddLessonArgs, 'moduleId' | 'input'>>;
+  moveModule?: Resolver<ResolversTypes['Module'], ParentType, ContextType, RequireFields<MutationMoveModuleArgs, 'id' | 'position'>>;
+  moveLesson?: Resolver<ResolversTypes['Lesson'], ParentType, ContextType, RequireFields<MutationMoveLessonArgs, 'id' | 'position'>>;
   syncLessonProgress?: Resolver<Array<ResolversTypes['LessonProgress']>, ParentType, ContextType, RequireFields<MutationSyncLessonProgressArgs, 'entries'>>;
 };
 

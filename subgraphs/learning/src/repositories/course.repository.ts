@@ -133,3 +133,13 @@ export async function findFirstCoursePageOfTopics(
   }
   return [...byTopic.values()];
 }
+
+/** The slugs that are `base` or `base-N`, except that of `exceptCourseId`. */
+export async function findSlugsLike(db: Kysely<LearningDatabase>, base: string, exceptCourseId?: string): Promise<string[]> {
+  let query = db
+    .selectFrom('learning.courses')
+    .select('slug')
+    .where('slug', '~', `^${base}(-[0-9]{1,9})?$`);
+  if (exceptCourseId) query = query.where('id', '<>', exceptCourseId);
+  return (await query.execute()).map((row) => row.slug);
+}

@@ -1,6 +1,24 @@
 import type { MutationResolvers } from '../generated/graphql.js';
+import {
+  addLesson,
+  addModule,
+  archiveCourse,
+  createCourse,
+  moveLesson,
+  moveModule,
+  publishCourse,
+  updateCourse,
+} from '../services/course-authoring.service.js';
 import { syncLessonProgress } from '../services/progress.service.js';
 
 export const Mutation: MutationResolvers = {
+  createCourse: (_, { input }, ctx) => createCourse(ctx, input),
+  updateCourse: (_, { id, input }, ctx) => updateCourse(ctx, id, input),
+  publishCourse: (_, { id }, ctx) => publishCourse(ctx, id),
+  archiveCourse: (_, { id }, ctx) => archiveCourse(ctx, id),
+  addModule: (_, { courseId, title }, ctx) => addModule(ctx, courseId, title),
+  addLesson: (_, { moduleId, input }, ctx) => addLesson(ctx, moduleId, input),
+  moveModule: (_, { id, position }, ctx) => moveModule(ctx, id, position),
+  moveLesson: (_, { id, position }, ctx) => moveLesson(ctx, id, position),
   syncLessonProgress: (_, { entries }, ctx) => syncLessonProgress(ctx, entries),
 };

@@ -9,4 +9,4 @@ import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Topic } from './Topic.js';
 
-export const resolvers: Resolvers = { DateTime, Query, Course, Topic, Module, Lesson, Enrollment, LessonProgress, Mutation };
+export const resolvers: Resolvers = { DateTime, Query, Mutation, Course, Topic, Module, Lesson, Enrollment, LessonProgress };
