@@ -20,8 +20,8 @@ import { API_SCHEMA_PATH, composeSupergraph, ROOT, SUPERGRAPH_PATH } from '../sc
 const PENDING: Record<string, string> = {
   'User.enrollments': 'learning', 'User.certificates': 'learning', 'User.registrations': 'scheduling', 'User.coachingSessions': 'scheduling',
   'User.trainerProfile': 'scheduling', 'User.orders': 'commerce',
-  'User.recommendedCourses': 'ai-analytics', 'Topic.coachingTips': 'ai-analytics', 'Lesson.viewerProgress': 'learning',
-  'Enrollment.lessonProgress': 'learning', 'TrainingSession.registrations': 'scheduling', 'TrainingSession.price': 'commerce',
+  'User.recommendedCourses': 'ai-analytics', 'Topic.coachingTips': 'ai-analytics',
+  'TrainingSession.registrations': 'scheduling', 'TrainingSession.price': 'commerce',
 };
 
 describe('the composed schemas', () => {
@@ -73,6 +73,9 @@ describe('the public contract', () => {
       return !PENDING[`${type}.${name}`] && !isTypeOfLaterWork(type);
     });
     expect(unexpected).toEqual([]);
+    // A field delivered leaves the list: the list names only what is still to come.
+    const delivered = Object.keys(PENDING).filter((field) => !broken.includes(`FIELD_REMOVED: ${field} was removed.`));
+    expect(delivered).toEqual([]);
 
     function isTypeOfLaterWork(type: string): boolean {
       return broken.some((l) => l === `TYPE_REMOVED: ${type} was removed.`);
