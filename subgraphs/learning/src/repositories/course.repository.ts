@@ -17,7 +17,8 @@ export type CourseCursor = [string, string];
 
 export interface CoursePageQuery {
   filter: CourseFilter;
-  orderBy: CourseOrder;
+  /** RELEVANCE: best search match first (a search must be given), ties by id. */
+  orderBy: CourseOrder | { field: 'RELEVANCE' };
   limit: number;
   after: CourseCursor | null;
 }
@@ -48,15 +49,27 @@ const SORT_KEYS: Record<CourseOrderField, { expression: RawBuilder<unknown>; typ
 };
 
 /**
+ * The search as a query in the course's own language (stemmed) or as typed (simple), so a word
+ * matches either way; a search of stop words or punctuation only is an empty query and matches
+ * nothing.
+ */
+const searchQuery = (search: string) =>
+  sql`(websearch_to_tsquery(learning.lang_config(${column('language')}), ${search}) || websearch_to_tsquery('simple', ${search}))`;
+
+/**
  * One page of courses, the exact total over all pages and whether earlier rows exist, in a
  * single statement whatever the page size.
  */
 export async function findCoursePage(db: Kysely<LearningDatabase>, query: CoursePageQuery): Promise<CoursePage> {
   const { filter, orderBy, limit, after } = query;
-  const sort = SORT_KEYS[orderBy.field];
+  if (orderBy.field === 'RELEVANCE' && !filter.search) throw new Error('A relevance order needs a search.');
+  // ts_rank weighs the title (A) above the summary (B) above the description (C).
+  const sort = orderBy.field === 'RELEVANCE'
+    ? { expression: sql`ts_rank(${sql.ref('c.search')}, ${searchQuery(filter.search!)})`, type: 'real' }
+    : SORT_KEYS[orderBy.field];
   const sortKey = sort.expression;
   const conditions = [sql`c.status = ANY(${filter.statuses}::text[])`];
-  if (filter.search) conditions.push(sql`c.search @@ websearch_to_tsquery('simple', ${filter.search})`);
+  if (filter.search) conditions.push(sql`${sql.ref('c.search')} @@ ${searchQuery(filter.search)}`);
   if (filter.level) conditions.push(sql`c.level = ${filter.level}`);
   if (filter.language) conditions.push(sql`c.language = ${filter.language}`);
   if (filter.topicId) {
@@ -68,7 +81,7 @@ export async function findCoursePage(db: Kysely<LearningDatabase>, query: Course
       FROM learning.courses c
       WHERE ${sql.join(conditions, sql` AND `)}`,
     sortColumn: 'sort_key',
-    descending: orderBy.direction === 'DESC',
+    descending: orderBy.field === 'RELEVANCE' || orderBy.direction === 'DESC',
     after: after ? sql`(${after[0]}::${sql.raw(sort.type)}, ${after[1]}::uuid)` : null,
     limit,
   });

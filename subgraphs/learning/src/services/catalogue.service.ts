@@ -5,16 +5,20 @@ import type { CourseOrderField, OrderDirection, QueryCourseArgs, QueryCoursesArg
 import { findCourseIdBySlug, findCoursePage } from '../repositories/course.repository.js';
 import { findAllTopics } from '../repositories/topic.repository.js';
 
-/** A course cursor names the sort it belongs to, so it cannot be replayed against another. */
-type CatalogueCursor = [CourseOrderField, OrderDirection, string, string];
+/** The order of a search without an explicit orderBy: best match first, ties by id. */
+type CatalogueOrderField = CourseOrderField | 'RELEVANCE';
 
-const SORT_KEY_FORMAT: Record<CourseOrderField, (key: string) => boolean> = {
+/** A course cursor names the sort it belongs to, so it cannot be replayed against another. */
+type CatalogueCursor = [CatalogueOrderField, OrderDirection, string, string];
+
+const SORT_KEY_FORMAT: Record<CatalogueOrderField, (key: string) => boolean> = {
+  RELEVANCE: (key) => /^\d+(\.\d+)?(e[-+]\d+)?$/.test(key),
   TITLE: (key) => key.length <= 200,
   PUBLISHED_AT: (key) => key === '-infinity' || isTimestampText(key),
   ENROLLMENT_COUNT: (key) => /^\d{1,10}$/.test(key),
 };
 
-const isSortField = (value: unknown): value is CourseOrderField => typeof value === 'string' && value in SORT_KEY_FORMAT;
+const isSortField = (value: unknown): value is CatalogueOrderField => typeof value === 'string' && value in SORT_KEY_FORMAT;
 
 const isCatalogueCursor = (value: unknown): value is CatalogueCursor =>
   Array.isArray(value) &&
@@ -36,14 +40,15 @@ export const maySeeCourse = (ctx: LearningContext, course: Course) =>
 export async function courseConnection(ctx: LearningContext, args: QueryCoursesArgs) {
   const page = forwardPage(args, isCatalogueCursor);
   const filter = args.filter ?? {};
-  const orderBy = args.orderBy ?? { field: 'TITLE', direction: 'ASC' };
+  const search = filter.search?.trim();
+  const orderBy: { field: CatalogueOrderField; direction: OrderDirection } =
+    args.orderBy ?? (search ? { field: 'RELEVANCE', direction: 'DESC' } : { field: 'TITLE', direction: 'ASC' });
   if (page.after && (page.after[0] !== orderBy.field || page.after[1] !== orderBy.direction)) {
     throw badUserInput('"after" belongs to a list sorted another way.', 'after');
   }
   if (filter.status && filter.status !== 'PUBLISHED' && !seesUnpublished(ctx)) {
     throw forbidden('Only ADMIN and CONTENT_AUTHOR see courses that are not published.');
   }
-  const search = filter.search?.trim();
   if (search !== undefined && search.length > 200) throw badUserInput('"search" must be at most 200 characters.', 'filter.search');
   if (filter.language !== undefined && filter.language !== null && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(filter.language)) {
     throw badUserInput('"language" must be a language tag such as en or en-GB.', 'filter.language');
@@ -56,7 +61,7 @@ export async function courseConnection(ctx: LearningContext, args: QueryCoursesA
       language: filter.language ?? null,
       topicId: filter.topicId ? parseId(filter.topicId, 'filter.topicId') : null,
     },
-    orderBy,
+    orderBy: orderBy.field === 'RELEVANCE' ? { field: 'RELEVANCE' } : { field: orderBy.field, direction: orderBy.direction },
     limit: page.limit,
     after: page.after ? [page.after[2], page.after[3]] : null,
   });
