@@ -69,7 +69,11 @@ export async function findCoursePage(db: Kysely<LearningDatabase>, query: Course
     : SORT_KEYS[orderBy.field];
   const sortKey = sort.expression;
   const conditions = [sql`c.status = ANY(${filter.statuses}::text[])`];
-  if (filter.search) conditions.push(sql`${sql.ref('c.search')} @@ ${searchQuery(filter.search)}`);
+  if (filter.search) {
+    // The query in every language first: a constant the GIN index answers; then the course's own.
+    conditions.push(sql`${sql.ref('c.search')} @@ learning.search_any_language(${filter.search})`);
+    conditions.push(sql`${sql.ref('c.search')} @@ ${searchQuery(filter.search)}`);
+  }
   if (filter.level) conditions.push(sql`c.level = ${filter.level}`);
   if (filter.language) conditions.push(sql`c.language = ${filter.language}`);
   if (filter.topicId) {
