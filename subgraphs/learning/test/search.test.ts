@@ -102,4 +102,13 @@ describe('catalogue search', () => {
     expect(response.body.errors).toBeUndefined();
     expect(slugs(response.body.data!.courses)).toEqual(['described-ladders', 'titled-ladders']);
   });
+
+  it('refuses a relevance cursor in a list sorted another way', async () => {
+    const first = await search('fire', 2);
+    const response = await subgraph.request(
+      `query($after: String) { courses(filter: { search: "fire" }, orderBy: { field: TITLE, direction: ASC }, after: $after) { totalCount } }`,
+      { after: first.pageInfo.endCursor },
+    );
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
 });
