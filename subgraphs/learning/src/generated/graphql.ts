@@ -412,7 +412,7 @@ export type Mutation = {
   moveModule: Module;
   /** Moves a lesson to a position within its module (1 to the number of lessons); the others close up. */
   moveLesson: Lesson;
-  /** Idempotent batch upload of progress recorded offline: per lesson the latest recordedAt wins and a completed lesson stays completed; answers the server's state of every lesson sent. */
+  /** Idempotent batch upload of progress recorded offline: per lesson the latest recordedAt wins and a completed lesson stays completed; completing a course's last lesson completes the enrollment and issues its one certificate. Answers the server's state of every lesson sent. */
   syncLessonProgress: Array<LessonProgress>;
   /** Withdraws a certificate (ADMIN); verifyCertificate then shows it REVOKED. Revoking again changes nothing. */
   revokeCertificate: Certificate;
