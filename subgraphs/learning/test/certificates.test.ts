@@ -113,6 +113,17 @@ describe('course completion', () => {
     expect(await completedCount()).toBe(before);
     expect(await events('CourseCompleted', viewer.enrollmentId)).toBe(1);
   });
+
+  it('a course without certificateValidityMonths issues a certificate that never expires', async () => {
+    const [open, module, lesson] = [randomUUID(), randomUUID(), randomUUID()];
+    await admin.query(`INSERT INTO learning.courses (id, slug, title, level, language, status, published_at) VALUES ($1, 'forever-course', 'Forever', 'BEGINNER', 'en-GB', 'PUBLISHED', now())`, [open]);
+    await admin.query(`INSERT INTO learning.modules (id, course_id, title, position) VALUES ($1, $2, 'One', 1)`, [module, open]);
+    await admin.query(`INSERT INTO learning.lessons (id, module_id, title, kind, position) VALUES ($1, $2, 'A', 'TEXT', 1)`, [lesson, module]);
+    const viewer: Viewer = { userId: randomUUID(), roles: ['LEARNER'] };
+    const { rows } = await admin.query<{ id: string }>(`INSERT INTO learning.enrollments (user_id, course_id) VALUES ($1, $2) RETURNING id`, [viewer.userId, open]);
+    expect((await sync(viewer, [done(lesson)])).body.errors).toBeUndefined();
+    expect(await certificatesOf(rows[0]!.id)).toMatchObject([{ course_id: open, expires_at: null }]);
+  });
 });
 
 describe('verifyCertificate', () => {

@@ -7,8 +7,6 @@ export interface NewCertificate {
   /** The number's year, e.g. 2026. */
   year: number;
   verificationCode: string;
-  /** Months the certificate stays valid; null = never expires. */
-  validityMonths: number | null;
 }
 
 /**
@@ -31,14 +29,17 @@ export async function completeFinishedEnrollments(db: Kysely<LearningDatabase>, 
   return rows;
 }
 
-/** Issues the enrollment's certificate unless it has one; returns it, or null when it existed. */
+/**
+ * Issues the enrollment's certificate unless it has one, valid for its course's
+ * certificate_validity_months (null = never expires); returns it, or null when it existed.
+ */
 export async function insertCertificate(db: Kysely<LearningDatabase>, c: NewCertificate): Promise<Certificate | null> {
   const { rows } = await sql<Certificate>`
     INSERT INTO learning.certificates (enrollment_id, user_id, course_id, number, verification_code, issued_at, expires_at)
     SELECT ${c.enrollment.id}, ${c.enrollment.user_id}, ${c.enrollment.course_id},
       'ACD-' || ${String(c.year)} || '-' || lpad(nextval('learning.certificate_number_seq')::text, 6, '0'),
-      ${c.verificationCode}, now(),
-      CASE WHEN ${c.validityMonths}::integer IS NULL THEN NULL ELSE now() + make_interval(months => ${c.validityMonths}::integer) END
+      ${c.verificationCode}, now(), now() + make_interval(months => c.certificate_validity_months)
+    FROM learning.courses c WHERE c.id = ${c.enrollment.course_id}
     ON CONFLICT (enrollment_id) DO NOTHING
     RETURNING *`.execute(db);
   return rows[0] ?? null;

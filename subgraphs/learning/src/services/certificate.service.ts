@@ -29,12 +29,10 @@ export async function completeEnrollments(trx: Kysely<LearningDatabase>, enrollm
   const completed = await completeFinishedEnrollments(trx, enrollmentIds);
   for (const enrollment of completed) {
     await publishCourseCompleted(trx, enrollment);
-    const course = await trx.selectFrom('learning.courses').select('certificate_validity_months').where('id', '=', enrollment.course_id).executeTakeFirstOrThrow();
     const certificate = await insertCertificate(trx, {
       enrollment,
       year: (enrollment.completed_at ?? new Date()).getUTCFullYear(),
       verificationCode: newVerificationCode(),
-      validityMonths: course.certificate_validity_months,
     });
     if (certificate) await publishCertificateIssued(trx, certificate);
   }
