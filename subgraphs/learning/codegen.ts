@@ -9,6 +9,7 @@ export default {
     Enrollment: '../db/database.js#Enrollment',
     LessonProgress: '../db/database.js#LessonProgress',
     User: '../db/database.js#UserReference',
+    Certificate: '../db/database.js#Certificate',
   },
   columns: {
     'courses.level': 'CourseLevel',

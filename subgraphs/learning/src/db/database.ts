@@ -2,6 +2,7 @@ import type { EntityReference } from '@academy/service-kit';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type {
   DB,
+  LearningCertificates,
   LearningCourses,
   LearningEnrollments,
   LearningLessonProgress,
@@ -28,3 +29,5 @@ export type Enrollment = Selectable<LearningEnrollments>;
 export type LessonProgress = Selectable<LearningLessonProgress>;
 /** A user of the identity subgraph, referred to by id. */
 export type UserReference = EntityReference<'User'>;
+/** A certificate, as stored (its status is derived from revoked_at and expires_at). */
+export type Certificate = Selectable<LearningCertificates>;

@@ -1,8 +1,8 @@
 // The domain events learning publishes through its outbox (learning.outbox). Course events carry
 // what a catalogue copy needs, never personal data (not even the author's id).
 import { appendEvent } from '@academy/service-kit/events';
-import type { Transaction } from 'kysely';
-import type { Course, CourseStatus, LearningDatabase } from '../db/database.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Certificate, Course, CourseStatus, Enrollment, LearningDatabase } from '../db/database.js';
 
 /** The schema whose outbox learning's events go to. */
 export const LEARNING_EVENT_SOURCE = 'learning';
@@ -47,4 +47,50 @@ export function publishCoursePublished(trx: Transaction<LearningDatabase>, cours
 export function publishCourseUpdated(trx: Transaction<LearningDatabase>, course: Course): Promise<string> {
   const payload: CourseUpdatedPayload = { ...common(course), updatedAt: course.updated_at.toISOString() };
   return appendEvent(trx, LEARNING_EVENT_SOURCE, { type: 'CourseUpdated', aggregateId: course.id, payload });
+}
+
+/** The payload of `CourseCompleted`: a learner completed every lesson of a course (aggregate: the enrollment). */
+export interface CourseCompletedPayload {
+  enrollmentId: string;
+  userId: string;
+  courseId: string;
+  /** ISO 8601 timestamp. */
+  completedAt: string;
+}
+
+/** The payload of `CertificateIssued` (aggregate: the certificate). The verification code stays out. */
+export interface CertificateIssuedPayload {
+  certificateId: string;
+  number: string;
+  enrollmentId: string;
+  userId: string;
+  courseId: string;
+  /** ISO 8601 timestamps; expiresAt null = never. */
+  issuedAt: string;
+  expiresAt: string | null;
+}
+
+/** Publishes `CourseCompleted` in `trx`, the transaction that completes the enrollment. Returns the event id. */
+export function publishCourseCompleted(trx: Kysely<LearningDatabase>, enrollment: Enrollment): Promise<string> {
+  const payload: CourseCompletedPayload = {
+    enrollmentId: enrollment.id,
+    userId: enrollment.user_id,
+    courseId: enrollment.course_id,
+    completedAt: (enrollment.completed_at ?? new Date()).toISOString(),
+  };
+  return appendEvent(trx, LEARNING_EVENT_SOURCE, { type: 'CourseCompleted', aggregateId: enrollment.id, payload });
+}
+
+/** Publishes `CertificateIssued` in `trx`, the transaction that issues the certificate. Returns the event id. */
+export function publishCertificateIssued(trx: Kysely<LearningDatabase>, certificate: Certificate): Promise<string> {
+  const payload: CertificateIssuedPayload = {
+    certificateId: certificate.id,
+    number: certificate.number,
+    enrollmentId: certificate.enrollment_id,
+    userId: certificate.user_id,
+    courseId: certificate.course_id,
+    issuedAt: certificate.issued_at.toISOString(),
+    expiresAt: certificate.expires_at?.toISOString() ?? null,
+  };
+  return appendEvent(trx, LEARNING_EVENT_SOURCE, { type: 'CertificateIssued', aggregateId: certificate.id, payload });
 }

@@ -26,6 +26,19 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface LearningCertificates {
+  course_id: string;
+  enrollment_id: string;
+  expires_at: Timestamp | null;
+  id: Generated<string>;
+  issued_at: Generated<Timestamp>;
+  number: string;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+  user_id: string;
+  verification_code: string;
+}
+
 export interface LearningCourses {
   author_id: string | null;
   certificate_validity_months: number | null;
@@ -121,6 +134,7 @@ export interface LearningTopics {
 }
 
 export interface DB {
+  "learning.certificates": LearningCertificates;
   "learning.course_topics": LearningCourseTopics;
   "learning.courses": LearningCourses;
   "learning.enrollments": LearningEnrollments;

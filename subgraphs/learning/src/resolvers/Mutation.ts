@@ -9,6 +9,7 @@ import {
   publishCourse,
   updateCourse,
 } from '../services/course-authoring.service.js';
+import { revokeCertificate } from '../services/certificate.service.js';
 import { syncLessonProgress } from '../services/progress.service.js';
 
 export const Mutation: MutationResolvers = {
@@ -21,4 +22,5 @@ export const Mutation: MutationResolvers = {
   moveModule: (_, { id, position }, ctx) => moveModule(ctx, id, position),
   moveLesson: (_, { id, position }, ctx) => moveLesson(ctx, id, position),
   syncLessonProgress: (_, { entries }, ctx) => syncLessonProgress(ctx, entries),
+  revokeCertificate: (_, args, ctx) => revokeCertificate(ctx, args),
 };

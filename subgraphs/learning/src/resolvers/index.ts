@@ -1,5 +1,6 @@
 import { DateTime } from '@academy/service-kit';
 import type { Resolvers } from '../generated/graphql.js';
+import { Certificate } from './Certificate.js';
 import { Course } from './Course.js';
 import { Enrollment } from './Enrollment.js';
 import { Lesson } from './Lesson.js';
@@ -8,5 +9,6 @@ import { Module } from './Module.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Topic } from './Topic.js';
+import { User } from './User.js';
 
-export const resolvers: Resolvers = { DateTime, Query, Mutation, Course, Topic, Module, Lesson, Enrollment, LessonProgress };
+export const resolvers: Resolvers = { DateTime, Query, Mutation, Course, Topic, Module, Lesson, Enrollment, LessonProgress, Certificate, User };

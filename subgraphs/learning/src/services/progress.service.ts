@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { LearningContext } from '../context.js';
 import type { Enrollment, LearningDatabase, LessonModel, LessonProgress } from '../db/database.js';
 import type { LessonProgressInput } from '../generated/graphql.js';
+import { completeEnrollments } from './certificate.service.js';
 import {
   findProgressOfUser,
   lockEnrollmentsOfLessons,
@@ -47,11 +48,13 @@ export async function syncLessonProgress(ctx: LearningContext, entries: readonly
 
 /**
  * Where the enrollments' lessons' progress changed, in the sync's transaction (their rows
- * locked): recomputes each enrollment's progressPercent. Completing a course (status, certificate)
- * belongs here too, once it exists.
+ * locked): recomputes each enrollment's progressPercent, then completes those now at 100 (status,
+ * completed_count, one certificate, events).
  */
 export async function afterLessonProgressChanged(trx: Kysely<LearningDatabase>, enrollmentIds: readonly string[]): Promise<Enrollment[]> {
-  return recomputeEnrollmentProgress(trx, enrollmentIds);
+  const recomputed = await recomputeEnrollmentProgress(trx, enrollmentIds);
+  const completed = new Map((await completeEnrollments(trx, enrollmentIds)).map((e) => [e.id, e]));
+  return recomputed.map((e) => completed.get(e.id) ?? e);
 }
 
 /** The viewer's own progress in a lesson; null for anybody else or nobody. */

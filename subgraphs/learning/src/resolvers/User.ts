@@ -1,0 +1,7 @@
+import type { UserResolvers } from '../generated/graphql.js';
+import { certificatesOfUser } from '../services/certificate.service.js';
+
+export const User: UserResolvers = {
+  __resolveReference: (ref) => ({ __typename: 'User', id: ref.id }),
+  certificates: (user, _, ctx) => certificatesOfUser(ctx, user),
+};
