@@ -261,6 +261,8 @@ export type Query = {
   course?: Maybe<Course>;
   /** Every topic, by name. */
   topics: Array<Topic>;
+  /** ANALYST, ADMIN: new enrollments per bucket */
+  enrollmentStats: TimeSeries;
 };
 
 
@@ -275,6 +277,13 @@ export type QueryCoursesArgs = {
 export type QueryCourseArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   slug?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryEnrollmentStatsArgs = {
+  range: TimeRange;
+  granularity: Granularity;
+  courseId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** A learner's progress in one lesson, as the server holds it. */
@@ -436,6 +445,43 @@ export type MutationSyncLessonProgressArgs = {
   entries: Array<LessonProgressInput>;
 };
 
+/** The size of a bucket of a time series, in UTC. */
+export type Granularity =
+  /** A calendar day. */
+  | 'DAY'
+  /** An ISO week, starting on Monday. */
+  | 'WEEK'
+  /** A calendar month. */
+  | 'MONTH';
+
+/** A span of time: from (inclusive) to (exclusive). */
+export type TimeRange = {
+  /** Start of the span, inclusive. */
+  from: Scalars['DateTime']['input'];
+  /** End of the span, exclusive. */
+  to: Scalars['DateTime']['input'];
+};
+
+/** One bucket of a time series. */
+export type TimeSeriesPoint = {
+  __typename?: 'TimeSeriesPoint';
+  /** Start of the bucket (UTC). */
+  bucket: Scalars['DateTime']['output'];
+  /** The measure in this bucket. */
+  value: Scalars['Float']['output'];
+};
+
+/** A measure counted per bucket; every bucket of the range is present, empty ones with 0. */
+export type TimeSeries = {
+  __typename?: 'TimeSeries';
+  /** What is counted, e.g. enrollments. */
+  metric: Scalars['String']['output'];
+  /** The buckets, oldest first, contiguous. */
+  points: Array<TimeSeriesPoint>;
+  /** The sum over all buckets. */
+  total: Scalars['Float']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -576,6 +622,10 @@ export type ResolversTypes = {
   UpdateCourseInput: UpdateCourseInput;
   AddLessonInput: AddLessonInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Granularity: Granularity;
+  TimeRange: TimeRange;
+  TimeSeriesPoint: ResolverTypeWrapper<TimeSeriesPoint>;
+  TimeSeries: ResolverTypeWrapper<TimeSeries>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -604,6 +654,9 @@ export type ResolversParentTypes = {
   UpdateCourseInput: UpdateCourseInput;
   AddLessonInput: AddLessonInput;
   Mutation: Record<PropertyKey, never>;
+  TimeRange: TimeRange;
+  TimeSeriesPoint: TimeSeriesPoint;
+  TimeSeries: TimeSeries;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -699,6 +752,7 @@ export type QueryResolvers<ContextType = LearningContext, ParentType extends Res
   courses?: Resolver<ResolversTypes['CourseConnection'], ParentType, ContextType, Partial<QueryCoursesArgs>>;
   course?: Resolver<Maybe<ResolversTypes['Course']>, ParentType, ContextType, Partial<QueryCourseArgs>>;
   topics?: Resolver<Array<ResolversTypes['Topic']>, ParentType, ContextType>;
+  enrollmentStats?: Resolver<ResolversTypes['TimeSeries'], ParentType, ContextType, RequireFields<QueryEnrollmentStatsArgs, 'range' | 'granularity'>>;
 };
 
 export type LessonProgressResolvers<ContextType = LearningContext, ParentType extends ResolversParentTypes['LessonProgress'] = ResolversParentTypes['LessonProgress']> = {
@@ -720,6 +774,17 @@ export type MutationResolvers<ContextType = LearningContext, ParentType extends 
   syncLessonProgress?: Resolver<Array<ResolversTypes['LessonProgress']>, ParentType, ContextType, RequireFields<MutationSyncLessonProgressArgs, 'entries'>>;
 };
 
+export type TimeSeriesPointResolvers<ContextType = LearningContext, ParentType extends ResolversParentTypes['TimeSeriesPoint'] = ResolversParentTypes['TimeSeriesPoint']> = {
+  bucket?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type TimeSeriesResolvers<ContextType = LearningContext, ParentType extends ResolversParentTypes['TimeSeries'] = ResolversParentTypes['TimeSeries']> = {
+  metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  points?: Resolver<Array<ResolversTypes['TimeSeriesPoint']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = LearningContext> = {
   DateTime?: GraphQLScalarType;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -734,5 +799,7 @@ export type Resolvers<ContextType = LearningContext> = {
   Query?: QueryResolvers<ContextType>;
   LessonProgress?: LessonProgressResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  TimeSeriesPoint?: TimeSeriesPointResolvers<ContextType>;
+  TimeSeries?: TimeSeriesResolvers<ContextType>;
 };
 

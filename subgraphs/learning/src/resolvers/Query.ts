@@ -1,5 +1,6 @@
 import { selectsField } from '@academy/service-kit';
 import type { QueryResolvers } from '../generated/graphql.js';
+import { enrollmentStats } from '../services/enrollment-stats.service.js';
 import { allTopics, courseConnection, findCourse } from '../services/catalogue.service.js';
 
 export const Query: QueryResolvers = {
@@ -7,4 +8,5 @@ export const Query: QueryResolvers = {
   // A course page asks for the outline too: then course, modules and lessons are one statement.
   course: (_, args, ctx, info) => findCourse(ctx, args, selectsField(info, 'modules')),
   topics: (_, _args, ctx) => allTopics(ctx),
+  enrollmentStats: (_, args, ctx) => enrollmentStats(ctx, args),
 };
