@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as m0 from './2026-11-22T0900-catalogue.js';
 import * as m1 from './2026-12-04T2130-dense-positions.js';
+import * as m2 from './2026-12-04T2200-learning-paths.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-catalogue': m0,
   '2026-12-04T2130-dense-positions': m1,
+  '2026-12-04T2200-learning-paths': m2,
 };

@@ -4,6 +4,7 @@ import type {
   DB,
   LearningCourses,
   LearningEnrollments,
+  LearningLearningPaths,
   LearningLessonProgress,
   LearningLessons,
   LearningModules,
@@ -26,5 +27,9 @@ export type LessonModel = Lesson & { course_id?: string };
 export type Enrollment = Selectable<LearningEnrollments>;
 /** A learner's progress in one lesson, as stored. */
 export type LessonProgress = Selectable<LearningLessonProgress>;
+/** A learning path as stored. */
+export type LearningPath = Selectable<LearningLearningPaths>;
+/** A learning path with its published courses in order and, when signed in, how many of them the viewer completed. */
+export type LearningPathModel = LearningPath & { courses: Course[]; viewerCompleted: number | null };
 /** A user of the identity subgraph, referred to by id. */
 export type UserReference = EntityReference<'User'>;

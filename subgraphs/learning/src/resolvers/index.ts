@@ -2,6 +2,7 @@ import { DateTime } from '@academy/service-kit';
 import type { Resolvers } from '../generated/graphql.js';
 import { Course } from './Course.js';
 import { Enrollment } from './Enrollment.js';
+import { LearningPath } from './LearningPath.js';
 import { Lesson } from './Lesson.js';
 import { LessonProgress } from './LessonProgress.js';
 import { Module } from './Module.js';
@@ -9,4 +10,4 @@ import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Topic } from './Topic.js';
 
-export const resolvers: Resolvers = { DateTime, Query, Mutation, Course, Topic, Module, Lesson, Enrollment, LessonProgress };
+export const resolvers: Resolvers = { DateTime, Query, Mutation, Course, Topic, Module, Lesson, Enrollment, LessonProgress, LearningPath };
