@@ -18,7 +18,7 @@ export async function enrollmentStats(
   args: { range: TimeRange; granularity: Granularity; courseId?: string | null },
 ): Promise<TimeSeries> {
   requireRole(ctx, 'ANALYST', 'ADMIN');
-  const { from, to } = args.range as { from: Date; to: Date };
+  const { from, to } = args.range;
   const { unit, maxDays, limit } = GRANULARITY[args.granularity];
   if (from.getTime() >= to.getTime()) throw badUserInput('"range.from" must be before "range.to".', 'range');
   if (to.getTime() - from.getTime() > maxDays * DAY_MS) throw badUserInput(`A ${args.granularity} series spans at most ${limit}.`, 'range');
