@@ -1,20 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createPrivateKey } from 'node:crypto';
-import { mintTestAccessToken } from '@academy/service-kit/testing';
 import { adminRows } from './support/fixtures.js';
-import { as, signUpUser, type SignedUpUser } from './support/clients.js';
+import { as, signUpUser, signUpWithRoles, type SignedUpUser } from './support/clients.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
 let author: SignedUpUser;
 let learner: SignedUpUser;
 
-/** A signed-up user whose token carries `roles`, as identity would issue it after a grant. */
-async function withRoles(name: string, roles: string[]): Promise<SignedUpUser> {
-  const user = await signUpUser(stack, name);
-  const accessToken = await mintTestAccessToken({ userId: user.id, roles, privateKey: createPrivateKey(stack.signingKey.pem), keyId: stack.signingKey.kid });
-  return { ...user, accessToken };
-}
+const withRoles = (name: string, roles: string[]) => signUpWithRoles(stack, name, roles);
 
 beforeAll(async () => {
   stack = await startStack();

@@ -99,6 +99,15 @@ describe('seed', () => {
     // Course structure: 3-8 modules of 3-10 lessons, positions 1..n.
     expect(await count(first, 'SELECT course_id FROM learning.modules GROUP BY course_id HAVING count(*) NOT BETWEEN 3 AND 8 OR max(position) <> count(*)')).toBe(0);
     expect(await count(first, 'SELECT module_id FROM learning.lessons GROUP BY module_id HAVING count(*) NOT BETWEEN 3 AND 10 OR max(position) <> count(*)')).toBe(0);
+    // Learning paths: positions 1..n of published courses; the first aid one is EFAW then FAW.
+    expect(await count(first, 'SELECT path_id FROM learning.learning_path_courses GROUP BY path_id HAVING count(*) < 2 OR max(position) <> count(*)')).toBe(0);
+    expect(await count(first, "SELECT 1 FROM learning.learning_path_courses pc JOIN learning.courses c ON c.id = pc.course_id WHERE c.status <> 'PUBLISHED'")).toBe(0);
+    const firstAid = await query<{ slug: string }>(
+      first,
+      `SELECT c.slug FROM learning.learning_path_courses pc JOIN learning.learning_paths p ON p.id = pc.path_id JOIN learning.courses c ON c.id = pc.course_id
+       WHERE p.slug = 'first-aider-at-work' ORDER BY pc.position`,
+    );
+    expect(firstAid.map((r) => r.slug)).toEqual(['emergency-first-aid-at-work', 'first-aid-at-work']);
     // About 20 events per user who can produce them (everyone but the admin and five demo accounts).
     const perUser = (await count(first, 'SELECT 1 FROM ai_analytics.analytics_events WHERE user_id IS NOT NULL')) / (sizes.users + 1);
     expect(perUser).toBeGreaterThan(18);

@@ -8,6 +8,7 @@ export default {
     Lesson: '../db/database.js#LessonModel',
     Enrollment: '../db/database.js#Enrollment',
     LessonProgress: '../db/database.js#LessonProgress',
+    LearningPath: '../db/database.js#LearningPathModel',
     User: '../db/database.js#UserReference',
     Certificate: '../db/database.js#Certificate',
   },
@@ -17,6 +18,8 @@ export default {
     'courses.search': 'ColumnType<string, never, never>',
     'lessons.kind': 'LessonKind',
     'enrollments.status': 'Generated<EnrollmentStatus>',
+    'learning_paths.level': 'CourseLevel',
+    'learning_paths.status': 'Generated<CourseStatus>',
   },
   columnImports: {
     ColumnType: 'kysely#ColumnType',

@@ -1,5 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { createPrivateKey } from 'node:crypto';
+import { mintTestAccessToken } from '@academy/service-kit/testing';
 import type { TestStack } from './stack.js';
 
 export interface SignedUpUser {
@@ -21,6 +23,13 @@ export async function signUpUser(stack: TestStack, name: string): Promise<Signed
   );
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return { id: body.data!.signUp.user.id, displayName: body.data!.signUp.user.displayName, email, accessToken: body.data!.signUp.accessToken };
+}
+
+/** A signed-up user whose token carries `roles`, as identity would issue it after a grant. */
+export async function signUpWithRoles(stack: TestStack, name: string, roles: string[]): Promise<SignedUpUser> {
+  const user = await signUpUser(stack, name);
+  const accessToken = await mintTestAccessToken({ userId: user.id, roles, privateKey: createPrivateKey(stack.signingKey.pem), keyId: stack.signingKey.kid });
+  return { ...user, accessToken };
 }
 
 /** A GraphQL request to the gateway as `user`; throws on errors. */

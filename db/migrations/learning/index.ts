@@ -4,10 +4,12 @@ import * as m0 from './2026-11-22T0900-catalogue.js';
 import * as m1 from './2026-12-04T2130-dense-positions.js';
 import * as m2 from './2026-12-04T2140-language-search.js';
 import * as m3 from './2026-12-04T2145-certificates.js';
+import * as m4 from './2026-12-04T2200-learning-paths.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-catalogue': m0,
   '2026-12-04T2130-dense-positions': m1,
   '2026-12-04T2140-language-search': m2,
   '2026-12-04T2145-certificates': m3,
+  '2026-12-04T2200-learning-paths': m4,
 };

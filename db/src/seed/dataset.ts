@@ -1,6 +1,7 @@
 import type { Account } from './accounts.js';
 import { planAnalytics } from './analytics.generator.js';
 import { courseRows, generateCatalogue, generateEnrollments } from './catalogue.generator.js';
+import { generateLearningPaths } from './learning-paths.generator.js';
 import { generateChat } from './chat.generator.js';
 import { generateCommunity } from './community.generator.js';
 import { DAY, seedSizes, type TableRows } from './model.js';
@@ -73,6 +74,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     ...catalogue.tables,
     courseRows(catalogue.courses, users),
     enrollments.table,
+    ...generateLearningPaths(root.fork('learning-paths'), anchor, catalogue.courses),
     ...schedule.tables,
     ...chat,
     events,

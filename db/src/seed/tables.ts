@@ -10,6 +10,8 @@ export const SEEDED_TABLES = [
   'learning.modules',
   'learning.lessons',
   'learning.enrollments',
+  'learning.learning_paths',
+  'learning.learning_path_courses',
   'scheduling.venues',
   'scheduling.trainers',
   'scheduling.training_sessions',
@@ -54,6 +56,10 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
     ['id', 'uuid'], ['user_id', 'uuid'], ['course_id', 'uuid'], ['status', 'text'], ['progress_percent', 'integer'],
     ['enrolled_at', 'timestamptz'], ['completed_at', 'timestamptz'],
   ]),
+  'learning.learning_paths': spec('learning.learning_paths', [
+    ['id', 'uuid'], ['slug', 'text'], ['name', 'text'], ['description', 'text'], ['level', 'text'], ['status', 'text'], ['created_at', 'timestamptz'],
+  ]),
+  'learning.learning_path_courses': spec('learning.learning_path_courses', [['path_id', 'uuid'], ['course_id', 'uuid'], ['position', 'integer']]),
   'scheduling.venues': spec('scheduling.venues', [
     ['id', 'uuid'], ['name', 'text'], ['address_line1', 'text'], ['address_line2', 'text'], ['city', 'text'],
     ['postcode', 'text'], ['capacity', 'integer'], ['facilities', 'text[]'], ['parking_info', 'text'], ['is_active', 'boolean'],

@@ -5,6 +5,7 @@ import type {
   LearningCertificates,
   LearningCourses,
   LearningEnrollments,
+  LearningLearningPaths,
   LearningLessonProgress,
   LearningLessons,
   LearningModules,
@@ -27,6 +28,10 @@ export type LessonModel = Lesson & { course_id?: string };
 export type Enrollment = Selectable<LearningEnrollments>;
 /** A learner's progress in one lesson, as stored. */
 export type LessonProgress = Selectable<LearningLessonProgress>;
+/** A learning path as stored. */
+export type LearningPath = Selectable<LearningLearningPaths>;
+/** A learning path with its published courses in order and, when signed in, how many of them the viewer completed. */
+export type LearningPathModel = LearningPath & { courses: Course[]; viewerCompleted: number | null };
 /** A user of the identity subgraph, referred to by id. */
 export type UserReference = EntityReference<'User'>;
 /** A certificate, as stored (its status is derived from revoked_at and expires_at). */

@@ -82,6 +82,22 @@ export interface LearningEventCheckpoints {
   updated_at: Generated<Timestamp>;
 }
 
+export interface LearningLearningPathCourses {
+  course_id: string;
+  path_id: string;
+  position: number;
+}
+
+export interface LearningLearningPaths {
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  id: Generated<string>;
+  level: CourseLevel;
+  name: string;
+  slug: string;
+  status: Generated<CourseStatus>;
+}
+
 export interface LearningLessonProgress {
   completed_at: Timestamp | null;
   lesson_id: string;
@@ -139,6 +155,8 @@ export interface DB {
   "learning.courses": LearningCourses;
   "learning.enrollments": LearningEnrollments;
   "learning.event_checkpoints": LearningEventCheckpoints;
+  "learning.learning_path_courses": LearningLearningPathCourses;
+  "learning.learning_paths": LearningLearningPaths;
   "learning.lesson_progress": LearningLessonProgress;
   "learning.lessons": LearningLessons;
   "learning.modules": LearningModules;

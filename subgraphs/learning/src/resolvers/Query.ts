@@ -1,6 +1,8 @@
 import { selectsField } from '@academy/service-kit';
 import type { QueryResolvers } from '../generated/graphql.js';
 import { verifyCertificate } from '../services/certificate.service.js';
+import { enrollmentStats } from '../services/enrollment-stats.service.js';
+import { publishedLearningPaths } from '../services/learning-path.service.js';
 import { allTopics, courseConnection, findCourse } from '../services/catalogue.service.js';
 
 export const Query: QueryResolvers = {
@@ -9,4 +11,6 @@ export const Query: QueryResolvers = {
   course: (_, args, ctx, info) => findCourse(ctx, args, selectsField(info, 'modules')),
   topics: (_, _args, ctx) => allTopics(ctx),
   verifyCertificate: (_, args, ctx) => verifyCertificate(ctx, args.code),
+  enrollmentStats: (_, args, ctx) => enrollmentStats(ctx, args),
+  learningPaths: (_, _args, ctx) => publishedLearningPaths(ctx),
 };

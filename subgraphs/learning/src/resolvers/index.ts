@@ -3,6 +3,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { Certificate } from './Certificate.js';
 import { Course } from './Course.js';
 import { Enrollment } from './Enrollment.js';
+import { LearningPath } from './LearningPath.js';
 import { Lesson } from './Lesson.js';
 import { LessonProgress } from './LessonProgress.js';
 import { Module } from './Module.js';
@@ -11,4 +12,4 @@ import { Query } from './Query.js';
 import { Topic } from './Topic.js';
 import { User } from './User.js';
 
-export const resolvers: Resolvers = { DateTime, Query, Mutation, Course, Topic, Module, Lesson, Enrollment, LessonProgress, Certificate, User };
+export const resolvers: Resolvers = { DateTime, Query, Mutation, Course, Topic, Module, Lesson, Enrollment, LessonProgress, Certificate, User, LearningPath };
