@@ -48,7 +48,9 @@ function portIsFree(port: number): Promise<boolean> {
  */
 async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    // Below Linux's ephemeral range (32768 up): a port found free here could otherwise be taken
+    // by an outgoing connection before the subgraph binds it (EADDRINUSE at start).
+    const base = 20_000 + Math.floor(Math.random() * (12_000 - count));
     const free = await Promise.all(Array.from({ length: count }, (_, i) => portIsFree(base + i)));
     if (free.every(Boolean)) return base;
   }
