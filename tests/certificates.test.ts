@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mintTestAccessToken } from '@academy/service-kit/testing';
-import { createPrivateKey } from 'node:crypto';
 import { adminRows, insertRows, uuid, withAdmin } from './support/fixtures.js';
-import { as, signUpUser, type SignedUpUser } from './support/clients.js';
+import { as, signUpUser, signUpWithRoles, type SignedUpUser } from './support/clients.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 const SYNC = /* GraphQL */ `
@@ -24,9 +22,7 @@ const lesson = uuid();
 beforeAll(async () => {
   stack = await startStack();
   ada = await signUpUser(stack, 'Ada');
-  const user = await signUpUser(stack, 'Admin');
-  const accessToken = await mintTestAccessToken({ userId: user.id, roles: ['LEARNER', 'ADMIN'], privateKey: createPrivateKey(stack.signingKey.pem), keyId: stack.signingKey.kid });
-  admin = { ...user, accessToken };
+  admin = await signUpWithRoles(stack, 'Admin', ['LEARNER', 'ADMIN']);
   const module = uuid();
   await withAdmin(stack.database.adminUrl, async (db) => {
     await insertRows(db, 'learning.courses', [

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createPrivateKey } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { runPartnerChat, type PartnerMessage } from '@academy/example-partner-chat';
-import { mintTestAccessToken, startTcpProxy } from '@academy/service-kit/testing';
-import { as, collect, signUpUser, wsClient, type SignedUpUser } from './support/clients.js';
+import { startTcpProxy } from '@academy/service-kit/testing';
+import { as, collect, signUpUser, signUpWithRoles, wsClient, type SignedUpUser } from './support/clients.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
@@ -70,14 +69,7 @@ async function register(roomIds: string[]): Promise<Credentials> {
 
 beforeAll(async () => {
   stack = await startStack();
-  const user = await signUpUser(stack, 'Admin');
-  const accessToken = await mintTestAccessToken({
-    userId: user.id,
-    roles: ['LEARNER', 'ADMIN'],
-    privateKey: createPrivateKey(stack.signingKey.pem),
-    keyId: stack.signingKey.kid,
-  });
-  admin = { ...user, accessToken };
+  admin = await signUpWithRoles(stack, 'Admin', ['LEARNER', 'ADMIN']);
   alice = await signUpUser(stack, 'Alice');
 }, 60_000);
 
