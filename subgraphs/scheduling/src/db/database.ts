@@ -1,8 +1,15 @@
 import type { EntityReference } from '@academy/service-kit';
 import type { Selectable } from 'kysely';
-import type { DB, SchedulingTrainers, SchedulingTrainingSessions, SchedulingVenues } from '../generated/tables.js';
+import type {
+  DB,
+  SchedulingCoachingSessions,
+  SchedulingTrainerWorkingHours,
+  SchedulingTrainers,
+  SchedulingTrainingSessions,
+  SchedulingVenues,
+} from '../generated/tables.js';
 
-export type { SessionStatus, TrainingSessionFilter } from '../generated/graphql.js';
+export type { CoachingStatus, SessionStatus, TrainingSessionFilter, Weekday } from '../generated/graphql.js';
 
 /** The scheduling subgraph's tables (its own schema only), as the migrations build them. */
 export type SchedulingDatabase = DB;
@@ -10,6 +17,9 @@ export type SchedulingDatabase = DB;
 export type Venue = Selectable<SchedulingVenues>;
 export type Trainer = Selectable<SchedulingTrainers>;
 export type TrainingSession = Selectable<SchedulingTrainingSessions>;
+export type CoachingSession = Selectable<SchedulingCoachingSessions>;
+/** One span of a trainer's weekly working hours; times as PostgreSQL prints them (HH:MM:SS). */
+export type WorkingHours = Selectable<SchedulingTrainerWorkingHours>;
 /** A course of the learning subgraph, referred to by id: scheduling only adds its sessions. */
 export type CourseReference = EntityReference<'Course'>;
 /** A user of the identity subgraph, referred to by id. */

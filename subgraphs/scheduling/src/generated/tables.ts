@@ -5,7 +5,7 @@
  * Please do not edit it manually.
  */
 
-import type { SessionStatus } from "./graphql.js";
+import type { CoachingStatus, SessionStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -25,6 +25,19 @@ export type JsonPrimitive = boolean | number | string | null;
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface SchedulingCoachingSessions {
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+  created_at: Generated<Timestamp>;
+  ends_at: Timestamp;
+  id: Generated<string>;
+  learner_id: string;
+  meeting_url: string;
+  starts_at: Timestamp;
+  status: Generated<CoachingStatus>;
+  trainer_id: string;
+}
 
 export interface SchedulingEventCheckpoints {
   consumer: string;
@@ -50,6 +63,17 @@ export interface SchedulingProcessedEvents {
   processed_at: Generated<Timestamp>;
 }
 
+export interface SchedulingSessionFeedback {
+  coaching_session_id: string | null;
+  comment: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  rating: number;
+  trainer_id: string;
+  training_session_id: string | null;
+  user_id: string;
+}
+
 export interface SchedulingTrainers {
   bio: string | null;
   created_at: Generated<Timestamp>;
@@ -59,7 +83,15 @@ export interface SchedulingTrainers {
   rating_count: Generated<number>;
   rating_sum: Generated<number>;
   specializations: Generated<string[]>;
+  time_zone: Generated<string>;
   user_id: string;
+}
+
+export interface SchedulingTrainerWorkingHours {
+  ends_at: string;
+  starts_at: string;
+  trainer_id: string;
+  weekday: number;
 }
 
 export interface SchedulingTrainingSessions {
@@ -92,9 +124,12 @@ export interface SchedulingVenues {
 }
 
 export interface DB {
+  "scheduling.coaching_sessions": SchedulingCoachingSessions;
   "scheduling.event_checkpoints": SchedulingEventCheckpoints;
   "scheduling.outbox": SchedulingOutbox;
   "scheduling.processed_events": SchedulingProcessedEvents;
+  "scheduling.session_feedback": SchedulingSessionFeedback;
+  "scheduling.trainer_working_hours": SchedulingTrainerWorkingHours;
   "scheduling.trainers": SchedulingTrainers;
   "scheduling.training_sessions": SchedulingTrainingSessions;
   "scheduling.venues": SchedulingVenues;

@@ -1,6 +1,7 @@
-import { DataLoader, keyedLoader } from '@academy/service-kit';
+import { DataLoader, groupedLoader, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
-import type { SchedulingDatabase } from '../db/database.js';
+import type { CoachingSession, SchedulingDatabase } from '../db/database.js';
+import { findCoachingSessionsByIds, findCoachingSessionsOfUsers } from '../repositories/coaching-session.repository.js';
 import { findTrainersByIds } from '../repositories/trainer.repository.js';
 import {
   findSessionsByIds,
@@ -9,6 +10,10 @@ import {
   type SessionWithVenue,
 } from '../repositories/training-session.repository.js';
 import { findVenuesByIds } from '../repositories/venue.repository.js';
+import { findWorkingHoursOfTrainers } from '../repositories/working-hours.repository.js';
+
+/** Most coaching sessions User.coachingSessions lists. */
+export const MAX_LISTED_COACHING_SESSIONS = 200;
 
 /** Whose upcoming sessions, and how many. */
 export interface UpcomingSessionsKey {
@@ -58,8 +63,22 @@ export function createLoaders(db: Kysely<SchedulingDatabase>) {
     trainerById: keyedLoader((ids: readonly string[]) => findTrainersByIds(db, ids), (t) => t.id),
     sessionById: keyedLoader((ids: readonly string[]) => findSessionsByIds(db, ids), (s) => s.id),
     upcomingSessions,
+    coachingSessionById: keyedLoader((ids: readonly string[]) => findCoachingSessionsByIds(db, ids), (c) => c.id),
+    /** A user's coaching sessions (as learner or coach), upcoming only or all. */
+    coachingSessionsOfUser: {
+      upcoming: coachingSessionsOfUser(db, true),
+      all: coachingSessionsOfUser(db, false),
+    },
+    workingHoursOfTrainer: groupedLoader((ids: readonly string[]) => findWorkingHoursOfTrainers(db, ids), (h) => h.trainer_id),
   };
 }
+
+const coachingSessionsOfUser = (db: Kysely<SchedulingDatabase>, upcomingOnly: boolean) =>
+  groupedLoader(
+    (userIds: readonly string[]) => findCoachingSessionsOfUsers(db, userIds, { upcomingOnly, limit: MAX_LISTED_COACHING_SESSIONS }),
+    (row) => row.owner_id,
+    ({ owner_id: _owner, ...session }): CoachingSession => session,
+  );
 
 const upcomingKey = ({ ownerId, limit }: UpcomingSessionsKey) => `${ownerId}|${limit}`;
 

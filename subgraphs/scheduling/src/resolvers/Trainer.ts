@@ -1,6 +1,7 @@
 import type { TrainerResolvers } from '../generated/graphql.js';
 import { averageRating } from '../services/trainer.service.js';
 import { upcomingSessions } from '../services/training-session.service.js';
+import { workingHoursOf } from '../services/working-hours.service.js';
 
 export const Trainer: TrainerResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.trainerById.load(ref.id),
@@ -9,4 +10,6 @@ export const Trainer: TrainerResolvers = {
   isActive: (t) => t.is_active,
   averageRating: (t) => averageRating(t),
   upcomingSessions: (t, args, ctx) => upcomingSessions(ctx, 'trainer', t.id, args),
+  timeZone: (t) => t.time_zone,
+  workingHours: (t, _, ctx) => workingHoursOf(ctx, t),
 };
