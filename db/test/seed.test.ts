@@ -154,6 +154,51 @@ describe('seed', () => {
     ).toBe(0);
   });
 
+  it('gives coaches working hours and sessions whose feedback adds up to their ratings, none overlapping', async () => {
+    const now = NOW.toISOString();
+    expect(await count(first, 'SELECT 1 FROM scheduling.trainers t WHERE NOT EXISTS (SELECT 1 FROM scheduling.trainer_working_hours h WHERE h.trainer_id = t.id)')).toBe(0);
+    expect(await count(first, "SELECT DISTINCT time_zone FROM scheduling.trainers")).toBeGreaterThan(1);
+    // rating_sum and rating_count are exactly the feedback rows.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM scheduling.trainers t LEFT JOIN LATERAL (
+           SELECT coalesce(sum(rating), 0) AS s, count(*) AS n FROM scheduling.session_feedback f WHERE f.trainer_id = t.id) f ON true
+         WHERE f.s <> t.rating_sum OR f.n <> t.rating_count`,
+      ),
+    ).toBe(0);
+    // Feedback comes from the session's learner, after a completed session.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM scheduling.session_feedback f JOIN scheduling.coaching_sessions c ON c.id = f.coaching_session_id
+         WHERE c.learner_id <> f.user_id OR c.trainer_id <> f.trainer_id OR c.status <> 'COMPLETED' OR f.created_at < c.ends_at`,
+      ),
+    ).toBe(0);
+    expect(await count(first, `SELECT 1 FROM scheduling.coaching_sessions WHERE status = 'BOOKED' AND starts_at > '${now}'`)).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM scheduling.coaching_sessions WHERE status <> 'BOOKED' AND ends_at > '${now}'`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM scheduling.coaching_sessions WHERE status = 'BOOKED' AND ends_at <= '${now}'`)).toBe(0);
+    // The exclusion constraints let no overlap in; nor do coaches coach during their training sessions.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM scheduling.coaching_sessions c JOIN scheduling.training_sessions s ON s.trainer_id = c.trainer_id
+         WHERE c.status <> 'CANCELLED' AND s.status <> 'CANCELLED' AND tstzrange(c.starts_at, c.ends_at) && tstzrange(s.starts_at, s.ends_at)`,
+      ),
+    ).toBe(0);
+    // Coaching stays within the coach's working hours, in the coach's time zone.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM scheduling.coaching_sessions c JOIN scheduling.trainers t ON t.id = c.trainer_id
+         WHERE NOT EXISTS (
+           SELECT 1 FROM scheduling.trainer_working_hours h
+           WHERE h.trainer_id = t.id AND h.weekday = extract(isodow FROM c.starts_at AT TIME ZONE t.time_zone)
+             AND (c.starts_at AT TIME ZONE t.time_zone)::time >= h.starts_at AND (c.ends_at AT TIME ZONE t.time_zone)::time <= h.ends_at)`,
+      ),
+    ).toBe(0);
+  });
+
   it('keeps one direct room per pair of users, with the pair openDirectChat looks for', async () => {
     expect(await count(first, "SELECT 1 FROM community.chat_rooms WHERE kind = 'DIRECT'")).toBe(sizes.directRooms);
     // Every direct room has its pair, smaller id first, and no other room has one.
@@ -315,6 +360,8 @@ describe('seed', () => {
       'trainers.user_id': `SELECT 1 FROM scheduling.trainers t WHERE NOT EXISTS (
         SELECT 1 FROM identity.user_roles r WHERE r.user_id = t.user_id AND r.role = 'TRAINER')`,
       'training_sessions.course_id': 'SELECT 1 FROM scheduling.training_sessions s WHERE NOT EXISTS (SELECT 1 FROM learning.courses c WHERE c.id = s.course_id)',
+      'coaching_sessions.learner_id': 'SELECT 1 FROM scheduling.coaching_sessions c WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = c.learner_id)',
+      'session_feedback.user_id': 'SELECT 1 FROM scheduling.session_feedback f WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = f.user_id)',
       'prices.course_id': 'SELECT 1 FROM commerce.prices p WHERE p.course_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM learning.courses c WHERE c.id = p.course_id)',
       'prices.session_id': `SELECT 1 FROM commerce.prices p WHERE p.session_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM scheduling.training_sessions s WHERE s.id = p.session_id)`,

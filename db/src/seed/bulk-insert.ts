@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /** PostgreSQL types the seed writes. Arrays of arrays cannot go through unnest, so `text[]` travels as array literals. */
-export type ColumnType = 'uuid' | 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb' | 'text[]';
+export type ColumnType = 'uuid' | 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'time' | 'jsonb' | 'text[]';
 
 /** A value of one column: `text[]` columns take string arrays, timestamps ISO strings. */
 export type CellValue = string | number | boolean | null | readonly string[];

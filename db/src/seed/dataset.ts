@@ -3,6 +3,7 @@ import { planAnalytics } from './analytics.generator.js';
 import { courseRows, generateCatalogue, generateEnrollments } from './catalogue.generator.js';
 import { generateLearningPaths } from './learning-paths.generator.js';
 import { generateChat } from './chat.generator.js';
+import { generateCoaching } from './coaching.generator.js';
 import { generateCommunity } from './community.generator.js';
 import { DAY, seedSizes, type TableRows } from './model.js';
 import { generatePeople } from './people.generator.js';
@@ -42,6 +43,14 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
   const schedule = generateSchedule(
     root.fork('schedule'), anchor, users, catalogue.courses, enrollments.popularity, people.trainers, demo.TRAINER, sizes.referenceSessions,
   );
+  const coaching = generateCoaching(root.fork('coaching'), {
+    anchor,
+    users,
+    learners,
+    demoLearner: demo.LEARNER,
+    trainerRows: schedule.tables.find((t) => t.table === 'scheduling.trainers')?.rows ?? [],
+    sessions: schedule.sessions,
+  });
   const rooms = generateCommunity(root.fork('community'), {
     anchor,
     users,
@@ -76,6 +85,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     enrollments.table,
     ...generateLearningPaths(root.fork('learning-paths'), anchor, catalogue.courses),
     ...schedule.tables,
+    ...coaching,
     ...chat,
     events,
   ];

@@ -21,6 +21,9 @@ export interface Schedule {
   tables: TableRows[];
 }
 
+/** Trainers' time zones, in turn: whole-hour offsets from UTC, mostly the UK. */
+const TRAINER_TIME_ZONES = ['Europe/London', 'Europe/London', 'Europe/London', 'Europe/Dublin', 'Europe/London', 'Europe/Paris', 'Europe/London', 'America/New_York'];
+
 /** Topics whose courses may be held at the client's own premises. */
 const ON_SITE_TOPICS = new Set(['first-aid', 'paediatrics', 'workplace-safety']);
 
@@ -77,6 +80,8 @@ export function generateSchedule(
       certifies || rng.chance(0.4) ? iso(anchor + rng.int(-60, 1000) * DAY) : null,
       active, Math.min(5 * ratingCount, Math.round(ratingCount * ratingAverage)), ratingCount,
       iso(Math.min(anchor - DAY, users[user]!.createdAt + rng.int(1, 30) * DAY)),
+      // Most coach from the UK; a few from abroad (chosen by position: the random draws stay as they were).
+      TRAINER_TIME_ZONES[k % TRAINER_TIME_ZONES.length]!,
     ]);
   });
   const activeByTopic = new Map<string, Trainer[]>();

@@ -15,6 +15,9 @@ export const SEEDED_TABLES = [
   'scheduling.venues',
   'scheduling.trainers',
   'scheduling.training_sessions',
+  'scheduling.trainer_working_hours',
+  'scheduling.coaching_sessions',
+  'scheduling.session_feedback',
   'commerce.prices',
   'community.chat_rooms',
   'community.chat_room_members',
@@ -67,12 +70,23 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   ]),
   'scheduling.trainers': spec('scheduling.trainers', [
     ['id', 'uuid'], ['user_id', 'uuid'], ['bio', 'text'], ['specializations', 'text[]'], ['qualification_expires_at', 'timestamptz'],
-    ['is_active', 'boolean'], ['rating_sum', 'integer'], ['rating_count', 'integer'], ['created_at', 'timestamptz'],
+    ['is_active', 'boolean'], ['rating_sum', 'integer'], ['rating_count', 'integer'], ['created_at', 'timestamptz'], ['time_zone', 'text'],
   ]),
   'scheduling.training_sessions': spec('scheduling.training_sessions', [
     ['id', 'uuid'], ['course_id', 'uuid'], ['venue_id', 'uuid'], ['trainer_id', 'uuid'], ['starts_at', 'timestamptz'],
     ['ends_at', 'timestamptz'], ['status', 'text'], ['capacity', 'integer'], ['seats_taken', 'integer'],
     ['online_join_url', 'text'], ['cancellation_reason', 'text'], ['created_at', 'timestamptz'],
+  ]),
+  'scheduling.trainer_working_hours': spec('scheduling.trainer_working_hours', [
+    ['trainer_id', 'uuid'], ['weekday', 'integer'], ['starts_at', 'time'], ['ends_at', 'time'],
+  ]),
+  'scheduling.coaching_sessions': spec('scheduling.coaching_sessions', [
+    ['id', 'uuid'], ['trainer_id', 'uuid'], ['learner_id', 'uuid'], ['starts_at', 'timestamptz'], ['ends_at', 'timestamptz'],
+    ['status', 'text'], ['meeting_url', 'text'], ['cancelled_at', 'timestamptz'], ['cancelled_by', 'uuid'], ['created_at', 'timestamptz'],
+  ]),
+  'scheduling.session_feedback': spec('scheduling.session_feedback', [
+    ['id', 'uuid'], ['user_id', 'uuid'], ['coaching_session_id', 'uuid'], ['trainer_id', 'uuid'], ['rating', 'integer'], ['comment', 'text'],
+    ['created_at', 'timestamptz'],
   ]),
   'commerce.prices': spec('commerce.prices', [
     ['id', 'uuid'], ['course_id', 'uuid'], ['session_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'],
