@@ -7,11 +7,17 @@ export default {
     TrainingSession: '../db/database.js#TrainingSession',
     Course: '../db/database.js#CourseReference',
     User: '../db/database.js#UserReference',
+    Topic: '../db/database.js#TopicReference',
+    SessionTopic: '../db/database.js#SessionTopic',
+    TrainerQualification: '../db/database.js#TrainerQualification',
+    Event: '../db/database.js#Event',
   },
   columns: {
     'training_sessions.status': 'Generated<SessionStatus>',
+    'events.status': 'Generated<EventStatus>',
   },
   columnImports: {
     SessionStatus: './graphql.js#SessionStatus',
+    EventStatus: './graphql.js#EventStatus',
   },
 };

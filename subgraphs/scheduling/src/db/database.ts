@@ -1,8 +1,16 @@
 import type { EntityReference } from '@academy/service-kit';
 import type { Selectable } from 'kysely';
-import type { DB, SchedulingTrainers, SchedulingTrainingSessions, SchedulingVenues } from '../generated/tables.js';
+import type {
+  DB,
+  SchedulingEvents,
+  SchedulingSessionTopics,
+  SchedulingTrainerQualifications,
+  SchedulingTrainers,
+  SchedulingTrainingSessions,
+  SchedulingVenues,
+} from '../generated/tables.js';
 
-export type { SessionStatus, TrainingSessionFilter } from '../generated/graphql.js';
+export type { EventStatus, SessionStatus, TrainingSessionFilter } from '../generated/graphql.js';
 
 /** The scheduling subgraph's tables (its own schema only), as the migrations build them. */
 export type SchedulingDatabase = DB;
@@ -10,7 +18,13 @@ export type SchedulingDatabase = DB;
 export type Venue = Selectable<SchedulingVenues>;
 export type Trainer = Selectable<SchedulingTrainers>;
 export type TrainingSession = Selectable<SchedulingTrainingSessions>;
+/** A topic of a session: a plain name or a catalogue topic id (exactly one is set). */
+export type SessionTopic = Selectable<SchedulingSessionTopics>;
+export type TrainerQualification = Selectable<SchedulingTrainerQualifications>;
+export type Event = Selectable<SchedulingEvents>;
 /** A course of the learning subgraph, referred to by id: scheduling only adds its sessions. */
 export type CourseReference = EntityReference<'Course'>;
+/** A topic of the learning subgraph, referred to by id. */
+export type TopicReference = EntityReference<'Topic'>;
 /** A user of the identity subgraph, referred to by id. */
 export type UserReference = EntityReference<'User'>;

@@ -5,7 +5,7 @@
  * Please do not edit it manually.
  */
 
-import type { SessionStatus } from "./graphql.js";
+import type { EventStatus, SessionStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -34,6 +34,19 @@ export interface SchedulingEventCheckpoints {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SchedulingEvents {
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  ends_at: Timestamp;
+  id: Generated<string>;
+  name: string;
+  organizer_id: string;
+  slug: string;
+  starts_at: Timestamp;
+  status: Generated<EventStatus>;
+  venue_id: string | null;
+}
+
 export interface SchedulingOutbox {
   aggregate_id: string | null;
   event_id: Generated<string>;
@@ -50,6 +63,22 @@ export interface SchedulingProcessedEvents {
   processed_at: Generated<Timestamp>;
 }
 
+export interface SchedulingSessionTopics {
+  name: string | null;
+  position: number;
+  session_id: string;
+  topic_id: string | null;
+}
+
+export interface SchedulingTrainerQualifications {
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp | null;
+  id: Generated<string>;
+  issued_at: Timestamp;
+  name: string;
+  trainer_id: string;
+}
+
 export interface SchedulingTrainers {
   bio: string | null;
   created_at: Generated<Timestamp>;
@@ -64,6 +93,7 @@ export interface SchedulingTrainers {
 
 export interface SchedulingTrainingSessions {
   cancellation_reason: string | null;
+  cancelled_at: Timestamp | null;
   capacity: number;
   course_id: string;
   created_at: Generated<Timestamp>;
@@ -93,8 +123,11 @@ export interface SchedulingVenues {
 
 export interface DB {
   "scheduling.event_checkpoints": SchedulingEventCheckpoints;
+  "scheduling.events": SchedulingEvents;
   "scheduling.outbox": SchedulingOutbox;
   "scheduling.processed_events": SchedulingProcessedEvents;
+  "scheduling.session_topics": SchedulingSessionTopics;
+  "scheduling.trainer_qualifications": SchedulingTrainerQualifications;
   "scheduling.trainers": SchedulingTrainers;
   "scheduling.training_sessions": SchedulingTrainingSessions;
   "scheduling.venues": SchedulingVenues;

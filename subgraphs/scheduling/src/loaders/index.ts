@@ -1,9 +1,11 @@
-import { DataLoader, keyedLoader } from '@academy/service-kit';
+import { DataLoader, groupedLoader, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { SchedulingDatabase } from '../db/database.js';
-import { findTrainersByIds } from '../repositories/trainer.repository.js';
+import { findEventsByIds } from '../repositories/event.repository.js';
+import { findQualificationsOfTrainers, findTrainersByIds, findTrainersByUserIds } from '../repositories/trainer.repository.js';
 import {
   findSessionsByIds,
+  findTopicsOfSessions,
   findUpcomingSessions,
   type SessionOwner,
   type SessionWithVenue,
@@ -58,6 +60,10 @@ export function createLoaders(db: Kysely<SchedulingDatabase>) {
     trainerById: keyedLoader((ids: readonly string[]) => findTrainersByIds(db, ids), (t) => t.id),
     sessionById: keyedLoader((ids: readonly string[]) => findSessionsByIds(db, ids), (s) => s.id),
     upcomingSessions,
+    trainerByUserId: keyedLoader((userIds: readonly string[]) => findTrainersByUserIds(db, userIds), (t) => t.user_id),
+    qualificationsOfTrainer: groupedLoader((ids: readonly string[]) => findQualificationsOfTrainers(db, ids), (q) => q.trainer_id),
+    topicsOfSession: groupedLoader((ids: readonly string[]) => findTopicsOfSessions(db, ids), (t) => t.session_id),
+    eventById: keyedLoader((ids: readonly string[]) => findEventsByIds(db, ids), (e) => e.id),
   };
 }
 
