@@ -55,10 +55,11 @@ beforeAll(async () => {
         for (let k = 0; k < 7; k++) {
           const venue = k % 4 === 3 ? null : venues[(i + k) % venues.length]!;
           const startsAt = new Date(now + (k + 1) * DAY + i * 60_000);
-          sessions.push({ course_id: id, venue_id: venue?.id ?? null, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + 3600_000), capacity: 12, status: 'SCHEDULED' });
+          // One minute long, a minute apart per course: a venue holds one session at a time.
+          sessions.push({ course_id: id, venue_id: venue?.id ?? null, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + 60_000), capacity: 12, status: 'SCHEDULED' });
           own.push({ startsAt, venue: venue?.name ?? null });
         }
-        sessions.push({ course_id: id, venue_id: venues[0]!.id, starts_at: new Date(now - 2 * DAY), ends_at: new Date(now - 2 * DAY + 3600_000), capacity: 12, status: 'COMPLETED' });
+        sessions.push({ course_id: id, venue_id: venues[0]!.id, starts_at: new Date(now - 2 * DAY + i * 60_000), ends_at: new Date(now - 2 * DAY + (i + 1) * 60_000), capacity: 12, status: 'COMPLETED' });
         sessions.push({ course_id: id, venue_id: venues[0]!.id, starts_at: new Date(now + 3600_000), ends_at: new Date(now + 7200_000), capacity: 12, status: 'CANCELLED' });
       }
       if (status === 'PUBLISHED') {

@@ -19,7 +19,7 @@ import { API_SCHEMA_PATH, composeSupergraph, ROOT, SUPERGRAPH_PATH } from '../sc
  */
 const PENDING: Record<string, string> = {
   'User.enrollments': 'learning', 'User.registrations': 'scheduling',
-  'User.trainerProfile': 'scheduling', 'User.orders': 'commerce',
+  'User.orders': 'commerce', 'Event.ticketTypes': 'commerce',
   'User.recommendedCourses': 'ai-analytics', 'Topic.coachingTips': 'ai-analytics',
   'TrainingSession.registrations': 'scheduling', 'TrainingSession.price': 'commerce',
 };

@@ -352,6 +352,31 @@ describe('seed', () => {
     }
   });
 
+  it('runs the first-aid courses every week, gives trainers sessions their qualification covers, and adds topics and events', async () => {
+    // Each reference course has a session at one of the company's venues in each of the next four weeks.
+    const weeks = await query<{ slug: string; weeks: string }>(
+      first,
+      `SELECT c.slug, count(DISTINCT floor(extract(epoch FROM s.starts_at - $1::timestamptz) / (7 * 86400))) AS weeks
+       FROM scheduling.training_sessions s JOIN learning.courses c ON c.id = s.course_id
+       WHERE c.slug = ANY($2) AND s.venue_id IS NOT NULL AND s.starts_at > $1 AND s.starts_at <= $1::timestamptz + interval '28 days'
+       GROUP BY c.slug`,
+      [NOW, REFERENCE_COURSES.map((c) => c.slug)],
+    );
+    expect(weeks).toHaveLength(REFERENCE_COURSES.length);
+    for (const row of weeks) expect(Number(row.weeks)).toBeGreaterThanOrEqual(4);
+    // No trainer teaches past the end of their qualification.
+    expect(await count(first, `SELECT 1 FROM scheduling.training_sessions s JOIN scheduling.trainers t ON t.id = s.trainer_id
+      WHERE t.qualification_expires_at < s.ends_at`)).toBe(0);
+    // One active trainer's qualification lapses within a month.
+    const now = `'${NOW.toISOString()}'::timestamptz`;
+    expect(await count(first, `SELECT 1 FROM scheduling.trainers WHERE is_active AND qualification_expires_at BETWEEN ${now} AND ${now} + interval '30 days'`)).toBeGreaterThan(0);
+    expect(await count(first, 'SELECT 1 FROM scheduling.trainer_qualifications q JOIN scheduling.trainers t ON t.id = q.trainer_id WHERE q.expires_at = t.qualification_expires_at')).toBeGreaterThan(0);
+    // Sessions list what they cover by name (every broker session does); the reference courses name their catalogue topic.
+    expect(await count(first, 'SELECT 1 FROM scheduling.session_topics WHERE name IS NOT NULL')).toBeGreaterThan(0);
+    expect(await count(first, 'SELECT 1 FROM scheduling.session_topics WHERE topic_id IS NOT NULL')).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM scheduling.events WHERE starts_at > ${now} AND status = 'SCHEDULED'`)).toBeGreaterThan(0);
+  });
+
   it('points every cross-schema id at an existing row', async () => {
     const orphans: Record<string, string> = {
       'courses.author_id': 'SELECT 1 FROM learning.courses c WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = c.author_id)',
@@ -373,6 +398,10 @@ describe('seed', () => {
       'notifications.user_id': 'SELECT 1 FROM community.notifications n WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = n.user_id)',
       'analytics_events.user_id': `SELECT 1 FROM ai_analytics.analytics_events a WHERE a.user_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = a.user_id)`,
+      'session_topics.topic_id': `SELECT 1 FROM scheduling.session_topics t WHERE t.topic_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM learning.topics l WHERE l.id = t.topic_id)`,
+      'events.organizer_id': `SELECT 1 FROM scheduling.events e WHERE NOT EXISTS (
+        SELECT 1 FROM identity.user_roles r WHERE r.user_id = e.organizer_id AND r.role = 'ORGANIZER')`,
     };
     const found: Record<string, number> = {};
     for (const [name, sql] of Object.entries(orphans)) found[name] = await count(first, sql);

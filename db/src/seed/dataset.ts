@@ -40,9 +40,18 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
   const catalogue = generateCatalogue(root.fork('catalogue'), anchor, sizes.courses, users, people.authors, demo.CONTENT_AUTHOR);
   const enrollments = generateEnrollments(root.fork('enrollments'), anchor, users, catalogue.courses, learners, demo.LEARNER, 3);
   const trainerUsers = [demo.TRAINER, ...people.trainers];
-  const schedule = generateSchedule(
-    root.fork('schedule'), anchor, users, catalogue.courses, enrollments.popularity, people.trainers, demo.TRAINER, sizes.referenceSessions,
-  );
+  const schedule = generateSchedule(root.fork('schedule'), {
+    anchor,
+    users,
+    courses: catalogue.courses,
+    popularity: enrollments.popularity,
+    topics: catalogue.topics,
+    trainerUsers: people.trainers,
+    demoTrainer: demo.TRAINER,
+    organizers: people.organizers,
+    demoOrganizer: demo.ORGANIZER,
+    events: sizes.events,
+  });
   const coaching = generateCoaching(root.fork('coaching'), {
     anchor,
     users,

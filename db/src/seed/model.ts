@@ -31,8 +31,8 @@ export interface SeedSizes {
   chatMessages: number;
   /** Analytics events per user, on average, over the last 90 days. */
   eventsPerUser: number;
-  /** Sessions of each reference course, upcoming and past alike. */
-  referenceSessions: number;
+  /** Events (open days, summits, meet-ups), past and upcoming. */
+  events: number;
 }
 
 /** The sizes of the data set at `scale` (1 = about 2,000 users and 60 courses). */
@@ -53,7 +53,7 @@ export function seedSizes(scale: number): SeedSizes {
     // About 20,000 at scale 1, so the benchmark scale (50) holds a million.
     chatMessages: Math.round(20_000 * scale),
     eventsPerUser: 20,
-    referenceSessions: Math.max(2, Math.round(10 * scale)),
+    events: Math.max(4, Math.round(12 * scale)),
   };
 }
 

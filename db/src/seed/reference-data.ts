@@ -219,6 +219,8 @@ export interface ReferenceCourse {
   /** Price per learner in pence. */
   priceMinor: number;
   certificateValidityMonths: number;
+  /** The day of the week its weekly course starts, 0 = Monday (EFAW Mondays, FAW Tuesday to Thursday, Paediatric Friday and Saturday). */
+  weekday: number;
   /** Topic keys, the main one first. */
   topics: readonly string[];
   modules: readonly ModuleSeed[];
@@ -237,6 +239,7 @@ const CPR_MODULE: ModuleSeed = {
 export const REFERENCE_COURSES: readonly ReferenceCourse[] = [
   {
     slug: 'emergency-first-aid-at-work',
+    weekday: 0,
     title: 'Emergency First Aid at Work (EFAW)',
     summary: 'The one-day course that qualifies you as an emergency first aider in a low-risk workplace.',
     description:
@@ -289,6 +292,7 @@ export const REFERENCE_COURSES: readonly ReferenceCourse[] = [
   },
   {
     slug: 'first-aid-at-work',
+    weekday: 1,
     title: 'First Aid at Work (FAW)',
     summary: 'The full three-day qualification for first aiders in higher-risk or larger workplaces.',
     description:
@@ -361,6 +365,7 @@ export const REFERENCE_COURSES: readonly ReferenceCourse[] = [
   },
   {
     slug: 'paediatric-first-aid',
+    weekday: 4,
     title: 'Paediatric First Aid',
     summary: 'Two-day paediatric first aid for early years staff, childminders and parents; meets Ofsted requirements.',
     description:
@@ -565,4 +570,27 @@ export const VENUES: readonly VenueSeed[] = [
     firstAid: false,
     onSite: false,
   },
+];
+
+/** What trainers hold, by specialisation: the instructor qualification that lets them teach it. */
+export const INSTRUCTOR_QUALIFICATIONS: Readonly<Record<string, string>> = {
+  'First aid': 'First Aid at Work instructor (Level 3)',
+  Paediatrics: 'Paediatric First Aid instructor',
+  'Workplace safety': 'NEBOSH National General Certificate',
+  'Financial services': 'CeMAP (Certificate in Mortgage Advice and Practice)',
+};
+
+/** A teaching award many trainers hold; it does not lapse. */
+export const TEACHING_AWARD = 'Level 3 Award in Education and Training';
+
+/** Events of the platforms (seed 004): open days, summits and meet-ups, with what they are about. */
+export const EVENT_SEEDS: readonly { name: string; description: string }[] = [
+  { name: 'First Aid Open Day', description: 'Try CPR and the recovery position on our manikins, meet the trainers and ask about courses for your workplace.' },
+  { name: 'Mortgage Broker Summit', description: 'Affordability, Consumer Duty and protection: a day of talks and workshops for brokers and advisers.' },
+  { name: 'Yorkshire Training Awards', description: 'An evening celebrating the region’s trainers, first aiders and learners of the year.' },
+  { name: 'Community CPR Morning', description: 'A free hour of hands-on CPR and defibrillator awareness, open to everyone.' },
+  { name: 'Trainers’ Conference', description: 'Practical sessions for trainers: scenario design, assessment and inclusive teaching.' },
+  { name: 'Leadership Breakfast', description: 'Short talks on leading teams, then breakfast and conversation with other managers.' },
+  { name: 'AI at Work Meetup', description: 'Demos and discussion on using AI tools safely and well in everyday work.' },
+  { name: 'Careers in Training Fair', description: 'Meet training providers and find out how to become a qualified trainer.' },
 ];

@@ -14,10 +14,13 @@ export const SEEDED_TABLES = [
   'learning.learning_path_courses',
   'scheduling.venues',
   'scheduling.trainers',
+  'scheduling.trainer_qualifications',
   'scheduling.training_sessions',
   'scheduling.trainer_working_hours',
   'scheduling.coaching_sessions',
   'scheduling.session_feedback',
+  'scheduling.session_topics',
+  'scheduling.events',
   'commerce.prices',
   'community.chat_rooms',
   'community.chat_room_members',
@@ -75,7 +78,15 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   'scheduling.training_sessions': spec('scheduling.training_sessions', [
     ['id', 'uuid'], ['course_id', 'uuid'], ['venue_id', 'uuid'], ['trainer_id', 'uuid'], ['starts_at', 'timestamptz'],
     ['ends_at', 'timestamptz'], ['status', 'text'], ['capacity', 'integer'], ['seats_taken', 'integer'],
-    ['online_join_url', 'text'], ['cancellation_reason', 'text'], ['created_at', 'timestamptz'],
+    ['online_join_url', 'text'], ['cancellation_reason', 'text'], ['cancelled_at', 'timestamptz'], ['created_at', 'timestamptz'],
+  ]),
+  'scheduling.trainer_qualifications': spec('scheduling.trainer_qualifications', [
+    ['id', 'uuid'], ['trainer_id', 'uuid'], ['name', 'text'], ['issued_at', 'timestamptz'], ['expires_at', 'timestamptz'], ['created_at', 'timestamptz'],
+  ]),
+  'scheduling.session_topics': spec('scheduling.session_topics', [['session_id', 'uuid'], ['position', 'integer'], ['name', 'text'], ['topic_id', 'uuid']]),
+  'scheduling.events': spec('scheduling.events', [
+    ['id', 'uuid'], ['slug', 'text'], ['name', 'text'], ['description', 'text'], ['starts_at', 'timestamptz'], ['ends_at', 'timestamptz'],
+    ['venue_id', 'uuid'], ['organizer_id', 'uuid'], ['status', 'text'], ['created_at', 'timestamptz'],
   ]),
   'scheduling.trainer_working_hours': spec('scheduling.trainer_working_hours', [
     ['trainer_id', 'uuid'], ['weekday', 'integer'], ['starts_at', 'time'], ['ends_at', 'time'],

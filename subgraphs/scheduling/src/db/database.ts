@@ -4,12 +4,15 @@ import type {
   DB,
   SchedulingCoachingSessions,
   SchedulingTrainerWorkingHours,
+  SchedulingEvents,
+  SchedulingSessionTopics,
+  SchedulingTrainerQualifications,
   SchedulingTrainers,
   SchedulingTrainingSessions,
   SchedulingVenues,
 } from '../generated/tables.js';
 
-export type { CoachingStatus, SessionStatus, TrainingSessionFilter, Weekday } from '../generated/graphql.js';
+export type { CoachingStatus, EventStatus, SessionStatus, TrainingSessionFilter, Weekday } from '../generated/graphql.js';
 
 /** The scheduling subgraph's tables (its own schema only), as the migrations build them. */
 export type SchedulingDatabase = DB;
@@ -20,7 +23,13 @@ export type TrainingSession = Selectable<SchedulingTrainingSessions>;
 export type CoachingSession = Selectable<SchedulingCoachingSessions>;
 /** One span of a trainer's weekly working hours; times as PostgreSQL prints them (HH:MM:SS). */
 export type WorkingHours = Selectable<SchedulingTrainerWorkingHours>;
+/** A topic of a session: a plain name or a catalogue topic id (exactly one is set). */
+export type SessionTopic = Selectable<SchedulingSessionTopics>;
+export type TrainerQualification = Selectable<SchedulingTrainerQualifications>;
+export type Event = Selectable<SchedulingEvents>;
 /** A course of the learning subgraph, referred to by id: scheduling only adds its sessions. */
 export type CourseReference = EntityReference<'Course'>;
+/** A topic of the learning subgraph, referred to by id. */
+export type TopicReference = EntityReference<'Topic'>;
 /** A user of the identity subgraph, referred to by id. */
 export type UserReference = EntityReference<'User'>;

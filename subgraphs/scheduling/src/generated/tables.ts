@@ -5,7 +5,7 @@
  * Please do not edit it manually.
  */
 
-import type { CoachingStatus, SessionStatus } from "./graphql.js";
+import type { CoachingStatus, EventStatus, SessionStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -47,6 +47,19 @@ export interface SchedulingEventCheckpoints {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SchedulingEvents {
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  ends_at: Timestamp;
+  id: Generated<string>;
+  name: string;
+  organizer_id: string;
+  slug: string;
+  starts_at: Timestamp;
+  status: Generated<EventStatus>;
+  venue_id: string | null;
+}
+
 export interface SchedulingOutbox {
   aggregate_id: string | null;
   event_id: Generated<string>;
@@ -74,6 +87,22 @@ export interface SchedulingSessionFeedback {
   user_id: string;
 }
 
+export interface SchedulingSessionTopics {
+  name: string | null;
+  position: number;
+  session_id: string;
+  topic_id: string | null;
+}
+
+export interface SchedulingTrainerQualifications {
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp | null;
+  id: Generated<string>;
+  issued_at: Timestamp;
+  name: string;
+  trainer_id: string;
+}
+
 export interface SchedulingTrainers {
   bio: string | null;
   created_at: Generated<Timestamp>;
@@ -96,6 +125,7 @@ export interface SchedulingTrainerWorkingHours {
 
 export interface SchedulingTrainingSessions {
   cancellation_reason: string | null;
+  cancelled_at: Timestamp | null;
   capacity: number;
   course_id: string;
   created_at: Generated<Timestamp>;
@@ -126,9 +156,12 @@ export interface SchedulingVenues {
 export interface DB {
   "scheduling.coaching_sessions": SchedulingCoachingSessions;
   "scheduling.event_checkpoints": SchedulingEventCheckpoints;
+  "scheduling.events": SchedulingEvents;
   "scheduling.outbox": SchedulingOutbox;
   "scheduling.processed_events": SchedulingProcessedEvents;
   "scheduling.session_feedback": SchedulingSessionFeedback;
+  "scheduling.session_topics": SchedulingSessionTopics;
+  "scheduling.trainer_qualifications": SchedulingTrainerQualifications;
   "scheduling.trainer_working_hours": SchedulingTrainerWorkingHours;
   "scheduling.trainers": SchedulingTrainers;
   "scheduling.training_sessions": SchedulingTrainingSessions;

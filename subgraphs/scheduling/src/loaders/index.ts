@@ -2,9 +2,11 @@ import { DataLoader, groupedLoader, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { CoachingSession, SchedulingDatabase } from '../db/database.js';
 import { findCoachingSessionsByIds, findCoachingSessionsOfUsers } from '../repositories/coaching-session.repository.js';
-import { findTrainersByIds } from '../repositories/trainer.repository.js';
+import { findEventsByIds } from '../repositories/event.repository.js';
+import { findQualificationsOfTrainers, findTrainersByIds, findTrainersByUserIds } from '../repositories/trainer.repository.js';
 import {
   findSessionsByIds,
+  findTopicsOfSessions,
   findUpcomingSessions,
   type SessionOwner,
   type SessionWithVenue,
@@ -70,6 +72,10 @@ export function createLoaders(db: Kysely<SchedulingDatabase>) {
       all: coachingSessionsOfUser(db, false),
     },
     workingHoursOfTrainer: groupedLoader((ids: readonly string[]) => findWorkingHoursOfTrainers(db, ids), (h) => h.trainer_id),
+    trainerByUserId: keyedLoader((userIds: readonly string[]) => findTrainersByUserIds(db, userIds), (t) => t.user_id),
+    qualificationsOfTrainer: groupedLoader((ids: readonly string[]) => findQualificationsOfTrainers(db, ids), (q) => q.trainer_id),
+    topicsOfSession: groupedLoader((ids: readonly string[]) => findTopicsOfSessions(db, ids), (t) => t.session_id),
+    eventById: keyedLoader((ids: readonly string[]) => findEventsByIds(db, ids), (e) => e.id),
   };
 }
 

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import type { SchedulingDatabase, Trainer } from '../db/database.js';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { SchedulingDatabase, Trainer, TrainerQualification } from '../db/database.js';
+import type { SchedulingTrainerQualifications, SchedulingTrainers } from '../generated/tables.js';
 
 export async function findActiveTrainers(db: Kysely<SchedulingDatabase>): Promise<Trainer[]> {
   return db.selectFrom('scheduling.trainers').selectAll().where('is_active', '=', true).orderBy('created_at').orderBy('id').execute();
@@ -7,4 +8,32 @@ export async function findActiveTrainers(db: Kysely<SchedulingDatabase>): Promis
 
 export async function findTrainersByIds(db: Kysely<SchedulingDatabase>, ids: readonly string[]): Promise<Trainer[]> {
   return db.selectFrom('scheduling.trainers').selectAll().where('id', '=', sql<string>`ANY(${ids}::uuid[])`).execute();
+}
+
+export async function findTrainersByUserIds(db: Kysely<SchedulingDatabase>, userIds: readonly string[]): Promise<Trainer[]> {
+  return db.selectFrom('scheduling.trainers').selectAll().where('user_id', '=', sql<string>`ANY(${userIds}::uuid[])`).execute();
+}
+
+/** Inserts a trainer profile; a user who has one raises PostgreSQL's 23505 on trainers_user_key. */
+export async function insertTrainer(db: Kysely<SchedulingDatabase>, values: Insertable<SchedulingTrainers>): Promise<Trainer> {
+  return db.insertInto('scheduling.trainers').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function insertQualifications(
+  db: Kysely<SchedulingDatabase>,
+  rows: Insertable<SchedulingTrainerQualifications>[],
+): Promise<void> {
+  if (rows.length > 0) await db.insertInto('scheduling.trainer_qualifications').values(rows).execute();
+}
+
+/** The qualifications of many trainers, soonest to lapse first (those that never lapse last). */
+export async function findQualificationsOfTrainers(db: Kysely<SchedulingDatabase>, trainerIds: readonly string[]): Promise<TrainerQualification[]> {
+  return db
+    .selectFrom('scheduling.trainer_qualifications')
+    .selectAll()
+    .where('trainer_id', '=', sql<string>`ANY(${trainerIds}::uuid[])`)
+    .orderBy(sql`expires_at ASC NULLS LAST`)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
 }

@@ -1,6 +1,7 @@
 import { keysetPage, type TimestampCursor } from '@academy/service-kit';
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import type { SchedulingDatabase, TrainingSession, TrainingSessionFilter, Venue } from '../db/database.js';
+import { sql, type Expression, type Insertable, type Kysely, type SqlBool } from 'kysely';
+import type { SchedulingDatabase, SessionTopic, TrainingSession, TrainingSessionFilter, Venue } from '../db/database.js';
+import type { SchedulingSessionTopics, SchedulingTrainingSessions } from '../generated/tables.js';
 
 /** What upcoming sessions are listed by. */
 export type SessionOwner = 'course' | 'venue' | 'trainer';
@@ -91,4 +92,42 @@ export async function findSessionPage(
     after: query.after ? sql`(${query.after[0]}::timestamptz, ${query.after[1]}::uuid)` : null,
     limit: query.limit,
   });
+}
+
+/**
+ * Inserts a session. Overlapping another session of its trainer or at its venue raises
+ * PostgreSQL's 23P01 on training_sessions_trainer_overlap_excl or training_sessions_venue_overlap_excl.
+ */
+export async function insertSession(db: Kysely<SchedulingDatabase>, values: Insertable<SchedulingTrainingSessions>): Promise<TrainingSession> {
+  return db.insertInto('scheduling.training_sessions').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function insertSessionTopics(db: Kysely<SchedulingDatabase>, rows: Insertable<SchedulingSessionTopics>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('scheduling.session_topics').values(rows).execute();
+}
+
+/** The topics of many sessions, each session's in position order. */
+export async function findTopicsOfSessions(db: Kysely<SchedulingDatabase>, sessionIds: readonly string[]): Promise<SessionTopic[]> {
+  return db
+    .selectFrom('scheduling.session_topics')
+    .selectAll()
+    .where('session_id', '=', sql<string>`ANY(${sessionIds}::uuid[])`)
+    .orderBy('session_id')
+    .orderBy('position')
+    .execute();
+}
+
+/** The session, locked until the transaction ends. */
+export async function lockSession(db: Kysely<SchedulingDatabase>, id: string): Promise<TrainingSession | undefined> {
+  return db.selectFrom('scheduling.training_sessions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Marks a session CANCELLED now with its reason; it then holds neither its trainer nor its venue. */
+export async function markSessionCancelled(db: Kysely<SchedulingDatabase>, id: string, reason: string): Promise<TrainingSession> {
+  return db
+    .updateTable('scheduling.training_sessions')
+    .set({ status: 'CANCELLED', cancellation_reason: reason, cancelled_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

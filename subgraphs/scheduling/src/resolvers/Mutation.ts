@@ -1,9 +1,18 @@
 import type { MutationResolvers } from '../generated/graphql.js';
 import { bookCoachingSession, cancelCoachingSession } from '../services/coaching.service.js';
+import { createEvent } from '../services/event.service.js';
 import { submitSessionFeedback } from '../services/session-feedback.service.js';
+import { createTrainerProfile } from '../services/trainer.service.js';
+import { cancelTrainingSession, scheduleTrainingSession } from '../services/training-session.service.js';
+import { createVenue } from '../services/venue.service.js';
 import { setTrainerWorkingHours } from '../services/working-hours.service.js';
 
 export const Mutation: MutationResolvers = {
+  createVenue: (_, args, ctx) => createVenue(ctx, args.input),
+  createTrainerProfile: (_, args, ctx) => createTrainerProfile(ctx, args),
+  scheduleTrainingSession: (_, args, ctx) => scheduleTrainingSession(ctx, args.input),
+  cancelTrainingSession: (_, args, ctx) => cancelTrainingSession(ctx, args),
+  createEvent: (_, args, ctx) => createEvent(ctx, args.input),
   bookCoachingSession: (_, args, ctx) => bookCoachingSession(ctx, args),
   cancelCoachingSession: (_, args, ctx) => cancelCoachingSession(ctx, args),
   submitSessionFeedback: (_, args, ctx) => submitSessionFeedback(ctx, args),

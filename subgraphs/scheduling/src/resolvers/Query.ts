@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../generated/graphql.js';
 import { trainerAvailability } from '../services/coaching.service.js';
+import { eventBySlug, listEvents } from '../services/event.service.js';
 import { activeTrainers, findTrainer } from '../services/trainer.service.js';
 import { findSession, sessionConnection } from '../services/training-session.service.js';
 import { activeVenues, findVenue } from '../services/venue.service.js';
@@ -12,4 +13,6 @@ export const Query: QueryResolvers = {
   trainingSessions: (_, args, ctx) => sessionConnection(ctx, args),
   trainingSession: (_, args, ctx) => findSession(ctx, args),
   trainerAvailability: (_, args, ctx) => trainerAvailability(ctx, args),
+  events: (_, args, ctx) => listEvents(ctx, args),
+  event: (_, args, ctx) => eventBySlug(ctx, args),
 };

@@ -1,5 +1,5 @@
 import type { TrainerResolvers } from '../generated/graphql.js';
-import { averageRating } from '../services/trainer.service.js';
+import { averageRating, qualificationsOf } from '../services/trainer.service.js';
 import { upcomingSessions } from '../services/training-session.service.js';
 import { workingHoursOf } from '../services/working-hours.service.js';
 
@@ -8,6 +8,7 @@ export const Trainer: TrainerResolvers = {
   user: (t) => ({ __typename: 'User', id: t.user_id }),
   qualificationExpiresAt: (t) => t.qualification_expires_at,
   isActive: (t) => t.is_active,
+  qualifications: (t, _, ctx) => qualificationsOf(ctx, t),
   averageRating: (t) => averageRating(t),
   upcomingSessions: (t, args, ctx) => upcomingSessions(ctx, 'trainer', t.id, args),
   timeZone: (t) => t.time_zone,

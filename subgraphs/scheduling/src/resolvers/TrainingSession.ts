@@ -1,5 +1,5 @@
 import type { TrainingSessionResolvers } from '../generated/graphql.js';
-import { fillRate, onlineJoinUrl, seatsAvailable } from '../services/training-session.service.js';
+import { fillRate, onlineJoinUrl, seatsAvailable, topicsOf } from '../services/training-session.service.js';
 
 export const TrainingSession: TrainingSessionResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.sessionById.load(ref.id),
@@ -12,4 +12,7 @@ export const TrainingSession: TrainingSessionResolvers = {
   seatsAvailable: (s) => seatsAvailable(s),
   onlineJoinUrl: (s, _, ctx) => onlineJoinUrl(ctx, s),
   fillRate: (s, _, ctx) => fillRate(ctx, s),
+  topics: (s, _, ctx) => topicsOf(ctx, s),
+  cancelledAt: (s) => s.cancelled_at,
+  cancellationReason: (s) => s.cancellation_reason,
 };

@@ -1,14 +1,41 @@
-import { badUserInput, forwardPage, hasRole, intInRange, isSelfOrRole, isTimestampCursor, parseId, requireRole, toConnection } from '@academy/service-kit';
+import {
+  DomainError,
+  ErrorCode,
+  badUserInput,
+  conflict,
+  forwardPage,
+  hasRole,
+  intInRange,
+  isSelfOrRole,
+  isTimestampCursor,
+  notFound,
+  parseId,
+  requireRole,
+  text,
+  toConnection,
+} from '@academy/service-kit';
+import type { Kysely } from 'kysely';
 import type { SchedulingContext } from '../context.js';
-import type { TrainingSession } from '../db/database.js';
+import type { SchedulingDatabase, TrainingSession } from '../db/database.js';
+import { publishTrainingSessionCancelled, publishTrainingSessionScheduled } from '../events/published.js';
 import type {
   CourseUpcomingSessionsArgs,
+  MutationCancelTrainingSessionArgs,
   QueryTrainingSessionArgs,
   QueryTrainingSessionsArgs,
+  ScheduleSessionInput,
   TrainerUpcomingSessionsArgs,
   VenueUpcomingSessionsArgs,
 } from '../generated/graphql.js';
-import { findSessionPage, type SessionOwner } from '../repositories/training-session.repository.js';
+import {
+  findSessionPage,
+  insertSession,
+  insertSessionTopics,
+  lockSession,
+  markSessionCancelled,
+  type SessionOwner,
+} from '../repositories/training-session.repository.js';
+import { idList, isConstraintViolation, textList, webUrl } from './input.js';
 
 type UpcomingSessionsArgs = CourseUpcomingSessionsArgs | VenueUpcomingSessionsArgs | TrainerUpcomingSessionsArgs;
 
@@ -58,4 +85,105 @@ export async function onlineJoinUrl(ctx: SchedulingContext, session: TrainingSes
 export function fillRate(ctx: SchedulingContext, session: TrainingSession): number {
   requireRole(ctx, 'ANALYST', 'ADMIN', 'ORGANIZER');
   return session.seats_taken / session.capacity;
+}
+
+/** A session's topics, in the order given. */
+export const topicsOf = (ctx: SchedulingContext, session: TrainingSession) => ctx.loaders.topicsOfSession.load(session.id);
+
+/** The longest a session may last. */
+const MAX_SESSION_MS = 14 * 24 * 3600_000;
+const MAX_TOPICS = 20;
+const TRAINER_OVERLAP = 'training_sessions_trainer_overlap_excl';
+const VENUE_OVERLAP = 'training_sessions_venue_overlap_excl';
+
+/**
+ * ADMIN and ORGANIZER put a session on the calendar. Every input is checked first; the course id
+ * is taken as given (scheduling cannot read learning's catalogue). The database refuses a
+ * session that overlaps another of its trainer or at its venue (exclusion constraints), also
+ * when two requests race: that is CONFLICT naming which. The session, its topics and
+ * `TrainingSessionScheduled` commit together.
+ */
+export async function scheduleTrainingSession(ctx: SchedulingContext, input: ScheduleSessionInput): Promise<TrainingSession> {
+  requireRole(ctx, 'ADMIN', 'ORGANIZER');
+  const courseId = parseId(input.courseId, 'input.courseId');
+  const trainerId = parseId(input.trainerId, 'input.trainerId');
+  const venueId = input.venueId == null ? null : parseId(input.venueId, 'input.venueId');
+  const { startsAt, endsAt } = input;
+  if (startsAt.getTime() <= Date.now()) throw badUserInput('"input.startsAt" must be in the future.', 'input.startsAt');
+  if (endsAt <= startsAt) throw badUserInput('"input.endsAt" must be after "input.startsAt".', 'input.endsAt');
+  if (endsAt.getTime() - startsAt.getTime() > MAX_SESSION_MS) throw badUserInput('A session lasts at most 14 days.', 'input.endsAt');
+  const capacity = intInRange(input.capacity, 'input.capacity', 1, 1000);
+  const joinUrl = input.onlineJoinUrl?.trim() ? webUrl(input.onlineJoinUrl, 'input.onlineJoinUrl') : null;
+  if (!venueId && !joinUrl) throw badUserInput('An online session (no venue) needs "input.onlineJoinUrl".', 'input.onlineJoinUrl');
+  const topicNames = textList(input.topics, 'input.topics', MAX_TOPICS, 100);
+  const topicIds = idList(input.topicIds, 'input.topicIds', MAX_TOPICS);
+  if (topicNames.length + topicIds.length > MAX_TOPICS) throw badUserInput(`A session covers at most ${MAX_TOPICS} topics.`, 'input.topics');
+
+  const [trainer, venue] = await Promise.all([ctx.loaders.trainerById.load(trainerId), venueId ? ctx.loaders.venueById.load(venueId) : null]);
+  if (!trainer) throw badUserInput('"input.trainerId" names no trainer.', 'input.trainerId');
+  if (!trainer.is_active) throw badUserInput('The trainer does not take sessions now.', 'input.trainerId');
+  const lapses = trainer.qualification_expires_at;
+  if (lapses && lapses < endsAt) {
+    throw badUserInput(`The trainer's qualification lapses at ${lapses.toISOString()}, before the session ends.`, 'input.trainerId');
+  }
+  if (venueId && (!venue || !venue.is_active)) throw badUserInput('"input.venueId" names no active venue.', 'input.venueId');
+  if (venue?.capacity != null && capacity > venue.capacity) {
+    throw badUserInput(`"input.capacity" is more than the venue holds (${venue.capacity}).`, 'input.capacity');
+  }
+
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const session = await insertSession(trx, {
+        course_id: courseId,
+        venue_id: venueId,
+        trainer_id: trainerId,
+        starts_at: startsAt,
+        ends_at: endsAt,
+        capacity,
+        online_join_url: joinUrl,
+      });
+      await insertSessionTopics(trx, [
+        ...topicNames.map((name, i) => ({ session_id: session.id, position: i + 1, name, topic_id: null })),
+        ...topicIds.map((topicId, i) => ({ session_id: session.id, position: topicNames.length + i + 1, name: null, topic_id: topicId })),
+      ]);
+      await publishTrainingSessionScheduled(trx, session, trainer);
+      return session;
+    });
+  } catch (error) {
+    if (isConstraintViolation(error, '23P01', TRAINER_OVERLAP)) {
+      throw new DomainError(ErrorCode.CONFLICT, 'The trainer is already booked for a session at that time.', { field: 'input.trainerId' });
+    }
+    if (isConstraintViolation(error, '23P01', VENUE_OVERLAP)) {
+      throw new DomainError(ErrorCode.CONFLICT, 'The venue is already booked for a session at that time.', { field: 'input.venueId' });
+    }
+    throw error;
+  }
+}
+
+/**
+ * ADMIN and ORGANIZER call a session off, with a reason. A session already cancelled, or over
+ * (COMPLETED, or past its end), is CONFLICT: cancelling is not repeated. Its trainer and venue
+ * are free again at once (the overlap rules ignore cancelled sessions).
+ */
+export async function cancelTrainingSession(ctx: SchedulingContext, args: MutationCancelTrainingSessionArgs): Promise<TrainingSession> {
+  requireRole(ctx, 'ADMIN', 'ORGANIZER');
+  const id = parseId(args.id);
+  const reason = text(args.reason, 'reason', { max: 500 });
+  return ctx.db.transaction().execute(async (trx) => {
+    const session = await lockSession(trx, id);
+    if (!session) throw notFound('No such training session.');
+    if (session.status === 'CANCELLED') throw conflict('The session is cancelled already.');
+    if (session.status === 'COMPLETED' || session.ends_at.getTime() <= Date.now()) throw conflict('The session is over; it cannot be cancelled.');
+    return cancelSession(trx, session, reason);
+  });
+}
+
+/**
+ * The one place a session becomes CANCELLED, inside the caller's transaction (the session row
+ * locked): what must happen with a cancellation is added here, so it commits with it.
+ */
+async function cancelSession(trx: Kysely<SchedulingDatabase>, session: TrainingSession, reason: string): Promise<TrainingSession> {
+  const cancelled = await markSessionCancelled(trx, session.id, reason);
+  await publishTrainingSessionCancelled(trx, cancelled);
+  return cancelled;
 }
