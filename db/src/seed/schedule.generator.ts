@@ -185,6 +185,11 @@ export function generateSchedule(
       iso(course.publishedAt ?? course.createdAt),
     ]);
   const prices = [...coursePriceRows, ...priceRows];
+  // Learning's copy of the course prices, as commerce's CoursePriceSet events would have left it:
+  // the same amounts, set when commerce's rows were last changed.
+  const priceCopyRows: Row[] = courses
+    .filter((course) => course.price !== null)
+    .map((course) => [course.id, course.price!.amountMinor, course.price!.currency, iso(course.publishedAt ?? course.createdAt)]);
 
   return {
     sessions,
@@ -193,6 +198,7 @@ export function generateSchedule(
       { table: 'scheduling.trainers', total: trainerRows.length, rows: trainerRows },
       { table: 'scheduling.training_sessions', total: sessionRows.length, rows: sessionRows },
       { table: 'commerce.prices', total: prices.length, rows: prices },
+      { table: 'learning.course_prices', total: priceCopyRows.length, rows: priceCopyRows },
     ],
   };
 }

@@ -30,8 +30,9 @@ export type GrantOutcome = 'CREATED' | 'REACTIVATED' | 'UNCHANGED';
 /**
  * Gives the user access to the course, in one statement safe under any concurrency (the unique
  * (user_id, course_id) key): inserts the enrollment and counts it on the course, or re-activates
- * a CANCELLED one (back to COMPLETED if it was completed before, else ACTIVE), or leaves a live
- * one alone. An order never re-activates the access its own refund ended. Returns the
+ * a CANCELLED one (back to COMPLETED, and counted so again, if it was completed before, else
+ * ACTIVE), or leaves a live one alone. The course's enrollment_count stays the number of its
+ * enrollments, completed_count the number of COMPLETED ones. An order never re-activates the access its own refund ended. Returns the
  * enrollment as it stands and what changed; undefined when the course does not exist.
  */
 export async function grantEnrollment(
@@ -50,8 +51,10 @@ export async function grantEnrollment(
       WHERE e.status = 'CANCELLED' AND (excluded.source = 'FREE' OR e.order_id IS DISTINCT FROM excluded.order_id)
       RETURNING e.*, (e.xmax = 0) AS inserted
     ), counted AS (
-      UPDATE learning.courses c SET enrollment_count = c.enrollment_count + 1
-      FROM granted g WHERE c.id = g.course_id AND g.inserted
+      UPDATE learning.courses c SET
+        enrollment_count = c.enrollment_count + g.inserted::integer,
+        completed_count = c.completed_count + (NOT g.inserted AND g.status = 'COMPLETED')::integer
+      FROM granted g WHERE c.id = g.course_id AND (g.inserted OR g.status = 'COMPLETED')
     )
     SELECT * FROM granted`.execute(db);
   const changed = rows[0];
@@ -65,19 +68,31 @@ export async function grantEnrollment(
 }
 
 /**
- * Ends the access the order granted to these courses (status CANCELLED; progress, completion
- * and any certificate stay). Returns the enrollments it ended now (none on a replay).
+ * Ends the access the order granted to these courses (status CANCELLED; progress, completed_at
+ * and any certificate stay; a COMPLETED one leaves its course's completed_count). Returns the enrollments it ended now (none on a replay).
  */
 export async function cancelOrderEnrollments(
   db: Kysely<LearningDatabase>,
   order: { userId: string; orderId: string; courseIds: readonly string[]; at: Date },
 ): Promise<Enrollment[]> {
-  const { rows } = await sql<Enrollment>`
-    UPDATE learning.enrollments SET status = 'CANCELLED', cancelled_at = ${order.at}
-    WHERE user_id = ${order.userId}::uuid AND order_id = ${order.orderId}::uuid
-      AND course_id = ANY(${order.courseIds}::uuid[]) AND status <> 'CANCELLED'
-    RETURNING *`.execute(db);
-  return rows;
+  const { rows } = await sql<Enrollment & { previous_status: string }>`
+    WITH target AS (
+      SELECT id, status FROM learning.enrollments
+      WHERE user_id = ${order.userId}::uuid AND order_id = ${order.orderId}::uuid
+        AND course_id = ANY(${order.courseIds}::uuid[]) AND status <> 'CANCELLED'
+      ORDER BY id
+      FOR UPDATE
+    ), ended AS (
+      UPDATE learning.enrollments e SET status = 'CANCELLED', cancelled_at = ${order.at}
+      FROM target t WHERE e.id = t.id
+      RETURNING e.*, t.status AS previous_status
+    ), counted AS (
+      UPDATE learning.courses c SET completed_count = c.completed_count - n.count
+      FROM (SELECT course_id, count(*)::integer AS count FROM ended WHERE previous_status = 'COMPLETED' GROUP BY course_id) n
+      WHERE c.id = n.course_id
+    )
+    SELECT * FROM ended`.execute(db);
+  return rows.map(({ previous_status: _p, ...enrollment }) => enrollment);
 }
 
 /** Position of an enrollment in a user's list: enrolled_at as PostgreSQL prints it, and its id. */
