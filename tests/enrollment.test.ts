@@ -255,6 +255,19 @@ describe('enrolling through the gateway', () => {
       (await as<{ user: { enrollments: { totalCount: number; edges: unknown[] } } | null }>(stack, user, `query($id: ID!) { user(id: $id) { enrollments { totalCount edges { node { id } } } } }`, { id: ada.id })).user?.enrollments;
     expect(await viaUser(ben)).toEqual({ totalCount: 0, edges: [] });
     expect((await viaUser(admin))?.totalCount).toBe(5);
+
+    // A list of users asks each one's first page: one learning statement for all of them.
+    const before = stack.subgraphs.learning.statements();
+    const listed = await as<{ users: { edges: { node: { id: string; enrollments: { totalCount: number; edges: { node: { id: string } }[] } } }[] } }>(
+      stack,
+      admin,
+      `{ users(first: 100) { edges { node { id enrollments(first: 3) { totalCount edges { node { id } } } } } } }`,
+    );
+    expect(stack.subgraphs.learning.statements() - before).toBe(1);
+    const byUser = new Map(listed.users.edges.map((e) => [e.node.id, e.node.enrollments]));
+    expect(byUser.get(ada.id)).toMatchObject({ totalCount: 5 });
+    expect(byUser.get(ada.id)?.edges).toHaveLength(3);
+    expect(byUser.get(ben.id)).toMatchObject({ totalCount: 1 });
   });
 });
 

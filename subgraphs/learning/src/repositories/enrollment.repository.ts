@@ -118,3 +118,43 @@ export async function findEnrollmentPage(
     limit: query.limit,
   });
 }
+
+/** The first page of one user's enrollments, with the user's exact total. */
+export interface FirstEnrollmentPage {
+  userId: string;
+  totalCount: number;
+  /** Up to limit + 1 rows, newest first. */
+  rows: (Enrollment & { cursor_key: string })[];
+}
+
+/**
+ * The first page (newest first) of each user's enrollments, optionally of one status, with each
+ * user's exact total, in one statement for any number of users.
+ */
+export async function findFirstEnrollmentPageOfUsers(
+  db: Kysely<LearningDatabase>,
+  userIds: readonly string[],
+  status: EnrollmentStatus | null,
+  limit: number,
+): Promise<FirstEnrollmentPage[]> {
+  const ofStatus = status ? sql`AND e.status = ${status}` : sql``;
+  const result = await sql<Enrollment & { key_user_id: string; total_count: number; cursor_key: string }>`
+    SELECT k.id AS key_user_id,
+      (SELECT count(*) FROM learning.enrollments e WHERE e.user_id = k.id ${ofStatus})::int AS total_count,
+      page.*
+    FROM unnest(${userIds}::uuid[]) AS k(id)
+    LEFT JOIN LATERAL (
+      SELECT e.*, e.enrolled_at::text AS cursor_key FROM learning.enrollments e
+      WHERE e.user_id = k.id ${ofStatus}
+      ORDER BY e.enrolled_at DESC, e.id DESC
+      LIMIT ${limit + 1}
+    ) page ON true
+    ORDER BY k.id, page.enrolled_at DESC, page.id DESC`.execute(db);
+  const byUser = new Map<string, FirstEnrollmentPage>();
+  for (const { key_user_id, total_count, ...row } of result.rows) {
+    let entry = byUser.get(key_user_id);
+    if (!entry) byUser.set(key_user_id, (entry = { userId: key_user_id, totalCount: total_count, rows: [] }));
+    if (row.id !== null) entry.rows.push(row);
+  }
+  return [...byUser.values()];
+}

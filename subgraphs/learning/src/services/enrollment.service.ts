@@ -102,7 +102,11 @@ export async function enrollmentsOfUser(ctx: LearningContext, user: UserReferenc
   if (!isSelfOrRole(ctx, user.id, 'ADMIN')) {
     return toConnection({ rows: [], limit: page.limit, totalCount: 0, hasPreviousPage: false, cursorOf: () => null, nodeOf: (e: Enrollment) => e });
   }
-  const result = await findEnrollmentPage(ctx.db, { userId: user.id, status: args.status ?? null, limit: page.limit, after: page.after });
+  const status = args.status ?? null;
+  // A first page (the usual ask, also for a list of users) is batched across users.
+  const result = page.after
+    ? await findEnrollmentPage(ctx.db, { userId: user.id, status, limit: page.limit, after: page.after })
+    : { hasPreviousPage: false, ...((await ctx.loaders.firstEnrollmentPageByUser.load(`${user.id}|${status ?? ''}|${page.limit}`)) ?? { rows: [], totalCount: 0 }) };
   const rows = result.rows.map(({ cursor_key, ...enrollment }) => ({ cursor_key, enrollment }));
   for (const { enrollment } of rows.slice(0, page.limit)) ctx.loaders.enrollmentById.prime(enrollment.id, enrollment);
   return toConnection({
