@@ -143,6 +143,11 @@ describe('seed', () => {
       ),
     ).toBe(0);
     expect(await count(first, 'SELECT 1 FROM learning.enrollments WHERE user_id IS NOT NULL')).toBeGreaterThan(0);
+    // learning's copy of the course prices (what CoursePriceSet events leave) is commerce's, row for row.
+    const commercePrices = 'SELECT course_id, amount_minor, currency, updated_at AS set_at FROM commerce.prices WHERE course_id IS NOT NULL';
+    const learningPrices = 'SELECT course_id, amount_minor, currency, set_at FROM learning.course_prices';
+    expect(await count(first, `(${commercePrices} EXCEPT ${learningPrices}) UNION ALL (${learningPrices} EXCEPT ${commercePrices})`)).toBe(0);
+    expect(await count(first, learningPrices)).toBeGreaterThan(0);
     expect(await count(first, 'SELECT 1 FROM scheduling.training_sessions WHERE seats_taken >= capacity OR seats_taken < 0')).toBe(0);
     // A session room holds its owner and at most the seats taken.
     expect(

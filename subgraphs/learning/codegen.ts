@@ -18,6 +18,7 @@ export default {
     'courses.search': 'ColumnType<string, never, never>',
     'lessons.kind': 'LessonKind',
     'enrollments.status': 'Generated<EnrollmentStatus>',
+    'enrollments.source': "Generated<'FREE' | 'ORDER'>",
     'learning_paths.level': 'CourseLevel',
     'learning_paths.status': 'Generated<CourseStatus>',
   },

@@ -286,6 +286,11 @@ export function generateSchedule(rng: Prng, input: ScheduleInput): Schedule {
       iso(course.publishedAt ?? course.createdAt),
     ]);
   const prices = [...coursePriceRows, ...priceRows];
+  // Learning's copy of the course prices, as commerce's CoursePriceSet events would have left it:
+  // the same amounts, set when commerce's rows were last changed.
+  const priceCopyRows: Row[] = courses
+    .filter((course) => course.price !== null)
+    .map((course) => [course.id, course.price!.amountMinor, course.price!.currency, iso(course.publishedAt ?? course.createdAt)]);
 
   // Events: open days, summits and meet-ups over the past two months and the coming five, a
   // third of them by the demo organizer; one in eight called off.
@@ -320,6 +325,7 @@ export function generateSchedule(rng: Prng, input: ScheduleInput): Schedule {
       { table: 'scheduling.session_topics', total: sessionTopicRows.length, rows: sessionTopicRows },
       { table: 'scheduling.events', total: eventRows.length, rows: eventRows },
       { table: 'commerce.prices', total: prices.length, rows: prices },
+      { table: 'learning.course_prices', total: priceCopyRows.length, rows: priceCopyRows },
     ],
   };
 }

@@ -22,6 +22,7 @@ export const SEEDED_TABLES = [
   'scheduling.session_topics',
   'scheduling.events',
   'commerce.prices',
+  'learning.course_prices',
   'community.chat_rooms',
   'community.chat_room_members',
   'community.chat_messages',
@@ -102,6 +103,9 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   'commerce.prices': spec('commerce.prices', [
     ['id', 'uuid'], ['course_id', 'uuid'], ['session_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'],
     ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ]),
+  'learning.course_prices': spec('learning.course_prices', [
+    ['course_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'], ['set_at', 'timestamptz'],
   ]),
   'community.chat_rooms': spec('community.chat_rooms', [
     ['id', 'uuid'], ['name', 'text'], ['kind', 'text'], ['session_id', 'uuid'], ['created_by', 'uuid'], ['created_at', 'timestamptz'],

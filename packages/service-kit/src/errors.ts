@@ -19,6 +19,7 @@ export const badUserInput = (message: string, field?: string) =>
   new DomainError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const notFound = (message: string) => new DomainError(ErrorCode.NOT_FOUND, message);
 export const conflict = (message: string) => new DomainError(ErrorCode.CONFLICT, message);
+export const paymentRequired = (message: string) => new DomainError(ErrorCode.PAYMENT_REQUIRED, message);
 export const forbidden = (message = 'You are not allowed to do this.') => new DomainError(ErrorCode.FORBIDDEN, message);
 export const unauthenticated = (message = 'Sign in first.') => new DomainError(ErrorCode.UNAUTHENTICATED, message);
 

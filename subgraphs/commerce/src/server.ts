@@ -3,6 +3,14 @@ import { createContext } from './context.js';
 import type { CommerceDatabase } from './db/database.js';
 import { resolvers } from './resolvers/index.js';
 
+export {
+  publishCoursePriceSet,
+  publishOrderCancelled,
+  publishOrderPaid,
+  publishOrderRefunded,
+  type OrderEventItem,
+} from './events/published.js';
+
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 /** Builds the commerce subgraph (schema, server, database) without listening. */

@@ -131,22 +131,22 @@ describe('learning operations', () => {
   });
 
   it('batches an entity lookup of many courses into one statement', async () => {
-    const before = subgraph.service.database.statements.count;
+    const before = subgraph.service.database.statements.inRequests;
     const { body } = await subgraph.request(entitiesQuery('Course', 'id slug'), {
       representations: Array.from({ length: 50 }, (_, i) => ({ __typename: 'Course', id: i % 2 ? ids.firstAid : randomUUID() })),
     });
     expect(body.errors).toBeUndefined();
-    expect(subgraph.service.database.statements.count - before).toBe(1);
+    expect(subgraph.service.database.statements.inRequests - before).toBe(1);
   });
 
   it('reads a course page (course, modules, lessons) in one statement', async () => {
-    const before = subgraph.service.database.statements.count;
+    const before = subgraph.service.database.statements.inRequests;
     const { body } = await subgraph.request<{ course: any }>(
       `query($id: ID!) { course(id: $id) { title modules { title position lessons { title kind position durationMinutes } } } }`,
       { id: ids.firstAid },
     );
     expect(body.errors).toBeUndefined();
-    expect(subgraph.service.database.statements.count - before).toBe(1);
+    expect(subgraph.service.database.statements.inRequests - before).toBe(1);
     expect(body.data!.course.modules[0]).toMatchObject({ title: 'Assessing an incident', position: 1 });
     expect(body.data!.course.modules[0].lessons.map((l: { title: string }) => l.title)).toEqual(['Scene safety', 'Primary survey']);
   });
@@ -166,13 +166,13 @@ describe('topics', () => {
     await admin.query(`INSERT INTO learning.topics (id, name) VALUES ($1, 'Leadership')`, [empty]);
     await admin.query(`INSERT INTO learning.course_topics VALUES ($1, $2), ($3, $2)`, [ids.paediatric, ids.topic, ids.draft]);
     await admin.end();
-    const before = subgraph.service.database.statements.count;
+    const before = subgraph.service.database.statements.inRequests;
     const { body } = await subgraph.request<{ topics: any[] }>(
       '{ topics { name courses(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug } } } } }',
     );
     expect(body.errors).toBeUndefined();
     // One statement for the topics, one for all their course pages.
-    expect(subgraph.service.database.statements.count - before).toBe(2);
+    expect(subgraph.service.database.statements.inRequests - before).toBe(2);
     const [firstAid, leadership] = body.data!.topics;
     expect(leadership).toEqual({ name: 'Leadership', courses: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] } });
     expect(firstAid.courses).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true }, edges: [{ node: { slug: 'first-aid-at-work' } }] });

@@ -5,6 +5,7 @@ import type { CourseReference as CourseReferenceRow, Price as PriceRow } from '.
 import type { CommerceContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -33,6 +34,21 @@ export type Course = {
   id: Scalars['ID']['output'];
   /** What the course costs; null = free. */
   price?: Maybe<Money>;
+};
+
+/** Prices (ADMIN). */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Sets what a course costs (ADMIN); amountMinor 0 makes it free. Learning learns of it through the CoursePriceSet event. */
+  setCoursePrice: Course;
+};
+
+
+/** Prices (ADMIN). */
+export type MutationSetCoursePriceArgs = {
+  courseId: Scalars['ID']['input'];
+  amountMinor: Scalars['Int']['input'];
+  currency: Scalars['String']['input'];
 };
 
 
@@ -134,6 +150,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Course: ResolverTypeWrapper<CourseReferenceRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
@@ -144,6 +161,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Course: CourseReferenceRow;
   ID: Scalars['ID']['output'];
+  Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
 };
 
@@ -159,8 +177,13 @@ export type CourseResolvers<ContextType = CommerceContext, ParentType extends Re
   price?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = CommerceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  setCoursePrice?: Resolver<ResolversTypes['Course'], ParentType, ContextType, RequireFields<MutationSetCoursePriceArgs, 'courseId' | 'amountMinor' | 'currency'>>;
+};
+
 export type Resolvers<ContextType = CommerceContext> = {
   Money?: MoneyResolvers<ContextType>;
   Course?: CourseResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
 };
 

@@ -10,3 +10,33 @@ export async function findCoursePrices(db: Kysely<CommerceDatabase>, courseIds: 
     .$narrowType<{ course_id: string }>()
     .execute();
 }
+
+/**
+ * Takes the course's price lock until the transaction ends, and answers the time then: changes
+ * of one course's price follow each other, each stamped later than the one before it committed.
+ */
+export async function lockCoursePrice(db: Kysely<CommerceDatabase>, courseId: string): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`
+    SELECT clock_timestamp() AS now FROM (SELECT pg_advisory_xact_lock(hashtextextended('commerce.course_price:' || ${courseId}, 0))) AS locked
+  `.execute(db);
+  return rows[0]!.now;
+}
+
+/** Sets a course's price (inserting or replacing its row), stamped `at`. */
+export async function upsertCoursePrice(
+  db: Kysely<CommerceDatabase>,
+  price: { courseId: string; amountMinor: number; currency: string; at: Date },
+): Promise<CoursePrice> {
+  const { rows } = await sql<CoursePrice>`
+    INSERT INTO commerce.prices (course_id, amount_minor, currency, created_at, updated_at)
+    VALUES (${price.courseId}::uuid, ${price.amountMinor}, ${price.currency}, ${price.at}, ${price.at})
+    ON CONFLICT (course_id) WHERE course_id IS NOT NULL
+    DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency, updated_at = excluded.updated_at
+    RETURNING *`.execute(db);
+  return rows[0]!;
+}
+
+/** Removes a course's price: the course is free. */
+export async function deleteCoursePrice(db: Kysely<CommerceDatabase>, courseId: string): Promise<void> {
+  await db.deleteFrom('commerce.prices').where('course_id', '=', courseId).execute();
+}

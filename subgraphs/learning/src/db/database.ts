@@ -3,6 +3,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type {
   DB,
   LearningCertificates,
+  LearningCoursePrices,
   LearningCourses,
   LearningEnrollments,
   LearningLearningPaths,
@@ -36,3 +37,5 @@ export type LearningPathModel = LearningPath & { courses: Course[]; viewerComple
 export type UserReference = EntityReference<'User'>;
 /** A certificate, as stored (its status is derived from revoked_at and expires_at). */
 export type Certificate = Selectable<LearningCertificates>;
+/** A course's price as learning last heard it from commerce (amount null = free). */
+export type CoursePrice = Selectable<LearningCoursePrices>;

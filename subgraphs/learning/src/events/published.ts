@@ -94,3 +94,32 @@ export function publishCertificateIssued(trx: Kysely<LearningDatabase>, certific
   };
   return appendEvent(trx, LEARNING_EVENT_SOURCE, { type: 'CertificateIssued', aggregateId: certificate.id, payload });
 }
+
+/** The payload of `EnrollmentCreated` (aggregate: the enrollment): a learner has access to a course now. */
+export interface EnrollmentCreatedPayload {
+  enrollmentId: string;
+  userId: string;
+  courseId: string;
+  /** ISO 8601 timestamp: when the learner first enrolled (kept when access is re-activated). */
+  enrolledAt: string;
+  /** FREE: enrolled in a free course; ORDER: granted by a paid order. */
+  source: 'FREE' | 'ORDER';
+  /** The paid order, for source ORDER. */
+  orderId: string | null;
+  /** Whether a cancelled enrollment was re-activated rather than a new one created. */
+  reactivated: boolean;
+}
+
+/** Publishes `EnrollmentCreated` in `trx`, the transaction that grants the access. Returns the event id. */
+export function publishEnrollmentCreated(trx: Kysely<LearningDatabase>, enrollment: Enrollment, reactivated: boolean): Promise<string> {
+  const payload: EnrollmentCreatedPayload = {
+    enrollmentId: enrollment.id,
+    userId: enrollment.user_id,
+    courseId: enrollment.course_id,
+    enrolledAt: enrollment.enrolled_at.toISOString(),
+    source: enrollment.source,
+    orderId: enrollment.order_id,
+    reactivated,
+  };
+  return appendEvent(trx, LEARNING_EVENT_SOURCE, { type: 'EnrollmentCreated', aggregateId: enrollment.id, payload });
+}

@@ -224,13 +224,43 @@ export type Enrollment = {
   lessonProgress: Array<LessonProgress>;
 };
 
+/** One edge of an enrollment connection. */
+export type EnrollmentEdge = {
+  __typename?: 'EnrollmentEdge';
+  /** Cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The enrollment. */
+  node: Enrollment;
+};
+
+/** A page of enrollments. */
+export type EnrollmentConnection = {
+  __typename?: 'EnrollmentConnection';
+  /** The enrollments of this page. */
+  edges: Array<EnrollmentEdge>;
+  /** Where the page starts and ends. */
+  pageInfo: PageInfo;
+  /** How many enrollments match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
 /** A user of the platform; owned by the identity subgraph. */
 export type User = {
   __typename?: 'User';
   /** Unique ID. */
   id: Scalars['ID']['output'];
+  /** The user's enrollments, newest first; only the user and ADMIN see them (others get an empty connection). */
+  enrollments: EnrollmentConnection;
   /** The user's certificates, newest first; only the user and ADMIN see them (others get an empty list). */
   certificates: Array<Certificate>;
+};
+
+
+/** A user of the platform; owned by the identity subgraph. */
+export type UserEnrollmentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<EnrollmentStatus>;
 };
 
 /** Whether a certificate is valid now. */
@@ -275,6 +305,8 @@ export type CourseFilter = {
   topicId?: InputMaybe<Scalars['ID']['input']>;
   /** Only ADMIN and CONTENT_AUTHOR see other than PUBLISHED. */
   status?: InputMaybe<CourseStatus>;
+  /** true: only free courses; false: only priced ones (prices as commerce set them). */
+  isFree?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** How to sort courses. */
@@ -404,7 +436,7 @@ export type AddLessonInput = {
   body?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Creates a draft course authored by the viewer (CONTENT_AUTHOR, ADMIN). */
@@ -425,71 +457,79 @@ export type Mutation = {
   moveLesson: Lesson;
   /** Idempotent batch upload of progress recorded offline: per lesson the latest recordedAt wins and a completed lesson stays completed; completing a course's last lesson completes the enrollment and issues its one certificate. Answers the server's state of every lesson sent. */
   syncLessonProgress: Array<LessonProgress>;
+  /** Enrolls the signed-in user in a published course. Free courses at once (calling again answers the same enrollment; a cancelled one is re-activated); a priced course needs a paid order (PAYMENT_REQUIRED: check the course out with commerce). */
+  enroll: Enrollment;
   /** Withdraws a certificate (ADMIN); verifyCertificate then shows it REVOKED. Revoking again changes nothing. */
   revokeCertificate: Certificate;
 };
 
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type MutationCreateCourseArgs = {
   input: CreateCourseInput;
 };
 
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type MutationUpdateCourseArgs = {
   id: Scalars['ID']['input'];
   input: UpdateCourseInput;
 };
 
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type MutationPublishCourseArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type MutationArchiveCourseArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type MutationAddModuleArgs = {
   courseId: Scalars['ID']['input'];
   title: Scalars['String']['input'];
 };
 
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type MutationAddLessonArgs = {
   moduleId: Scalars['ID']['input'];
   input: AddLessonInput;
 };
 
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type MutationMoveModuleArgs = {
   id: Scalars['ID']['input'];
   position: Scalars['Int']['input'];
 };
 
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type MutationMoveLessonArgs = {
   id: Scalars['ID']['input'];
   position: Scalars['Int']['input'];
 };
 
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type MutationSyncLessonProgressArgs = {
   entries: Array<LessonProgressInput>;
 };
 
 
-/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any). */
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
+export type MutationEnrollArgs = {
+  courseId: Scalars['ID']['input'];
+};
+
+
+/** Course authoring (CONTENT_AUTHOR for their own courses, ADMIN for any), enrolling and progress. */
 export type MutationRevokeCertificateArgs = {
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
@@ -694,6 +734,8 @@ export type ResolversTypes = {
   Module: ResolverTypeWrapper<ModuleRow>;
   Lesson: ResolverTypeWrapper<LessonModelRow>;
   Enrollment: ResolverTypeWrapper<EnrollmentRow>;
+  EnrollmentEdge: ResolverTypeWrapper<Omit<EnrollmentEdge, 'node'> & { node: ResolversTypes['Enrollment'] }>;
+  EnrollmentConnection: ResolverTypeWrapper<Omit<EnrollmentConnection, 'edges'> & { edges: Array<ResolversTypes['EnrollmentEdge']> }>;
   User: ResolverTypeWrapper<UserReferenceRow>;
   CertificateStatus: CertificateStatus;
   Certificate: ResolverTypeWrapper<CertificateRow>;
@@ -730,6 +772,8 @@ export type ResolversParentTypes = {
   Module: ModuleRow;
   Lesson: LessonModelRow;
   Enrollment: EnrollmentRow;
+  EnrollmentEdge: Omit<EnrollmentEdge, 'node'> & { node: ResolversParentTypes['Enrollment'] };
+  EnrollmentConnection: Omit<EnrollmentConnection, 'edges'> & { edges: Array<ResolversParentTypes['EnrollmentEdge']> };
   User: UserReferenceRow;
   Certificate: CertificateRow;
   CourseFilter: CourseFilter;
@@ -833,9 +877,21 @@ export type EnrollmentResolvers<ContextType = LearningContext, ParentType extend
   lessonProgress?: Resolver<Array<ResolversTypes['LessonProgress']>, ParentType, ContextType>;
 };
 
+export type EnrollmentEdgeResolvers<ContextType = LearningContext, ParentType extends ResolversParentTypes['EnrollmentEdge'] = ResolversParentTypes['EnrollmentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Enrollment'], ParentType, ContextType>;
+};
+
+export type EnrollmentConnectionResolvers<ContextType = LearningContext, ParentType extends ResolversParentTypes['EnrollmentConnection'] = ResolversParentTypes['EnrollmentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EnrollmentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type UserResolvers<ContextType = LearningContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  enrollments?: Resolver<ResolversTypes['EnrollmentConnection'], ParentType, ContextType, Partial<UserEnrollmentsArgs>>;
   certificates?: Resolver<Array<ResolversTypes['Certificate']>, ParentType, ContextType>;
 };
 
@@ -876,6 +932,7 @@ export type MutationResolvers<ContextType = LearningContext, ParentType extends 
   moveModule?: Resolver<ResolversTypes['Module'], ParentType, ContextType, RequireFields<MutationMoveModuleArgs, 'id' | 'position'>>;
   moveLesson?: Resolver<ResolversTypes['Lesson'], ParentType, ContextType, RequireFields<MutationMoveLessonArgs, 'id' | 'position'>>;
   syncLessonProgress?: Resolver<Array<ResolversTypes['LessonProgress']>, ParentType, ContextType, RequireFields<MutationSyncLessonProgressArgs, 'entries'>>;
+  enroll?: Resolver<ResolversTypes['Enrollment'], ParentType, ContextType, RequireFields<MutationEnrollArgs, 'courseId'>>;
   revokeCertificate?: Resolver<ResolversTypes['Certificate'], ParentType, ContextType, RequireFields<MutationRevokeCertificateArgs, 'id'>>;
 };
 
@@ -915,6 +972,8 @@ export type Resolvers<ContextType = LearningContext> = {
   Module?: ModuleResolvers<ContextType>;
   Lesson?: LessonResolvers<ContextType>;
   Enrollment?: EnrollmentResolvers<ContextType>;
+  EnrollmentEdge?: EnrollmentEdgeResolvers<ContextType>;
+  EnrollmentConnection?: EnrollmentConnectionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   Certificate?: CertificateResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

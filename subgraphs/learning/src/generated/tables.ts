@@ -39,6 +39,13 @@ export interface LearningCertificates {
   verification_code: string;
 }
 
+export interface LearningCoursePrices {
+  amount_minor: number | null;
+  course_id: string;
+  currency: string | null;
+  set_at: Timestamp;
+}
+
 export interface LearningCourses {
   author_id: string | null;
   certificate_validity_months: number | null;
@@ -65,11 +72,14 @@ export interface LearningCourseTopics {
 }
 
 export interface LearningEnrollments {
+  cancelled_at: Timestamp | null;
   completed_at: Timestamp | null;
   course_id: string;
   enrolled_at: Generated<Timestamp>;
   id: Generated<string>;
+  order_id: string | null;
   progress_percent: Generated<number>;
+  source: Generated<"FREE" | "ORDER">;
   status: Generated<EnrollmentStatus>;
   user_id: string;
 }
@@ -151,6 +161,7 @@ export interface LearningTopics {
 
 export interface DB {
   "learning.certificates": LearningCertificates;
+  "learning.course_prices": LearningCoursePrices;
   "learning.course_topics": LearningCourseTopics;
   "learning.courses": LearningCourses;
   "learning.enrollments": LearningEnrollments;

@@ -1,8 +1,13 @@
 import { DataLoader, groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
-import type { LearningDatabase } from '../db/database.js';
+import type { EnrollmentStatus, LearningDatabase } from '../db/database.js';
 import { countLessonsByCourse, findCoursesByIds, findFirstCoursePageOfTopics } from '../repositories/course.repository.js';
-import { findEnrollmentsByIds, findEnrollmentsOfUser } from '../repositories/enrollment.repository.js';
+import {
+  findEnrollmentsByIds,
+  findEnrollmentsOfUser,
+  findFirstEnrollmentPageOfUsers,
+  type FirstEnrollmentPage,
+} from '../repositories/enrollment.repository.js';
 import {
   findCoursesWithOutlines,
   findLessonsByIds,
@@ -65,6 +70,23 @@ export function createLoaders(db: Kysely<LearningDatabase>, viewer: Viewer | nul
       await Promise.all(
         [...bySize].map(async ([size, ids]) => {
           for (const page of await findFirstCoursePageOfTopics(db, ids, size)) found.set(`${page.topicId}|${size}`, page);
+        }),
+      );
+      return keys.map((key) => found.get(key) ?? null);
+    }),
+    /** First pages of users' enrollments, keyed `userId|status|pageSize` (status may be empty); one statement per status and size. */
+    firstEnrollmentPageByUser: new DataLoader<string, FirstEnrollmentPage | null>(async (keys) => {
+      const groups = new Map<string, { status: EnrollmentStatus | null; size: number; userIds: string[] }>();
+      for (const key of keys) {
+        const [userId, status, size] = key.split('|') as [string, string, string];
+        const group = groups.get(`${status}|${size}`) ?? { status: (status || null) as EnrollmentStatus | null, size: Number(size), userIds: [] };
+        group.userIds.push(userId);
+        groups.set(`${status}|${size}`, group);
+      }
+      const found = new Map<string, FirstEnrollmentPage>();
+      await Promise.all(
+        [...groups.values()].map(async ({ status, size, userIds }) => {
+          for (const page of await findFirstEnrollmentPageOfUsers(db, userIds, status, size)) found.set(`${page.userId}|${status ?? ''}|${size}`, page);
         }),
       );
       return keys.map((key) => found.get(key) ?? null);

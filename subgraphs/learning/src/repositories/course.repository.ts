@@ -10,6 +10,8 @@ export interface CourseFilter {
   level?: CourseLevel | null;
   language?: string | null;
   topicId?: string | null;
+  /** true: courses without a price; false: priced ones (learning's copy of commerce's prices). */
+  isFree?: boolean | null;
 }
 
 /** Position of a course in a sorted list: its sort value as PostgreSQL prints it, and its id. */
@@ -78,6 +80,10 @@ export async function findCoursePage(db: Kysely<LearningDatabase>, query: Course
   if (filter.language) conditions.push(sql`c.language = ${filter.language}`);
   if (filter.topicId) {
     conditions.push(sql`EXISTS (SELECT 1 FROM learning.course_topics ct WHERE ct.course_id = c.id AND ct.topic_id = ${filter.topicId})`);
+  }
+  if (filter.isFree != null) {
+    const priced = sql`EXISTS (SELECT 1 FROM learning.course_prices p WHERE p.course_id = c.id AND p.amount_minor IS NOT NULL)`;
+    conditions.push(filter.isFree ? sql`NOT ${priced}` : priced);
   }
   const page = await keysetPage<Course & { sort_key: unknown; cursor_key: string }>(db, {
     filtered: sql`

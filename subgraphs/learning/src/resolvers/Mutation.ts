@@ -10,6 +10,7 @@ import {
   updateCourse,
 } from '../services/course-authoring.service.js';
 import { revokeCertificate } from '../services/certificate.service.js';
+import { enroll } from '../services/enrollment.service.js';
 import { syncLessonProgress } from '../services/progress.service.js';
 
 export const Mutation: MutationResolvers = {
@@ -21,6 +22,7 @@ export const Mutation: MutationResolvers = {
   addLesson: (_, { moduleId, input }, ctx) => addLesson(ctx, moduleId, input),
   moveModule: (_, { id, position }, ctx) => moveModule(ctx, id, position),
   moveLesson: (_, { id, position }, ctx) => moveLesson(ctx, id, position),
+  enroll: (_, { courseId }, ctx) => enroll(ctx, courseId),
   syncLessonProgress: (_, { entries }, ctx) => syncLessonProgress(ctx, entries),
   revokeCertificate: (_, args, ctx) => revokeCertificate(ctx, args),
 };

@@ -60,6 +60,7 @@ export async function courseConnection(ctx: LearningContext, args: QueryCoursesA
       level: filter.level ?? null,
       language: filter.language ?? null,
       topicId: filter.topicId ? parseId(filter.topicId, 'filter.topicId') : null,
+      isFree: filter.isFree ?? null,
     },
     orderBy: orderBy.field === 'RELEVANCE' ? { field: 'RELEVANCE' } : { field: orderBy.field, direction: orderBy.direction },
     limit: page.limit,
