@@ -11,6 +11,7 @@ export default {
     LearningPath: '../db/database.js#LearningPathModel',
     User: '../db/database.js#UserReference',
     Certificate: '../db/database.js#Certificate',
+    CourseMaterial: '../db/database.js#CourseMaterial',
   },
   columns: {
     'courses.level': 'CourseLevel',
@@ -20,6 +21,8 @@ export default {
     'enrollments.status': 'Generated<EnrollmentStatus>',
     'learning_paths.level': 'CourseLevel',
     'learning_paths.status': 'Generated<CourseStatus>',
+    'course_materials.kind': 'CourseMaterialKind',
+    'course_materials.visibility': 'Generated<CourseMaterialVisibility>',
   },
   columnImports: {
     ColumnType: 'kysely#ColumnType',
@@ -27,5 +30,7 @@ export default {
     CourseStatus: './graphql.js#CourseStatus',
     LessonKind: './graphql.js#LessonKind',
     EnrollmentStatus: './graphql.js#EnrollmentStatus',
+    CourseMaterialKind: './graphql.js#CourseMaterialKind',
+    CourseMaterialVisibility: './graphql.js#CourseMaterialVisibility',
   },
 };

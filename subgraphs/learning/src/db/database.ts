@@ -3,6 +3,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type {
   DB,
   LearningCertificates,
+  LearningCourseMaterials,
   LearningCourses,
   LearningEnrollments,
   LearningLearningPaths,
@@ -12,7 +13,7 @@ import type {
   LearningTopics,
 } from '../generated/tables.js';
 
-export type { CourseLevel, CourseStatus, EnrollmentStatus, LessonKind } from '../generated/graphql.js';
+export type { CourseLevel, CourseMaterialKind, CourseMaterialVisibility, CourseStatus, EnrollmentStatus, LessonKind } from '../generated/graphql.js';
 
 /** The learning subgraph's tables (its own schema only), as the migrations build them. */
 export type LearningDatabase = DB;
@@ -36,3 +37,7 @@ export type LearningPathModel = LearningPath & { courses: Course[]; viewerComple
 export type UserReference = EntityReference<'User'>;
 /** A certificate, as stored (its status is derived from revoked_at and expires_at). */
 export type Certificate = Selectable<LearningCertificates>;
+/** A course material, as stored. */
+export type CourseMaterial = Selectable<LearningCourseMaterials>;
+export type NewCourseMaterial = Insertable<LearningCourseMaterials>;
+export type CourseMaterialUpdate = Updateable<LearningCourseMaterials>;
