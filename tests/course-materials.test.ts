@@ -91,12 +91,13 @@ describe('course materials through the gateway', () => {
   });
 
   it('are listed to everyone who sees the course; ENROLLED ones open (and lesson bodies show) only for enrolled learners, the author and ADMIN', async () => {
+    type View = { materials: { title: string; visibility: string; locked: boolean; url: string | null }[]; modules: { lessons: { body: string | null }[] }[] };
     const view = async (user: SignedUpUser | null) => {
       const { body } = await send(user, VIEW, { id: course });
       expect(body.errors).toBeUndefined();
-      return body.data!.course as { materials: { title: string; locked: boolean; url: string | null }[]; modules: { lessons: { body: string | null }[] }[] };
+      return body.data!.course as View;
     };
-    const open = {
+    const open: View = {
       materials: [
         { title: 'Course handout', visibility: 'PUBLIC', locked: false, url: 'https://files.example.com/handout.pdf' },
         { title: 'Slides', visibility: 'ENROLLED', locked: false, url: 'https://files.example.com/slides.pptx' },
@@ -104,7 +105,7 @@ describe('course materials through the gateway', () => {
       ],
       modules: [{ lessons: [{ body: 'Bend your knees.' }] }],
     };
-    const locked = {
+    const locked: View = {
       materials: [
         { title: 'Course handout', visibility: 'PUBLIC', locked: false, url: 'https://files.example.com/handout.pdf' },
         { title: 'Slides', visibility: 'ENROLLED', locked: true, url: null },
@@ -112,7 +113,7 @@ describe('course materials through the gateway', () => {
       ],
       modules: [{ lessons: [{ body: null }] }],
     };
-    const viewers: [string, SignedUpUser | null, typeof open][] = [
+    const viewers: [string, SignedUpUser | null, View][] = [
       ['anonymous', null, locked],
       ['a learner not enrolled', stranger, locked],
       ['a learner whose enrollment was cancelled', cancelled, locked],
