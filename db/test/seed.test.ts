@@ -204,6 +204,76 @@ describe('seed', () => {
     ).toBe(0);
   });
 
+  it('gives enrollments the lesson progress, certificates and course materials the learning subgraph would have', async () => {
+    // progress_percent is the share of the course's lessons completed, rounded down, as syncLessonProgress computes it.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM learning.enrollments e
+         WHERE e.progress_percent <> (
+           SELECT floor(100.0 * count(lp.completed_at) / count(*))::int
+           FROM learning.lessons l JOIN learning.modules m ON m.id = l.module_id
+           LEFT JOIN learning.lesson_progress lp ON lp.lesson_id = l.id AND lp.user_id = e.user_id
+           WHERE m.course_id = e.course_id)
+         OR (e.status = 'COMPLETED') <> (e.progress_percent = 100)`,
+      ),
+    ).toBe(0);
+    expect(await count(first, "SELECT 1 FROM learning.enrollments WHERE status = 'ACTIVE' AND progress_percent > 0")).toBeGreaterThan(0);
+    expect(await count(first, 'SELECT 1 FROM learning.lesson_progress WHERE completed_at IS NULL AND progress_percent BETWEEN 1 AND 99')).toBeGreaterThan(0);
+    // One certificate per completed enrollment, numbered 1..n; the sequence continues after them.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM learning.enrollments e FULL JOIN learning.certificates c ON c.enrollment_id = e.id AND e.status = 'COMPLETED'
+         WHERE (e.status = 'COMPLETED' OR c.id IS NOT NULL) AND (e.id IS NULL OR c.id IS NULL OR c.user_id <> e.user_id OR c.course_id <> e.course_id OR c.issued_at <> e.completed_at)`,
+      ),
+    ).toBe(0);
+    const [numbers] = await query<{ n: number; max: number; next: string }>(
+      first,
+      `SELECT count(*)::int AS n, max(split_part(number, '-', 3)::int) AS max,
+              (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM learning.certificate_number_seq)::text AS next
+       FROM learning.certificates`,
+    );
+    expect(numbers!.max).toBe(numbers!.n);
+    expect(Number(numbers!.next)).toBe(numbers!.n + 1);
+    const now = NOW.toISOString();
+    expect(await count(first, `SELECT 1 FROM learning.certificates WHERE expires_at <= '${now}' AND revoked_at IS NULL`)).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM learning.certificates WHERE (expires_at IS NULL OR expires_at > '${now}') AND revoked_at IS NULL`)).toBeGreaterThan(0);
+    expect(await count(first, 'SELECT 1 FROM learning.certificates WHERE revoked_at IS NOT NULL AND revoked_reason IS NOT NULL')).toBe(1);
+    // Every course has materials, positions 1..n, public and enrolled-only ones, https links only.
+    expect(await count(first, 'SELECT 1 FROM learning.courses c WHERE NOT EXISTS (SELECT 1 FROM learning.course_materials m WHERE m.course_id = c.id)')).toBe(0);
+    expect(await count(first, 'SELECT course_id FROM learning.course_materials GROUP BY course_id HAVING max(position) <> count(*)')).toBe(0);
+    expect(
+      await count(
+        first,
+        `SELECT course_id FROM learning.course_materials GROUP BY course_id
+         HAVING NOT bool_or(visibility = 'PUBLIC') OR NOT bool_or(visibility = 'ENROLLED') OR NOT bool_and(url LIKE 'https://%')`,
+      ),
+    ).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM learning.course_materials WHERE version > 1')).toBeGreaterThan(0);
+  });
+
+  it('gives the demo learner enrollments with progress and certificates, one expired, and the demo author courses', async () => {
+    const learner = await query<{ slug: string; status: string; progress_percent: number; certificate: string | null }>(
+      first,
+      `SELECT c.slug, e.status, e.progress_percent,
+              CASE WHEN cert.id IS NULL THEN NULL WHEN cert.expires_at <= $2 THEN 'EXPIRED' ELSE 'ACTIVE' END AS certificate
+       FROM identity.users u JOIN learning.enrollments e ON e.user_id = u.id JOIN learning.courses c ON c.id = e.course_id
+       LEFT JOIN learning.certificates cert ON cert.enrollment_id = e.id
+       WHERE u.email = $1 AND c.slug = ANY($3) ORDER BY c.slug`,
+      ['learner@academy.local', NOW, ['emergency-first-aid-at-work', 'first-aid-at-work', 'paediatric-first-aid']],
+    );
+    expect(learner).toEqual([
+      { slug: 'emergency-first-aid-at-work', status: 'COMPLETED', progress_percent: 100, certificate: 'ACTIVE' },
+      { slug: 'first-aid-at-work', status: 'ACTIVE', progress_percent: expect.any(Number), certificate: null },
+      { slug: 'paediatric-first-aid', status: 'COMPLETED', progress_percent: 100, certificate: 'EXPIRED' },
+    ]);
+    expect(learner[1]!.progress_percent).toBeGreaterThan(0);
+    expect(
+      await count(first, `SELECT 1 FROM learning.courses c JOIN identity.users u ON u.id = c.author_id WHERE u.email = 'content-author@academy.local'`),
+    ).toBeGreaterThanOrEqual(3);
+  });
+
   it('keeps one direct room per pair of users, with the pair openDirectChat looks for', async () => {
     expect(await count(first, "SELECT 1 FROM community.chat_rooms WHERE kind = 'DIRECT'")).toBe(sizes.directRooms);
     // Every direct room has its pair, smaller id first, and no other room has one.
@@ -387,6 +457,10 @@ describe('seed', () => {
       'courses.author_id': 'SELECT 1 FROM learning.courses c WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = c.author_id)',
       'enrollments.user_id': 'SELECT 1 FROM learning.enrollments e WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = e.user_id)',
       'enrollments in drafts': "SELECT 1 FROM learning.enrollments e JOIN learning.courses c ON c.id = e.course_id WHERE c.status = 'DRAFT'",
+      'lesson_progress.user_id': 'SELECT 1 FROM learning.lesson_progress p WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = p.user_id)',
+      'lesson_progress without enrollment': `SELECT 1 FROM learning.lesson_progress p JOIN learning.lessons l ON l.id = p.lesson_id JOIN learning.modules m ON m.id = l.module_id
+        WHERE NOT EXISTS (SELECT 1 FROM learning.enrollments e WHERE e.user_id = p.user_id AND e.course_id = m.course_id)`,
+      'certificates.user_id': 'SELECT 1 FROM learning.certificates c WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = c.user_id)',
       'trainers.user_id': `SELECT 1 FROM scheduling.trainers t WHERE NOT EXISTS (
         SELECT 1 FROM identity.user_roles r WHERE r.user_id = t.user_id AND r.role = 'TRAINER')`,
       'training_sessions.course_id': 'SELECT 1 FROM scheduling.training_sessions s WHERE NOT EXISTS (SELECT 1 FROM learning.courses c WHERE c.id = s.course_id)',

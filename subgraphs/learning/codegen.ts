@@ -11,6 +11,7 @@ export default {
     LearningPath: '../db/database.js#LearningPathModel',
     User: '../db/database.js#UserReference',
     Certificate: '../db/database.js#Certificate',
+    CourseMaterial: '../db/database.js#CourseMaterial',
   },
   columns: {
     'courses.level': 'CourseLevel',
@@ -21,6 +22,8 @@ export default {
     'enrollments.source': "Generated<'FREE' | 'ORDER'>",
     'learning_paths.level': 'CourseLevel',
     'learning_paths.status': 'Generated<CourseStatus>',
+    'course_materials.kind': 'CourseMaterialKind',
+    'course_materials.visibility': 'Generated<CourseMaterialVisibility>',
   },
   columnImports: {
     ColumnType: 'kysely#ColumnType',
@@ -28,5 +31,7 @@ export default {
     CourseStatus: './graphql.js#CourseStatus',
     LessonKind: './graphql.js#LessonKind',
     EnrollmentStatus: './graphql.js#EnrollmentStatus',
+    CourseMaterialKind: './graphql.js#CourseMaterialKind',
+    CourseMaterialVisibility: './graphql.js#CourseMaterialVisibility',
   },
 };

@@ -6,6 +6,7 @@ import * as m2 from './2026-12-04T2140-language-search.js';
 import * as m3 from './2026-12-04T2145-certificates.js';
 import * as m4 from './2026-12-04T2200-learning-paths.js';
 import * as m5 from './2026-12-05T0100-enrollment-sources.js';
+import * as m6 from './2026-12-05T0200-course-materials.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-catalogue': m0,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T2145-certificates': m3,
   '2026-12-04T2200-learning-paths': m4,
   '2026-12-05T0100-enrollment-sources': m5,
+  '2026-12-05T0200-course-materials': m6,
 };

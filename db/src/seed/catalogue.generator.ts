@@ -112,7 +112,8 @@ export function generateCatalogue(
   for (const ref of REFERENCE_COURSES) {
     const primary = topicByKey.get(at(ref.topics, 0));
     if (!primary) throw new Error(`unknown topic ${ref.topics[0]}`);
-    const createdAt = anchor - 760 * DAY;
+    // Years old: certificates of their first learners have run out (36 months).
+    const createdAt = anchor - 1300 * DAY;
     const course: CourseEntity = {
       id: rng.uuid(),
       slug: ref.slug,
@@ -272,7 +273,8 @@ export function courseRows(courses: readonly CourseEntity[], users: readonly Use
 
 /**
  * About `perUser` enrollments per user, in courses drawn by a Zipf law over popularity; the
- * demo learner gets a completed EFAW and an FAW in progress. Updates the courses' counters.
+ * demo learner gets a completed EFAW, an FAW in progress and a Paediatric First Aid completed
+ * years ago. Updates the courses' counters.
  */
 export function generateEnrollments(
   rng: Prng,
@@ -307,28 +309,35 @@ export function generateEnrollments(
     // The longer ago someone enrolled, the likelier they finished.
     const status: EnrollmentEntity['status'] =
       forced?.status ?? (rng.chance(0.06) ? 'CANCELLED' : rng.chance(Math.min(0.65, (age / (150 * DAY)) * 0.6)) ? 'COMPLETED' : 'ACTIVE');
-    let progress = 0;
+    // Progress is stored as the learning subgraph computes it: the share of the course's lessons
+    // completed, rounded down, so only a completed enrollment reaches 100.
+    const lessons = course.lessonIds.length;
+    let completedLessons: number;
     let completedAt: number | null = null;
     if (status === 'COMPLETED') {
-      progress = 100;
+      completedLessons = lessons;
       completedAt = Math.min(anchor - HOUR, enrolledAt + HOUR + Math.floor(rng.next() * Math.min(age, 60 * DAY)));
-    } else if (status === 'ACTIVE') {
-      progress = forced ? 40 : Math.min(99, Math.floor(100 * Math.pow(rng.next(), 1.4)));
     } else {
-      progress = rng.int(0, 30);
+      const share = status === 'ACTIVE' ? (forced ? 0.4 : Math.pow(rng.next(), 1.4)) : rng.int(0, 30) / 100;
+      completedLessons = Math.min(lessons - 1, Math.floor(share * lessons));
     }
-    mine.push({ user, course: courseIndex, status });
+    const progress = lessons === 0 ? 0 : Math.floor((100 * completedLessons) / lessons);
+    const id = rng.uuid();
+    mine.push({ id, user, course: courseIndex, status, enrolledAt, completedAt, completedLessons });
     course.enrollmentCount++;
     if (status === 'COMPLETED') course.completedCount++;
     if (status !== 'CANCELLED') course.enrollees.push(user);
-    rows.push([rng.uuid(), users[user]!.id, course.id, status, progress, iso(enrolledAt), completedAt === null ? null : iso(completedAt)]);
+    rows.push([id, users[user]!.id, course.id, status, progress, iso(enrolledAt), completedAt === null ? null : iso(completedAt)]);
     return true;
   };
 
   const efaw = courses.findIndex((c) => c.slug === 'emergency-first-aid-at-work');
   const faw = courses.findIndex((c) => c.slug === 'first-aid-at-work');
+  const paediatric = courses.findIndex((c) => c.slug === 'paediatric-first-aid');
   if (efaw >= 0) enroll(demoLearner, efaw, { status: 'COMPLETED', daysAgo: 200 });
   if (faw >= 0) enroll(demoLearner, faw, { status: 'ACTIVE', daysAgo: 20 });
+  // Completed long enough ago that its three-year certificate has expired.
+  if (paediatric >= 0) enroll(demoLearner, paediatric, { status: 'COMPLETED', daysAgo: 1250 });
 
   for (const user of [demoLearner, ...learners]) {
     const wanted = Math.min(Math.round(rng.exponential(perUser)), 15, Math.floor(popularity.length / 2));

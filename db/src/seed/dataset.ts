@@ -2,6 +2,7 @@ import type { Account } from './accounts.js';
 import { planAnalytics } from './analytics.generator.js';
 import { courseRows, generateCatalogue, generateEnrollments } from './catalogue.generator.js';
 import { generateLearningPaths } from './learning-paths.generator.js';
+import { generateCertificates, generateMaterials, lessonProgressFill } from './learning-records.generator.js';
 import { generateChat } from './chat.generator.js';
 import { generateCoaching } from './coaching.generator.js';
 import { generateCommunity } from './community.generator.js';
@@ -91,7 +92,10 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     ...people.tables,
     ...catalogue.tables,
     courseRows(catalogue.courses, users),
+    generateMaterials(root.fork('materials'), catalogue.courses),
     enrollments.table,
+    lessonProgressFill(anchor, catalogue.courses, enrollments.byUser),
+    generateCertificates(root.fork('certificates'), anchor, users, catalogue.courses, enrollments.byUser, demo.LEARNER),
     ...generateLearningPaths(root.fork('learning-paths'), anchor, catalogue.courses),
     ...schedule.tables,
     ...coaching,

@@ -50,7 +50,7 @@ const DEFER_INDEXES_FROM = 100_000;
  * Large tables whose keys and foreign keys are also added after the load, which halves it:
  * nothing references their rows, so the keys can go for the length of the transaction.
  */
-const DEFER_CONSTRAINTS: ReadonlySet<SeededTable> = new Set(['community.chat_messages', 'community.notifications']);
+const DEFER_CONSTRAINTS: ReadonlySet<SeededTable> = new Set(['community.chat_messages', 'community.notifications', 'learning.lesson_progress']);
 
 /** Serialises concurrent seeds of one database. */
 const SEED_LOCK = 0x61636473; // "acds"
@@ -134,7 +134,13 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
         const large = total >= DEFER_INDEXES_FROM;
         const rebuildIndexes = large ? await deferIndexes(client, table) : null;
         const rebuildConstraints = large && DEFER_CONSTRAINTS.has(table) ? await deferConstraints(client, table) : null;
-        await loadTable(client, TABLE_SPECS[table], rows, { total, log, batchSize: BATCH_SIZE[table] ?? 5000 });
+        if (next.fill) {
+          const fillStarted = Date.now();
+          const { rowCount } = await client.query(next.fill);
+          log(`${table}: ${rowCount ?? 0} rows in ${((Date.now() - fillStarted) / 1000).toFixed(1)} s`);
+        } else {
+          await loadTable(client, TABLE_SPECS[table], rows, { total, log, batchSize: BATCH_SIZE[table] ?? 5000 });
+        }
         if (rebuildIndexes) {
           const buildStarted = Date.now();
           await rebuildConstraints?.();
@@ -142,6 +148,10 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
           log(`${table}: ${rebuildConstraints ? 'keys and indexes' : 'indexes'} built in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s`);
         }
       }
+      // Certificates issued from now on are numbered after the demo ones.
+      await client.query(
+        `SELECT setval('learning.certificate_number_seq', coalesce((SELECT max(split_part(number, '-', 3)::bigint) FROM learning.certificates), 0) + 1, false)`,
+      );
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -102,9 +102,14 @@ export interface CourseEntity {
 }
 
 export interface EnrollmentEntity {
+  id: string;
   user: number;
   course: number;
   status: 'ACTIVE' | 'COMPLETED' | 'CANCELLED';
+  enrolledAt: number;
+  completedAt: number | null;
+  /** Lessons completed, the course's first ones in order: progress_percent follows from them. */
+  completedLessons: number;
 }
 
 export interface SessionEntity {
@@ -167,6 +172,11 @@ export interface TableRows {
   table: SeededTable;
   total: number;
   rows: Iterable<Row>;
+  /**
+   * For a table derived from rows loaded before it: one statement that fills it inside the
+   * database (then `rows` is empty and `total` an estimate), far faster than sending millions.
+   */
+  fill?: string;
 }
 
 /** Capitalises the first letter. */

@@ -32,7 +32,8 @@ export interface People {
 export function generatePeople(rng: Prng, anchor: number, sizes: SeedSizes, accounts: readonly Account[]): People {
   const users: UserEntity[] = [];
   const userRows: Row[] = [];
-  const accountCreatedAt = anchor - 800 * DAY;
+  // Before the reference courses were published, so the demo learner can have taken them early.
+  const accountCreatedAt = anchor - 1400 * DAY;
 
   const demo = {} as Record<Exclude<Role, 'ADMIN'>, number>;
   let admin = -1;

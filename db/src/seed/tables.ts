@@ -9,7 +9,10 @@ export const SEEDED_TABLES = [
   'learning.course_topics',
   'learning.modules',
   'learning.lessons',
+  'learning.course_materials',
   'learning.enrollments',
+  'learning.lesson_progress',
+  'learning.certificates',
   'learning.learning_paths',
   'learning.learning_path_courses',
   'scheduling.venues',
@@ -58,6 +61,20 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   'learning.lessons': spec('learning.lessons', [
     ['id', 'uuid'], ['module_id', 'uuid'], ['title', 'text'], ['kind', 'text'], ['position', 'integer'],
     ['duration_minutes', 'integer'], ['body', 'text'], ['created_at', 'timestamptz'],
+  ]),
+  'learning.course_materials': spec('learning.course_materials', [
+    ['id', 'uuid'], ['course_id', 'uuid'], ['title', 'text'], ['description', 'text'], ['kind', 'text'], ['url', 'text'],
+    ['size_bytes', 'integer'], ['media_type', 'text'], ['position', 'integer'], ['version', 'integer'], ['visibility', 'text'],
+    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ]),
+  'learning.lesson_progress': spec('learning.lesson_progress', [
+    ['user_id', 'uuid'], ['lesson_id', 'uuid'], ['progress_percent', 'integer'], ['completed_at', 'timestamptz'],
+    ['recorded_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ]),
+  'learning.certificates': spec('learning.certificates', [
+    ['id', 'uuid'], ['enrollment_id', 'uuid'], ['user_id', 'uuid'], ['course_id', 'uuid'], ['number', 'text'],
+    ['verification_code', 'text'], ['issued_at', 'timestamptz'], ['expires_at', 'timestamptz'], ['revoked_at', 'timestamptz'],
+    ['revoked_reason', 'text'],
   ]),
   'learning.enrollments': spec('learning.enrollments', [
     ['id', 'uuid'], ['user_id', 'uuid'], ['course_id', 'uuid'], ['status', 'text'], ['progress_percent', 'integer'],

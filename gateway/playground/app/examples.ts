@@ -93,6 +93,131 @@ subscription MessageAdded($roomId: ID!, $afterSequence: Int) {
     variables: { roomId: 'a-room-id', content: 'Hello from the playground' },
   },
   {
+    audience: 'Learners',
+    title: 'My enrollment and progress in a course',
+    query: `# The signed-in learner's enrollment in one course, with progress per lesson
+# (sign in as the LEARNER demo account; first-aid-at-work is half done).
+query MyEnrollment($slug: String!) {
+  course(slug: $slug) {
+    title
+    lessonCount
+    viewerEnrollment {
+      status progressPercent enrolledAt completedAt
+      lessonProgress { progressPercent completedAt lesson { id title } }
+    }
+  }
+}
+`,
+    variables: { slug: 'first-aid-at-work' },
+  },
+  {
+    audience: 'Learners',
+    title: 'A course with its materials',
+    query: `# A course's materials: every one is listed; an ENROLLED one has its url only for
+# enrolled learners, the author and ADMIN (locked: true shows a padlock).
+query CourseMaterials($slug: String!) {
+  course(slug: $slug) {
+    title
+    materials { position title kind visibility locked url sizeBytes mediaType version }
+    modules { title lessons { title kind body viewerProgress { progressPercent } } }
+  }
+}
+`,
+    variables: { slug: 'first-aid-at-work' },
+  },
+  {
+    audience: 'Learners',
+    title: 'Sync lesson progress',
+    query: `# Progress recorded on a device, possibly offline; per lesson the latest recordedAt wins.
+# Take a lesson id from "A course with its materials" (a course you are enrolled in).
+mutation SyncProgress($entries: [LessonProgressInput!]!) {
+  syncLessonProgress(entries: $entries) {
+    progressPercent completedAt updatedAt
+    lesson { title }
+  }
+}
+`,
+    variables: { entries: [{ lessonId: 'a-lesson-id', progressPercent: 100, recordedAt: '2026-01-01T09:00:00Z' }] },
+  },
+  {
+    audience: 'Learners',
+    title: 'My certificates',
+    query: `# The signed-in user's certificates, newest first (ACTIVE, EXPIRED or REVOKED).
+query MyCertificates {
+  me {
+    certificates { number status issuedAt expiresAt verificationCode course { title } }
+  }
+}
+`,
+  },
+  {
+    audience: 'Anyone',
+    title: 'Verify a certificate',
+    query: `# Anyone may check a certificate by its code, without signing in (take one from My certificates).
+query VerifyCertificate($code: String!) {
+  verifyCertificate(code: $code) {
+    number status issuedAt expiresAt
+    user { displayName }
+    course { title }
+  }
+}
+`,
+    variables: { code: 'a-verification-code' },
+  },
+  {
+    audience: 'Content authors',
+    title: 'Create a course',
+    query: `# A new draft course, authored by the signed-in CONTENT_AUTHOR.
+mutation CreateCourse($input: CreateCourseInput!) {
+  createCourse(input: $input) { id slug status }
+}
+`,
+    variables: { input: { title: 'Fire Marshal Training', level: 'BEGINNER', language: 'en-GB', durationMinutes: 180, certificateValidityMonths: 36 } },
+  },
+  {
+    audience: 'Content authors',
+    title: 'Add a module',
+    query: `# A module at the end of a course (take the course id from Create a course).
+mutation AddModule($courseId: ID!, $title: String!) {
+  addModule(courseId: $courseId, title: $title) { id position }
+}
+`,
+    variables: { courseId: 'a-course-id', title: 'Preventing fires' },
+  },
+  {
+    audience: 'Content authors',
+    title: 'Add a lesson',
+    query: `# A lesson at the end of a module (take the module id from Add a module).
+mutation AddLesson($moduleId: ID!, $input: AddLessonInput!) {
+  addLesson(moduleId: $moduleId, input: $input) { id position }
+}
+`,
+    variables: { moduleId: 'a-module-id', input: { title: 'Fire triangle', kind: 'TEXT', durationMinutes: 10, body: 'Heat, fuel and oxygen.' } },
+  },
+  {
+    audience: 'Content authors',
+    title: 'Add a course material',
+    query: `# A file or link for the course, at the end of its materials (https URLs only).
+mutation AddCourseMaterial($courseId: ID!, $input: AddCourseMaterialInput!) {
+  addCourseMaterial(courseId: $courseId, input: $input) { id position version visibility url }
+}
+`,
+    variables: {
+      courseId: 'a-course-id',
+      input: { title: 'Fire marshal checklist', kind: 'PDF', url: 'https://files.example.com/checklist.pdf', mediaType: 'application/pdf', visibility: 'ENROLLED' },
+    },
+  },
+  {
+    audience: 'Content authors',
+    title: 'Publish a course',
+    query: `# Puts the draft in the catalogue; it needs at least one lesson.
+mutation PublishCourse($id: ID!) {
+  publishCourse(id: $id) { id status publishedAt }
+}
+`,
+    variables: { id: 'a-course-id' },
+  },
+  {
     audience: 'Analysts',
     title: 'Course figures',
     query: `# Enrollments and completion rate per course (completionRate: ANALYST or ADMIN).

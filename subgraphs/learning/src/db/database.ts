@@ -4,6 +4,7 @@ import type {
   DB,
   LearningCertificates,
   LearningCoursePrices,
+  LearningCourseMaterials,
   LearningCourses,
   LearningEnrollments,
   LearningLearningPaths,
@@ -13,7 +14,7 @@ import type {
   LearningTopics,
 } from '../generated/tables.js';
 
-export type { CourseLevel, CourseStatus, EnrollmentStatus, LessonKind } from '../generated/graphql.js';
+export type { CourseLevel, CourseMaterialKind, CourseMaterialVisibility, CourseStatus, EnrollmentStatus, LessonKind } from '../generated/graphql.js';
 
 /** The learning subgraph's tables (its own schema only), as the migrations build them. */
 export type LearningDatabase = DB;
@@ -39,3 +40,7 @@ export type UserReference = EntityReference<'User'>;
 export type Certificate = Selectable<LearningCertificates>;
 /** A course's price as learning last heard it from commerce (amount null = free). */
 export type CoursePrice = Selectable<LearningCoursePrices>;
+/** A course material, as stored. */
+export type CourseMaterial = Selectable<LearningCourseMaterials>;
+export type NewCourseMaterial = Insertable<LearningCourseMaterials>;
+export type CourseMaterialUpdate = Updateable<LearningCourseMaterials>;

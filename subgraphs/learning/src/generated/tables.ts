@@ -5,7 +5,7 @@
  * Please do not edit it manually.
  */
 
-import type { CourseLevel, CourseStatus, EnrollmentStatus, LessonKind } from "./graphql.js";
+import type { CourseLevel, CourseMaterialKind, CourseMaterialVisibility, CourseStatus, EnrollmentStatus, LessonKind } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -37,6 +37,22 @@ export interface LearningCertificates {
   revoked_reason: string | null;
   user_id: string;
   verification_code: string;
+}
+
+export interface LearningCourseMaterials {
+  course_id: string;
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  id: Generated<string>;
+  kind: CourseMaterialKind;
+  media_type: string | null;
+  position: number;
+  size_bytes: number | null;
+  title: string;
+  updated_at: Generated<Timestamp>;
+  url: string;
+  version: Generated<number>;
+  visibility: Generated<CourseMaterialVisibility>;
 }
 
 export interface LearningCoursePrices {
@@ -161,6 +177,7 @@ export interface LearningTopics {
 
 export interface DB {
   "learning.certificates": LearningCertificates;
+  "learning.course_materials": LearningCourseMaterials;
   "learning.course_prices": LearningCoursePrices;
   "learning.course_topics": LearningCourseTopics;
   "learning.courses": LearningCourses;

@@ -2,6 +2,7 @@ import { DataLoader, groupedLoader, keyedLoader, type Viewer } from '@academy/se
 import type { Kysely } from 'kysely';
 import type { EnrollmentStatus, LearningDatabase } from '../db/database.js';
 import { countLessonsByCourse, findCoursesByIds, findFirstCoursePageOfTopics } from '../repositories/course.repository.js';
+import { findMaterialsOfCourses } from '../repositories/course-material.repository.js';
 import {
   findEnrollmentsByIds,
   findEnrollmentsOfUser,
@@ -51,6 +52,8 @@ export function createLoaders(db: Kysely<LearningDatabase>, viewer: Viewer | nul
       },
       (c) => c.id,
     ),
+    /** Each course's materials, in position order. */
+    materialsByCourse: groupedLoader((ids: readonly string[]) => findMaterialsOfCourses(db, ids), (m) => m.course_id),
     moduleById: keyedLoader((ids: readonly string[]) => findModulesByIds(db, ids), (m) => m.id),
     lessonsByModule: groupedLoader((ids: readonly string[]) => findLessonsOfModules(db, ids), (l) => l.module_id),
     lessonById: keyedLoader((ids: readonly string[]) => findLessonsByIds(db, ids), (l) => l.id),

@@ -1,5 +1,6 @@
 import type { CourseResolvers } from '../generated/graphql.js';
 import { completionRate } from '../services/course-content.service.js';
+import { materialsOfCourse } from '../services/course-material.service.js';
 
 export const Course: CourseResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.courseById.load(ref.id),
@@ -14,4 +15,5 @@ export const Course: CourseResolvers = {
   enrollmentCount: (c) => c.enrollment_count,
   viewerEnrollment: (c, _, ctx) => (ctx.viewer ? ctx.loaders.viewerEnrollmentByCourse.load(c.id) : null),
   completionRate: (c, _, ctx) => completionRate(ctx, c),
+  materials: (c, _, ctx) => materialsOfCourse(ctx, c),
 };

@@ -9,6 +9,7 @@ import {
   publishCourse,
   updateCourse,
 } from '../services/course-authoring.service.js';
+import { addCourseMaterial, moveCourseMaterial, removeCourseMaterial, updateCourseMaterial } from '../services/course-material.service.js';
 import { revokeCertificate } from '../services/certificate.service.js';
 import { enroll } from '../services/enrollment.service.js';
 import { syncLessonProgress } from '../services/progress.service.js';
@@ -23,6 +24,10 @@ export const Mutation: MutationResolvers = {
   moveModule: (_, { id, position }, ctx) => moveModule(ctx, id, position),
   moveLesson: (_, { id, position }, ctx) => moveLesson(ctx, id, position),
   enroll: (_, { courseId }, ctx) => enroll(ctx, courseId),
+  addCourseMaterial: (_, { courseId, input }, ctx) => addCourseMaterial(ctx, courseId, input),
+  updateCourseMaterial: (_, { id, input }, ctx) => updateCourseMaterial(ctx, id, input),
+  moveCourseMaterial: (_, { id, position }, ctx) => moveCourseMaterial(ctx, id, position),
+  removeCourseMaterial: (_, { id }, ctx) => removeCourseMaterial(ctx, id),
   syncLessonProgress: (_, { entries }, ctx) => syncLessonProgress(ctx, entries),
   revokeCertificate: (_, args, ctx) => revokeCertificate(ctx, args),
 };

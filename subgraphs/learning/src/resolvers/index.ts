@@ -2,6 +2,7 @@ import { DateTime } from '@academy/service-kit';
 import type { Resolvers } from '../generated/graphql.js';
 import { Certificate } from './Certificate.js';
 import { Course } from './Course.js';
+import { CourseMaterial } from './CourseMaterial.js';
 import { Enrollment } from './Enrollment.js';
 import { LearningPath } from './LearningPath.js';
 import { Lesson } from './Lesson.js';
@@ -12,4 +13,4 @@ import { Query } from './Query.js';
 import { Topic } from './Topic.js';
 import { User } from './User.js';
 
-export const resolvers: Resolvers = { DateTime, Query, Mutation, Course, Topic, Module, Lesson, Enrollment, LessonProgress, Certificate, User, LearningPath };
+export const resolvers: Resolvers = { DateTime, Query, Mutation, Course, CourseMaterial, Topic, Module, Lesson, Enrollment, LessonProgress, Certificate, User, LearningPath };

@@ -33,7 +33,7 @@ const SLUG_MAX = 100;
 const SLUG_ATTEMPTS = 10;
 
 /** The viewer, if they may author courses at all. */
-const requireAuthor = (ctx: LearningContext): Viewer => requireRole(ctx, 'CONTENT_AUTHOR', 'ADMIN');
+export const requireAuthor = (ctx: LearningContext): Viewer => requireRole(ctx, 'CONTENT_AUTHOR', 'ADMIN');
 
 /** FORBIDDEN unless the viewer wrote `course` or is ADMIN. */
 function assertMayEdit(ctx: LearningContext, viewer: Viewer, course: Course): void {
@@ -41,7 +41,7 @@ function assertMayEdit(ctx: LearningContext, viewer: Viewer, course: Course): vo
 }
 
 /** The course locked for this transaction, if the viewer may edit it; NOT_FOUND or FORBIDDEN otherwise. */
-async function editableCourse(ctx: LearningContext, trx: Trx, viewer: Viewer, courseId: string): Promise<Course> {
+export async function editableCourse(ctx: LearningContext, trx: Trx, viewer: Viewer, courseId: string): Promise<Course> {
   const course = await lockCourse(trx, courseId);
   if (!course) throw notFound('No such course.');
   assertMayEdit(ctx, viewer, course);
@@ -95,7 +95,7 @@ function languageTag(value: string, field: string): string {
 }
 
 /** An optional text: trimmed, empty as null, at most `max` characters. */
-function optionalText(value: string | null | undefined, field: string, max: number): string | null {
+export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
   if (value == null) return null;
   const trimmed = value.trim();
   if (trimmed.length > max) throw badUserInput(`"${field}" must be at most ${max} characters long.`, field);
@@ -105,7 +105,8 @@ function optionalText(value: string | null | undefined, field: string, max: numb
 const optionalInt = (value: number | null | undefined, field: string, min: number, max: number) =>
   value == null ? null : intInRange(value, field, min, max);
 
-const title = (value: string, field = 'title') => text(value, field, { min: 3, max: 200 });
+/** A title of a course, module, lesson or material: 3 to 200 characters once trimmed. */
+export const title = (value: string, field = 'title') => text(value, field, { min: 3, max: 200 });
 
 function topicIdList(ids: readonly string[] | null | undefined, field: string): string[] | null {
   if (ids == null) return null;

@@ -20,13 +20,22 @@ export async function courseOfLesson(ctx: LearningContext, lesson: LessonModel):
   return loadRequired(ctx.loaders.courseById, courseId, 'course');
 }
 
+/**
+ * Whether the viewer may open a course's content (lesson bodies, ENROLLED materials): ADMIN, the
+ * course's author, and learners with an ACTIVE or COMPLETED enrollment in it.
+ */
+export async function mayOpenCourseContent(ctx: LearningContext, courseId: string): Promise<boolean> {
+  if (!ctx.viewer) return false;
+  if (hasRole(ctx, 'ADMIN')) return true;
+  const [course, enrollment] = await Promise.all([ctx.loaders.courseById.load(courseId), ctx.loaders.viewerEnrollmentByCourse.load(courseId)]);
+  if (course?.author_id === ctx.viewer.userId) return true;
+  return enrollment?.status === 'ACTIVE' || enrollment?.status === 'COMPLETED';
+}
+
 /** A lesson's content: for ADMIN, the course's author and learners enrolled in it; null for anyone else. */
 export async function lessonBody(ctx: LearningContext, lesson: LessonModel): Promise<string | null> {
   if (!ctx.viewer) return null;
-  if (hasRole(ctx, 'ADMIN')) return lesson.body;
   const courseId = await courseIdOf(ctx, lesson);
   if (!courseId) return null;
-  const [course, enrollment] = await Promise.all([ctx.loaders.courseById.load(courseId), ctx.loaders.viewerEnrollmentByCourse.load(courseId)]);
-  const enrolled = enrollment !== null && enrollment.status !== 'CANCELLED';
-  return enrolled || course?.author_id === ctx.viewer.userId ? lesson.body : null;
+  return (await mayOpenCourseContent(ctx, courseId)) ? lesson.body : null;
 }
