@@ -3,13 +3,20 @@ import type { Kysely } from 'kysely';
 import type { SchedulingDatabase } from './db/database.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 
+/** The scheduling rules that settings may change. */
+export interface SchedulingSettings {
+  /** How long a seat of a priced session is held for payment. */
+  seatHoldMinutes: number;
+}
+
 /** What every resolver of this subgraph receives, built anew for each request. */
 export interface SchedulingContext extends AuthContext {
   db: Kysely<SchedulingDatabase>;
   loaders: Loaders;
   logger: Logger;
+  settings: SchedulingSettings;
 }
 
-export function createContext(db: Kysely<SchedulingDatabase>, caller: RequestCaller, logger: Logger): SchedulingContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger };
+export function createContext(db: Kysely<SchedulingDatabase>, caller: RequestCaller, logger: Logger, settings: SchedulingSettings): SchedulingContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, settings };
 }

@@ -1,4 +1,9 @@
 import { runSubgraphService } from '@academy/service-kit';
+import { loadSchedulingConfig } from './config.js';
 import { buildSchedulingSubgraph } from './server.js';
 
-await runSubgraphService(buildSchedulingSubgraph, 4003);
+await runSubgraphService(
+  (options, config) =>
+    buildSchedulingSubgraph({ ...options, seatHoldMinutes: config.SEAT_HOLD_MINUTES, holdReleaseIntervalMs: config.HOLD_RELEASE_INTERVAL_SECONDS * 1000 }),
+  loadSchedulingConfig,
+);

@@ -5,7 +5,7 @@
  * Please do not edit it manually.
  */
 
-import type { SessionStatus } from "./graphql.js";
+import type { AttendanceStatus, RegistrationStatus, RequirementSeverity, SessionStatus, SpecialRequirementKind } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -25,6 +25,24 @@ export type JsonPrimitive = boolean | number | string | null;
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface SchedulingAttendanceRecords {
+  checked_in_at: Timestamp | null;
+  checked_out_at: Timestamp | null;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string | null;
+  registration_id: string;
+  session_id: string;
+  status: AttendanceStatus;
+  user_id: string;
+}
+
+export interface SchedulingCoursePrices {
+  amount_minor: number | null;
+  course_id: string;
+  currency: string | null;
+  set_at: Timestamp;
+}
 
 export interface SchedulingEventCheckpoints {
   consumer: string;
@@ -48,6 +66,33 @@ export interface SchedulingProcessedEvents {
   consumer: string;
   event_id: string;
   processed_at: Generated<Timestamp>;
+}
+
+export interface SchedulingRegistrationRequirements {
+  confidential: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  description: string;
+  id: Generated<string>;
+  kind: SpecialRequirementKind;
+  registration_id: string;
+  severity: RequirementSeverity;
+  share_with_trainer: Generated<boolean>;
+}
+
+export interface SchedulingRegistrations {
+  check_in_code: string;
+  confirmed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  ended_at: Timestamp | null;
+  hold_expires_at: Timestamp | null;
+  id: Generated<string>;
+  order_id: string | null;
+  referred_by_user_id: string | null;
+  refund_due_reason: string | null;
+  session_id: string;
+  status: RegistrationStatus;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
 }
 
 export interface SchedulingTrainers {
@@ -92,9 +137,13 @@ export interface SchedulingVenues {
 }
 
 export interface DB {
+  "scheduling.attendance_records": SchedulingAttendanceRecords;
+  "scheduling.course_prices": SchedulingCoursePrices;
   "scheduling.event_checkpoints": SchedulingEventCheckpoints;
   "scheduling.outbox": SchedulingOutbox;
   "scheduling.processed_events": SchedulingProcessedEvents;
+  "scheduling.registration_requirements": SchedulingRegistrationRequirements;
+  "scheduling.registrations": SchedulingRegistrations;
   "scheduling.trainers": SchedulingTrainers;
   "scheduling.training_sessions": SchedulingTrainingSessions;
   "scheduling.venues": SchedulingVenues;

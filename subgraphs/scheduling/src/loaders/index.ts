@@ -1,6 +1,13 @@
-import { DataLoader, keyedLoader } from '@academy/service-kit';
+import { DataLoader, groupedLoader, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
-import type { SchedulingDatabase } from '../db/database.js';
+import type { Registration, SchedulingDatabase } from '../db/database.js';
+import { findAttendanceOfRegistrations } from '../repositories/attendance.repository.js';
+import {
+  findRegistrationsByIds,
+  findRegistrationsOfSessions,
+  findRegistrationsOfUsers,
+  findRequirementsOfRegistrations,
+} from '../repositories/registration.repository.js';
 import { findTrainersByIds } from '../repositories/trainer.repository.js';
 import {
   findSessionsByIds,
@@ -14,6 +21,12 @@ import { findVenuesByIds } from '../repositories/venue.repository.js';
 export interface UpcomingSessionsKey {
   ownerId: string;
   limit: number;
+}
+
+/** Whose registrations, and whether only upcoming ones. */
+export interface UserRegistrationsKey {
+  userId: string;
+  upcomingOnly: boolean;
 }
 
 /** The per-request DataLoaders of the scheduling subgraph. */
@@ -58,8 +71,32 @@ export function createLoaders(db: Kysely<SchedulingDatabase>) {
     trainerById: keyedLoader((ids: readonly string[]) => findTrainersByIds(db, ids), (t) => t.id),
     sessionById: keyedLoader((ids: readonly string[]) => findSessionsByIds(db, ids), (s) => s.id),
     upcomingSessions,
+    registrationById: keyedLoader((ids: readonly string[]) => findRegistrationsByIds(db, ids), (r) => r.id),
+    registrationsOfSession: groupedLoader((ids: readonly string[]) => findRegistrationsOfSessions(db, ids), (r) => r.session_id),
+    /** A user's registrations; one statement per value of upcomingOnly. */
+    registrationsOfUser: new DataLoader<UserRegistrationsKey, Registration[], string>(
+      async (keys) => {
+        const found = new Map<string, Registration[]>();
+        for (const upcomingOnly of [false, true]) {
+          const userIds = keys.filter((k) => k.upcomingOnly === upcomingOnly).map((k) => k.userId);
+          if (userIds.length === 0) continue;
+          for (const row of await findRegistrationsOfUsers(db, userIds, upcomingOnly)) {
+            const key = userRegistrationsKey({ userId: row.user_id, upcomingOnly });
+            const list = found.get(key);
+            if (list) list.push(row);
+            else found.set(key, [row]);
+          }
+        }
+        return keys.map((key) => found.get(userRegistrationsKey(key)) ?? []);
+      },
+      { cacheKeyFn: userRegistrationsKey },
+    ),
+    requirementsOfRegistration: groupedLoader((ids: readonly string[]) => findRequirementsOfRegistrations(db, ids), (r) => r.registration_id),
+    attendanceOfRegistration: keyedLoader((ids: readonly string[]) => findAttendanceOfRegistrations(db, ids), (a) => a.registration_id),
   };
 }
+
+const userRegistrationsKey = ({ userId, upcomingOnly }: UserRegistrationsKey) => `${userId}|${upcomingOnly}`;
 
 const upcomingKey = ({ ownerId, limit }: UpcomingSessionsKey) => `${ownerId}|${limit}`;
 

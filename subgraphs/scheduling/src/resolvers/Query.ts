@@ -1,4 +1,5 @@
 import type { QueryResolvers } from '../generated/graphql.js';
+import { attendanceStats } from '../services/attendance.service.js';
 import { activeTrainers, findTrainer } from '../services/trainer.service.js';
 import { findSession, sessionConnection } from '../services/training-session.service.js';
 import { activeVenues, findVenue } from '../services/venue.service.js';
@@ -10,4 +11,5 @@ export const Query: QueryResolvers = {
   trainer: (_, args, ctx) => findTrainer(ctx, args),
   trainingSessions: (_, args, ctx) => sessionConnection(ctx, args),
   trainingSession: (_, args, ctx) => findSession(ctx, args),
+  attendanceStats: (_, args, ctx) => attendanceStats(ctx, args),
 };

@@ -1,4 +1,5 @@
 import type { TrainingSessionResolvers } from '../generated/graphql.js';
+import { sessionRegistrations } from '../services/registration.service.js';
 import { fillRate, onlineJoinUrl, seatsAvailable } from '../services/training-session.service.js';
 
 export const TrainingSession: TrainingSessionResolvers = {
@@ -12,4 +13,5 @@ export const TrainingSession: TrainingSessionResolvers = {
   seatsAvailable: (s) => seatsAvailable(s),
   onlineJoinUrl: (s, _, ctx) => onlineJoinUrl(ctx, s),
   fillRate: (s, _, ctx) => fillRate(ctx, s),
+  registrations: (s, _, ctx) => sessionRegistrations(ctx, s.id),
 };
