@@ -45,6 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE TABLE scheduling.registration_requirements (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       registration_id uuid NOT NULL REFERENCES scheduling.registrations (id) ON DELETE CASCADE,
+      position integer NOT NULL CHECK (position >= 1),
       kind text NOT NULL CHECK (kind IN ('DIETARY','ACCESSIBILITY','MEDICAL','OTHER')),
       description text NOT NULL CHECK (length(description) BETWEEN 1 AND 1000),
       severity text NOT NULL CHECK (severity IN ('LOW','MEDIUM','HIGH')),
@@ -52,7 +53,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       share_with_trainer boolean NOT NULL DEFAULT false,
       created_at timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
-  await sql`CREATE INDEX registration_requirements_registration_idx ON scheduling.registration_requirements (registration_id)`.execute(db);
+  await sql`CREATE UNIQUE INDEX registration_requirements_position_key ON scheduling.registration_requirements (registration_id, position)`.execute(db);
   // One record per registration: a repeated check-in finds it rather than adding a second.
   await sql`
     CREATE TABLE scheduling.attendance_records (

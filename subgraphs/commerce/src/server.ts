@@ -5,6 +5,8 @@ import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
+export * from './events/published.js';
+
 /** Builds the commerce subgraph (schema, server, database) without listening. */
 export function buildCommerceSubgraph(options: ServiceOptions) {
   const resources = openServiceResources<CommerceDatabase>('commerce', options);

@@ -9,6 +9,7 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 
 export { COMMERCE_CONSUMER, createCommerceEventConsumer } from './events/commerce-events.consumer.js';
 export { loadSchedulingConfig, SCHEDULING_DEFAULT_PORT, schedulingConfigSchema, type SchedulingConfig } from './config.js';
+export type { SchedulingDatabase } from './db/database.js';
 export { releaseExpiredHolds, releaseSeatsOfCancelledSession } from './services/registration.service.js';
 
 /** How to build scheduling: the options of every subgraph, and scheduling's own. */

@@ -74,6 +74,7 @@ export interface SchedulingRegistrationRequirements {
   description: string;
   id: Generated<string>;
   kind: SpecialRequirementKind;
+  position: number;
   registration_id: string;
   severity: RequirementSeverity;
   share_with_trainer: Generated<boolean>;

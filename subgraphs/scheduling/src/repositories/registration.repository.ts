@@ -224,7 +224,7 @@ export async function findRequirementsOfRegistrations(db: Kysely<SchedulingDatab
     .selectFrom('scheduling.registration_requirements')
     .selectAll()
     .where('registration_id', '=', sql<string>`ANY(${ids}::uuid[])`)
-    .orderBy('created_at')
-    .orderBy('id')
+    .orderBy('registration_id')
+    .orderBy('position')
     .execute();
 }

@@ -77,7 +77,7 @@ export async function registerForSession(ctx: SchedulingContext, args: MutationR
         referred_by_user_id: referredBy,
         check_in_code: newCheckInCode(),
       });
-      await insertRequirements(trx, checkedRequirements.map((r) => ({ ...r, registration_id: registration.id })));
+      await insertRequirements(trx, checkedRequirements.map((r, i) => ({ ...r, position: i + 1, registration_id: registration.id })));
       if (!priced) await publishRegistrationConfirmed(trx, registration, session.course_id);
       ctx.loaders.sessionById.clear(sessionId).prime(sessionId, session);
       return registration;
