@@ -8,7 +8,11 @@ import { DAY, seedSizes, type TableRows } from './model.js';
 import { generatePeople } from './people.generator.js';
 import { Prng } from './prng.js';
 import { generateSchedule } from './schedule.generator.js';
-import { SEEDED_TABLES } from './tables.js';
+import { generateRegistrations } from './registrations.generator.js';
+import { SEEDED_TABLES, TABLE_SPECS } from './tables.js';
+
+/** Where seats_taken is in a training session row. */
+const SEATS_TAKEN_COLUMN = TABLE_SPECS['scheduling.training_sessions'].columns.findIndex(([name]) => name === 'seats_taken');
 
 /** Every random choice of the demo data descends from this seed. */
 const DATA_SEED = 'academy-supergraph demo data v1';
@@ -42,6 +46,11 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
   const schedule = generateSchedule(
     root.fork('schedule'), anchor, users, catalogue.courses, enrollments.popularity, people.trainers, demo.TRAINER, sizes.referenceSessions,
   );
+  const seats = generateRegistrations(root.fork('registrations'), anchor, users, learners, catalogue.courses, schedule.sessions);
+  // Each session's seats_taken is the number of its registrations holding a seat.
+  schedule.sessions.forEach((session, i) => (session.seatsTaken = seats.seatsTaken[i]!));
+  const sessionTable = schedule.tables.find((t) => t.table === 'scheduling.training_sessions')!;
+  sessionTable.rows = [...sessionTable.rows].map((row, i) => row.map((cell, k) => (k === SEATS_TAKEN_COLUMN ? seats.seatsTaken[i]! : cell)));
   const rooms = generateCommunity(root.fork('community'), {
     anchor,
     users,
@@ -76,6 +85,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     enrollments.table,
     ...generateLearningPaths(root.fork('learning-paths'), anchor, catalogue.courses),
     ...schedule.tables,
+    ...seats.tables,
     ...chat,
     events,
   ];

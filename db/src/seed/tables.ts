@@ -15,6 +15,10 @@ export const SEEDED_TABLES = [
   'scheduling.venues',
   'scheduling.trainers',
   'scheduling.training_sessions',
+  'scheduling.course_prices',
+  'scheduling.registrations',
+  'scheduling.registration_requirements',
+  'scheduling.attendance_records',
   'commerce.prices',
   'community.chat_rooms',
   'community.chat_room_members',
@@ -73,6 +77,22 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
     ['id', 'uuid'], ['course_id', 'uuid'], ['venue_id', 'uuid'], ['trainer_id', 'uuid'], ['starts_at', 'timestamptz'],
     ['ends_at', 'timestamptz'], ['status', 'text'], ['capacity', 'integer'], ['seats_taken', 'integer'],
     ['online_join_url', 'text'], ['cancellation_reason', 'text'], ['created_at', 'timestamptz'],
+  ]),
+  'scheduling.course_prices': spec('scheduling.course_prices', [
+    ['course_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'], ['set_at', 'timestamptz'],
+  ]),
+  'scheduling.registrations': spec('scheduling.registrations', [
+    ['id', 'uuid'], ['session_id', 'uuid'], ['user_id', 'uuid'], ['status', 'text'], ['hold_expires_at', 'timestamptz'],
+    ['referred_by_user_id', 'uuid'], ['check_in_code', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+    ['confirmed_at', 'timestamptz'],
+  ]),
+  'scheduling.registration_requirements': spec('scheduling.registration_requirements', [
+    ['id', 'uuid'], ['registration_id', 'uuid'], ['position', 'integer'], ['kind', 'text'], ['description', 'text'], ['severity', 'text'],
+    ['confidential', 'boolean'], ['share_with_trainer', 'boolean'], ['created_at', 'timestamptz'],
+  ]),
+  'scheduling.attendance_records': spec('scheduling.attendance_records', [
+    ['registration_id', 'uuid'], ['session_id', 'uuid'], ['user_id', 'uuid'], ['status', 'text'], ['checked_in_at', 'timestamptz'],
+    ['recorded_at', 'timestamptz'],
   ]),
   'commerce.prices': spec('commerce.prices', [
     ['id', 'uuid'], ['course_id', 'uuid'], ['session_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'],
