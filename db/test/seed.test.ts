@@ -149,6 +149,21 @@ describe('seed', () => {
     expect(await count(first, `(${commercePrices} EXCEPT ${learningPrices}) UNION ALL (${learningPrices} EXCEPT ${commercePrices})`)).toBe(0);
     expect(await count(first, learningPrices)).toBeGreaterThan(0);
     expect(await count(first, 'SELECT 1 FROM scheduling.training_sessions WHERE seats_taken >= capacity OR seats_taken < 0')).toBe(0);
+    // seats_taken counts the registrations holding a seat, as registerForSession keeps it.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM scheduling.training_sessions s
+         WHERE s.seats_taken <> (SELECT count(*) FROM scheduling.registrations r
+                                 WHERE r.session_id = s.id AND r.status IN ('PENDING_PAYMENT','CONFIRMED','ATTENDED','NO_SHOW'))`,
+      ),
+    ).toBe(0);
+    for (const status of ['CONFIRMED', 'PENDING_PAYMENT', 'ATTENDED', 'NO_SHOW', 'CANCELLED']) {
+      expect(await count(first, `SELECT 1 FROM scheduling.registrations WHERE status = '${status}'`)).toBeGreaterThan(0);
+    }
+    expect(await count(first, 'SELECT 1 FROM scheduling.registrations WHERE referred_by_user_id IS NOT NULL')).toBeGreaterThan(0);
+    expect(await count(first, 'SELECT 1 FROM scheduling.registration_requirements')).toBeGreaterThan(0);
+    expect(await count(first, "SELECT 1 FROM scheduling.attendance_records WHERE status IN ('PRESENT','LATE')")).toBeGreaterThan(0);
     // A session room holds its owner and at most the seats taken.
     expect(
       await count(
@@ -469,6 +484,8 @@ describe('seed', () => {
       'prices.course_id': 'SELECT 1 FROM commerce.prices p WHERE p.course_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM learning.courses c WHERE c.id = p.course_id)',
       'prices.session_id': `SELECT 1 FROM commerce.prices p WHERE p.session_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM scheduling.training_sessions s WHERE s.id = p.session_id)`,
+      'registrations.user_id': 'SELECT 1 FROM scheduling.registrations r WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = r.user_id)',
+      'course_prices.course_id': 'SELECT 1 FROM scheduling.course_prices p WHERE NOT EXISTS (SELECT 1 FROM learning.courses c WHERE c.id = p.course_id)',
       'chat_rooms.session_id': `SELECT 1 FROM community.chat_rooms r WHERE r.session_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM scheduling.training_sessions s WHERE s.id = r.session_id)`,
       'chat_rooms.created_by': 'SELECT 1 FROM community.chat_rooms r WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = r.created_by)',

@@ -6,7 +6,8 @@
 // Configuration, as the separate processes read it: the gateway's variables (PORT, HOST,
 // GATEWAY_SECRET, JWT_*, WS_*, ...), each subgraph's database as <SCHEMA>_DATABASE_URL
 // (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
-// pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...) and community's REDIS_URL.
+// pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...), scheduling's SEAT_HOLD_MINUTES, COACHING_MEETING_BASE_URL and
+// HOLD_RELEASE_INTERVAL_SECONDS, and community's REDIS_URL.
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
 import { createLogger, loadConfig, runProcess, subgraphConfigSchema, withoutEmptyValues, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
@@ -14,7 +15,7 @@ import { buildCommerceSubgraph } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
 import { buildIdentitySubgraph, identitySettings } from '@academy/subgraph-identity';
 import { buildLearningSubgraph } from '@academy/subgraph-learning';
-import { buildSchedulingSubgraph } from '@academy/subgraph-scheduling';
+import { buildSchedulingSubgraph, schedulingConfigSchema } from '@academy/subgraph-scheduling';
 
 /** A subgraph of this process: how it is built and where it listens. */
 interface Part extends LocalSubgraph {
@@ -26,10 +27,17 @@ const env = process.env;
 const present = withoutEmptyValues(env);
 const community = loadConfig(communityConfigSchema.pick({ REDIS_URL: true }), present);
 const identity = identitySettings(env);
+const scheduling = loadConfig(schedulingConfigSchema.pick({ SEAT_HOLD_MINUTES: true, HOLD_RELEASE_INTERVAL_SECONDS: true, COACHING_MEETING_BASE_URL: true }), present);
 const builders: Record<string, (options: ServiceOptions) => Part> = {
   identity: (options) => buildIdentitySubgraph({ ...options, identity }),
   learning: buildLearningSubgraph,
-  scheduling: buildSchedulingSubgraph,
+  scheduling: (options) =>
+    buildSchedulingSubgraph({
+      ...options,
+      meetingBaseUrl: scheduling.COACHING_MEETING_BASE_URL,
+      seatHoldMinutes: scheduling.SEAT_HOLD_MINUTES,
+      holdReleaseIntervalMs: scheduling.HOLD_RELEASE_INTERVAL_SECONDS * 1000,
+    }),
   commerce: buildCommerceSubgraph,
   community: (options) => buildCommunitySubgraph({ ...options, redisUrl: community.REDIS_URL }),
   'ai-analytics': buildAiAnalyticsSubgraph,

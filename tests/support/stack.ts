@@ -71,6 +71,8 @@ export interface StackOptions {
   second?: boolean;
   /** Extra settings for community (e.g. REDIS_URL). */
   community?: Record<string, string>;
+  /** Extra settings for scheduling (e.g. a short hold-release interval). */
+  scheduling?: { seatHoldMinutes?: number; holdReleaseIntervalMs?: number };
 }
 
 /**
@@ -90,7 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const local = {} as Record<SubgraphName, LocalSubgraph>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, ...options.community });
+    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, ...options.community, ...options.scheduling });
     let fetches = 0;
     let upgrades = 0;
     let lastCallerToken: string | undefined;

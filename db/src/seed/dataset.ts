@@ -10,7 +10,11 @@ import { DAY, seedSizes, type TableRows } from './model.js';
 import { generatePeople } from './people.generator.js';
 import { Prng } from './prng.js';
 import { generateSchedule } from './schedule.generator.js';
-import { SEEDED_TABLES } from './tables.js';
+import { generateRegistrations } from './registrations.generator.js';
+import { SEEDED_TABLES, TABLE_SPECS } from './tables.js';
+
+/** Where seats_taken is in a training session row. */
+const SEATS_TAKEN_COLUMN = TABLE_SPECS['scheduling.training_sessions'].columns.findIndex(([name]) => name === 'seats_taken');
 
 /** Every random choice of the demo data descends from this seed. */
 const DATA_SEED = 'academy-supergraph demo data v1';
@@ -61,6 +65,11 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     trainerRows: schedule.tables.find((t) => t.table === 'scheduling.trainers')?.rows ?? [],
     sessions: schedule.sessions,
   });
+  const seats = generateRegistrations(root.fork('registrations'), anchor, users, learners, catalogue.courses, schedule.sessions);
+  // Each session's seats_taken is the number of its registrations holding a seat.
+  schedule.sessions.forEach((session, i) => (session.seatsTaken = seats.seatsTaken[i]!));
+  const sessionTable = schedule.tables.find((t) => t.table === 'scheduling.training_sessions')!;
+  sessionTable.rows = [...sessionTable.rows].map((row, i) => row.map((cell, k) => (k === SEATS_TAKEN_COLUMN ? seats.seatsTaken[i]! : cell)));
   const rooms = generateCommunity(root.fork('community'), {
     anchor,
     users,
@@ -99,6 +108,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     ...generateLearningPaths(root.fork('learning-paths'), anchor, catalogue.courses),
     ...schedule.tables,
     ...coaching,
+    ...seats.tables,
     ...chat,
     events,
   ];

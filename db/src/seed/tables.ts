@@ -24,6 +24,10 @@ export const SEEDED_TABLES = [
   'scheduling.session_feedback',
   'scheduling.session_topics',
   'scheduling.events',
+  'scheduling.course_prices',
+  'scheduling.registrations',
+  'scheduling.registration_requirements',
+  'scheduling.attendance_records',
   'commerce.prices',
   'learning.course_prices',
   'community.chat_rooms',
@@ -116,6 +120,22 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   'scheduling.session_feedback': spec('scheduling.session_feedback', [
     ['id', 'uuid'], ['user_id', 'uuid'], ['coaching_session_id', 'uuid'], ['trainer_id', 'uuid'], ['rating', 'integer'], ['comment', 'text'],
     ['created_at', 'timestamptz'],
+  ]),
+  'scheduling.course_prices': spec('scheduling.course_prices', [
+    ['course_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'], ['set_at', 'timestamptz'],
+  ]),
+  'scheduling.registrations': spec('scheduling.registrations', [
+    ['id', 'uuid'], ['session_id', 'uuid'], ['user_id', 'uuid'], ['status', 'text'], ['hold_expires_at', 'timestamptz'],
+    ['referred_by_user_id', 'uuid'], ['check_in_code', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+    ['confirmed_at', 'timestamptz'],
+  ]),
+  'scheduling.registration_requirements': spec('scheduling.registration_requirements', [
+    ['id', 'uuid'], ['registration_id', 'uuid'], ['position', 'integer'], ['kind', 'text'], ['description', 'text'], ['severity', 'text'],
+    ['confidential', 'boolean'], ['share_with_trainer', 'boolean'], ['created_at', 'timestamptz'],
+  ]),
+  'scheduling.attendance_records': spec('scheduling.attendance_records', [
+    ['registration_id', 'uuid'], ['session_id', 'uuid'], ['user_id', 'uuid'], ['status', 'text'], ['checked_in_at', 'timestamptz'],
+    ['recorded_at', 'timestamptz'],
   ]),
   'commerce.prices': spec('commerce.prices', [
     ['id', 'uuid'], ['course_id', 'uuid'], ['session_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'],

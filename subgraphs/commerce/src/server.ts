@@ -13,6 +13,8 @@ export {
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
+export * from './events/published.js';
+
 /** Builds the commerce subgraph (schema, server, database) without listening. */
 export function buildCommerceSubgraph(options: ServiceOptions) {
   const resources = openServiceResources<CommerceDatabase>('commerce', options);

@@ -12,6 +12,10 @@ export const DEFAULT_MEETING_BASE_URL = 'https://meet.academy.example/coaching/'
 export const schedulingConfigSchema = subgraphConfigSchema(SCHEDULING_DEFAULT_PORT).extend({
   /** Base of coaching meeting rooms: each session's room is this URL followed by an unguessable id. */
   COACHING_MEETING_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default(DEFAULT_MEETING_BASE_URL),
+  /** How long a seat of a priced session is held for payment, in minutes. */
+  SEAT_HOLD_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** How often lapsed seat holds are released, in seconds (they are also released at start). */
+  HOLD_RELEASE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 export type SchedulingConfig = z.output<typeof schedulingConfigSchema>;
 

@@ -7,6 +7,8 @@ import { createLoaders, type Loaders } from './loaders/index.js';
 export interface SchedulingSettings {
   /** Base URL of coaching meeting rooms. */
   meetingBaseUrl: string;
+  /** How long a seat of a priced session is held for payment. */
+  seatHoldMinutes: number;
 }
 
 /** What every resolver of this subgraph receives, built anew for each request. */

@@ -2,17 +2,33 @@ import type { EntityReference } from '@academy/service-kit';
 import type { Selectable } from 'kysely';
 import type {
   DB,
+  SchedulingAttendanceRecords,
   SchedulingCoachingSessions,
-  SchedulingTrainerWorkingHours,
   SchedulingEvents,
+  SchedulingRegistrationRequirements,
+  SchedulingRegistrations,
   SchedulingSessionTopics,
   SchedulingTrainerQualifications,
+  SchedulingTrainerWorkingHours,
   SchedulingTrainers,
   SchedulingTrainingSessions,
   SchedulingVenues,
 } from '../generated/tables.js';
 
-export type { CoachingStatus, EventStatus, SessionStatus, TrainingSessionFilter, Weekday } from '../generated/graphql.js';
+export type {
+  AttendanceStatus,
+  CoachingStatus,
+  EventStatus,
+  Granularity,
+  RegistrationStatus,
+  RequirementSeverity,
+  SessionStatus,
+  SpecialRequirementKind,
+  TimeRange,
+  TimeSeries,
+  TrainingSessionFilter,
+  Weekday,
+} from '../generated/graphql.js';
 
 /** The scheduling subgraph's tables (its own schema only), as the migrations build them. */
 export type SchedulingDatabase = DB;
@@ -27,6 +43,9 @@ export type WorkingHours = Selectable<SchedulingTrainerWorkingHours>;
 export type SessionTopic = Selectable<SchedulingSessionTopics>;
 export type TrainerQualification = Selectable<SchedulingTrainerQualifications>;
 export type Event = Selectable<SchedulingEvents>;
+export type Registration = Selectable<SchedulingRegistrations>;
+export type AttendanceRecord = Selectable<SchedulingAttendanceRecords>;
+export type SpecialRequirement = Selectable<SchedulingRegistrationRequirements>;
 /** A course of the learning subgraph, referred to by id: scheduling only adds its sessions. */
 export type CourseReference = EntityReference<'Course'>;
 /** A topic of the learning subgraph, referred to by id. */

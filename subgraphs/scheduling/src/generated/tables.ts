@@ -5,7 +5,7 @@
  * Please do not edit it manually.
  */
 
-import type { CoachingStatus, EventStatus, SessionStatus } from "./graphql.js";
+import type { AttendanceStatus, CoachingStatus, EventStatus, RegistrationStatus, RequirementSeverity, SessionStatus, SpecialRequirementKind } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -26,6 +26,17 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface SchedulingAttendanceRecords {
+  checked_in_at: Timestamp | null;
+  checked_out_at: Timestamp | null;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string | null;
+  registration_id: string;
+  session_id: string;
+  status: AttendanceStatus;
+  user_id: string;
+}
+
 export interface SchedulingCoachingSessions {
   cancelled_at: Timestamp | null;
   cancelled_by: string | null;
@@ -37,6 +48,13 @@ export interface SchedulingCoachingSessions {
   starts_at: Timestamp;
   status: Generated<CoachingStatus>;
   trainer_id: string;
+}
+
+export interface SchedulingCoursePrices {
+  amount_minor: number | null;
+  course_id: string;
+  currency: string | null;
+  set_at: Timestamp;
 }
 
 export interface SchedulingEventCheckpoints {
@@ -74,6 +92,34 @@ export interface SchedulingProcessedEvents {
   consumer: string;
   event_id: string;
   processed_at: Generated<Timestamp>;
+}
+
+export interface SchedulingRegistrationRequirements {
+  confidential: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  description: string;
+  id: Generated<string>;
+  kind: SpecialRequirementKind;
+  position: number;
+  registration_id: string;
+  severity: RequirementSeverity;
+  share_with_trainer: Generated<boolean>;
+}
+
+export interface SchedulingRegistrations {
+  check_in_code: string;
+  confirmed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  ended_at: Timestamp | null;
+  hold_expires_at: Timestamp | null;
+  id: Generated<string>;
+  order_id: string | null;
+  referred_by_user_id: string | null;
+  refund_due_reason: string | null;
+  session_id: string;
+  status: RegistrationStatus;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
 }
 
 export interface SchedulingSessionFeedback {
@@ -154,11 +200,15 @@ export interface SchedulingVenues {
 }
 
 export interface DB {
+  "scheduling.attendance_records": SchedulingAttendanceRecords;
   "scheduling.coaching_sessions": SchedulingCoachingSessions;
+  "scheduling.course_prices": SchedulingCoursePrices;
   "scheduling.event_checkpoints": SchedulingEventCheckpoints;
   "scheduling.events": SchedulingEvents;
   "scheduling.outbox": SchedulingOutbox;
   "scheduling.processed_events": SchedulingProcessedEvents;
+  "scheduling.registration_requirements": SchedulingRegistrationRequirements;
+  "scheduling.registrations": SchedulingRegistrations;
   "scheduling.session_feedback": SchedulingSessionFeedback;
   "scheduling.session_topics": SchedulingSessionTopics;
   "scheduling.trainer_qualifications": SchedulingTrainerQualifications;

@@ -1,9 +1,16 @@
 import { DataLoader, groupedLoader, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
-import type { CoachingSession, SchedulingDatabase } from '../db/database.js';
+import type { CoachingSession, Registration, SchedulingDatabase } from '../db/database.js';
+import { findAttendanceOfRegistrations } from '../repositories/attendance.repository.js';
 import { findCoachingSessionsByIds, findCoachingSessionsOfUsers } from '../repositories/coaching-session.repository.js';
 import { findEventsByIds } from '../repositories/event.repository.js';
 import { findQualificationsOfTrainers, findTrainersByIds, findTrainersByUserIds } from '../repositories/trainer.repository.js';
+import {
+  findRegistrationsByIds,
+  findRegistrationsOfSessions,
+  findRegistrationsOfUsers,
+  findRequirementsOfRegistrations,
+} from '../repositories/registration.repository.js';
 import {
   findSessionsByIds,
   findTopicsOfSessions,
@@ -21,6 +28,12 @@ export const MAX_LISTED_COACHING_SESSIONS = 200;
 export interface UpcomingSessionsKey {
   ownerId: string;
   limit: number;
+}
+
+/** Whose registrations, and whether only upcoming ones. */
+export interface UserRegistrationsKey {
+  userId: string;
+  upcomingOnly: boolean;
 }
 
 /** The per-request DataLoaders of the scheduling subgraph. */
@@ -76,6 +89,28 @@ export function createLoaders(db: Kysely<SchedulingDatabase>) {
     qualificationsOfTrainer: groupedLoader((ids: readonly string[]) => findQualificationsOfTrainers(db, ids), (q) => q.trainer_id),
     topicsOfSession: groupedLoader((ids: readonly string[]) => findTopicsOfSessions(db, ids), (t) => t.session_id),
     eventById: keyedLoader((ids: readonly string[]) => findEventsByIds(db, ids), (e) => e.id),
+    registrationById: keyedLoader((ids: readonly string[]) => findRegistrationsByIds(db, ids), (r) => r.id),
+    registrationsOfSession: groupedLoader((ids: readonly string[]) => findRegistrationsOfSessions(db, ids), (r) => r.session_id),
+    /** A user's registrations; one statement per value of upcomingOnly. */
+    registrationsOfUser: new DataLoader<UserRegistrationsKey, Registration[], string>(
+      async (keys) => {
+        const found = new Map<string, Registration[]>();
+        for (const upcomingOnly of [false, true]) {
+          const userIds = keys.filter((k) => k.upcomingOnly === upcomingOnly).map((k) => k.userId);
+          if (userIds.length === 0) continue;
+          for (const row of await findRegistrationsOfUsers(db, userIds, upcomingOnly)) {
+            const key = userRegistrationsKey({ userId: row.user_id, upcomingOnly });
+            const list = found.get(key);
+            if (list) list.push(row);
+            else found.set(key, [row]);
+          }
+        }
+        return keys.map((key) => found.get(userRegistrationsKey(key)) ?? []);
+      },
+      { cacheKeyFn: userRegistrationsKey },
+    ),
+    requirementsOfRegistration: groupedLoader((ids: readonly string[]) => findRequirementsOfRegistrations(db, ids), (r) => r.registration_id),
+    attendanceOfRegistration: keyedLoader((ids: readonly string[]) => findAttendanceOfRegistrations(db, ids), (a) => a.registration_id),
   };
 }
 
@@ -85,6 +120,8 @@ const coachingSessionsOfUser = (db: Kysely<SchedulingDatabase>, upcomingOnly: bo
     (row) => row.owner_id,
     ({ owner_id: _owner, ...session }): CoachingSession => session,
   );
+
+const userRegistrationsKey = ({ userId, upcomingOnly }: UserRegistrationsKey) => `${userId}|${upcomingOnly}`;
 
 const upcomingKey = ({ ownerId, limit }: UpcomingSessionsKey) => `${ownerId}|${limit}`;
 

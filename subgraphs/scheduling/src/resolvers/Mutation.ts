@@ -1,6 +1,8 @@
 import type { MutationResolvers } from '../generated/graphql.js';
+import { checkIn, recordAttendance } from '../services/attendance.service.js';
 import { bookCoachingSession, cancelCoachingSession } from '../services/coaching.service.js';
 import { createEvent } from '../services/event.service.js';
+import { cancelRegistration, registerForSession } from '../services/registration.service.js';
 import { submitSessionFeedback } from '../services/session-feedback.service.js';
 import { createTrainerProfile } from '../services/trainer.service.js';
 import { cancelTrainingSession, scheduleTrainingSession } from '../services/training-session.service.js';
@@ -17,4 +19,8 @@ export const Mutation: MutationResolvers = {
   cancelCoachingSession: (_, args, ctx) => cancelCoachingSession(ctx, args),
   submitSessionFeedback: (_, args, ctx) => submitSessionFeedback(ctx, args),
   setTrainerWorkingHours: (_, args, ctx) => setTrainerWorkingHours(ctx, args),
+  registerForSession: (_, args, ctx) => registerForSession(ctx, args),
+  cancelRegistration: (_, args, ctx) => cancelRegistration(ctx, args),
+  checkIn: (_, args, ctx) => checkIn(ctx, args),
+  recordAttendance: (_, args, ctx) => recordAttendance(ctx, args),
 };

@@ -1,4 +1,5 @@
 import type { QueryResolvers } from '../generated/graphql.js';
+import { attendanceStats } from '../services/attendance.service.js';
 import { trainerAvailability } from '../services/coaching.service.js';
 import { eventBySlug, listEvents } from '../services/event.service.js';
 import { activeTrainers, findTrainer } from '../services/trainer.service.js';
@@ -15,4 +16,5 @@ export const Query: QueryResolvers = {
   trainerAvailability: (_, args, ctx) => trainerAvailability(ctx, args),
   events: (_, args, ctx) => listEvents(ctx, args),
   event: (_, args, ctx) => eventBySlug(ctx, args),
+  attendanceStats: (_, args, ctx) => attendanceStats(ctx, args),
 };

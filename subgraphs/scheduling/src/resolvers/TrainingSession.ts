@@ -1,4 +1,5 @@
 import type { TrainingSessionResolvers } from '../generated/graphql.js';
+import { sessionRegistrations } from '../services/registration.service.js';
 import { fillRate, onlineJoinUrl, seatsAvailable, topicsOf } from '../services/training-session.service.js';
 
 export const TrainingSession: TrainingSessionResolvers = {
@@ -15,4 +16,5 @@ export const TrainingSession: TrainingSessionResolvers = {
   topics: (s, _, ctx) => topicsOf(ctx, s),
   cancelledAt: (s) => s.cancelled_at,
   cancellationReason: (s) => s.cancellation_reason,
+  registrations: (s, _, ctx) => sessionRegistrations(ctx, s.id),
 };

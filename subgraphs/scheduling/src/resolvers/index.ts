@@ -1,11 +1,14 @@
 import { DateTime } from '@academy/service-kit';
 import type { Resolvers } from '../generated/graphql.js';
+import { AttendanceRecord } from './AttendanceRecord.js';
 import { CoachingSession } from './CoachingSession.js';
 import { Course } from './Course.js';
 import { Event } from './Event.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { SessionTopic } from './SessionTopic.js';
+import { Registration } from './Registration.js';
+import { SpecialRequirement } from './SpecialRequirement.js';
 import { Trainer } from './Trainer.js';
 import { TrainerQualification } from './TrainerQualification.js';
 import { TrainingSession } from './TrainingSession.js';
@@ -27,4 +30,7 @@ export const resolvers: Resolvers = {
   TrainerQualification,
   CoachingSession,
   WorkingHours,
+  Registration,
+  AttendanceRecord,
+  SpecialRequirement,
 };

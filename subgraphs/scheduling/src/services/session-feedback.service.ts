@@ -3,8 +3,10 @@ import type { Kysely } from 'kysely';
 import type { SchedulingContext } from '../context.js';
 import type { SchedulingDatabase } from '../db/database.js';
 import type { MutationSubmitSessionFeedbackArgs } from '../generated/graphql.js';
+import { findAttendanceOfUserAtSession } from '../repositories/attendance.repository.js';
 import { lockCoachingSession } from '../repositories/coaching-session.repository.js';
 import { addTrainerRating, insertSessionFeedback, type NewSessionFeedback } from '../repositories/session-feedback.repository.js';
+import { lockSession } from '../repositories/training-session.repository.js';
 
 /** Longest feedback comment, in characters, once trimmed. */
 export const MAX_FEEDBACK_COMMENT = 2000;
@@ -14,8 +16,7 @@ type FeedbackTarget = Pick<NewSessionFeedback, 'session' | 'trainerId'>;
 
 /**
  * The coaching session `id` as something the viewer may rate, or null when no coaching session
- * has this id: its learner only, after it ended, unless it was cancelled or missed. Training
- * sessions (rated by their attendees) get a function of the same shape.
+ * has this id: its learner only, after it ended, unless it was cancelled or missed.
  */
 async function coachingFeedbackTarget(trx: Kysely<SchedulingDatabase>, id: string, viewer: Viewer): Promise<FeedbackTarget | null> {
   const session = await lockCoachingSession(trx, id);
@@ -24,6 +25,25 @@ async function coachingFeedbackTarget(trx: Kysely<SchedulingDatabase>, id: strin
   if (session.status === 'CANCELLED' || session.status === 'NO_SHOW') throw conflict('This session did not take place.');
   if (session.ends_at.getTime() > Date.now()) throw conflict('A session is rated once it has ended.');
   return { session: { coachingSessionId: session.id }, trainerId: session.trainer_id };
+}
+
+/** Attendance statuses of someone who was there, and so may rate the session. */
+const ATTENDED = new Set(['PRESENT', 'LATE', 'PARTIAL']);
+
+/**
+ * The training session `id` as something the viewer may rate, or null when no training session
+ * has this id: those whose attendance was recorded as present, late or partial, once it ended,
+ * unless it was cancelled. The rating counts for the session's trainer.
+ */
+async function trainingFeedbackTarget(trx: Kysely<SchedulingDatabase>, id: string, viewer: Viewer): Promise<FeedbackTarget | null> {
+  const session = await lockSession(trx, id);
+  if (!session) return null;
+  if (session.status === 'CANCELLED') throw conflict('This session did not take place.');
+  if (session.ends_at.getTime() > Date.now()) throw conflict('A session is rated once it has ended.');
+  const attendance = await findAttendanceOfUserAtSession(trx, session.id, viewer.userId);
+  if (!attendance || !ATTENDED.has(attendance.status)) throw forbidden('Only those who attended a session rate it.');
+  if (!session.trainer_id) throw conflict('This session had no trainer to rate.');
+  return { session: { trainingSessionId: session.id }, trainerId: session.trainer_id };
 }
 
 /**
@@ -38,7 +58,7 @@ export async function submitSessionFeedback(ctx: SchedulingContext, args: Mutati
   const comment = args.comment?.trim() || null;
   if (comment && comment.length > MAX_FEEDBACK_COMMENT) throw badUserInput(`"comment" may be at most ${MAX_FEEDBACK_COMMENT} characters long.`, 'comment');
   await ctx.db.transaction().execute(async (trx) => {
-    const target = await coachingFeedbackTarget(trx, sessionId, viewer);
+    const target = (await coachingFeedbackTarget(trx, sessionId, viewer)) ?? (await trainingFeedbackTarget(trx, sessionId, viewer));
     if (!target) throw notFound('No session has this ID.');
     const stored = await insertSessionFeedback(trx, { ...target, userId: viewer.userId, rating, comment });
     if (!stored) throw conflict('You have rated this session already.');

@@ -36,6 +36,7 @@ import {
   type SessionOwner,
 } from '../repositories/training-session.repository.js';
 import { idList, isConstraintViolation, textList, webUrl } from './input.js';
+import { releaseSeatsOfCancelledSession } from './registration.service.js';
 
 type UpcomingSessionsArgs = CourseUpcomingSessionsArgs | VenueUpcomingSessionsArgs | TrainerUpcomingSessionsArgs;
 
@@ -183,6 +184,8 @@ export async function cancelTrainingSession(ctx: SchedulingContext, args: Mutati
  * locked): what must happen with a cancellation is added here, so it commits with it.
  */
 async function cancelSession(trx: Kysely<SchedulingDatabase>, session: TrainingSession, reason: string): Promise<TrainingSession> {
+  // Every seat is released (each registration CANCELLED, with its event) before the session row is read back.
+  await releaseSeatsOfCancelledSession(trx, session.id);
   const cancelled = await markSessionCancelled(trx, session.id, reason);
   await publishTrainingSessionCancelled(trx, cancelled);
   return cancelled;

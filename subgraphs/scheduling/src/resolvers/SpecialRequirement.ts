@@ -1,0 +1,5 @@
+import type { SpecialRequirementResolvers } from '../generated/graphql.js';
+
+export const SpecialRequirement: SpecialRequirementResolvers = {
+  shareWithTrainer: (r) => r.share_with_trainer,
+};
