@@ -22,7 +22,7 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
 
 class PayloadTooLarge extends Error {}
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -30,7 +30,24 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
     if (size > limit) throw new PayloadTooLarge();
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return (await readRawBody(req, limit)).toString('utf8');
+}
+
+/**
+ * A request's body as the bytes sent (what a signature over the body is checked against), or
+ * null when it is longer than `limit` bytes (the rest is not read).
+ */
+export async function readRawBodyWithin(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  try {
+    return await readRawBody(req, limit);
+  } catch (error) {
+    if (error instanceof PayloadTooLarge) return null;
+    throw error;
+  }
 }
 
 /** A request's body as text, or null when it is longer than `limit` bytes (the rest is not read). */

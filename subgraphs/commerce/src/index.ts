@@ -1,4 +1,5 @@
 import { runSubgraphService } from '@academy/service-kit';
+import { loadCommerceConfig } from './config.js';
 import { buildCommerceSubgraph } from './server.js';
 
-await runSubgraphService(buildCommerceSubgraph, 4004);
+await runSubgraphService((options, config) => buildCommerceSubgraph({ ...options, payments: config }), loadCommerceConfig);

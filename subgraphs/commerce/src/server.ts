@@ -1,7 +1,13 @@
-import { buildSubgraphService, loadTypeDefs, openServiceResources, type ServiceOptions } from '@academy/service-kit';
+import { buildSubgraphService, loadTypeDefs, openServiceResources, type Logger, type Route, type ServiceOptions } from '@academy/service-kit';
+import { COMMERCE_DEFAULT_PORT } from './config.js';
 import { createContext } from './context.js';
 import type { CommerceDatabase } from './db/database.js';
+import { LocalPaymentProvider } from './payments/local-provider.js';
+import { createPaymentProvider, paymentSettings, type PaymentSettings } from './payments/payment-config.js';
+import type { PaymentProvider } from './payments/payment-provider.js';
 import { resolvers } from './resolvers/index.js';
+import { LOCAL_PAYMENT_ACTIONS_PATH, localPaymentActionsRoute } from './routes/local-payment-actions.route.js';
+import { createWebhookHandler, PAYMENT_WEBHOOK_PATH, webhookRoute, type PaymentEventHandler } from './routes/payment-webhook.route.js';
 
 export {
   publishCoursePriceSet,
@@ -14,10 +20,42 @@ export {
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 export * from './events/published.js';
+export { COMMERCE_DEFAULT_PORT, commerceConfigSchema, loadCommerceConfig, type CommerceConfig } from './config.js';
+export { paymentSettings, paymentSettingsShape, type PaymentSettings } from './payments/payment-config.js';
+export { PAYMENT_WEBHOOK_PATH } from './routes/payment-webhook.route.js';
+export { LOCAL_PAYMENT_ACTIONS_PATH } from './routes/local-payment-actions.route.js';
 
-/** Builds the commerce subgraph (schema, server, database) without listening. */
-export function buildCommerceSubgraph(options: ServiceOptions) {
+/** How to build commerce: the options of every subgraph, and commerce's own. */
+export interface CommerceServiceOptions extends ServiceOptions {
+  /** Payment settings; default: the local provider with every default of `paymentSettings()`. */
+  payments?: Readonly<PaymentSettings>;
+  /** A provider to use instead of the one the settings choose. */
+  paymentProvider?: PaymentProvider;
+  /** What a verified payment webhook event does; default: it is logged and acknowledged. */
+  onPaymentEvent?: PaymentEventHandler;
+}
+
+/** Until orders act on payment events, a verified event is logged (id and type only) and acknowledged. */
+function loggingPaymentEventHandler(logger: Logger): PaymentEventHandler {
+  return async (event) => {
+    logger.info('payment webhook received', { eventId: event.id, type: event.type });
+    return 'processed';
+  };
+}
+
+/** Builds the commerce subgraph (schema, server, database, payment provider and its routes) without listening. */
+export function buildCommerceSubgraph(options: CommerceServiceOptions) {
   const resources = openServiceResources<CommerceDatabase>('commerce', options);
   const { db } = resources.database;
-  return buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, resources.logger) });
+  const { logger } = resources;
+  const settings = options.payments ?? paymentSettings();
+  const paymentProvider =
+    options.paymentProvider ??
+    createPaymentProvider(settings, { logger, localActionsUrl: `http://localhost:${COMMERCE_DEFAULT_PORT}${LOCAL_PAYMENT_ACTIONS_PATH}` });
+  const webhookLogger = logger.child({ component: 'payment-webhooks' });
+  const handleWebhook = createWebhookHandler(paymentProvider, options.onPaymentEvent ?? loggingPaymentEventHandler(webhookLogger), webhookLogger);
+  const routes: Record<string, Route> = { [PAYMENT_WEBHOOK_PATH]: webhookRoute(handleWebhook) };
+  if (paymentProvider instanceof LocalPaymentProvider) routes[LOCAL_PAYMENT_ACTIONS_PATH] = localPaymentActionsRoute(paymentProvider, handleWebhook);
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger), routes });
+  return { ...service, paymentProvider };
 }
