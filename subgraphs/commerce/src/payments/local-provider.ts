@@ -58,8 +58,9 @@ interface LocalPayment {
   first: PaymentResult;
   current: PaymentResult;
   refundedMinor: number;
-  /** How the second step ended, once it has. */
+  /** How the second step ended, and when, once it has. */
   outcome?: LocalActionOutcome;
+  completedAt?: Date;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 24);
@@ -143,6 +144,7 @@ export class LocalPaymentProvider implements PaymentProvider {
     if (payment.outcome && payment.outcome !== outcome) throw new PaymentProviderError('invalid_request', `The second step was already ended (${payment.outcome}).`);
     if (!payment.outcome) {
       payment.outcome = outcome;
+      payment.completedAt = new Date();
       const { nextActionUrl: _done, ...rest } = payment.first;
       payment.current = outcome === 'approve' ? { ...rest, status: 'SUCCEEDED' } : { ...rest, status: 'FAILED', failureReason: 'authentication_declined' };
     }
@@ -151,7 +153,7 @@ export class LocalPaymentProvider implements PaymentProvider {
       type: outcome === 'approve' ? 'payment.succeeded' : 'payment.failed',
       providerReference,
       ...(payment.current.failureReason ? { failureReason: payment.current.failureReason } : {}),
-      occurredAt: new Date().toISOString(),
+      occurredAt: (payment.completedAt ?? new Date()).toISOString(),
     };
     const rawBody = Buffer.from(JSON.stringify(event));
     return {
