@@ -203,6 +203,22 @@ export function oauthTokenUrl(config: GatewayConfig): string {
   return url.toString();
 }
 
+/** Where commerce takes payment providers' webhooks (the gateway forwards POST /webhooks/payments there). */
+export function paymentWebhookUrl(config: GatewayConfig): string {
+  const url = new URL(config.COMMERCE_URL);
+  url.pathname = '/webhooks/payments';
+  url.search = '';
+  return url.toString();
+}
+
+/** Where commerce shows and completes the local payment provider's second step (the gateway forwards /payments/local/actions there). */
+export function localPaymentActionsUrl(config: GatewayConfig): string {
+  const url = new URL(config.COMMERCE_URL);
+  url.pathname = '/payments/local/actions';
+  url.search = '';
+  return url.toString();
+}
+
 /** What the profile (NODE_ENV) turns on or off, unless set explicitly. */
 export function gatewayProfile(config: GatewayConfig) {
   const production = config.NODE_ENV === 'production';

@@ -20,9 +20,10 @@ import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { createThrottles } from './abuse/throttles.js';
 import { OAUTH_TOKEN_PATH, oauthTokenForwarder } from './oauth-token.js';
+import { LOCAL_PAYMENT_ACTIONS_PATH, localPaymentActionsForwarder, PAYMENT_WEBHOOK_PATH, paymentWebhookForwarder } from './payment-webhook.js';
 import { CallerSigner } from './caller-signing.js';
 import { createCorsHandler } from './cors.js';
-import { corsOrigins, gatewayProfile, jwksUrl, oauthTokenUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
+import { corsOrigins, gatewayProfile, jwksUrl, localPaymentActionsUrl, oauthTokenUrl, operationLimitSettings, paymentWebhookUrl, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
 import { persistedOperationSettings } from './config.js';
 import { persistedOperationsGate, persistedQueryStore } from './persisted-operations.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
@@ -135,6 +136,8 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       '/healthz': healthRoute,
       '/readyz': readinessRoute(readiness),
       [OAUTH_TOKEN_PATH]: oauthTokenForwarder({ identityUrl: oauthTokenUrl(config), fetch: http.fetcher, throttles, trustProxy, logger }),
+      [PAYMENT_WEBHOOK_PATH]: paymentWebhookForwarder({ commerceUrl: paymentWebhookUrl(config), fetch: http.fetcher, logger }),
+      [LOCAL_PAYMENT_ACTIONS_PATH]: localPaymentActionsForwarder({ commerceUrl: localPaymentActionsUrl(config), fetch: http.fetcher, logger }),
     },
   });
   const httpServer = createServer({ keepAliveTimeout: 65_000 }, (req, res) => (playground?.(req, res) ? undefined : api(req, res)));

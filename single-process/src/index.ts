@@ -7,11 +7,11 @@
 // GATEWAY_SECRET, JWT_*, WS_*, ...), each subgraph's database as <SCHEMA>_DATABASE_URL
 // (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
 // pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...), scheduling's SEAT_HOLD_MINUTES, COACHING_MEETING_BASE_URL and
-// HOLD_RELEASE_INTERVAL_SECONDS, and community's REDIS_URL.
+// HOLD_RELEASE_INTERVAL_SECONDS, commerce's PAYMENT_* settings, and community's REDIS_URL.
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
 import { createLogger, loadConfig, runProcess, subgraphConfigSchema, withoutEmptyValues, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
-import { buildCommerceSubgraph } from '@academy/subgraph-commerce';
+import { buildCommerceSubgraph, paymentSettings } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
 import { buildIdentitySubgraph, identitySettings } from '@academy/subgraph-identity';
 import { buildLearningSubgraph } from '@academy/subgraph-learning';
@@ -27,6 +27,7 @@ const env = process.env;
 const present = withoutEmptyValues(env);
 const community = loadConfig(communityConfigSchema.pick({ REDIS_URL: true }), present);
 const identity = identitySettings(env);
+const payments = paymentSettings(env);
 const scheduling = loadConfig(schedulingConfigSchema.pick({ SEAT_HOLD_MINUTES: true, HOLD_RELEASE_INTERVAL_SECONDS: true, COACHING_MEETING_BASE_URL: true }), present);
 const builders: Record<string, (options: ServiceOptions) => Part> = {
   identity: (options) => buildIdentitySubgraph({ ...options, identity }),
@@ -38,7 +39,7 @@ const builders: Record<string, (options: ServiceOptions) => Part> = {
       seatHoldMinutes: scheduling.SEAT_HOLD_MINUTES,
       holdReleaseIntervalMs: scheduling.HOLD_RELEASE_INTERVAL_SECONDS * 1000,
     }),
-  commerce: buildCommerceSubgraph,
+  commerce: (options) => buildCommerceSubgraph({ ...options, payments }),
   community: (options) => buildCommunitySubgraph({ ...options, redisUrl: community.REDIS_URL }),
   'ai-analytics': buildAiAnalyticsSubgraph,
 };

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { CALLER_HEADER, type RunningServer } from '@academy/service-kit';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
-import { buildCommerceSubgraph } from '@academy/subgraph-commerce';
+import { buildCommerceSubgraph, paymentSettings } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph } from '@academy/subgraph-community';
 import { buildIdentitySubgraph, identitySettings } from '@academy/subgraph-identity';
 import { generateKeyPairSync } from 'node:crypto';
@@ -73,6 +73,8 @@ export interface StackOptions {
   community?: Record<string, string>;
   /** Extra settings for scheduling (e.g. a short hold-release interval). */
   scheduling?: { seatHoldMinutes?: number; holdReleaseIntervalMs?: number };
+  /** Commerce's payment settings (PAYMENT_*), e.g. a known webhook secret. */
+  payments?: Record<string, string>;
 }
 
 /**
@@ -88,11 +90,12 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const signingKey = { pem: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), kid: 'test-key' };
   const mailDir = await mkdtemp(join(tmpdir(), 'academy-mail-'));
   const identity = identitySettings({ MAIL_DIR: mailDir, JWT_PRIVATE_KEY: signingKey.pem, JWT_KEY_ID: signingKey.kid });
+  const payments = paymentSettings(options.payments);
   const running = {} as Record<SubgraphName, RunningServer & SubgraphProbe>;
   const local = {} as Record<SubgraphName, LocalSubgraph>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, ...options.community, ...options.scheduling });
+    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, payments, ...options.community, ...options.scheduling });
     let fetches = 0;
     let upgrades = 0;
     let lastCallerToken: string | undefined;

@@ -1,5 +1,4 @@
 import { buildSubgraphService, loadTypeDefs, openServiceResources, type Logger, type Route, type ServiceOptions } from '@academy/service-kit';
-import { COMMERCE_DEFAULT_PORT } from './config.js';
 import { createContext } from './context.js';
 import type { CommerceDatabase } from './db/database.js';
 import { LocalPaymentProvider } from './payments/local-provider.js';
@@ -24,6 +23,10 @@ export { COMMERCE_DEFAULT_PORT, commerceConfigSchema, loadCommerceConfig, type C
 export { paymentSettings, paymentSettingsShape, type PaymentSettings } from './payments/payment-config.js';
 export { PAYMENT_WEBHOOK_PATH } from './routes/payment-webhook.route.js';
 export { LOCAL_PAYMENT_ACTIONS_PATH } from './routes/local-payment-actions.route.js';
+export { LOCAL_SIGNATURE_HEADER } from './payments/local-provider.js';
+export { signWebhookPayload } from './payments/webhook-signature.js';
+export type { PaymentProvider, ProviderWebhookEvent } from './payments/payment-provider.js';
+export type { PaymentEventHandler } from './routes/payment-webhook.route.js';
 
 /** How to build commerce: the options of every subgraph, and commerce's own. */
 export interface CommerceServiceOptions extends ServiceOptions {
@@ -49,9 +52,7 @@ export function buildCommerceSubgraph(options: CommerceServiceOptions) {
   const { db } = resources.database;
   const { logger } = resources;
   const settings = options.payments ?? paymentSettings();
-  const paymentProvider =
-    options.paymentProvider ??
-    createPaymentProvider(settings, { logger, localActionsUrl: `http://localhost:${COMMERCE_DEFAULT_PORT}${LOCAL_PAYMENT_ACTIONS_PATH}` });
+  const paymentProvider = options.paymentProvider ?? createPaymentProvider(settings, { logger });
   const webhookLogger = logger.child({ component: 'payment-webhooks' });
   const handleWebhook = createWebhookHandler(paymentProvider, options.onPaymentEvent ?? loggingPaymentEventHandler(webhookLogger), webhookLogger);
   const routes: Record<string, Route> = { [PAYMENT_WEBHOOK_PATH]: webhookRoute(handleWebhook) };

@@ -284,8 +284,8 @@ describe('payment settings', () => {
 
   it('default to the local provider with a 300 s webhook tolerance', () => {
     const config = loadCommerceConfig(base);
-    expect(config).toMatchObject({ PAYMENT_PROVIDER: 'local', PAYMENT_WEBHOOK_TOLERANCE_SECONDS: 300, PAYMENT_LOCAL_ACTIONS_URL: 'http://localhost:4004/payments/local/actions' });
-    expect(createPaymentProvider(config, { logger: recordingLogger([]), localActionsUrl: 'http://unused/' })).toBeInstanceOf(LocalPaymentProvider);
+    expect(config).toMatchObject({ PAYMENT_PROVIDER: 'local', PAYMENT_WEBHOOK_TOLERANCE_SECONDS: 300, PAYMENT_LOCAL_ACTIONS_URL: 'http://localhost:4000/payments/local/actions' });
+    expect(createPaymentProvider(config, { logger: recordingLogger([]) })).toBeInstanceOf(LocalPaymentProvider);
   });
 
   it('list every missing or invalid payment-intents setting at start-up, without echoing secrets', () => {
@@ -301,7 +301,7 @@ describe('payment settings', () => {
     expect(error.problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['PAYMENT_API_URL', 'PAYMENT_SECRET_KEY', 'PAYMENT_WEBHOOK_SECRET', 'PAYMENT_WEBHOOK_TOLERANCE_SECONDS']);
     expect(error.message).not.toContain('sk_x');
     const settings = paymentSettings({ PAYMENT_PROVIDER: 'payment-intents', PAYMENT_API_URL: 'https://api.example', PAYMENT_SECRET_KEY: 'sk_test_12345678', PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET });
-    expect(createPaymentProvider(settings, { logger: recordingLogger([]), localActionsUrl: 'http://unused/' })).toBeInstanceOf(PaymentIntentsProvider);
+    expect(createPaymentProvider(settings, { logger: recordingLogger([]) })).toBeInstanceOf(PaymentIntentsProvider);
   });
 });
 

@@ -6,6 +6,9 @@ import { PaymentIntentsProvider } from './payment-intents-provider.js';
 import type { PaymentProvider } from './payment-provider.js';
 import { DEFAULT_WEBHOOK_TOLERANCE_SECONDS } from './webhook-signature.js';
 
+/** The gateway's default address: customers reach the local provider's second step through it. */
+export const DEFAULT_LOCAL_ACTIONS_URL = 'http://localhost:4000/payments/local/actions';
+
 /** The providers PAYMENT_PROVIDER may name. */
 export const PAYMENT_PROVIDERS = ['local', 'payment-intents'] as const;
 
@@ -23,8 +26,8 @@ export const paymentSettingsShape = {
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULT_WEBHOOK_TOLERANCE_SECONDS),
   /** Longest wait for one answer of the provider, in milliseconds. */
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  /** Local provider: where customers complete a second step (default: commerce's own /payments/local/actions). */
-  PAYMENT_LOCAL_ACTIONS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Local provider: where customers complete a second step (the gateway forwards it to commerce). */
+  PAYMENT_LOCAL_ACTIONS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default(DEFAULT_LOCAL_ACTIONS_URL),
 };
 
 /** payment-intents needs its URL and both secrets: each missing one is its own problem. */
@@ -48,13 +51,13 @@ export function paymentSettings(env: Record<string, string | undefined> = {}): R
 }
 
 /** The provider the settings choose. */
-export function createPaymentProvider(settings: Readonly<PaymentSettings>, context: { logger: Logger; localActionsUrl: string }): PaymentProvider {
+export function createPaymentProvider(settings: Readonly<PaymentSettings>, context: { logger: Logger }): PaymentProvider {
   const tolerance = settings.PAYMENT_WEBHOOK_TOLERANCE_SECONDS;
   if (settings.PAYMENT_PROVIDER === 'local') {
     return new LocalPaymentProvider({
       webhookSecret: settings.PAYMENT_WEBHOOK_SECRET ?? ephemeralWebhookSecret(),
       webhookToleranceSeconds: tolerance,
-      actionsUrl: settings.PAYMENT_LOCAL_ACTIONS_URL ?? context.localActionsUrl,
+      actionsUrl: settings.PAYMENT_LOCAL_ACTIONS_URL,
     });
   }
   const { PAYMENT_API_URL: apiUrl, PAYMENT_SECRET_KEY: secretKey, PAYMENT_WEBHOOK_SECRET: webhookSecret } = settings;
