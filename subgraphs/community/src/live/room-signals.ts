@@ -222,7 +222,9 @@ export class RoomSignals {
       const held = subscriber.held ?? [];
       subscriber.held = null;
       for (const message of held) if (!subscriber.seen.has(message.id)) subscriber.queue.push(message);
-      subscriber.seen.clear();
+      // The announcement of a deletion the replay read may still be on its way: its id is
+      // remembered a while longer, so that it is not delivered twice.
+      setTimeout(() => subscriber.seen.clear(), DELETION_REPLAY_MARGIN_MS).unref();
     } catch (error) {
       this.#options.logger.warn('replaying deletions failed', { err: error, roomId });
       subscriber.queue.fail(error);
@@ -274,7 +276,7 @@ interface DeletionSubscriber {
   queue: EventQueue<ChatMessage>;
   /** Live deletions held back while the replay runs; null once it is done (or none was asked). */
   held: ChatMessage[] | null;
-  /** Ids the replay delivered, so that a live repeat of one is dropped. */
+  /** Ids the replay delivered, so that a live repeat of one is dropped (kept a while after it). */
   seen: Set<string>;
 }
 
@@ -510,7 +512,7 @@ class SignalRoom {
     for (const subscriber of subscribers) {
       if (!members.has(subscriber.userId)) subscriber.queue.end();
       else if (subscriber.held) subscriber.held.push(message);
-      else subscriber.queue.push(message);
+      else if (!subscriber.seen.has(message.id)) subscriber.queue.push(message);
     }
   }
 }
