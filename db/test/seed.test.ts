@@ -391,6 +391,29 @@ describe('seed', () => {
     expect(await count(first, 'SELECT 1 FROM community.chat_messages WHERE edited_at <= sent_at OR deleted_at <= sent_at')).toBe(0);
   });
 
+  it('records who deleted each deleted message, and mutes members as moderators would', async () => {
+    // Deleted by their sender or by a moderator of the room; nobody else, and only deleted ones.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.chat_messages m WHERE (m.deleted_by IS NULL) <> (m.deleted_at IS NULL)
+           OR (m.deleted_by <> m.sender_id AND NOT EXISTS (
+             SELECT 1 FROM community.chat_room_members x WHERE x.room_id = m.room_id AND x.user_id = m.deleted_by AND x.role <> 'MEMBER'))`,
+      ),
+    ).toBe(0);
+    // Mutes: a MEMBER of the room, by an OWNER or MODERATOR of it, some still running.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.chat_room_mutes u
+         WHERE u.muted_until <= u.muted_at
+            OR NOT EXISTS (SELECT 1 FROM community.chat_room_members x WHERE x.room_id = u.room_id AND x.user_id = u.user_id AND x.role = 'MEMBER')
+            OR NOT EXISTS (SELECT 1 FROM community.chat_room_members x WHERE x.room_id = u.room_id AND x.user_id = u.muted_by AND x.role <> 'MEMBER')`,
+      ),
+    ).toBe(0);
+    expect(await count(first, `SELECT 1 FROM community.chat_room_mutes WHERE muted_until > '${NOW.toISOString()}'`)).toBeGreaterThan(0);
+  });
+
   it('tells members they were added to a room, as the community subgraph does', async () => {
     const expected = await count(first, 'SELECT 1 FROM community.chat_room_members m JOIN community.chat_rooms r ON r.id = m.room_id WHERE m.user_id <> r.created_by');
     expect(seeded.counts['community.notifications']).toBe(expected);

@@ -5,6 +5,7 @@ export default {
     ChatRoom: '../db/database.js#ChatRoomModel',
     ChatMember: '../db/database.js#ChatRoomMember',
     ChatMessage: '../db/database.js#ChatMessage',
+    RoomActivity: '../live/room-signals.js#ActivityEvent',
     Notification: '../db/database.js#Notification',
     User: '../db/database.js#UserReference',
     TrainingSession: '../db/database.js#TrainingSessionReference',

@@ -90,6 +90,7 @@ export function generateChat(rng: Prng, input: ChatInput): TableRows[] {
   return [
     { table: 'community.chat_rooms', total: roomRows.length, rows: roomRows },
     { table: 'community.chat_room_members', total: memberRows.length, rows: memberRows },
+    muteRows(rng.fork('mutes'), input),
     { table: 'community.chat_messages', total, rows: messageRows(rng.fork('messages'), input, starts, counts) },
     { table: 'community.notifications', total: notifications, rows: notificationRows(rng.fork('notifications'), input) },
   ];
@@ -169,6 +170,9 @@ function* messageRows(rng: Prng, input: ChatInput, starts: Float64Array, counts:
     // those who have joined by a message's time may have sent it.
     const members = room.members.slice().sort((a, b) => a.joinedAt - b.joinedAt);
     const ids = members.map((m) => at(users, m.user).id);
+    // Who moderates the room (the first OWNER or MODERATOR to join), for deletions by a moderator.
+    const moderator = members.find((m) => m.role !== 'MEMBER');
+    let deletions = 0;
     const cumulative = new Float64Array(members.length);
     let sum = 0;
     members.forEach((member, i) => {
@@ -205,15 +209,46 @@ function* messageRows(rng: Prng, input: ChatInput, starts: Float64Array, counts:
       if (fate < 0.004) {
         // Deleting erases the text and stamps both times, as markMessageDeleted does.
         const deletedAt = iso(Math.min(sentAt + SECOND + Math.floor(rng.exponential(20 * MINUTE)), anchor - SECOND));
-        yield [id, room.id, i + 1, ids[sender]!, '', clientMessageId, iso(sentAt), deletedAt, deletedAt];
+        // Most by their sender; every third of a room with a moderator, by the moderator.
+        const byModerator = moderator !== undefined && moderator !== members[sender] && deletions++ % 3 === 0;
+        const deletedBy = byModerator ? at(users, moderator.user).id : ids[sender]!;
+        yield [id, room.id, i + 1, ids[sender]!, '', clientMessageId, iso(sentAt), deletedAt, deletedAt, deletedBy];
       } else if (fate < 0.034) {
         const editedAt = iso(Math.min(sentAt + 5 * SECOND + Math.floor(rng.exponential(2 * MINUTE)), anchor - SECOND));
-        yield [id, room.id, i + 1, ids[sender]!, content, clientMessageId, iso(sentAt), editedAt, null];
+        yield [id, room.id, i + 1, ids[sender]!, content, clientMessageId, iso(sentAt), editedAt, null, null];
       } else {
-        yield [id, room.id, i + 1, ids[sender]!, content, clientMessageId, iso(sentAt), null, null];
+        yield [id, room.id, i + 1, ids[sender]!, content, clientMessageId, iso(sentAt), null, null, null];
       }
     }
   }
+}
+
+/**
+ * Members muted by their room's moderator: in a few GROUP and SESSION rooms, one MEMBER, some
+ * mutes over, most still running (at least one at every scale).
+ */
+function muteRows(rng: Prng, input: ChatInput): TableRows {
+  const { anchor, users, rooms } = input;
+  const rows: Row[] = [];
+  let fallback: Row | null = null;
+  for (const room of rooms) {
+    if (room.kind !== 'GROUP' && room.kind !== 'SESSION') continue;
+    const moderator = room.members.find((m) => m.role !== 'MEMBER');
+    const muted = room.members.filter((m) => m.role === 'MEMBER' && m.joinedAt < anchor - HOUR);
+    if (!moderator || muted.length === 0) continue;
+    const pick = (member: (typeof muted)[number], mutedAt: number, until: number): Row => [
+      room.id, at(users, member.user).id, iso(until), at(users, moderator.user).id, iso(mutedAt),
+    ];
+    fallback ??= pick(muted[0]!, anchor - HOUR, anchor + DAY);
+    if (!rng.chance(0.06)) continue;
+    const member = rng.pick(muted);
+    const mutedAt = Math.max(member.joinedAt, anchor - Math.floor(rng.next() * 3 * DAY)) + MINUTE;
+    const until = mutedAt + HOUR + Math.floor(rng.exponential(2 * DAY));
+    rows.push(pick(member, Math.min(mutedAt, anchor - MINUTE), until));
+  }
+  const running = rows.some((row) => (row[2] as string) > iso(anchor));
+  const kept = running || !fallback ? rows : [...rows.filter((row) => row[0] !== fallback[0] || row[1] !== fallback[1]), fallback];
+  return { table: 'community.chat_room_mutes', total: kept.length, rows: kept };
 }
 
 /** "You were added" for every member but the room's creator, as the community subgraph writes it. */

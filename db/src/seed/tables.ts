@@ -32,6 +32,7 @@ export const SEEDED_TABLES = [
   'learning.course_prices',
   'community.chat_rooms',
   'community.chat_room_members',
+  'community.chat_room_mutes',
   'community.chat_messages',
   'community.notifications',
   'ai_analytics.analytics_events',
@@ -154,6 +155,10 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   'community.chat_messages': spec('community.chat_messages', [
     ['id', 'uuid'], ['room_id', 'uuid'], ['sequence', 'bigint'], ['sender_id', 'uuid'], ['content', 'text'],
     ['client_message_id', 'text'], ['sent_at', 'timestamptz'], ['edited_at', 'timestamptz'], ['deleted_at', 'timestamptz'],
+    ['deleted_by', 'uuid'],
+  ]),
+  'community.chat_room_mutes': spec('community.chat_room_mutes', [
+    ['room_id', 'uuid'], ['user_id', 'uuid'], ['muted_until', 'timestamptz'], ['muted_by', 'uuid'], ['muted_at', 'timestamptz'],
   ]),
   'community.notifications': spec('community.notifications', [
     ['id', 'uuid'], ['user_id', 'uuid'], ['type', 'text'], ['title', 'text'], ['body', 'text'], ['priority', 'text'],

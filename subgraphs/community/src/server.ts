@@ -3,6 +3,7 @@ import { createPubSub, type PubSub } from '@academy/service-kit/pubsub';
 import { createContext } from './context.js';
 import type { CommunityDatabase } from './db/database.js';
 import { createLiveEvents, type FeedObserver } from './live/live-events.js';
+import type { ActivityTimings } from './live/room-signals.js';
 import { createSubscriptionServer, SUBSCRIPTIONS_PATH } from './live/subscription-server.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -24,6 +25,8 @@ export interface CommunityServiceOptions extends ServiceOptions {
   keepAliveMs?: number;
   /** Told when a subscriber's feed is live (for metrics, and for tests to know when to act). */
   onFeedOpened?: FeedObserver;
+  /** Typing expiry, activity throttle and presence heartbeat; the defaults suit people. */
+  activityTimings?: Partial<ActivityTimings>;
 }
 
 /** A listening community service, with the URLs of its two endpoints. */
@@ -45,7 +48,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
   const { logger } = resources;
   const pubsub = options.pubsub ?? createPubSub({ databaseUrl: options.databaseUrl, pool, redisUrl: options.redisUrl, applicationName: 'community', logger });
   // Feeds read on events and on subscribe (over WebSocket), not for an HTTP request.
-  const live = createLiveEvents({ db: background, pubsub, logger, replayPageSize: options.replayPageSize, onFeedOpened: options.onFeedOpened });
+  const live = createLiveEvents({ db: background, pubsub, logger, replayPageSize: options.replayPageSize, onFeedOpened: options.onFeedOpened, activityTimings: options.activityTimings });
   const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, live) });
   const subscriptions = createSubscriptionServer({
     httpServer: service.httpServer,

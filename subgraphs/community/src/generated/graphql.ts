@@ -2,6 +2,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ChatRoomModel as ChatRoomModelRow, ChatRoomMember as ChatRoomMemberRow, ChatMessage as ChatMessageRow, Notification as NotificationRow, UserReference as UserReferenceRow, TrainingSessionReference as TrainingSessionReferenceRow } from '../db/database.js';
+import type { ActivityEvent as ActivityEventRow } from '../live/room-signals.js';
 import type { CommunityContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -38,6 +39,26 @@ export type ChatMemberRole =
   | 'MODERATOR'
   /** Reads and writes messages. */
   | 'MEMBER';
+
+/** What a member tells a room with setRoomActivity. */
+export type RoomActivityState =
+  /** Is typing; lapses after a few seconds unless sent again. */
+  | 'TYPING'
+  /** Stopped typing. */
+  | 'IDLE'
+  /** Is looking at the room again (after AWAY). */
+  | 'PRESENT'
+  /** Still has the room open, but is not looking at it. */
+  | 'AWAY';
+
+/** Whether a member is in a room now. */
+export type RoomPresence =
+  /** Has the room open: a roomActivity subscription to it. */
+  | 'PRESENT'
+  /** Has the room open, but said AWAY. */
+  | 'AWAY'
+  /** Has no roomActivity subscription to the room. */
+  | 'ABSENT';
 
 /** How urgently a notification asks for attention. */
 export type NotificationPriority =
@@ -102,6 +123,23 @@ export type ChatMember = {
   role: ChatMemberRole;
   /** When the member joined. */
   joinedAt: Scalars['DateTime']['output'];
+  /** Until when the member may not send messages to the room; null when not muted. */
+  mutedUntil?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** What a member is doing in a room, as it changes: arriving, leaving, typing. Never stored. */
+export type RoomActivity = {
+  __typename?: 'RoomActivity';
+  /** The room. */
+  roomId: Scalars['ID']['output'];
+  /** The member. */
+  user: User;
+  /** Whether the member has the room open. */
+  presence: RoomPresence;
+  /** Whether the member is typing. */
+  typing: Scalars['Boolean']['output'];
+  /** When the change was seen. */
+  at: Scalars['DateTime']['output'];
 };
 
 /** A message in a chat room. */
@@ -121,6 +159,10 @@ export type ChatMessage = {
   editedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Whether it was deleted: it keeps its place in the room, without its content. */
   deleted: Scalars['Boolean']['output'];
+  /** When it was deleted; null while it is not. */
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who deleted it (its sender, a moderator of the room or an ADMIN); null while it is not deleted. */
+  deletedBy?: Maybe<User>;
   /** Strictly increasing per room, without gaps; the resume point for messageAdded. */
   sequence: Scalars['Int']['output'];
   /** The id the sender's client gave the message, which makes retrying a send safe. */
@@ -251,10 +293,26 @@ export type Mutation = {
   sendMessage: ChatMessage;
   /** By its sender, or an OWNER or MODERATOR of the room. */
   editMessage: ChatMessage;
-  /** By its sender, or an OWNER or MODERATOR of the room: the message keeps its place, its content is erased. */
+  /**
+   * By its sender, an OWNER or MODERATOR of the room, or an ADMIN: the message keeps its place,
+   * its content is erased, and messageDeleted subscribers are told. Deleting it again changes nothing.
+   */
   deleteMessage: ChatMessage;
   /** Records that the signed-in member has read the room up to a message; never moves backwards. */
   markRoomRead: ChatRoom;
+  /**
+   * Members only: tells the room's roomActivity subscribers that the viewer is typing, stopped,
+   * is away or back. Never stored. false when the throttle dropped it (a TYPING within 2 s of the
+   * viewer's last in the room, or the state the viewer announced last): nothing to retry.
+   */
+  setRoomActivity: Scalars['Boolean']['output'];
+  /**
+   * An OWNER (any member but themself), a MODERATOR (MEMBERs only) or an ADMIN: the member
+   * cannot send to the room until `until` (FORBIDDEN). Muting again replaces the time.
+   */
+  muteMember: ChatMember;
+  /** Ends a mute at once; the same people as muteMember. Unmuting a member who is not muted changes nothing. */
+  unmuteMember: ChatMember;
   /** Marks the signed-in user's notifications read; returns how many were unread before. */
   markNotificationsRead: Scalars['Int']['output'];
 };
@@ -307,6 +365,25 @@ export type MutationMarkRoomReadArgs = {
 };
 
 
+export type MutationSetRoomActivityArgs = {
+  roomId: Scalars['ID']['input'];
+  state: RoomActivityState;
+};
+
+
+export type MutationMuteMemberArgs = {
+  roomId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+  until: Scalars['DateTime']['input'];
+};
+
+
+export type MutationUnmuteMemberArgs = {
+  roomId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
 export type MutationMarkNotificationsReadArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
@@ -321,12 +398,37 @@ export type Subscription = {
   messageAdded: ChatMessage;
   /** The signed-in user's new notifications. */
   notificationAdded: Notification;
+  /**
+   * Members of the room only. First the state of every member who is in the room or typing,
+   * then each change: arriving (subscribing to roomActivity), going AWAY, leaving (its last
+   * roomActivity subscription ends), typing, stopping (or not refreshing TYPING for 6 s). Never
+   * stored; the subscription itself is the subscriber's presence. Ends when the subscriber is
+   * removed from the room.
+   */
+  roomActivity: RoomActivity;
+  /**
+   * Members of the room only: each message deleted in the room, as it now is (deleted, content
+   * empty). With since, first every deletion made from a minute before it (deletions repeat
+   * harmlessly; apply them by id), then live ones. Ends when the subscriber is removed from the room.
+   */
+  messageDeleted: ChatMessage;
 };
 
 
 export type SubscriptionMessageAddedArgs = {
   roomId: Scalars['ID']['input'];
   afterSequence?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type SubscriptionRoomActivityArgs = {
+  roomId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionMessageDeletedArgs = {
+  roomId: Scalars['ID']['input'];
+  since?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -434,6 +536,8 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ChatRoomKind: ChatRoomKind;
   ChatMemberRole: ChatMemberRole;
+  RoomActivityState: RoomActivityState;
+  RoomPresence: RoomPresence;
   NotificationPriority: NotificationPriority;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -442,6 +546,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ChatMember: ResolverTypeWrapper<ChatRoomMemberRow>;
+  RoomActivity: ResolverTypeWrapper<ActivityEventRow>;
   ChatMessage: ResolverTypeWrapper<ChatMessageRow>;
   ChatMessageEdge: ResolverTypeWrapper<Omit<ChatMessageEdge, 'node'> & { node: ResolversTypes['ChatMessage'] }>;
   ChatMessageConnection: ResolverTypeWrapper<Omit<ChatMessageConnection, 'edges'> & { edges: Array<ResolversTypes['ChatMessageEdge']> }>;
@@ -466,6 +571,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   ChatMember: ChatRoomMemberRow;
+  RoomActivity: ActivityEventRow;
   ChatMessage: ChatMessageRow;
   ChatMessageEdge: Omit<ChatMessageEdge, 'node'> & { node: ResolversParentTypes['ChatMessage'] };
   ChatMessageConnection: Omit<ChatMessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChatMessageEdge']> };
@@ -512,6 +618,15 @@ export type ChatMemberResolvers<ContextType = CommunityContext, ParentType exten
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['ChatMemberRole'], ParentType, ContextType>;
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  mutedUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type RoomActivityResolvers<ContextType = CommunityContext, ParentType extends ResolversParentTypes['RoomActivity'] = ResolversParentTypes['RoomActivity']> = {
+  roomId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  presence?: Resolver<ResolversTypes['RoomPresence'], ParentType, ContextType>;
+  typing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type ChatMessageResolvers<ContextType = CommunityContext, ParentType extends ResolversParentTypes['ChatMessage'] = ResolversParentTypes['ChatMessage']> = {
@@ -522,6 +637,8 @@ export type ChatMessageResolvers<ContextType = CommunityContext, ParentType exte
   sentAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   editedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deletedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   clientMessageId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -585,12 +702,17 @@ export type MutationResolvers<ContextType = CommunityContext, ParentType extends
   editMessage?: Resolver<ResolversTypes['ChatMessage'], ParentType, ContextType, RequireFields<MutationEditMessageArgs, 'id' | 'content'>>;
   deleteMessage?: Resolver<ResolversTypes['ChatMessage'], ParentType, ContextType, RequireFields<MutationDeleteMessageArgs, 'id'>>;
   markRoomRead?: Resolver<ResolversTypes['ChatRoom'], ParentType, ContextType, RequireFields<MutationMarkRoomReadArgs, 'roomId' | 'upToSequence'>>;
+  setRoomActivity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetRoomActivityArgs, 'roomId' | 'state'>>;
+  muteMember?: Resolver<ResolversTypes['ChatMember'], ParentType, ContextType, RequireFields<MutationMuteMemberArgs, 'roomId' | 'userId' | 'until'>>;
+  unmuteMember?: Resolver<ResolversTypes['ChatMember'], ParentType, ContextType, RequireFields<MutationUnmuteMemberArgs, 'roomId' | 'userId'>>;
   markNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationMarkNotificationsReadArgs, 'ids'>>;
 };
 
 export type SubscriptionResolvers<ContextType = CommunityContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   messageAdded?: SubscriptionResolver<ResolversTypes['ChatMessage'], "messageAdded", ParentType, ContextType, RequireFields<SubscriptionMessageAddedArgs, 'roomId'>>;
   notificationAdded?: SubscriptionResolver<ResolversTypes['Notification'], "notificationAdded", ParentType, ContextType>;
+  roomActivity?: SubscriptionResolver<ResolversTypes['RoomActivity'], "roomActivity", ParentType, ContextType, RequireFields<SubscriptionRoomActivityArgs, 'roomId'>>;
+  messageDeleted?: SubscriptionResolver<ResolversTypes['ChatMessage'], "messageDeleted", ParentType, ContextType, RequireFields<SubscriptionMessageDeletedArgs, 'roomId'>>;
 };
 
 export type Resolvers<ContextType = CommunityContext> = {
@@ -598,6 +720,7 @@ export type Resolvers<ContextType = CommunityContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   ChatRoom?: ChatRoomResolvers<ContextType>;
   ChatMember?: ChatMemberResolvers<ContextType>;
+  RoomActivity?: RoomActivityResolvers<ContextType>;
   ChatMessage?: ChatMessageResolvers<ContextType>;
   ChatMessageEdge?: ChatMessageEdgeResolvers<ContextType>;
   ChatMessageConnection?: ChatMessageConnectionResolvers<ContextType>;

@@ -30,6 +30,7 @@ export interface CommunityChatMessages {
   client_message_id: string | null;
   content: string;
   deleted_at: Timestamp | null;
+  deleted_by: string | null;
   edited_at: Timestamp | null;
   id: Generated<string>;
   room_id: string;
@@ -42,6 +43,14 @@ export interface CommunityChatRoomMembers {
   joined_at: Generated<Timestamp>;
   last_read_sequence: Generated<number>;
   role: Generated<ChatMemberRole>;
+  room_id: string;
+  user_id: string;
+}
+
+export interface CommunityChatRoomMutes {
+  muted_at: Generated<Timestamp>;
+  muted_by: string;
+  muted_until: Timestamp;
   room_id: string;
   user_id: string;
 }
@@ -98,6 +107,7 @@ export interface CommunityProcessedEvents {
 export interface DB {
   "community.chat_messages": CommunityChatMessages;
   "community.chat_room_members": CommunityChatRoomMembers;
+  "community.chat_room_mutes": CommunityChatRoomMutes;
   "community.chat_rooms": CommunityChatRooms;
   "community.event_checkpoints": CommunityEventCheckpoints;
   "community.notifications": CommunityNotifications;

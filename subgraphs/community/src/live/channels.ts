@@ -14,7 +14,8 @@ export const userChannel = (userId: string) => `community.user.${userId}`;
 const date = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 const nullableDate = date.nullable();
 
-const messageRow = z.object({
+/** A chat_messages row as announcements carry it. */
+export const messageRow = z.object({
   id: z.guid(),
   room_id: z.guid(),
   sequence: z.number().int().positive(),
@@ -24,6 +25,8 @@ const messageRow = z.object({
   sent_at: date,
   edited_at: nullableDate,
   deleted_at: nullableDate,
+  // Absent from announcements of processes that predate moderation.
+  deleted_by: z.guid().nullable().default(null),
 });
 
 const notificationRow = z.object({

@@ -5,6 +5,8 @@ import type { ChatMessage, CommunityDatabase, Notification } from '../db/databas
 import { encodeMemberRemoved, encodeMessageEvent, encodeNotificationEvent, roomChannel, userChannel } from './channels.js';
 import { NotificationFeeds } from './notification-feeds.js';
 import { RoomFeeds, type FeedAccess } from './room-feeds.js';
+import { RoomSignals, type ActivityEvent, type ActivityTimings } from './room-signals.js';
+import type { RoomActivityState } from '../generated/graphql.js';
 
 /** Announcing committed changes to every community process, and the feeds subscribers read. */
 export interface LiveEvents {
@@ -18,6 +20,16 @@ export interface LiveEvents {
   messageFeed(roomId: string, userId: string, afterSequence: number | null, access?: FeedAccess): Promise<AsyncIterableIterator<ChatMessage>>;
   /** A user's feed of their new notifications. */
   notificationFeed(userId: string): Promise<AsyncIterableIterator<Notification>>;
+  /** Whether a member's activity passes the throttle (see RoomSignals.admit). */
+  admitActivity(roomId: string, userId: string, state: RoomActivityState): boolean;
+  /** Tells the room's roomActivity subscribers, in every process, what a member is doing. Nothing is stored. */
+  activityAnnounced(roomId: string, userId: string, state: RoomActivityState): Promise<void>;
+  /** Announces a deleted message to messageDeleted subscribers (call after its transaction committed). */
+  messageDeleted(message: ChatMessage): Promise<void>;
+  /** A member's feed of the room's activity; while it is open the member is in the room. FORBIDDEN for others. */
+  activityFeed(roomId: string, userId: string): Promise<AsyncIterableIterator<ActivityEvent>>;
+  /** A member's feed of the room's deleted messages, with those from about `since` first. FORBIDDEN for others. */
+  deletionFeed(roomId: string, userId: string, since: Date | null): Promise<AsyncIterableIterator<ChatMessage>>;
   /** Ends every feed and leaves every channel (the pub/sub itself stays open). */
   close(): Promise<void>;
 }
@@ -31,6 +43,8 @@ export interface LiveEventsOptions {
   replayPageSize?: number;
   /** Told when a subscriber's feed is live (for metrics, and for tests to know when to act). */
   onFeedOpened?: FeedObserver;
+  /** Typing expiry, throttle and presence heartbeat (see ActivityTimings). */
+  activityTimings?: Partial<ActivityTimings>;
 }
 
 /** A feed that has gone live: from now on nothing announced for it is missed. */
@@ -44,6 +58,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   const logger = options.logger.child({ component: 'live' });
   const rooms = new RoomFeeds({ db: options.db, pubsub, logger, pageSize: options.replayPageSize ?? 200 });
   const notifications = new NotificationFeeds({ db: options.db, pubsub, logger });
+  const signals = new RoomSignals({ db: options.db, pubsub, logger, timings: options.activityTimings });
   const opened = (feed: OpenedFeed) => {
     try {
       options.onFeedOpened?.(feed);
@@ -64,7 +79,9 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
 
   return {
     messageStored: (message) => announce(roomChannel(message.room_id), encodeMessageEvent(message)),
-    memberRemoved: (roomId, userId) => announce(roomChannel(roomId), encodeMemberRemoved(userId)),
+    async memberRemoved(roomId, userId) {
+      await Promise.all([announce(roomChannel(roomId), encodeMemberRemoved(userId)), signals.announceMemberRemoved(roomId, userId)]);
+    },
     async notificationsCreated(rows) {
       await Promise.all(rows.map((row) => announce(userChannel(row.user_id), encodeNotificationEvent(row))));
     },
@@ -78,8 +95,13 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
       opened({ kind: 'notifications', userId });
       return feed;
     },
+    admitActivity: (roomId, userId, state) => signals.admit(roomId, userId, state),
+    activityAnnounced: (roomId, userId, state) => signals.announceActivity(roomId, userId, state),
+    messageDeleted: (message) => signals.announceDeleted(message),
+    activityFeed: (roomId, userId) => signals.openActivity(roomId, userId),
+    deletionFeed: (roomId, userId, since) => signals.openDeletions(roomId, userId, since),
     async close() {
-      await Promise.all([rooms.close(), notifications.close()]);
+      await Promise.all([rooms.close(), notifications.close(), signals.close()]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { DataLoader, grantsCover, groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { ChatMessage, CommunityDatabase } from '../db/database.js';
+import { findActiveMutes } from '../repositories/chat-moderation.repository.js';
 import { findLastMessagesOfRooms, findMessagePages, findMessagesByIds, type MessagePageKey } from '../repositories/chat-message.repository.js';
 import {
   countUnreadMessages,
@@ -25,6 +26,13 @@ export interface NotificationPageKey {
   limit: number;
   after: NotificationCursor | null;
 }
+
+/** The key of a member of a room in `mutedUntilByMember`. */
+export const memberKey = (roomId: string, userId: string) => `${roomId}:${userId}`;
+const memberKeyParts = (key: string) => {
+  const [roomId, userId] = key.split(':') as [string, string];
+  return { roomId, userId };
+};
 
 /** The per-request DataLoaders of the community subgraph: one batched statement per field per tick. */
 export function createLoaders(db: Kysely<CommunityDatabase>, viewer: Viewer | null) {
@@ -60,6 +68,12 @@ export function createLoaders(db: Kysely<CommunityDatabase>, viewer: Viewer | nu
     notificationPage: new DataLoader<NotificationPageKey, NotificationPage, string>(
       (keys) => Promise.all(keys.map((key) => findNotificationPage(db, key))),
       { cacheKeyFn: (key) => JSON.stringify([key.userId, key.unreadOnly, key.limit, key.after]) },
+    ),
+    /** When a member's mute ends, keyed `<room id>:<user id>`; null when not muted. */
+    mutedUntilByMember: keyedLoader(
+      (keys: readonly string[]) => findActiveMutes(db, keys.map(memberKeyParts)),
+      (m) => memberKey(m.room_id, m.user_id),
+      { project: (m): Date | null => m.muted_until, missing: null },
     ),
     unreadNotificationCountByUser: keyedLoader(
       (ids: readonly string[]) => countUnreadNotifications(db, ids),

@@ -190,12 +190,32 @@ export async function updateMessageContent(trx: Transaction<CommunityDatabase>, 
     .executeTakeFirstOrThrow();
 }
 
-/** Erases a message's content; it keeps its place (sequence) in the room. */
-export async function markMessageDeleted(trx: Transaction<CommunityDatabase>, messageId: string): Promise<ChatMessage> {
+/** Erases a message's content and records who did; it keeps its place (sequence) in the room. */
+export async function markMessageDeleted(trx: Transaction<CommunityDatabase>, messageId: string, deletedBy: string): Promise<ChatMessage> {
   return trx
     .updateTable('community.chat_messages')
-    .set({ content: '', deleted_at: sql<Date>`now()`, edited_at: sql<Date>`now()` })
+    .set({ content: '', deleted_at: sql<Date>`now()`, edited_at: sql<Date>`now()`, deleted_by: deletedBy })
     .where('id', '=', messageId)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Where a replay of deletions stands: the last one read. */
+export interface DeletionKey {
+  deletedAt: Date;
+  id: string;
+}
+
+/**
+ * Up to `limit` of the room's deleted messages, in the order they were deleted (then by id),
+ * deleted at or after `since` and after `after` (the last one of the previous page).
+ */
+export async function findDeletedMessagesSince(db: Db, roomId: string, since: Date, after: DeletionKey | null, limit: number): Promise<ChatMessage[]> {
+  let query = db
+    .selectFrom('community.chat_messages')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .where('deleted_at', '>=', since);
+  if (after) query = query.where(sql<boolean>`(deleted_at, id) > (${after.deletedAt}, ${after.id}::uuid)`);
+  return query.orderBy('deleted_at').orderBy('id').limit(limit).execute();
 }

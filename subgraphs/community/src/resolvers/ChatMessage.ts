@@ -9,5 +9,7 @@ export const ChatMessage: ChatMessageResolvers = {
   sentAt: (m) => m.sent_at,
   editedAt: (m) => m.edited_at,
   deleted: (m) => m.deleted_at !== null,
+  deletedAt: (m) => m.deleted_at,
+  deletedBy: (m) => (m.deleted_by ? { __typename: 'User', id: m.deleted_by } : null),
   clientMessageId: (m) => m.client_message_id,
 };

@@ -6,6 +6,7 @@ import { ChatRoom } from './ChatRoom.js';
 import { Mutation } from './Mutation.js';
 import { Notification } from './Notification.js';
 import { Query } from './Query.js';
+import { RoomActivity } from './RoomActivity.js';
 import { Subscription } from './Subscription.js';
 import { TrainingSession } from './TrainingSession.js';
 import { User } from './User.js';
@@ -21,4 +22,5 @@ export const resolvers: Resolvers = {
   ChatMember,
   ChatMessage,
   Notification,
+  RoomActivity,
 };

@@ -33,6 +33,7 @@ import {
   type MessagePage,
 } from '../repositories/chat-message.repository.js';
 import { advanceReadPointer } from '../repositories/chat-room.repository.js';
+import { assertMayDelete, requireNotMuted } from './chat-moderation.service.js';
 import { managesRoom, roomAccessError, viewerIsMember } from './chat-room.service.js';
 import { partnerGrantsOf, requireGrantedRoom } from './partner-access.service.js';
 
@@ -157,6 +158,7 @@ export async function sendMessage(ctx: CommunityContext, args: MutationSendMessa
       // A partner client's grant was checked above: it has no membership to check.
       const sequence = grants ? await takeNextSequenceOfRoom(trx, roomId) : await takeNextSequence(trx, roomId, viewer.userId);
       if (sequence === null) return null;
+      await requireNotMuted(trx, roomId, viewer.userId);
       const stored = await insertMessage(trx, { roomId, sequence, senderId: viewer.userId, content, clientMessageId });
       // A concurrent attempt with the same clientMessageId committed first: give the number back.
       if (!stored) throw new AlreadySent();
@@ -196,17 +198,21 @@ export async function editMessage(ctx: CommunityContext, args: MutationEditMessa
   return message;
 }
 
-/** Erases a message's content; it keeps its place. Deleting it again changes nothing. */
+/**
+ * Erases a message's content, recording who did; it keeps its place, and messageDeleted
+ * subscribers are told once it is committed. Deleting it again changes nothing.
+ */
 export async function deleteMessage(ctx: CommunityContext, args: MutationDeleteMessageArgs): Promise<ChatMessage> {
   const viewer = requireViewer(ctx);
   const id = parseId(args.id, 'id');
-  const message = await ctx.db.transaction().execute(async (trx) => {
+  const { message, deleted } = await ctx.db.transaction().execute(async (trx) => {
     const found = await lockMessageForChange(trx, id, viewer.userId);
     if (!found) throw notFound('No such message.');
-    assertMayChange(found, viewer.userId);
-    if (found.message.deleted_at) return found.message;
-    return markMessageDeleted(trx, id);
+    assertMayDelete(ctx, found, viewer.userId);
+    if (found.message.deleted_at) return { message: found.message, deleted: false };
+    return { message: await markMessageDeleted(trx, id, viewer.userId), deleted: true };
   });
+  if (deleted) await ctx.live.messageDeleted(message);
   ctx.loaders.messageById.clear(id).prime(id, message);
   ctx.loaders.lastMessageByRoom.clear(message.room_id);
   ctx.loaders.unreadCountByRoom.clear(message.room_id);
