@@ -2,6 +2,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import type { SchedulingDatabase, TrainerTimeOff } from '../db/database.js';
 import type { SchedulingTrainerTimeOff } from '../generated/tables.js';
 
+/** Records a span of a trainer's time off. */
 export async function insertTimeOff(trx: Kysely<SchedulingDatabase>, row: Insertable<SchedulingTrainerTimeOff>): Promise<TrainerTimeOff> {
   return trx.insertInto('scheduling.trainer_time_off').values(row).returningAll().executeTakeFirstOrThrow();
 }
@@ -11,6 +12,7 @@ export async function lockTimeOff(trx: Kysely<SchedulingDatabase>, id: string): 
   return trx.selectFrom('scheduling.trainer_time_off').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** Removes a span of time off (the time is bookable again). */
 export async function deleteTimeOff(trx: Kysely<SchedulingDatabase>, id: string): Promise<void> {
   await trx.deleteFrom('scheduling.trainer_time_off').where('id', '=', id).execute();
 }
