@@ -336,3 +336,134 @@ describe('submitSessionFeedback', () => {
     await expect(attempt).rejects.toMatchObject({ code: '23514' });
   });
 });
+
+describe('training sessions and coaching of one trainer', () => {
+  const SCHEDULE = /* GraphQL */ `mutation Schedule($input: ScheduleSessionInput!) { scheduleTrainingSession(input: $input) { id } }`;
+  const schedule = (startsAt: Date, endsAt: Date) =>
+    stack.query<{ scheduleTrainingSession: { id: string } }>(
+      SCHEDULE,
+      { input: { courseId: uuid(), trainerId: coachTrainer, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), capacity: 10, onlineJoinUrl: 'https://meet.example.com/academy/x' } },
+      { authorization: `Bearer ${admin.accessToken}` },
+    );
+  const MINUTE = 60_000;
+
+  it('refuse a training session over a booked coaching session with CONFLICT naming the trainer', async () => {
+    const at = londonAt(12, 10);
+    const booked = await book(ada, coachTrainer, at, 60);
+    expect(booked.body.errors).toBeUndefined();
+    const refused = await schedule(new Date(at.getTime() + 30 * MINUTE), new Date(at.getTime() + 2 * HOUR));
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.trainerId' });
+    // Back to back is fine, and a cancelled booking stands in nobody's way.
+    expect((await schedule(new Date(at.getTime() + HOUR), new Date(at.getTime() + 2 * HOUR))).body.errors).toBeUndefined();
+    await as(stack, ada, CANCEL, { id: booked.body.data!.bookCoachingSession.id });
+    expect((await schedule(new Date(at.getTime() - HOUR), new Date(at.getTime() + HOUR))).body.errors).toBeUndefined();
+  });
+
+  it('let exactly one of a training session and an overlapping coaching booking through when they race, every time', async () => {
+    for (let round = 0; round < 6; round++) {
+      const start = londonAt(13, 9 + round);
+      const results = await Promise.all([schedule(start, new Date(start.getTime() + 45 * MINUTE)), book(bob, coachTrainer, new Date(start.getTime() + 15 * MINUTE), 30)]);
+      const codes = results.map((r) => r.body.errors?.[0]?.extensions?.code ?? 'OK').sort();
+      expect(codes).toEqual(['CONFLICT', 'OK']);
+    }
+    // Six winners that day, and no training session overlaps a live coaching session of the coach.
+    const [day] = await adminRows<{ training: string; coaching: string; overlaps: string }>(
+      stack.database.adminUrl,
+      `SELECT (SELECT count(*) FROM scheduling.training_sessions WHERE trainer_id = $1 AND status <> 'CANCELLED' AND starts_at >= $2 AND starts_at < $3) AS training,
+              (SELECT count(*) FROM scheduling.coaching_sessions WHERE trainer_id = $1 AND status <> 'CANCELLED' AND starts_at >= $2 AND starts_at < $3) AS coaching,
+              (SELECT count(*) FROM scheduling.training_sessions s JOIN scheduling.coaching_sessions c ON c.trainer_id = s.trainer_id
+                 AND tstzrange(s.starts_at, s.ends_at) && tstzrange(c.starts_at, c.ends_at)
+               WHERE s.trainer_id = $1 AND s.status <> 'CANCELLED' AND c.status <> 'CANCELLED') AS overlaps`,
+      [coachTrainer, londonAt(13, 0), londonAt(14, 0)],
+    );
+    expect(Number(day!.training) + Number(day!.coaching)).toBe(6);
+    expect(Number(day!.overlaps)).toBe(0);
+  });
+});
+
+describe('time off', () => {
+  const ADD = /* GraphQL */ `
+    mutation Off($trainerId: ID!, $from: DateTime!, $to: DateTime!, $reason: String) {
+      addTrainerTimeOff(trainerId: $trainerId, from: $from, to: $to, reason: $reason) { id startsAt endsAt reason trainer { id } }
+    }
+  `;
+  const REMOVE = /* GraphQL */ `mutation Back($id: ID!) { removeTrainerTimeOff(id: $id) { id timeOff { id } } }`;
+  const TIME_OFF = /* GraphQL */ `query Off($id: ID!) { trainer(id: $id) { timeOff { id startsAt endsAt reason } } }`;
+  const free = async (from: Date, to: Date) =>
+    (await stack.query<{ trainerAvailability: { startsAt: string; endsAt: string }[] }>(AVAILABILITY, { trainerId: coachTrainer, from: from.toISOString(), to: to.toISOString() }))
+      .body.data!.trainerAvailability.map((s) => [londonTime(s.startsAt), londonTime(s.endsAt)]);
+  const timeOffSeenBy = async (user: SignedUpUser | null) =>
+    (await stack.query<{ trainer: { timeOff: { id: string; reason: string | null }[] } }>(TIME_OFF, { id: coachTrainer }, user ? { authorization: `Bearer ${user.accessToken}` } : {}))
+      .body.data!.trainer.timeOff;
+
+  it('is set by the trainer or ADMIN, leaves availability, cannot be booked, and is given back', async () => {
+    const day = 15;
+    const vars = (extra: Record<string, unknown> = {}) => ({ trainerId: coachTrainer, from: londonAt(day, 12).toISOString(), to: londonAt(day, 14).toISOString(), reason: 'Dentist', ...extra });
+    expect(await codeOf(ada, ADD, vars())).toEqual({ code: 'FORBIDDEN', field: undefined });
+    expect(await codeOf(coach, ADD, vars({ to: londonAt(day, 11).toISOString() }))).toEqual({ code: 'BAD_USER_INPUT', field: 'to' });
+    expect(await codeOf(coach, ADD, vars({ from: londonAt(-3, 9).toISOString(), to: londonAt(-2, 9).toISOString() }))).toEqual({ code: 'BAD_USER_INPUT', field: 'to' });
+    expect(await codeOf(coach, ADD, vars({ to: londonAt(day + 400, 14).toISOString() }))).toEqual({ code: 'BAD_USER_INPUT', field: 'to' });
+    expect(await codeOf(coach, ADD, vars({ reason: 'x'.repeat(501) }))).toEqual({ code: 'BAD_USER_INPUT', field: 'reason' });
+    expect((await codeOf(coach, ADD, vars({ trainerId: uuid() }))).code).toBe('NOT_FOUND');
+    expect((await stack.query(ADD, vars())).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const { addTrainerTimeOff: off } = await as<{ addTrainerTimeOff: { id: string; startsAt: string; endsAt: string; reason: string; trainer: { id: string } } }>(stack, coach, ADD, vars());
+    expect(off).toMatchObject({ startsAt: londonAt(day, 12).toISOString(), endsAt: londonAt(day, 14).toISOString(), reason: 'Dentist', trainer: { id: coachTrainer } });
+    expect(await free(londonAt(day, 0), londonAt(day + 1, 0))).toEqual([['09:00', '12:00'], ['14:00', '17:00']]);
+    // Booking into it is refused as outside availability; next to it is fine.
+    expect(await codeOf(ada, BOOK, { trainerId: coachTrainer, startsAt: londonAt(day, 13).toISOString(), durationMinutes: 30 })).toEqual({ code: 'BAD_USER_INPUT', field: 'startsAt' });
+    expect(await codeOf(ada, BOOK, { trainerId: coachTrainer, startsAt: londonAt(day, 11).toISOString(), durationMinutes: 90 })).toEqual({ code: 'BAD_USER_INPUT', field: 'startsAt' });
+    expect((await book(ada, coachTrainer, londonAt(day, 11), 60)).body.errors).toBeUndefined();
+    // Time off over a booked session is CONFLICT: the booking is cancelled first.
+    expect((await codeOf(admin, ADD, vars({ from: londonAt(day, 10).toISOString(), to: londonAt(day, 12).toISOString() }))).code).toBe('CONFLICT');
+
+    // The trainer and ADMIN see it, reason and all; nobody else does.
+    expect(await timeOffSeenBy(coach)).toEqual([{ id: off.id, startsAt: off.startsAt, endsAt: off.endsAt, reason: 'Dentist' }]);
+    expect((await timeOffSeenBy(admin)).map((t) => t.id)).toEqual([off.id]);
+    expect(await timeOffSeenBy(ada)).toEqual([]);
+    expect(await timeOffSeenBy(null)).toEqual([]);
+
+    expect((await codeOf(ada, REMOVE, { id: off.id })).code).toBe('FORBIDDEN');
+    expect(await as(stack, admin, REMOVE, { id: off.id })).toEqual({ removeTrainerTimeOff: { id: coachTrainer, timeOff: [] } });
+    expect((await codeOf(coach, REMOVE, { id: off.id })).code).toBe('NOT_FOUND');
+    expect(await free(londonAt(day, 0), londonAt(day + 1, 0))).toEqual([['09:00', '11:00'], ['12:00', '17:00']]);
+    expect(await adminRows(stack.database.adminUrl, 'SELECT 1 FROM scheduling.trainer_time_off WHERE trainer_id = $1', [coachTrainer])).toEqual([]);
+  });
+});
+
+describe('markCoachingNoShow', () => {
+  const NO_SHOW = /* GraphQL */ `mutation Missed($id: ID!) { markCoachingNoShow(id: $id) { id status } }`;
+  const started = uuid();
+  const cancelled = uuid();
+
+  beforeAll(async () => {
+    const row = (id: string, startsAt: Date, extra: Record<string, unknown> = {}) => ({
+      id, trainer_id: otherTrainer, learner_id: bob.id, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + HOUR), meeting_url: `https://meet.example/${id}`,
+      status: 'BOOKED', cancelled_at: null, ...extra,
+    });
+    await withAdmin(stack.database.adminUrl, (db) =>
+      insertRows(db, 'scheduling.coaching_sessions', [
+        row(started, new Date(Date.now() - 40 * 60_000)),
+        row(cancelled, new Date(Date.now() - 5 * HOUR), { status: 'CANCELLED', cancelled_at: new Date(Date.now() - 6 * HOUR) }),
+      ]),
+    );
+  });
+
+  it('is for the coach or ADMIN once the session has started; a repeat changes nothing', async () => {
+    expect((await codeOf(bob, NO_SHOW, { id: started })).code).toBe('FORBIDDEN');
+    expect((await codeOf(coach, NO_SHOW, { id: started })).code).toBe('FORBIDDEN');
+    expect((await codeOf(otherCoach, NO_SHOW, { id: uuid() })).code).toBe('NOT_FOUND');
+    expect((await codeOf(otherCoach, NO_SHOW, { id: cancelled })).code).toBe('CONFLICT');
+    const future = await book(ada, otherTrainer, londonAt(17, 10), 30);
+    expect((await codeOf(otherCoach, NO_SHOW, { id: future.body.data!.bookCoachingSession.id })).code).toBe('CONFLICT');
+
+    expect(await as(stack, otherCoach, NO_SHOW, { id: started })).toEqual({ markCoachingNoShow: { id: started, status: 'NO_SHOW' } });
+    expect(await as(stack, admin, NO_SHOW, { id: started })).toEqual({ markCoachingNoShow: { id: started, status: 'NO_SHOW' } });
+    const [row] = await adminRows<{ status: string; no_show_by: string }>(stack.database.adminUrl, 'SELECT status, no_show_by FROM scheduling.coaching_sessions WHERE id = $1', [started]);
+    expect(row).toEqual({ status: 'NO_SHOW', no_show_by: otherCoach.id });
+    // The learner sees it, and cannot rate a session they missed.
+    const all = await as<{ me: { coachingSessions: { id: string; status: string }[] } }>(stack, bob, MY_SESSIONS, { upcomingOnly: false });
+    expect(all.me.coachingSessions.find((s) => s.id === started)?.status).toBe('NO_SHOW');
+    expect((await codeOf(bob, FEEDBACK, { sessionId: started, rating: 5 })).code).toBe('CONFLICT');
+  });
+});

@@ -49,7 +49,7 @@ async function tokenFor(userId: string, roles: string[] = ['LEARNER']): Promise<
 let sessionsMade = 0;
 
 /** A session starting in a week (or as given), inserted as scheduling's rows. */
-async function session(options: { capacity: number; course?: string; startsInHours?: number; trainer?: string | null; status?: string }): Promise<string> {
+async function session(options: { capacity: number; course?: string; startsInHours?: number; trainer?: string | null; status?: string; onlineJoinUrl?: string }): Promise<string> {
   const id = uuid();
   const startsInHours = options.startsInHours ?? 24 * 7 + sessionsMade++;
   const startsAt = new Date(Date.now() + startsInHours * 3_600_000);
@@ -63,6 +63,7 @@ async function session(options: { capacity: number; course?: string; startsInHou
         ends_at: new Date(startsAt.getTime() + 3_600_000),
         status: options.status ?? 'SCHEDULED',
         capacity: options.capacity,
+        online_join_url: options.onlineJoinUrl ?? null,
       },
     ]),
   );
@@ -439,6 +440,77 @@ describe('check-in and attendance', () => {
     expect(self.trainingSession.registrations[0]!.user.registrations).toEqual([{ id: made.id, status: 'CONFIRMED' }]);
     const byOrganizer = await send(organizer, query, { id: sessionId });
     expect(codeOf(byOrganizer.body)).toBe('FORBIDDEN');
+  });
+});
+
+describe('online join links and check-in QR codes', () => {
+  const JOIN_URL = `query($id: ID!) { trainingSession(id: $id) { onlineJoinUrl } }`;
+  const joinUrlFor = async (user: SignedUpUser | null, id: string) =>
+    (await stack.query<{ trainingSession: { onlineJoinUrl: string | null } }>(JOIN_URL, { id }, user ? { authorization: `Bearer ${user.accessToken}` } : {})).body.data!
+      .trainingSession.onlineJoinUrl;
+
+  it("show a session's join link to its CONFIRMED or ATTENDED registrants, its trainer and ADMIN, and to nobody else", async () => {
+    const url = `https://meet.example.com/academy/${uuid()}`;
+    const sessionId = await session({ capacity: 5, onlineJoinUrl: url });
+    const pricedSession = await session({ capacity: 5, course: pricedCourse, onlineJoinUrl: url });
+    const registrant = await signUpWithRoles(stack, 'Joiner', ['LEARNER']);
+    const attendee = await tokenFor(randomUUID());
+    const holder = await tokenFor(randomUUID());
+    const stranger = await tokenFor(randomUUID());
+    const made = await register(registrant, sessionId);
+    const attended = await register(attendee, sessionId);
+    await adminRows(stack.database.adminUrl, "UPDATE scheduling.registrations SET status = 'ATTENDED' WHERE id = $1", [attended.id]);
+    expect((await register(holder, pricedSession)).status).toBe('PENDING_PAYMENT');
+
+    expect(await joinUrlFor(registrant, sessionId)).toBe(url);
+    expect(await joinUrlFor(attendee, sessionId)).toBe(url);
+    expect(await joinUrlFor(trainerUser, sessionId)).toBe(url);
+    expect(await joinUrlFor(admin, sessionId)).toBe(url);
+    for (const user of [stranger, organizer, null]) expect(await joinUrlFor(user, sessionId)).toBeNull();
+    // A seat held for payment does not open the link, nor does a registration for another session.
+    expect(await joinUrlFor(holder, pricedSession)).toBeNull();
+    expect(await joinUrlFor(registrant, pricedSession)).toBeNull();
+
+    // Listed with the registrant's registrations (the viewer's registrations of all those sessions read at once): each link as it applies.
+    const otherUrl = `https://meet.example.com/academy/${uuid()}`;
+    const second = await session({ capacity: 5, onlineJoinUrl: otherUrl });
+    await register(registrant, second);
+    const mine = await as<{ me: { registrations: { session: { id: string; onlineJoinUrl: string | null } }[] } }>(
+      stack, registrant, `{ me { registrations { session { id onlineJoinUrl } } } }`,
+    );
+    expect(mine.me.registrations.map((r) => r.session)).toEqual([{ id: sessionId, onlineJoinUrl: url }, { id: second, onlineJoinUrl: otherUrl }]);
+
+    // Cancelling the registration closes the link again.
+    await as(stack, registrant, CANCEL, { id: made.id });
+    expect(await joinUrlFor(registrant, sessionId)).toBeNull();
+  });
+
+  it('draw the check-in code as an SVG QR code for its owner only, once the seat is confirmed', async () => {
+    type Row = { id: string; status: string; checkInCode: string | null; checkInQrSvg: string | null };
+    const owner = await signUpWithRoles(stack, 'Qrowner', ['LEARNER']);
+    const freeSession = await session({ capacity: 3 });
+    const heldSession = await session({ capacity: 3, course: pricedCourse });
+    const confirmed = await register(owner, freeSession);
+    const held = await register(owner, heldSession);
+    const someoneElse = await register(await tokenFor(randomUUID()), freeSession);
+    const fields = 'registrations { id status checkInCode checkInQrSvg }';
+
+    const own = (await as<{ me: { registrations: Row[] } }>(stack, owner, `{ me { ${fields} } }`)).me.registrations;
+    const svg = own.find((r) => r.id === confirmed.id)!.checkInQrSvg!;
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('viewBox');
+    expect(svg).toContain('<path');
+    expect(own.find((r) => r.id === held.id)).toMatchObject({ status: 'PENDING_PAYMENT', checkInCode: null, checkInQrSvg: null });
+    // The same code draws the same picture every time.
+    expect((await as<{ me: { registrations: Row[] } }>(stack, owner, `{ me { ${fields} } }`)).me.registrations.find((r) => r.id === confirmed.id)!.checkInQrSvg).toBe(svg);
+
+    // ADMIN lists the registrations, but sees neither the code nor its picture; nor does the trainer's roster.
+    const byAdmin = (await as<{ user: { registrations: Row[] } }>(stack, admin, `query($id: ID!) { user(id: $id) { ${fields} } }`, { id: owner.id })).user.registrations;
+    expect(byAdmin.map((r) => [r.checkInCode, r.checkInQrSvg])).toEqual([[null, null], [null, null]]);
+    const roster = await as<{ trainingSession: { registrations: { id: string; checkInQrSvg: string | null }[] } }>(
+      stack, trainerUser, `query($id: ID!) { trainingSession(id: $id) { registrations { id checkInQrSvg } } }`, { id: freeSession },
+    );
+    expect(roster.trainingSession.registrations).toEqual([{ id: confirmed.id, checkInQrSvg: null }, { id: someoneElse.id, checkInQrSvg: null }]);
   });
 });
 

@@ -3,7 +3,7 @@ import { createTestDatabase, queryRows, type TestDatabase } from '@academy/servi
 import { verify } from '@node-rs/argon2';
 import pg from 'pg';
 import { deferConstraints } from '../src/seed/bulk-insert.js';
-import { DEMO_ROLES, REFERENCE_COURSES, SEEDED_TABLES, TOPICS, VENUES, seed, seedSizes, type SeedResult } from '../src/seed/index.js';
+import { BROKER_COURSE, DEMO_ROLES, REFERENCE_COURSES, SEEDED_TABLES, TOPICS, VENUES, seed, seedSizes, type SeedResult } from '../src/seed/index.js';
 
 const SCALE = 0.1;
 // A fixed day, so two databases seeded by this file can be compared timestamp for timestamp.
@@ -488,6 +488,38 @@ describe('seed', () => {
     expect(await count(first, 'SELECT 1 FROM scheduling.session_topics WHERE name IS NOT NULL')).toBeGreaterThan(0);
     expect(await count(first, 'SELECT 1 FROM scheduling.session_topics WHERE topic_id IS NOT NULL')).toBeGreaterThan(0);
     expect(await count(first, `SELECT 1 FROM scheduling.events WHERE starts_at > ${now} AND status = 'SCHEDULED'`)).toBeGreaterThan(0);
+  });
+
+  it('runs broker training sessions, each listing its topics, with registrants naming who referred them', async () => {
+    const [broker] = await query<{ sessions: string; with_topics: string; upcoming: string; referred: string }>(
+      first,
+      `SELECT count(*) AS sessions,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM scheduling.session_topics t WHERE t.session_id = s.id AND t.name IS NOT NULL)) AS with_topics,
+              count(*) FILTER (WHERE s.starts_at > $2 AND s.status IN ('SCHEDULED', 'CONFIRMED')) AS upcoming,
+              (SELECT count(*) FROM scheduling.registrations r JOIN scheduling.training_sessions b ON b.id = r.session_id JOIN learning.courses bc ON bc.id = b.course_id
+               WHERE bc.slug = $1 AND r.referred_by_user_id IS NOT NULL) AS referred
+       FROM scheduling.training_sessions s JOIN learning.courses c ON c.id = s.course_id
+       WHERE c.slug = $1`,
+      [BROKER_COURSE.slug, NOW],
+    );
+    expect(Number(broker!.sessions)).toBeGreaterThan(5);
+    expect(Number(broker!.with_topics)).toBe(Number(broker!.sessions));
+    expect(Number(broker!.upcoming)).toBeGreaterThan(0);
+    expect(Number(broker!.referred)).toBeGreaterThan(0);
+    const [course] = await query<{ title: string; topics: string[] }>(
+      first,
+      `SELECT c.title, array_agg(t.name) AS topics FROM learning.courses c JOIN learning.course_topics ct ON ct.course_id = c.id JOIN learning.topics t ON t.id = ct.topic_id
+       WHERE c.slug = $1 GROUP BY c.title`,
+      [BROKER_COURSE.slug],
+    );
+    expect(course).toEqual({ title: 'Mortgage Broker Essentials', topics: ['Financial services'] });
+  });
+
+  it("gives trainers time off clear of their bookings, and records who marked each coaching no-show", async () => {
+    expect(await count(first, 'SELECT 1 FROM scheduling.trainer_time_off')).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM scheduling.trainer_time_off o JOIN scheduling.coaching_sessions c ON c.trainer_id = o.trainer_id
+      AND c.status = 'BOOKED' AND tstzrange(o.starts_at, o.ends_at) && tstzrange(c.starts_at, c.ends_at)`)).toBe(0);
+    expect(await count(first, "SELECT 1 FROM scheduling.coaching_sessions WHERE status = 'NO_SHOW' AND no_show_by IS NULL")).toBe(0);
   });
 
   it('points every cross-schema id at an existing row', async () => {

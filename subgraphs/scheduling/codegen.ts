@@ -9,6 +9,7 @@ export default {
     User: '../db/database.js#UserReference',
     CoachingSession: '../db/database.js#CoachingSession',
     WorkingHours: '../db/database.js#WorkingHours',
+    TrainerTimeOff: '../db/database.js#TrainerTimeOff',
     Topic: '../db/database.js#TopicReference',
     SessionTopic: '../db/database.js#SessionTopic',
     TrainerQualification: '../db/database.js#TrainerQualification',

@@ -4,7 +4,7 @@ import {
   type CourseEntity, type CourseStatus, type EnrollmentEntity, type TableRows, type TopicEntity, type UserEntity,
 } from './model.js';
 import { type Prng, ZipfSampler, at } from './prng.js';
-import { REFERENCE_COURSES, TOPICS, type CourseLevel, type LessonKind } from './reference-data.js';
+import { BROKER_COURSE, REFERENCE_COURSES, TOPICS, type CourseLevel, type LessonKind } from './reference-data.js';
 import { LESSON_PATTERNS, MODULE_CLOSINGS, MODULE_MIDDLES, MODULE_OPENINGS, TITLE_PATTERNS } from './word-lists.js';
 
 function slugify(text: string): string {
@@ -108,12 +108,14 @@ export function generateCatalogue(
     });
   };
 
-  // The first-aid company's courses, as its seed data has them.
-  for (const ref of REFERENCE_COURSES) {
+  // The first-aid company's courses, as its seed data has them, and the broker-training
+  // company's core course (not one of the first-aid company's: `reference` stays false).
+  const handWritten = [...REFERENCE_COURSES.map((ref) => [ref, true] as const), [BROKER_COURSE, false] as const];
+  for (const [ref, firstAid] of handWritten) {
     const primary = topicByKey.get(at(ref.topics, 0));
     if (!primary) throw new Error(`unknown topic ${ref.topics[0]}`);
     // Years old: certificates of their first learners have run out (36 months).
-    const createdAt = anchor - 1300 * DAY;
+    const createdAt = anchor - (firstAid ? 1300 : 500) * DAY;
     const course: CourseEntity = {
       id: rng.uuid(),
       slug: ref.slug,
@@ -123,7 +125,7 @@ export function generateCatalogue(
       durationMinutes: ref.durationMinutes,
       status: 'PUBLISHED',
       topic: primary.seed,
-      reference: true,
+      reference: firstAid,
       createdAt,
       publishedAt: createdAt + 10 * DAY,
       updatedAt: anchor - 30 * DAY,
@@ -151,7 +153,7 @@ export function generateCatalogue(
   }
 
   const topicChoices = topics.map((t) => [t, t.seed.weight] as const);
-  const synthetic = Math.max(0, courseCount - REFERENCE_COURSES.length);
+  const synthetic = Math.max(0, courseCount - handWritten.length);
   for (let j = 0; j < synthetic; j++) {
     const topic = rng.weighted(topicChoices);
     const seed = topic.seed;
@@ -169,7 +171,9 @@ export function generateCatalogue(
     const level: CourseLevel = patternLevel ?? rng.weighted<CourseLevel>([['BEGINNER', 45], ['INTERMEDIATE', 40], ['ADVANCED', 15]]);
     const language = rng.weighted([['en-GB', 80], ['en-US', 8], ['fr-FR', 4], ['de-DE', 4], ['es-ES', 4]]);
     const durationMinutes = rng.weighted(DURATIONS[level]);
-    const status = rng.weighted<CourseStatus>([['PUBLISHED', 78], ['DRAFT', 13], ['ARCHIVED', 9]]);
+    // The first is published and free, so that even the smallest catalogue has a free course.
+    const freeForSure = j === 0;
+    const status = freeForSure ? 'PUBLISHED' : rng.weighted<CourseStatus>([['PUBLISHED', 78], ['DRAFT', 13], ['ARCHIVED', 9]]);
     // The demo content author owns a couple of courses, so signing in as them shows something.
     const author = j < 2 ? referenceAuthor : rng.pick(authors.length > 0 ? authors : [referenceAuthor]);
     const authorJoined = users[author]!.createdAt;
@@ -213,7 +217,7 @@ export function generateCatalogue(
       publishedAt,
       updatedAt,
       lessonIds: [],
-      price: rng.chance(status === 'DRAFT' ? 0.5 : 0.92) ? priceFor(rng, durationMinutes, language) : null,
+      price: !freeForSure && rng.chance(status === 'DRAFT' ? 0.5 : 0.92) ? priceFor(rng, durationMinutes, language) : null,
       enrollmentCount: 0,
       completedCount: 0,
       enrollees: [],

@@ -7,6 +7,9 @@ import { TABLE_SPECS } from './tables.js';
 const TRAINER_COLUMNS = TABLE_SPECS['scheduling.trainers'].columns.map(([name]) => name);
 const column = (row: Row, name: string) => row[TRAINER_COLUMNS.indexOf(name)];
 
+/** Why trainers take time off, as they would put it. */
+const TIME_OFF_REASONS = ['Annual leave', 'Training the trainers', 'Conference', 'Medical appointment', null] as const;
+
 const COMMENTS = [
   'Clear, practical and patient.',
   'Exactly the help I needed before my assessment.',
@@ -68,13 +71,16 @@ function ratingsSummingTo(rng: Prng, count: number, sum: number): number[] {
  * sessions whose feedback adds up exactly to each trainer's rating sum and count, a few
  * cancelled or missed ones, and bookings over the next three weeks. No coach and no learner is
  * ever in two sessions at once (the database would refuse it), and a coach's sessions avoid
- * the days of their training sessions.
+ * the days of their training sessions. Time off lies beyond the three weeks of bookings (as
+ * addTrainerTimeOff refuses time off over a booking): the demo trainer's week of leave, and a
+ * day off for some others.
  */
 export function generateCoaching(rng: Prng, input: CoachingInput): TableRows[] {
   const { anchor, users } = input;
   const hourRows: Row[] = [];
   const sessionRows: Row[] = [];
   const feedbackRows: Row[] = [];
+  const timeOffRows: Row[] = [];
   // Sessions start on whole UTC hours and last at most an hour: one (learner, hour) each.
   const learnerHours = new Set<string>();
   const trainingDays = new Set<string>();
@@ -124,10 +130,13 @@ export function generateCoaching(rng: Prng, input: CoachingInput): TableRows[] {
     const addSession = (at: { learner: number; startsAt: number; endsAt: number }, status: string, createdAt: number) => {
       const id = rng.uuid();
       const cancelled = status === 'CANCELLED';
+      const missed = status === 'NO_SHOW';
       sessionRows.push([
         id, trainerId, users[at.learner]!.id, iso(at.startsAt), iso(at.endsAt), status,
         `https://meet.academy.example/coaching/${rng.hex(24)}`,
         cancelled ? iso(Math.min(at.startsAt - HOUR, createdAt + DAY)) : null, cancelled ? users[at.learner]!.id : null, iso(createdAt),
+        // The coach records a no-show a quarter of an hour in.
+        missed ? iso(at.startsAt + 15 * MINUTE) : null, missed ? userId : null,
       ]);
       return id;
     };
@@ -159,6 +168,16 @@ export function generateCoaching(rng: Prng, input: CoachingInput): TableRows[] {
 
     // Bookings over the next three weeks (the demo learner has two with the demo trainer).
     if (!active) return;
+    // Time off after them, from local midnight to local midnight: a week for the demo trainer.
+    if (isDemo || rng.chance(0.3)) {
+      const first = Math.floor(anchor / DAY) * DAY + rng.int(22, 40) * DAY;
+      const days = isDemo ? 7 : rng.int(1, 3);
+      const reason = isDemo ? 'Annual leave' : rng.pick(TIME_OFF_REASONS);
+      timeOffRows.push([
+        rng.uuid(), trainerId, iso(localInstant(first, 0, timeZone)), iso(localInstant(first + days * DAY, 0, timeZone)), reason, userId,
+        iso(anchor - rng.int(1, 30) * DAY),
+      ]);
+    }
     let upcoming = isDemo ? 6 : rng.int(0, 4);
     let demoBookings = 0;
     for (let d = 1; d <= 21 && upcoming > 0; d++) {
@@ -174,6 +193,7 @@ export function generateCoaching(rng: Prng, input: CoachingInput): TableRows[] {
 
   return [
     { table: 'scheduling.trainer_working_hours', total: hourRows.length, rows: hourRows },
+    { table: 'scheduling.trainer_time_off', total: timeOffRows.length, rows: timeOffRows },
     { table: 'scheduling.coaching_sessions', total: sessionRows.length, rows: sessionRows },
     { table: 'scheduling.session_feedback', total: feedbackRows.length, rows: feedbackRows },
   ];

@@ -7,7 +7,7 @@ import { SEEDED_TABLES, TABLE_SPECS, type SeededTable } from './tables.js';
 
 export { DEMO_ROLES, DEFAULT_ADMIN_EMAIL, MIN_PASSWORD_LENGTH, PASSWORD_HASH_OPTIONS, demoEmail, type DemoRole } from './accounts.js';
 export { seedSizes, type SeedSizes } from './model.js';
-export { REFERENCE_COURSES, TOPICS, VENUES } from './reference-data.js';
+export { BROKER_COURSE, REFERENCE_COURSES, TOPICS, VENUES } from './reference-data.js';
 export { SEEDED_TABLES, type SeededTable } from './tables.js';
 
 export interface SeedOptions {

@@ -83,6 +83,7 @@ export interface CourseEntity {
   status: CourseStatus;
   /** The main topic. */
   topic: TopicSeed;
+  /** One of the first-aid company's courses (REFERENCE_COURSES). */
   reference: boolean;
   createdAt: number;
   publishedAt: number | null;

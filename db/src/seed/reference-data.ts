@@ -208,7 +208,7 @@ export interface ModuleSeed {
   lessons: readonly (readonly [title: string, kind: LessonKind, minutes: number])[];
 }
 
-/** One of the first-aid company's courses (seed 002). */
+/** A hand-written course of a source platform: the first-aid company's (seed 002), or the broker-training one (seed 000). */
 export interface ReferenceCourse {
   slug: string;
   title: string;
@@ -219,7 +219,7 @@ export interface ReferenceCourse {
   /** Price per learner in pence. */
   priceMinor: number;
   certificateValidityMonths: number;
-  /** The day of the week its weekly course starts, 0 = Monday (EFAW Mondays, FAW Tuesday to Thursday, Paediatric Friday and Saturday). */
+  /** The day of the week its course starts, 0 = Monday (EFAW Mondays, FAW Tuesday to Thursday, Paediatric Friday and Saturday, brokers Wednesdays). */
   weekday: number;
   /** Topic keys, the main one first. */
   topics: readonly string[];
@@ -431,6 +431,62 @@ export const REFERENCE_COURSES: readonly ReferenceCourse[] = [
     ],
   },
 ];
+
+/**
+ * The broker-training company's core course (seed 000): its sessions, fortnightly and mostly
+ * online, list the topics they cover, and its registrants often name who referred them.
+ */
+export const BROKER_COURSE: ReferenceCourse = {
+  slug: 'mortgage-broker-essentials',
+  weekday: 2,
+  title: 'Mortgage Broker Essentials',
+  summary: 'The working knowledge a new mortgage broker needs: affordability, suitability, protection and the rules around them.',
+  description:
+    'For trainee and newly qualified brokers. Works through a client from first fact find to completion: affordability ' +
+    'and lending criteria, suitability letters, protection conversations, Consumer Duty and vulnerable customers, and ' +
+    'anti-money-laundering checks, with case studies from real files. Certificate valid for one year.',
+  level: 'BEGINNER',
+  durationMinutes: 360,
+  priceMinor: 19500,
+  certificateValidityMonths: 12,
+  topics: ['financial-services'],
+  modules: [
+    {
+      title: 'The mortgage market and the broker',
+      lessons: [
+        ['Lenders, products and intermediaries', 'TEXT', 15],
+        ['The regulated advice process', 'VIDEO', 20],
+        ['Quiz: who does what', 'QUIZ', 10],
+      ],
+    },
+    {
+      title: 'Fact finds and affordability',
+      lessons: [
+        ['Running a fact find', 'VIDEO', 20],
+        ['Income, outgoings and stress tests', 'TEXT', 20],
+        ['Case study: the self-employed applicant', 'LIVE', 45],
+        ['Quiz: affordability', 'QUIZ', 10],
+      ],
+    },
+    {
+      title: 'Suitability and protection',
+      lessons: [
+        ['Writing a suitability letter', 'TEXT', 20],
+        ['Protection needs: life, illness and income', 'VIDEO', 20],
+        ['Practical: the protection conversation', 'LIVE', 40],
+      ],
+    },
+    {
+      title: 'Compliance',
+      lessons: [
+        ['Consumer Duty in practice', 'TEXT', 15],
+        ['Vulnerable customers', 'VIDEO', 15],
+        ['Customer due diligence and AML', 'TEXT', 15],
+        ['Final assessment', 'QUIZ', 25],
+      ],
+    },
+  ],
+};
 
 /** A training venue. */
 export interface VenueSeed {

@@ -15,7 +15,8 @@ const REQUIREMENTS: readonly (readonly [kind: string, description: string, sever
  * Registrations behind every session's seats: each seat taken is one registration (past
  * sessions ATTENDED or NO_SHOW with their attendance, upcoming ones CONFIRMED or, for priced
  * courses, some PENDING_PAYMENT holds), plus a few cancelled and expired ones that hold no seat.
- * Some carry a referrer or special requirements. Returns the seats each session really got (a
+ * Some carry a referrer (brokers refer one another: at a financial-services session most
+ * registrants, and always the first, name who referred them) or special requirements. Returns the seats each session really got (a
  * small data set has fewer learners than a large session's seats) for the session rows, and
  * scheduling's copy of the course prices.
  */
@@ -37,6 +38,7 @@ export function generateRegistrations(
     const course = courses[session.course]!;
     const priced = (course.price?.amountMinor ?? 0) > 0;
     const past = session.status === 'COMPLETED';
+    const brokers = course.topic.key === 'financial-services';
     const attendees = rng.sample(learners, session.seatsTaken + 2);
     const seated = attendees.slice(0, session.seatsTaken);
     seatsTaken.push(seated.length);
@@ -49,7 +51,7 @@ export function generateRegistrations(
       if (past) status = rng.chance(0.88) ? 'ATTENDED' : 'NO_SHOW';
       else if (priced && session.status !== 'IN_PROGRESS' && rng.chance(0.06)) status = 'PENDING_PAYMENT';
       else status = 'CONFIRMED';
-      const referrer = rng.chance(0.2) ? attendees[(k + 1) % attendees.length] : undefined;
+      const referrer = (brokers && k === 0) || rng.chance(brokers ? 0.6 : 0.2) ? attendees[(k + 1) % attendees.length] : undefined;
       const referredBy = referrer !== undefined && referrer !== learner ? users[referrer]!.id : null;
       registrations.push([
         id, session.id, user.id, status,

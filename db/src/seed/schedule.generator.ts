@@ -1,7 +1,7 @@
 import type { Row } from './bulk-insert.js';
 import { DAY, HOUR, MINUTE, capitalise, iso, type CourseEntity, type SessionEntity, type TableRows, type TopicEntity, type UserEntity } from './model.js';
 import { at, type Prng } from './prng.js';
-import { EVENT_SEEDS, INSTRUCTOR_QUALIFICATIONS, REFERENCE_COURSES, TEACHING_AWARD, TOPICS, VENUES, type VenueSeed } from './reference-data.js';
+import { BROKER_COURSE, EVENT_SEEDS, INSTRUCTOR_QUALIFICATIONS, REFERENCE_COURSES, TEACHING_AWARD, TOPICS, VENUES, type VenueSeed } from './reference-data.js';
 import { CANCELLATION_REASONS } from './word-lists.js';
 
 interface Venue {
@@ -100,10 +100,13 @@ export function generateSchedule(rng: Prng, input: ScheduleInput): Schedule {
       for (let i = 0; i < extra; i++) specializations.add(rng.weighted(topicChoices));
       if (specializations.size === 0) specializations.add(rng.weighted(topicChoices));
     }
+    // The second synthetic trainer trains brokers, whatever else they teach, so every scale has broker sessions.
+    const trainsBrokers = k === 2;
+    if (trainsBrokers) specializations.add('Financial services');
     const specs = [...specializations];
     // The first synthetic trainer (a first aider) stays active with a qualification lapsing in three weeks.
     const expiringSoon = k === 1;
-    const active = isDemo || expiringSoon || rng.chance(0.95);
+    const active = isDemo || expiringSoon || trainsBrokers || rng.chance(0.95);
     const certifies = specs.some((s) => TOPICS.find((t) => t.name === s)?.certificateMonths);
     const ratingCount = isDemo ? 48 : Math.floor(rng.exponential(40));
     const ratingAverage = 3.6 + rng.next() * 1.4;
@@ -112,6 +115,7 @@ export function generateSchedule(rng: Prng, input: ScheduleInput): Schedule {
     let expiresAt: number | null = certifies || rng.chance(0.4) ? anchor + rng.int(-60, 1000) * DAY : null;
     if (isDemo) expiresAt = anchor + 700 * DAY;
     if (expiringSoon) expiresAt = anchor + 21 * DAY;
+    if (trainsBrokers) expiresAt = anchor + 500 * DAY;
     const trainer: Trainer = { id: rng.uuid(), user, specializations: specs, active, qualificationExpiresAt: expiresAt };
     trainers.push(trainer);
     const createdAt = Math.min(anchor - DAY, users[user]!.createdAt + rng.int(1, 30) * DAY);
@@ -220,12 +224,13 @@ export function generateSchedule(rng: Prng, input: ScheduleInput): Schedule {
       inPerson ? null : `https://meet.example.com/academy/${rng.hex(12)}`,
       status === 'CANCELLED' ? rng.pick(CANCELLATION_REASONS) : null, status === 'CANCELLED' ? iso(createdAt) : null, iso(createdAt),
     ]);
-    // Topics: the reference courses name their catalogue topic; broker (financial services)
+    // Topics: the hand-written courses name their catalogue topic; broker (financial services)
     // sessions, and some others, list what they cover as plain names.
     const topics: (readonly [name: string | null, topicId: string | null])[] = [];
     const catalogueTopic = topicIdByKey.get(course.topic.key);
-    if (course.reference && catalogueTopic) topics.push([null, catalogueTopic]);
-    if (course.reference || course.topic.key === 'financial-services' || rng.chance(0.3)) {
+    const handWritten = course.reference || course.slug === BROKER_COURSE.slug;
+    if (handWritten && catalogueTopic) topics.push([null, catalogueTopic]);
+    if (handWritten || course.topic.key === 'financial-services' || rng.chance(0.3)) {
       for (const concept of rng.sample(course.topic.concepts, rng.int(1, 3))) topics.push([capitalise(concept), null]);
     }
     topics.forEach(([name, topicId], i) => sessionTopicRows.push([id, i + 1, name, topicId]));
@@ -260,8 +265,20 @@ export function generateSchedule(rng: Prng, input: ScheduleInput): Schedule {
     }
   });
 
+  // The broker-training company runs its course every other week, mostly online, from three
+  // months back to four ahead, with the broker trainer where they are free.
+  const brokerCourse = courses.findIndex((c) => c.slug === BROKER_COURSE.slug);
+  const brokerTrainer = trainers.find((t) => t.active && t.specializations.includes('Financial services')) ?? null;
+  if (brokerCourse >= 0) {
+    for (let fortnight = -6; fortnight <= 8; fortnight++) {
+      const day = monday + 14 * fortnight + BROKER_COURSE.weekday;
+      if (day === 0) continue;
+      addSession(brokerCourse, day, rng.chance(0.25) ? rng.weighted(venueChoices(false)) : null, brokerTrainer, day > 0 && fortnight === 1);
+    }
+  }
+
   courses.forEach((course, index) => {
-    if (course.status === 'DRAFT' || course.reference) return;
+    if (course.status === 'DRAFT' || course.reference || index === brokerCourse) return;
     const publishedDaysAgo = Math.floor((anchor - (course.publishedAt ?? anchor)) / DAY);
     const inPersonVenues = venueChoices(ON_SITE_TOPICS.has(course.topic.key));
     const place = () => (rng.chance(course.topic.inPersonShare) ? rng.weighted(inPersonVenues) : null);

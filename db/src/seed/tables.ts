@@ -20,6 +20,7 @@ export const SEEDED_TABLES = [
   'scheduling.trainer_qualifications',
   'scheduling.training_sessions',
   'scheduling.trainer_working_hours',
+  'scheduling.trainer_time_off',
   'scheduling.coaching_sessions',
   'scheduling.session_feedback',
   'scheduling.session_topics',
@@ -117,6 +118,11 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   'scheduling.coaching_sessions': spec('scheduling.coaching_sessions', [
     ['id', 'uuid'], ['trainer_id', 'uuid'], ['learner_id', 'uuid'], ['starts_at', 'timestamptz'], ['ends_at', 'timestamptz'],
     ['status', 'text'], ['meeting_url', 'text'], ['cancelled_at', 'timestamptz'], ['cancelled_by', 'uuid'], ['created_at', 'timestamptz'],
+    ['no_show_at', 'timestamptz'], ['no_show_by', 'uuid'],
+  ]),
+  'scheduling.trainer_time_off': spec('scheduling.trainer_time_off', [
+    ['id', 'uuid'], ['trainer_id', 'uuid'], ['starts_at', 'timestamptz'], ['ends_at', 'timestamptz'], ['reason', 'text'], ['created_by', 'uuid'],
+    ['created_at', 'timestamptz'],
   ]),
   'scheduling.session_feedback': spec('scheduling.session_feedback', [
     ['id', 'uuid'], ['user_id', 'uuid'], ['coaching_session_id', 'uuid'], ['trainer_id', 'uuid'], ['rating', 'integer'], ['comment', 'text'],

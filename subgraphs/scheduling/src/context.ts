@@ -20,5 +20,5 @@ export interface SchedulingContext extends AuthContext {
 }
 
 export function createContext(db: Kysely<SchedulingDatabase>, caller: RequestCaller, logger: Logger, settings: SchedulingSettings): SchedulingContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, settings };
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger, settings };
 }

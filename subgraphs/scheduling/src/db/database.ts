@@ -9,6 +9,7 @@ import type {
   SchedulingRegistrations,
   SchedulingSessionTopics,
   SchedulingTrainerQualifications,
+  SchedulingTrainerTimeOff,
   SchedulingTrainerWorkingHours,
   SchedulingTrainers,
   SchedulingTrainingSessions,
@@ -42,6 +43,8 @@ export type WorkingHours = Selectable<SchedulingTrainerWorkingHours>;
 /** A topic of a session: a plain name or a catalogue topic id (exactly one is set). */
 export type SessionTopic = Selectable<SchedulingSessionTopics>;
 export type TrainerQualification = Selectable<SchedulingTrainerQualifications>;
+/** A span [starts_at, ends_at) a trainer takes no coaching bookings in. */
+export type TrainerTimeOff = Selectable<SchedulingTrainerTimeOff>;
 export type Event = Selectable<SchedulingEvents>;
 export type Registration = Selectable<SchedulingRegistrations>;
 export type AttendanceRecord = Selectable<SchedulingAttendanceRecords>;

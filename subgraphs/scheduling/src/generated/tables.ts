@@ -45,6 +45,8 @@ export interface SchedulingCoachingSessions {
   id: Generated<string>;
   learner_id: string;
   meeting_url: string;
+  no_show_at: Timestamp | null;
+  no_show_by: string | null;
   starts_at: Timestamp;
   status: Generated<CoachingStatus>;
   trainer_id: string;
@@ -162,6 +164,16 @@ export interface SchedulingTrainers {
   user_id: string;
 }
 
+export interface SchedulingTrainerTimeOff {
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  ends_at: Timestamp;
+  id: Generated<string>;
+  reason: string | null;
+  starts_at: Timestamp;
+  trainer_id: string;
+}
+
 export interface SchedulingTrainerWorkingHours {
   ends_at: string;
   starts_at: string;
@@ -212,6 +224,7 @@ export interface DB {
   "scheduling.session_feedback": SchedulingSessionFeedback;
   "scheduling.session_topics": SchedulingSessionTopics;
   "scheduling.trainer_qualifications": SchedulingTrainerQualifications;
+  "scheduling.trainer_time_off": SchedulingTrainerTimeOff;
   "scheduling.trainer_working_hours": SchedulingTrainerWorkingHours;
   "scheduling.trainers": SchedulingTrainers;
   "scheduling.training_sessions": SchedulingTrainingSessions;

@@ -1,4 +1,4 @@
-import { DataLoader, groupedLoader, keyedLoader } from '@academy/service-kit';
+import { DataLoader, groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { CoachingSession, Registration, SchedulingDatabase } from '../db/database.js';
 import { findAttendanceOfRegistrations } from '../repositories/attendance.repository.js';
@@ -10,7 +10,9 @@ import {
   findRegistrationsOfSessions,
   findRegistrationsOfUsers,
   findRequirementsOfRegistrations,
+  findSessionsAttendedBy,
 } from '../repositories/registration.repository.js';
+import { findCurrentTimeOffOfTrainers } from '../repositories/trainer-time-off.repository.js';
 import {
   findSessionsByIds,
   findTopicsOfSessions,
@@ -36,8 +38,8 @@ export interface UserRegistrationsKey {
   upcomingOnly: boolean;
 }
 
-/** The per-request DataLoaders of the scheduling subgraph. */
-export function createLoaders(db: Kysely<SchedulingDatabase>) {
+/** The per-request DataLoaders of the scheduling subgraph; `viewer` is whoever the request is for. */
+export function createLoaders(db: Kysely<SchedulingDatabase>, viewer: Viewer | null) {
   const venueById = keyedLoader((ids: readonly string[]) => findVenuesByIds(db, ids), (v) => v.id);
 
   /** Upcoming sessions by owner and page size; one statement per distinct page size. */
@@ -84,6 +86,14 @@ export function createLoaders(db: Kysely<SchedulingDatabase>) {
       upcoming: coachingSessionsOfUser(db, true),
       all: coachingSessionsOfUser(db, false),
     },
+    /** Each trainer's time off that has not ended, soonest first. */
+    timeOffOfTrainer: groupedLoader((ids: readonly string[]) => findCurrentTimeOffOfTrainers(db, ids), (t) => t.trainer_id),
+    /** Whether the viewer holds a CONFIRMED or ATTENDED registration for each session; false for nobody signed in. */
+    viewerAttendsSession: keyedLoader(
+      async (sessionIds: readonly string[]) => (viewer ? findSessionsAttendedBy(db, viewer.userId, sessionIds) : []),
+      (r) => r.session_id,
+      { project: () => true, missing: false },
+    ),
     workingHoursOfTrainer: groupedLoader((ids: readonly string[]) => findWorkingHoursOfTrainers(db, ids), (h) => h.trainer_id),
     trainerByUserId: keyedLoader((userIds: readonly string[]) => findTrainersByUserIds(db, userIds), (t) => t.user_id),
     qualificationsOfTrainer: groupedLoader((ids: readonly string[]) => findQualificationsOfTrainers(db, ids), (q) => q.trainer_id),

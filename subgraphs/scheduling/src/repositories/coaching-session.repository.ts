@@ -30,6 +30,31 @@ export async function markCoachingSessionCancelled(trx: Kysely<SchedulingDatabas
     .executeTakeFirstOrThrow();
 }
 
+/** Records that the learner did not turn up, by `by`, now. */
+export async function markCoachingSessionNoShow(trx: Kysely<SchedulingDatabase>, id: string, by: string): Promise<CoachingSession> {
+  return trx
+    .updateTable('scheduling.coaching_sessions')
+    .set({ status: 'NO_SHOW', no_show_at: sql<Date>`now()`, no_show_by: by })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Whether the trainer has a booked coaching session, not yet over, overlapping [from, to). */
+export async function hasBookedCoachingBetween(db: Kysely<SchedulingDatabase>, trainerId: string, from: Date, to: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('scheduling.coaching_sessions')
+    .select('id')
+    .where('trainer_id', '=', trainerId)
+    .where('status', '=', 'BOOKED')
+    .where('starts_at', '<', to)
+    .where('ends_at', '>', from)
+    .where('ends_at', '>', sql<Date>`now()`)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** What a user's sessions are listed by: upcoming only or all, and how many at most. */
 export interface UserSessionsQuery {
   upcomingOnly: boolean;

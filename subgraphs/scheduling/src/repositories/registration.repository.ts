@@ -228,3 +228,15 @@ export async function findRequirementsOfRegistrations(db: Kysely<SchedulingDatab
     .orderBy('position')
     .execute();
 }
+
+/** Of `sessionIds`, those the user holds a CONFIRMED or ATTENDED registration for (one row each). */
+export async function findSessionsAttendedBy(db: Kysely<SchedulingDatabase>, userId: string, sessionIds: readonly string[]): Promise<{ session_id: string }[]> {
+  return db
+    .selectFrom('scheduling.registrations')
+    .select('session_id')
+    .distinct()
+    .where('user_id', '=', userId)
+    .where('session_id', '=', sql<string>`ANY(${sessionIds}::uuid[])`)
+    .where('status', 'in', ['CONFIRMED', 'ATTENDED'])
+    .execute();
+}

@@ -37,3 +37,13 @@ export async function findQualificationsOfTrainers(db: Kysely<SchedulingDatabase
     .orderBy('id')
     .execute();
 }
+
+/**
+ * Serialises, until the transaction ends, every change to a trainer's calendar that must see
+ * the others: scheduling a training session, booking coaching, taking time off. The key is
+ * `hashtextextended('scheduling.trainer_calendar:' || trainer id, 0)`, a transaction-level
+ * advisory lock, so a check made after taking it sees what the transaction before committed.
+ */
+export async function lockTrainerCalendar(trx: Kysely<SchedulingDatabase>, trainerId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended('scheduling.trainer_calendar:' || ${trainerId}::text, 0))`.execute(trx);
+}

@@ -60,10 +60,13 @@ const workingRanges = (trainerId: string, from: Date, to: Date) => sql`
   JOIN scheduling.trainer_working_hours h ON h.trainer_id = t.id AND h.weekday = extract(isodow FROM d.day)
   WHERE t.id = ${trainerId}`;
 
-/** The trainer's coaching sessions and training sessions (neither cancelled) overlapping [from, to), as one multirange. */
+/** The trainer's time off, coaching sessions and training sessions (neither cancelled) overlapping [from, to), as one multirange. */
 const busyRanges = (trainerId: string, from: Date, to: Date) => sql`
   SELECT range_agg(b.r) AS m FROM (
-    SELECT tstzrange(c.starts_at, c.ends_at, '[)') AS r FROM scheduling.coaching_sessions c
+    SELECT tstzrange(o.starts_at, o.ends_at, '[)') AS r FROM scheduling.trainer_time_off o
+    WHERE o.trainer_id = ${trainerId} AND o.starts_at < ${to} AND o.ends_at > ${from}
+    UNION ALL
+    SELECT tstzrange(c.starts_at, c.ends_at, '[)') FROM scheduling.coaching_sessions c
     WHERE c.trainer_id = ${trainerId} AND c.status <> 'CANCELLED' AND c.starts_at < ${to} AND c.ends_at > ${from}
     UNION ALL
     SELECT tstzrange(s.starts_at, s.ends_at, '[)') FROM scheduling.training_sessions s
@@ -77,7 +80,7 @@ export interface FreeSlot {
 }
 
 /**
- * The trainer's free time in [from, to): working hours minus busy time, clipped to the range;
+ * The trainer's free time in [from, to): working hours minus time off and busy time, clipped to the range;
  * adjacent spans merged (multirange arithmetic), in order. One statement.
  */
 export async function findFreeSlots(db: Kysely<SchedulingDatabase>, trainerId: string, from: Date, to: Date): Promise<FreeSlot[]> {

@@ -1,9 +1,10 @@
 import type { MutationResolvers } from '../generated/graphql.js';
 import { checkIn, recordAttendance } from '../services/attendance.service.js';
-import { bookCoachingSession, cancelCoachingSession } from '../services/coaching.service.js';
+import { bookCoachingSession, cancelCoachingSession, markCoachingNoShow } from '../services/coaching.service.js';
 import { createEvent } from '../services/event.service.js';
 import { cancelRegistration, registerForSession } from '../services/registration.service.js';
 import { submitSessionFeedback } from '../services/session-feedback.service.js';
+import { addTrainerTimeOff, removeTrainerTimeOff } from '../services/trainer-time-off.service.js';
 import { createTrainerProfile } from '../services/trainer.service.js';
 import { cancelTrainingSession, scheduleTrainingSession } from '../services/training-session.service.js';
 import { createVenue } from '../services/venue.service.js';
@@ -17,6 +18,9 @@ export const Mutation: MutationResolvers = {
   createEvent: (_, args, ctx) => createEvent(ctx, args.input),
   bookCoachingSession: (_, args, ctx) => bookCoachingSession(ctx, args),
   cancelCoachingSession: (_, args, ctx) => cancelCoachingSession(ctx, args),
+  markCoachingNoShow: (_, args, ctx) => markCoachingNoShow(ctx, args),
+  addTrainerTimeOff: (_, args, ctx) => addTrainerTimeOff(ctx, args),
+  removeTrainerTimeOff: (_, args, ctx) => removeTrainerTimeOff(ctx, args),
   submitSessionFeedback: (_, args, ctx) => submitSessionFeedback(ctx, args),
   setTrainerWorkingHours: (_, args, ctx) => setTrainerWorkingHours(ctx, args),
   registerForSession: (_, args, ctx) => registerForSession(ctx, args),

@@ -1,4 +1,5 @@
 import type { RegistrationResolvers } from '../generated/graphql.js';
+import { checkInQrSvg } from '../services/check-in-qr.service.js';
 import { checkInCode, holdExpiresAt, referredBy, specialRequirements } from '../services/registration.service.js';
 
 export const Registration: RegistrationResolvers = {
@@ -8,6 +9,7 @@ export const Registration: RegistrationResolvers = {
   holdExpiresAt: (r) => holdExpiresAt(r),
   createdAt: (r) => r.created_at,
   checkInCode: (r, _, ctx) => checkInCode(ctx, r),
+  checkInQrSvg: (r, _, ctx) => checkInQrSvg(ctx, r),
   attendance: (r, _, ctx) => ctx.loaders.attendanceOfRegistration.load(r.id),
   referredBy: (r, _, ctx) => referredBy(ctx, r),
   specialRequirements: (r, _, ctx) => specialRequirements(ctx, r),

@@ -1,5 +1,6 @@
 import type { TrainerResolvers } from '../generated/graphql.js';
 import { averageRating, qualificationsOf } from '../services/trainer.service.js';
+import { timeOffOf } from '../services/trainer-time-off.service.js';
 import { upcomingSessions } from '../services/training-session.service.js';
 import { workingHoursOf } from '../services/working-hours.service.js';
 
@@ -13,4 +14,5 @@ export const Trainer: TrainerResolvers = {
   upcomingSessions: (t, args, ctx) => upcomingSessions(ctx, 'trainer', t.id, args),
   timeZone: (t) => t.time_zone,
   workingHours: (t, _, ctx) => workingHoursOf(ctx, t),
+  timeOff: (t, _, ctx) => timeOffOf(ctx, t),
 };

@@ -11,6 +11,7 @@ import { Registration } from './Registration.js';
 import { SpecialRequirement } from './SpecialRequirement.js';
 import { Trainer } from './Trainer.js';
 import { TrainerQualification } from './TrainerQualification.js';
+import { TrainerTimeOff } from './TrainerTimeOff.js';
 import { TrainingSession } from './TrainingSession.js';
 import { User } from './User.js';
 import { Venue } from './Venue.js';
@@ -28,6 +29,7 @@ export const resolvers: Resolvers = {
   User,
   SessionTopic,
   TrainerQualification,
+  TrainerTimeOff,
   CoachingSession,
   WorkingHours,
   Registration,

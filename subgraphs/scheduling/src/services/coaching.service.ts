@@ -5,6 +5,7 @@ import type { CoachingSession, CoachingStatus } from '../db/database.js';
 import type {
   MutationBookCoachingSessionArgs,
   MutationCancelCoachingSessionArgs,
+  MutationMarkCoachingNoShowArgs,
   QueryTrainerAvailabilityArgs,
   UserCoachingSessionsArgs,
 } from '../generated/graphql.js';
@@ -14,8 +15,10 @@ import {
   LEARNER_OVERLAP_CONSTRAINT,
   lockCoachingSession,
   markCoachingSessionCancelled,
+  markCoachingSessionNoShow,
 } from '../repositories/coaching-session.repository.js';
-import { findTrainersByIds } from '../repositories/trainer.repository.js';
+import { hasTimeOffBetween } from '../repositories/trainer-time-off.repository.js';
+import { findTrainersByIds, lockTrainerCalendar } from '../repositories/trainer.repository.js';
 import { findFreeSlots, hasTrainingSessionBetween, isWithinWorkingHours } from '../repositories/working-hours.repository.js';
 import { publishCoachingSessionBooked, publishCoachingSessionCancelled } from '../events/published.js';
 
@@ -67,9 +70,12 @@ const isExclusionViolation = (error: unknown, constraint: string) =>
 
 /**
  * Books a coaching session for the signed-in user. Input that cannot be booked whatever
- * others do (length, grid, past, outside working hours, inactive coach, oneself) is
- * BAD_USER_INPUT; time already taken is CONFLICT. The database's exclusion constraints are
- * what refuse a double booking: two requests racing for one slot cannot both commit.
+ * others do (length, grid, past, outside working hours or in the coach's time off, inactive
+ * coach, oneself) is BAD_USER_INPUT; time already taken is CONFLICT. The database's exclusion
+ * constraints are what refuse a double booking: two requests racing for one slot cannot both
+ * commit. Training sessions and time off live in other tables: the trainer's calendar lock
+ * (also taken by scheduleTrainingSession and addTrainerTimeOff) is held before looking at them,
+ * so a racing change either committed before the look or waits until this booking has.
  */
 export async function bookCoachingSession(ctx: SchedulingContext, args: MutationBookCoachingSessionArgs): Promise<CoachingSession> {
   const viewer = requireViewer(ctx);
@@ -95,6 +101,8 @@ export async function bookCoachingSession(ctx: SchedulingContext, args: Mutation
   let session: CoachingSession;
   try {
     session = await ctx.db.transaction().execute(async (trx) => {
+      await lockTrainerCalendar(trx, trainerId);
+      if (await hasTimeOffBetween(trx, trainerId, startsAt, endsAt)) throw badUserInput('The trainer is off at that time.', 'startsAt');
       if (await hasTrainingSessionBetween(trx, trainerId, startsAt, endsAt)) throw conflict('The trainer runs a training session then.');
       const booked = await insertCoachingSession(trx, {
         trainer_id: trainerId,
@@ -135,6 +143,27 @@ export async function cancelCoachingSession(ctx: SchedulingContext, args: Mutati
     const cancelled = await markCoachingSessionCancelled(trx, id, viewer.userId);
     await publishCoachingSessionCancelled(trx, cancelled, viewer.userId);
     return cancelled;
+  });
+  ctx.loaders.coachingSessionById.clear(id).prime(id, session);
+  return session;
+}
+
+/**
+ * Records that the learner did not turn up: the coach or ADMIN, once the session has started
+ * (CONFLICT before, and for a cancelled session). A repeat answers as the first did.
+ */
+export async function markCoachingNoShow(ctx: SchedulingContext, args: MutationMarkCoachingNoShowArgs): Promise<CoachingSession> {
+  const viewer = requireViewer(ctx);
+  const id = parseId(args.id);
+  const session = await ctx.db.transaction().execute(async (trx) => {
+    const found = await lockCoachingSession(trx, id);
+    if (!found) throw notFound('No coaching session has this ID.');
+    const [coach] = await findTrainersByIds(trx, [found.trainer_id]);
+    if (coach?.user_id !== viewer.userId && !hasRole(ctx, 'ADMIN')) throw forbidden('Only its coach or ADMIN may record a no-show.');
+    if (found.status === 'NO_SHOW') return found;
+    if (found.status === 'CANCELLED') throw conflict('The session was cancelled.');
+    if (found.starts_at.getTime() > Date.now()) throw conflict('A no-show can be recorded only once the session has started.');
+    return markCoachingSessionNoShow(trx, id, viewer.userId);
   });
   ctx.loaders.coachingSessionById.clear(id).prime(id, session);
   return session;

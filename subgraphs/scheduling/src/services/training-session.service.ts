@@ -35,6 +35,8 @@ import {
   markSessionCancelled,
   type SessionOwner,
 } from '../repositories/training-session.repository.js';
+import { hasBookedCoachingBetween } from '../repositories/coaching-session.repository.js';
+import { lockTrainerCalendar } from '../repositories/trainer.repository.js';
 import { idList, isConstraintViolation, textList, webUrl } from './input.js';
 import { releaseSeatsOfCancelledSession } from './registration.service.js';
 
@@ -73,13 +75,20 @@ export function upcomingSessions(ctx: SchedulingContext, owner: SessionOwner, ow
 /** Seats still free; never negative. */
 export const seatsAvailable = (session: TrainingSession) => Math.max(0, session.capacity - session.seats_taken);
 
-/** A session's join link: for its trainer and ADMIN (registered learners too once registrations exist). */
+/**
+ * A session's join link: for users registered for it (CONFIRMED or ATTENDED: a held, unpaid
+ * seat does not open it), its trainer and ADMIN. The viewer's registrations of every session of
+ * the request are read in one statement.
+ */
 export async function onlineJoinUrl(ctx: SchedulingContext, session: TrainingSession): Promise<string | null> {
-  if (!session.online_join_url || !ctx.viewer) return null;
-  // ADMIN first: then the trainer need not be read.
+  if (!session.online_join_url || !ctx.viewer || ctx.viewer.grants) return null;
+  // ADMIN first: then nothing need be read.
   if (hasRole(ctx, 'ADMIN')) return session.online_join_url;
-  const trainer = session.trainer_id ? await ctx.loaders.trainerById.load(session.trainer_id) : null;
-  return trainer && isSelfOrRole(ctx, trainer.user_id) ? session.online_join_url : null;
+  const [trainer, registered] = await Promise.all([
+    session.trainer_id ? ctx.loaders.trainerById.load(session.trainer_id) : null,
+    ctx.loaders.viewerAttendsSession.load(session.id),
+  ]);
+  return registered || (trainer && isSelfOrRole(ctx, trainer.user_id)) ? session.online_join_url : null;
 }
 
 /** Share of a session's seats taken; ANALYST, ADMIN and ORGANIZER only. */
@@ -101,8 +110,11 @@ const VENUE_OVERLAP = 'training_sessions_venue_overlap_excl';
  * ADMIN and ORGANIZER put a session on the calendar. Every input is checked first; the course id
  * is taken as given (scheduling cannot read learning's catalogue). The database refuses a
  * session that overlaps another of its trainer or at its venue (exclusion constraints), also
- * when two requests race: that is CONFLICT naming which. The session, its topics and
- * `TrainingSessionScheduled` commit together.
+ * when two requests race: that is CONFLICT naming which. A time the trainer has a coaching
+ * session booked is CONFLICT too: coaching lives in another table, so the trainer's calendar
+ * lock (also taken by bookCoachingSession) is held before looking, and a booking racing this
+ * request either committed before the look or waits until this one has. The session, its
+ * topics and `TrainingSessionScheduled` commit together.
  */
 export async function scheduleTrainingSession(ctx: SchedulingContext, input: ScheduleSessionInput): Promise<TrainingSession> {
   requireRole(ctx, 'ADMIN', 'ORGANIZER');
@@ -134,6 +146,10 @@ export async function scheduleTrainingSession(ctx: SchedulingContext, input: Sch
 
   try {
     return await ctx.db.transaction().execute(async (trx) => {
+      await lockTrainerCalendar(trx, trainerId);
+      if (await hasBookedCoachingBetween(trx, trainerId, startsAt, endsAt)) {
+        throw new DomainError(ErrorCode.CONFLICT, 'The trainer has a coaching session booked at that time.', { field: 'input.trainerId' });
+      }
       const session = await insertSession(trx, {
         course_id: courseId,
         venue_id: venueId,
