@@ -416,21 +416,89 @@ describe('seed', () => {
 
   it('tells members they were added to a room, as the community subgraph does', async () => {
     const expected = await count(first, 'SELECT 1 FROM community.chat_room_members m JOIN community.chat_rooms r ON r.id = m.room_id WHERE m.user_id <> r.created_by');
-    expect(seeded.counts['community.notifications']).toBe(expected);
+    expect(await count(first, "SELECT 1 FROM community.notifications WHERE type = 'CHAT_ROOM_MEMBER_ADDED'")).toBe(expected);
     // One per membership: for its member, about its room, at the moment of joining.
     expect(
       await count(
         first,
-        `SELECT 1 FROM community.notifications n WHERE n.type <> 'CHAT_ROOM_MEMBER_ADDED' OR NOT EXISTS (
+        `SELECT 1 FROM community.notifications n WHERE n.type = 'CHAT_ROOM_MEMBER_ADDED' AND NOT EXISTS (
            SELECT 1 FROM community.chat_room_members m JOIN community.chat_rooms r ON r.id = m.room_id
            WHERE m.user_id = n.user_id AND r.id = (n.data->>'roomId')::uuid AND n.action_url = '/chat/' || r.id
              AND (n.data->>'addedBy')::uuid = r.created_by AND n.created_at = m.joined_at)`,
       ),
     ).toBe(0);
     expect(await count(first, 'SELECT 1 FROM community.notifications WHERE read_at <= created_at')).toBe(0);
-    const read = await count(first, 'SELECT 1 FROM community.notifications WHERE read_at IS NOT NULL');
+    const read = await count(first, "SELECT 1 FROM community.notifications WHERE type = 'CHAT_ROOM_MEMBER_ADDED' AND read_at IS NOT NULL");
     expect(read).toBeGreaterThan(expected / 4);
     expect(read).toBeLessThan(expected);
+  });
+
+  it('writes posts of every visibility, with comments, reactions, mentions and their notifications as the community subgraph would', async () => {
+    const visibilities = await query<{ visibility: string; n: string }>(first, 'SELECT visibility, count(*) AS n FROM community.posts GROUP BY visibility ORDER BY visibility');
+    expect(visibilities.map((v) => v.visibility)).toEqual(['MEMBERS', 'PRIVATE', 'PUBLIC']);
+    expect(seeded.counts['community.posts']).toBeLessThanOrEqual(sizes.posts);
+    expect(seeded.counts['community.posts']).toBeGreaterThan(sizes.posts * 0.9);
+    // MEMBERS posts go to session rooms, PRIVATE ones to other rooms, PUBLIC ones to none.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.posts p LEFT JOIN community.chat_rooms r ON r.id = p.room_id
+         WHERE (p.visibility = 'PUBLIC') <> (r.id IS NULL) OR (p.visibility = 'MEMBERS' AND r.kind <> 'SESSION') OR (p.visibility = 'PRIVATE' AND r.kind = 'SESSION')`,
+      ),
+    ).toBe(0);
+    // Whoever writes, comments on or reacts to a room's post is a member of the room, and was by then.
+    const outsiders = (table: string, who: string, when: string) =>
+      count(
+        first,
+        `SELECT 1 FROM ${table} x JOIN community.posts p ON p.id = x.post_id WHERE p.room_id IS NOT NULL AND NOT EXISTS (
+           SELECT 1 FROM community.chat_room_members m WHERE m.room_id = p.room_id AND m.user_id = x.${who} AND m.joined_at <= x.${when})`,
+      );
+    expect(await count(first, `SELECT 1 FROM community.posts p WHERE p.room_id IS NOT NULL AND NOT EXISTS (
+      SELECT 1 FROM community.chat_room_members m WHERE m.room_id = p.room_id AND m.user_id = p.author_id AND m.joined_at <= p.created_at)`)).toBe(0);
+    expect(await outsiders('community.post_comments', 'author_id', 'created_at')).toBe(0);
+    expect(await outsiders('community.post_reactions', 'user_id', 'reacted_at')).toBe(0);
+    expect(await outsiders('community.post_mentions', 'user_id', 'created_at')).toBe(0);
+    // Replies answer a comment of the same post, one level deep; removed comments kept only for their replies.
+    expect(await count(first, 'SELECT 1 FROM community.post_comments c WHERE c.parent_id IS NOT NULL')).toBeGreaterThan(0);
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.post_comments c JOIN community.post_comments parent ON parent.id = c.parent_id
+         WHERE parent.parent_id IS NOT NULL OR parent.post_id <> c.post_id OR c.created_at <= parent.created_at OR c.deleted_at IS NOT NULL`,
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.post_comments c WHERE c.deleted_at IS NOT NULL
+         AND (c.content <> '' OR NOT EXISTS (SELECT 1 FROM community.post_comments r WHERE r.parent_id = c.id))`,
+      ),
+    ).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM community.post_comments c JOIN community.posts p ON p.id = c.post_id WHERE c.created_at <= p.created_at')).toBe(0);
+    // Reactions: all four kinds, none by a post's author, none before the post.
+    expect(await count(first, 'SELECT DISTINCT kind FROM community.post_reactions')).toBe(4);
+    expect(await count(first, 'SELECT 1 FROM community.post_reactions x JOIN community.posts p ON p.id = x.post_id WHERE x.user_id = p.author_id OR x.reacted_at <= p.created_at')).toBe(0);
+    // Each mention, comment and reply told its person once; nobody was told about their own words.
+    const told = (type: string) => count(first, `SELECT 1 FROM community.notifications WHERE type = '${type}'`);
+    expect(await told('POST_MENTION')).toBe(seeded.counts['community.post_mentions']);
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.post_mentions m JOIN community.posts p ON p.id = m.post_id WHERE m.user_id = p.author_id OR (
+           SELECT count(*) FROM community.notifications n
+           WHERE n.user_id = m.user_id AND n.type = 'POST_MENTION' AND n.action_url = '/posts/' || m.post_id) <> 1`,
+      ),
+    ).toBe(0);
+    expect(await told('POST_COMMENTED')).toBe(
+      await count(first, 'SELECT 1 FROM community.post_comments c JOIN community.posts p ON p.id = c.post_id WHERE c.parent_id IS NULL AND c.author_id <> p.author_id'),
+    );
+    expect(await told('COMMENT_REPLIED')).toBe(
+      await count(first, 'SELECT 1 FROM community.post_comments c JOIN community.post_comments parent ON parent.id = c.parent_id WHERE c.author_id <> parent.author_id'),
+    );
+    expect(await count(first, "SELECT 1 FROM community.notifications n WHERE n.type IN ('POST_COMMENTED', 'COMMENT_REPLIED') AND n.user_id = (n.data->>'by')::uuid")).toBe(0);
+    // Reports name posts that exist; one was dismissed by the admin.
+    expect(await count(first, "SELECT 1 FROM community.content_reports r WHERE r.kind <> 'POST' OR NOT EXISTS (SELECT 1 FROM community.posts p WHERE p.id = r.content_id)")).toBe(0);
+    expect(await count(first, "SELECT 1 FROM community.content_reports WHERE status = 'DISMISSED'")).toBe(1);
   });
 
   it('puts back the keys it drops for a large load, and fails on a row that breaks them', async () => {
@@ -547,6 +615,11 @@ describe('seed', () => {
       'chat_room_members.user_id': 'SELECT 1 FROM community.chat_room_members m WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = m.user_id)',
       'chat_messages.sender_id': 'SELECT 1 FROM community.chat_messages m WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = m.sender_id)',
       'notifications.user_id': 'SELECT 1 FROM community.notifications n WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = n.user_id)',
+      'posts.author_id': 'SELECT 1 FROM community.posts p WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = p.author_id)',
+      'post_comments.author_id': 'SELECT 1 FROM community.post_comments c WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = c.author_id)',
+      'post_reactions.user_id': 'SELECT 1 FROM community.post_reactions x WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = x.user_id)',
+      'post_mentions.user_id': 'SELECT 1 FROM community.post_mentions x WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = x.user_id)',
+      'content_reports.reporter_id': 'SELECT 1 FROM community.content_reports r WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = r.reporter_id)',
       'analytics_events.user_id': `SELECT 1 FROM ai_analytics.analytics_events a WHERE a.user_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = a.user_id)`,
       'session_topics.topic_id': `SELECT 1 FROM scheduling.session_topics t WHERE t.topic_id IS NOT NULL

@@ -8,6 +8,7 @@ import { generateCoaching } from './coaching.generator.js';
 import { generateCommunity } from './community.generator.js';
 import { DAY, seedSizes, type TableRows } from './model.js';
 import { generatePeople } from './people.generator.js';
+import { generatePosts } from './posts.generator.js';
 import { Prng } from './prng.js';
 import { generateSchedule } from './schedule.generator.js';
 import { generateRegistrations } from './registrations.generator.js';
@@ -86,6 +87,23 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     coachingRooms: sizes.coachingRooms,
   });
   const chat = generateChat(root.fork('chat'), { anchor, users, rooms, messages: sizes.chatMessages });
+  const posts = generatePosts(root.fork('posts'), {
+    anchor,
+    users,
+    learners,
+    rooms,
+    admin: people.admin,
+    demoLearner: demo.LEARNER,
+    posts: sizes.posts,
+  });
+  // Posts' notifications join the chat's in the one notifications table.
+  const notificationTable = chat.find((t) => t.table === 'community.notifications')!;
+  const chatNotifications = notificationTable.rows;
+  notificationTable.rows = (function* () {
+    yield* chatNotifications;
+    yield* posts.notifications;
+  })();
+  notificationTable.total += posts.notifications.length;
   const events = planAnalytics(root.fork('analytics'), {
     anchor,
     users,
@@ -110,6 +128,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     ...coaching,
     ...seats.tables,
     ...chat,
+    ...posts.tables,
     events,
   ];
   return SEEDED_TABLES.map((table) => {

@@ -33,6 +33,8 @@ export interface SeedSizes {
   eventsPerUser: number;
   /** Events (open days, summits, meet-ups), past and upcoming. */
   events: number;
+  /** Community posts over the last weeks, with their comments and reactions. */
+  posts: number;
 }
 
 /** The sizes of the data set at `scale` (1 = about 2,000 users and 60 courses). */
@@ -54,6 +56,7 @@ export function seedSizes(scale: number): SeedSizes {
     chatMessages: Math.round(20_000 * scale),
     eventsPerUser: 20,
     events: Math.max(4, Math.round(12 * scale)),
+    posts: Math.max(12, Math.round(400 * scale)),
   };
 }
 

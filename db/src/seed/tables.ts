@@ -35,6 +35,11 @@ export const SEEDED_TABLES = [
   'community.chat_room_members',
   'community.chat_room_mutes',
   'community.chat_messages',
+  'community.posts',
+  'community.post_comments',
+  'community.post_reactions',
+  'community.post_mentions',
+  'community.content_reports',
   'community.notifications',
   'ai_analytics.analytics_events',
 ] as const;
@@ -165,6 +170,22 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   ]),
   'community.chat_room_mutes': spec('community.chat_room_mutes', [
     ['room_id', 'uuid'], ['user_id', 'uuid'], ['muted_until', 'timestamptz'], ['muted_by', 'uuid'], ['muted_at', 'timestamptz'],
+  ]),
+  'community.posts': spec('community.posts', [
+    ['id', 'uuid'], ['author_id', 'uuid'], ['content', 'text'], ['visibility', 'text'], ['room_id', 'uuid'], ['created_at', 'timestamptz'],
+    ['edited_at', 'timestamptz'],
+  ]),
+  'community.post_comments': spec('community.post_comments', [
+    ['id', 'uuid'], ['post_id', 'uuid'], ['parent_id', 'uuid'], ['author_id', 'uuid'], ['content', 'text'], ['created_at', 'timestamptz'],
+    ['edited_at', 'timestamptz'], ['deleted_at', 'timestamptz'],
+  ]),
+  'community.post_reactions': spec('community.post_reactions', [
+    ['post_id', 'uuid'], ['user_id', 'uuid'], ['kind', 'text'], ['reacted_at', 'timestamptz'], ['changed_at', 'timestamptz'],
+  ]),
+  'community.post_mentions': spec('community.post_mentions', [['post_id', 'uuid'], ['comment_id', 'uuid'], ['user_id', 'uuid'], ['created_at', 'timestamptz']]),
+  'community.content_reports': spec('community.content_reports', [
+    ['id', 'uuid'], ['kind', 'text'], ['content_id', 'uuid'], ['reporter_id', 'uuid'], ['reason', 'text'], ['excerpt', 'text'], ['status', 'text'],
+    ['created_at', 'timestamptz'], ['resolved_at', 'timestamptz'], ['resolved_by', 'uuid'],
   ]),
   'community.notifications': spec('community.notifications', [
     ['id', 'uuid'], ['user_id', 'uuid'], ['type', 'text'], ['title', 'text'], ['body', 'text'], ['priority', 'text'],

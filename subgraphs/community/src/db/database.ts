@@ -1,8 +1,26 @@
 import type { EntityReference } from '@academy/service-kit';
 import type { Insertable, Selectable } from 'kysely';
-import type { CommunityChatMessages, CommunityChatRoomMembers, CommunityChatRooms, CommunityNotifications, DB } from '../generated/tables.js';
+import type {
+  CommunityChatMessages,
+  CommunityChatRoomMembers,
+  CommunityChatRooms,
+  CommunityContentReports,
+  CommunityNotifications,
+  CommunityPostComments,
+  CommunityPostReactions,
+  CommunityPosts,
+  DB,
+} from '../generated/tables.js';
 
-export type { ChatMemberRole, ChatRoomKind, NotificationPriority } from '../generated/graphql.js';
+export type {
+  ChatMemberRole,
+  ChatRoomKind,
+  ContentReportStatus,
+  NotificationPriority,
+  PostVisibility,
+  ReactionKind,
+  ReportedContentKind,
+} from '../generated/graphql.js';
 
 /** The community subgraph's tables (its own schema only), as the migrations build them. */
 export type CommunityDatabase = DB;
@@ -12,6 +30,10 @@ export type ChatRoomMember = Selectable<CommunityChatRoomMembers>;
 export type ChatMessage = Selectable<CommunityChatMessages>;
 export type Notification = Selectable<CommunityNotifications>;
 export type NewNotification = Insertable<CommunityNotifications>;
+export type Post = Selectable<CommunityPosts>;
+export type PostComment = Selectable<CommunityPostComments>;
+export type PostReaction = Selectable<CommunityPostReactions>;
+export type ContentReport = Selectable<CommunityContentReports>;
 
 /** A user of the identity subgraph, referred to by id. */
 export type UserReference = EntityReference<'User'>;

@@ -5,7 +5,7 @@
  * Please do not edit it manually.
  */
 
-import type { ChatMemberRole, ChatRoomKind, NotificationPriority } from "./graphql.js";
+import type { ChatMemberRole, ChatRoomKind, ContentReportStatus, NotificationPriority, PostVisibility, ReactionKind, ReportedContentKind } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -67,6 +67,19 @@ export interface CommunityChatRooms {
   session_id: string | null;
 }
 
+export interface CommunityContentReports {
+  content_id: string;
+  created_at: Generated<Timestamp>;
+  excerpt: string;
+  id: Generated<string>;
+  kind: ReportedContentKind;
+  reason: string;
+  reporter_id: string;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  status: Generated<ContentReportStatus>;
+}
+
 export interface CommunityEventCheckpoints {
   consumer: string;
   last_id: Generated<number>;
@@ -98,6 +111,42 @@ export interface CommunityOutbox {
   type: string;
 }
 
+export interface CommunityPostComments {
+  author_id: string;
+  content: string;
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  edited_at: Timestamp | null;
+  id: Generated<string>;
+  parent_id: string | null;
+  post_id: string;
+}
+
+export interface CommunityPostMentions {
+  comment_id: string | null;
+  created_at: Generated<Timestamp>;
+  post_id: string;
+  user_id: string;
+}
+
+export interface CommunityPostReactions {
+  changed_at: Generated<Timestamp>;
+  kind: ReactionKind;
+  post_id: string;
+  reacted_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface CommunityPosts {
+  author_id: string;
+  content: string;
+  created_at: Generated<Timestamp>;
+  edited_at: Timestamp | null;
+  id: Generated<string>;
+  room_id: string | null;
+  visibility: PostVisibility;
+}
+
 export interface CommunityProcessedEvents {
   consumer: string;
   event_id: string;
@@ -109,8 +158,13 @@ export interface DB {
   "community.chat_room_members": CommunityChatRoomMembers;
   "community.chat_room_mutes": CommunityChatRoomMutes;
   "community.chat_rooms": CommunityChatRooms;
+  "community.content_reports": CommunityContentReports;
   "community.event_checkpoints": CommunityEventCheckpoints;
   "community.notifications": CommunityNotifications;
   "community.outbox": CommunityOutbox;
+  "community.post_comments": CommunityPostComments;
+  "community.post_mentions": CommunityPostMentions;
+  "community.post_reactions": CommunityPostReactions;
+  "community.posts": CommunityPosts;
   "community.processed_events": CommunityProcessedEvents;
 }

@@ -1,6 +1,6 @@
 import { DataLoader, grantsCover, groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
-import type { ChatMessage, CommunityDatabase } from '../db/database.js';
+import type { ChatMessage, CommunityDatabase, ReactionKind } from '../db/database.js';
 import { findActiveMutes } from '../repositories/chat-moderation.repository.js';
 import { findLastMessagesOfRooms, findMessagePages, findMessagesByIds, type MessagePageKey } from '../repositories/chat-message.repository.js';
 import {
@@ -17,6 +17,16 @@ import {
   type NotificationCursor,
   type NotificationPage,
 } from '../repositories/notification.repository.js';
+import {
+  countCommentsOfPosts,
+  countReactionsOfPosts,
+  findCommentPages,
+  findCommentsByIds,
+  findPostsByIds,
+  findReactionsOfUser,
+  type CommentPage,
+  type CommentPageKey,
+} from '../repositories/post.repository.js';
 import { grantedMembership } from '../services/partner-access.service.js';
 
 /** A request for a page of a user's notifications. */
@@ -79,6 +89,30 @@ export function createLoaders(db: Kysely<CommunityDatabase>, viewer: Viewer | nu
       (ids: readonly string[]) => countUnreadNotifications(db, ids),
       (r) => r.user_id,
       { project: (r) => r.unread, missing: 0 },
+    ),
+    postById: keyedLoader((ids: readonly string[]) => findPostsByIds(db, ids), (p) => p.id),
+    commentById: keyedLoader((ids: readonly string[]) => findCommentsByIds(db, ids), (c) => c.id),
+    /** Pages of comments (limit + 1 rows, oldest first) of any number of posts or threads, one statement per level. */
+    commentPage: new DataLoader<CommentPageKey, CommentPage, string>((keys) => findCommentPages(db, keys), {
+      cacheKeyFn: (key) => JSON.stringify([key.scope, key.ownerId, key.limit, key.after]),
+    }),
+    /** Comments and replies per post, removed ones not counted. */
+    commentCountByPost: keyedLoader(
+      (ids: readonly string[]) => countCommentsOfPosts(db, ids),
+      (r) => r.post_id,
+      { project: (r) => r.comments, missing: 0 },
+    ),
+    /** Reactions per kind of each post, most frequent first. */
+    reactionsByPost: groupedLoader(
+      (ids: readonly string[]) => countReactionsOfPosts(db, ids),
+      (r) => r.post_id,
+      (r) => ({ kind: r.kind, count: r.count }),
+    ),
+    /** The viewer's reaction per post (null: none, or nobody signed in). */
+    viewerReactionByPost: keyedLoader(
+      async (ids: readonly string[]) => (viewer && !viewer.grants ? findReactionsOfUser(db, viewer.userId, ids) : []),
+      (r) => r.post_id,
+      { project: (r) => r.kind as ReactionKind | null, missing: null },
     ),
   };
 }

@@ -1,9 +1,12 @@
 import type { MutationResolvers } from '../generated/graphql.js';
 import { deleteMessage, editMessage, sendMessage } from '../services/chat-message.service.js';
 import { addChatMember, createChatRoom, markRoomRead, openDirectChat, removeChatMember } from '../services/chat-room.service.js';
+import { addComment, deleteComment, updateComment } from '../services/comment.service.js';
+import { reportContent, resolveContentReport } from '../services/content-report.service.js';
 import { markNotificationsRead } from '../services/notification.service.js';
 import { muteMember, unmuteMember } from '../services/chat-moderation.service.js';
 import { setRoomActivity } from '../services/room-activity.service.js';
+import { createPost, deletePost, react, removeReaction, updatePost } from '../services/post.service.js';
 
 export const Mutation: MutationResolvers = {
   createChatRoom: (_, args, ctx) => createChatRoom(ctx, args),
@@ -18,4 +21,14 @@ export const Mutation: MutationResolvers = {
   muteMember: (_, args, ctx) => muteMember(ctx, args),
   unmuteMember: (_, args, ctx) => unmuteMember(ctx, args),
   markNotificationsRead: (_, args, ctx) => markNotificationsRead(ctx, args),
+  createPost: (_, args, ctx) => createPost(ctx, args),
+  updatePost: (_, args, ctx) => updatePost(ctx, args),
+  deletePost: (_, args, ctx) => deletePost(ctx, args),
+  addComment: (_, args, ctx) => addComment(ctx, args),
+  updateComment: (_, args, ctx) => updateComment(ctx, args),
+  deleteComment: (_, args, ctx) => deleteComment(ctx, args),
+  react: (_, args, ctx) => react(ctx, args),
+  removeReaction: (_, args, ctx) => removeReaction(ctx, args),
+  reportContent: (_, args, ctx) => reportContent(ctx, args),
+  resolveContentReport: (_, args, ctx) => resolveContentReport(ctx, args),
 };

@@ -3,8 +3,11 @@ import type { Resolvers } from '../generated/graphql.js';
 import { ChatMember } from './ChatMember.js';
 import { ChatMessage } from './ChatMessage.js';
 import { ChatRoom } from './ChatRoom.js';
+import { Comment } from './Comment.js';
+import { ContentReport } from './ContentReport.js';
 import { Mutation } from './Mutation.js';
 import { Notification } from './Notification.js';
+import { Post } from './Post.js';
 import { Query } from './Query.js';
 import { RoomActivity } from './RoomActivity.js';
 import { Subscription } from './Subscription.js';
@@ -23,4 +26,7 @@ export const resolvers: Resolvers = {
   ChatMessage,
   Notification,
   RoomActivity,
+  Post,
+  Comment,
+  ContentReport,
 };

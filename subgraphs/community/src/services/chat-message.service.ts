@@ -180,7 +180,7 @@ export async function sendMessage(ctx: CommunityContext, args: MutationSendMessa
   return message;
 }
 
-/** Changes a message's text: by its sender, or an OWNER or MODERATOR of its room. */
+/** Changes a message's text: by its sender only (an OWNER or MODERATOR may delete it, never put words in it). */
 export async function editMessage(ctx: CommunityContext, args: MutationEditMessageArgs): Promise<ChatMessage> {
   const viewer = requireViewer(ctx);
   const id = parseId(args.id, 'id');
@@ -188,7 +188,7 @@ export async function editMessage(ctx: CommunityContext, args: MutationEditMessa
   const message = await ctx.db.transaction().execute(async (trx) => {
     const found = await lockMessageForChange(trx, id, viewer.userId);
     if (!found) throw notFound('No such message.');
-    assertMayChange(found, viewer.userId);
+    assertMayEdit(found, viewer.userId);
     if (found.message.deleted_at) throw conflict('A deleted message cannot be edited.');
     if (found.message.content === content) return found.message;
     return updateMessageContent(trx, id, content);
@@ -217,6 +217,12 @@ export async function deleteMessage(ctx: CommunityContext, args: MutationDeleteM
   ctx.loaders.lastMessageByRoom.clear(message.room_id);
   ctx.loaders.unreadCountByRoom.clear(message.room_id);
   return message;
+}
+
+/** Members only; then the sender alone: what a message says is its sender's. */
+function assertMayEdit(found: { message: ChatMessage; actorRole: ChatMemberRole | null }, viewerId: string): void {
+  if (!found.actorRole) throw forbidden('Only members of the room may do this.');
+  if (found.message.sender_id !== viewerId) throw forbidden('Only its sender may edit a message.');
 }
 
 /** Members only; then the sender, or an OWNER or MODERATOR of the room. */
