@@ -331,7 +331,7 @@ describe('seat holds and commerce events', () => {
     expect(await seatsTaken(sessionId)).toBe(0);
     for (const r of made) {
       expect((await statusOf(r.id)).status).toBe('CANCELLED');
-      expect((await eventsOf(r.id)).map((e) => e.type)).toEqual(['RegistrationCancelled']);
+      expect((await eventsOf(r.id)).map((e) => e.type)).toEqual(['RegistrationHeld', 'RegistrationCancelled']);
     }
     expect((await eventsOf(sessionId)).map((e) => e.type)).toEqual(['TrainingSessionCancelled']);
   });
