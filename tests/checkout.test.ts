@@ -293,14 +293,14 @@ describe('idempotency', () => {
 describe('tickets', () => {
   it('are put on sale by the event organizer or ADMIN, and listed on the event', async () => {
     const id = await ticketType(5);
-    const [{ event_id: eventId }] = await adminRows<{ event_id: string }>(stack.database.adminUrl, 'SELECT event_id FROM commerce.ticket_types WHERE id = $1', [id]);
+    const eventId = (await adminRows<{ event_id: string }>(stack.database.adminUrl, 'SELECT event_id FROM commerce.ticket_types WHERE id = $1', [id]))[0]!.event_id;
     const other = await tokenFor(randomUUID(), ['ORGANIZER']);
     expect(codeOf((await send(other, CREATE_TICKET, { eventId, name: 'VIP', amountMinor: 100, currency: 'GBP', quantity: 5 })).body)).toBe('FORBIDDEN');
     expect(codeOf((await send(learner, CREATE_TICKET, { eventId, name: 'VIP', amountMinor: 100, currency: 'GBP', quantity: 5 })).body)).toBe('FORBIDDEN');
     const bad = await send(admin, CREATE_TICKET, { eventId, name: 'VIP', amountMinor: 100, currency: 'GBP', quantity: 0 });
     expect([codeOf(bad.body), fieldOf(bad.body)]).toEqual(['BAD_USER_INPUT', 'quantity']);
     await as(stack, admin, CREATE_TICKET, { eventId, name: 'VIP', amountMinor: 9900, currency: 'GBP', quantity: 2 });
-    const [{ slug }] = await adminRows<{ slug: string }>(stack.database.adminUrl, 'SELECT slug FROM scheduling.events WHERE id = $1', [eventId]);
+    const slug = (await adminRows<{ slug: string }>(stack.database.adminUrl, 'SELECT slug FROM scheduling.events WHERE id = $1', [eventId]))[0]!.slug;
     const listed = await as<{ event: { ticketTypes: { name: string; available: number }[] } }>(stack, learner, `query($slug: String!) { event(slug: $slug) { ticketTypes { name available } } }`, { slug });
     expect(listed.event.ticketTypes).toEqual([{ name: 'Standard', available: 5 }, { name: 'VIP', available: 2 }]);
   });
