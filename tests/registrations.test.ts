@@ -183,7 +183,7 @@ describe('registerForSession', () => {
     const hold = new Date(held.holdExpiresAt).getTime() - before;
     expect(hold).toBeGreaterThan(14 * 60_000);
     expect(hold).toBeLessThanOrEqual(15 * 60_000 + 1000);
-    expect(await eventsOf(held.id)).toEqual([]);
+    expect((await eventsOf(held.id)).map((e) => e.type)).toEqual(['RegistrationHeld']);
 
     // Someone else (the trainer, via the roster) never sees the code.
     const roster = await as<{ trainingSession: { registrations: { id: string; checkInCode: string | null }[] } }>(
@@ -251,7 +251,7 @@ describe('seat holds and commerce events', () => {
     await adminRows(stack.database.adminUrl, "UPDATE scheduling.registrations SET hold_expires_at = now() - interval '1 second' WHERE id = $1", [held.id]);
     await eventually(() => statusOf(held.id), (r) => r.status === 'EXPIRED', 'the hold to lapse');
     expect(await seatsTaken(sessionId)).toBe(0);
-    expect((await eventsOf(held.id)).map((e) => e.type)).toEqual(['RegistrationExpired']);
+    expect((await eventsOf(held.id)).map((e) => e.type)).toEqual(['RegistrationHeld', 'RegistrationExpired']);
     expect((await register(other, sessionId)).status).toBe('PENDING_PAYMENT');
   });
 
@@ -269,7 +269,7 @@ describe('seat holds and commerce events', () => {
     await replay.drain();
     await replay.stop();
     expect(await seatsTaken(sessionId)).toBe(1);
-    expect((await eventsOf(held.id)).map((e) => e.type)).toEqual(['RegistrationConfirmed']);
+    expect((await eventsOf(held.id)).map((e) => e.type)).toEqual(['RegistrationHeld', 'RegistrationConfirmed']);
   });
 
   it('confirms a payment that arrives after the hold lapsed while a seat is free, and marks it for a refund when none is', async () => {
@@ -290,7 +290,7 @@ describe('seat holds and commerce events', () => {
     const marked = await eventually(() => statusOf(lost.id), (r) => r.refund_due_reason !== null, 'the payment to be marked for a refund');
     expect(marked).toEqual({ status: 'EXPIRED', refund_due_reason: 'No seat was left when the payment arrived.' });
     expect(await seatsTaken(full)).toBe(1);
-    expect((await eventsOf(lost.id)).map((e) => e.type)).toEqual(['RegistrationExpired', 'RegistrationPaidWithoutSeat']);
+    expect((await eventsOf(lost.id)).map((e) => e.type)).toEqual(['RegistrationHeld', 'RegistrationExpired', 'RegistrationPaidWithoutSeat']);
   });
 
   it('cancels refunded seats and releases the holds of a cancelled or expired order, each seat once', async () => {
@@ -318,7 +318,7 @@ describe('seat holds and commerce events', () => {
     await eventually(() => statusOf(a.id), (r) => r.status === 'CANCELLED', 'the cancelled order to release its hold');
     await eventually(() => statusOf(b.id), (r) => r.status === 'EXPIRED', 'the expired order to release its hold');
     expect(await seatsTaken(sessionId)).toBe(0);
-    expect((await eventsOf(paid.id)).map((e) => e.type)).toEqual(['RegistrationConfirmed', 'RegistrationCancelled']);
+    expect((await eventsOf(paid.id)).map((e) => e.type)).toEqual(['RegistrationHeld', 'RegistrationConfirmed', 'RegistrationCancelled']);
   });
 
   it('cancels every registration of a session cancelled through cancelTrainingSession, freeing each seat once', async () => {
@@ -332,7 +332,7 @@ describe('seat holds and commerce events', () => {
     expect(await seatsTaken(sessionId)).toBe(0);
     for (const r of made) {
       expect((await statusOf(r.id)).status).toBe('CANCELLED');
-      expect((await eventsOf(r.id)).map((e) => e.type)).toEqual(['RegistrationCancelled']);
+      expect((await eventsOf(r.id)).map((e) => e.type)).toEqual(['RegistrationHeld', 'RegistrationCancelled']);
     }
     expect((await eventsOf(sessionId)).map((e) => e.type)).toEqual(['TrainingSessionCancelled']);
   });

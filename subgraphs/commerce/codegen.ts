@@ -5,7 +5,28 @@ export default {
   context: 'CommerceContext',
   mappers: {
     Course: '../db/database.js#CourseReference',
-    // Money is read from a price row: its amount is formatted only when asked for.
-    Money: '../db/database.js#Price',
+    TrainingSession: '../db/database.js#TrainingSessionReference',
+    Registration: '../db/database.js#RegistrationReference',
+    Event: '../db/database.js#EventReference',
+    User: '../db/database.js#UserReference',
+    // Money is read from a row's amount and currency: it is formatted only when asked for.
+    Money: '../db/database.js#Amount',
+    Order: '../db/database.js#Order',
+    OrderItem: '../db/database.js#OrderItem',
+    DiscountCode: '../db/database.js#DiscountCode',
+    TicketType: '../db/database.js#TicketType',
+    PriceQuote: '../db/database.js#Quote',
+  },
+  columns: {
+    'orders.status': 'Generated<OrderStatus>',
+    'order_items.kind': 'OrderItemKind',
+    'discount_codes.kind': 'DiscountKind',
+    'sessions.status': "'SCHEDULED' | 'CANCELLED'",
+    'seat_holds.status': "'HELD' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED'",
+  },
+  columnImports: {
+    OrderStatus: './graphql.js#OrderStatus',
+    OrderItemKind: './graphql.js#OrderItemKind',
+    DiscountKind: './graphql.js#DiscountKind',
   },
 };

@@ -1,6 +1,8 @@
-import { buildSubgraphService, loadTypeDefs, openServiceResources, type Logger, type Route, type ServiceOptions } from '@academy/service-kit';
+import { buildSubgraphService, loadTypeDefs, openServiceResources, type Logger, type Route, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { createContext } from './context.js';
 import type { CommerceDatabase } from './db/database.js';
+import { createLearningEventConsumer } from './events/learning-events.consumer.js';
+import { createSchedulingEventConsumer } from './events/scheduling-events.consumer.js';
 import { LocalPaymentProvider } from './payments/local-provider.js';
 import { createPaymentProvider, paymentSettings, type PaymentSettings } from './payments/payment-config.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
@@ -28,6 +30,9 @@ export { signWebhookPayload } from './payments/webhook-signature.js';
 export type { PaymentProvider, ProviderWebhookEvent } from './payments/payment-provider.js';
 export type { PaymentEventHandler } from './routes/payment-webhook.route.js';
 
+export { createSchedulingEventConsumer, SCHEDULING_CONSUMER } from './events/scheduling-events.consumer.js';
+export { createLearningEventConsumer, LEARNING_CONSUMER } from './events/learning-events.consumer.js';
+
 /** How to build commerce: the options of every subgraph, and commerce's own. */
 export interface CommerceServiceOptions extends ServiceOptions {
   /** Payment settings; default: the local provider with every default of `paymentSettings()`. */
@@ -46,10 +51,14 @@ function loggingPaymentEventHandler(logger: Logger): PaymentEventHandler {
   };
 }
 
-/** Builds the commerce subgraph (schema, server, database, payment provider and its routes) without listening. */
+/**
+ * Builds the commerce subgraph (schema, server, database, payment provider and its routes, and the
+ * consumers of scheduling's and learning's events that keep commerce's copies) without listening.
+ * `start` listens and starts the consumers; the `stop` it returns stops them all.
+ */
 export function buildCommerceSubgraph(options: CommerceServiceOptions) {
   const resources = openServiceResources<CommerceDatabase>('commerce', options);
-  const { db } = resources.database;
+  const { db, background } = resources.database;
   const { logger } = resources;
   const settings = options.payments ?? paymentSettings();
   const paymentProvider = options.paymentProvider ?? createPaymentProvider(settings, { logger });
@@ -57,6 +66,36 @@ export function buildCommerceSubgraph(options: CommerceServiceOptions) {
   const handleWebhook = createWebhookHandler(paymentProvider, options.onPaymentEvent ?? loggingPaymentEventHandler(webhookLogger), webhookLogger);
   const routes: Record<string, Route> = { [PAYMENT_WEBHOOK_PATH]: webhookRoute(handleWebhook) };
   if (paymentProvider instanceof LocalPaymentProvider) routes[LOCAL_PAYMENT_ACTIONS_PATH] = localPaymentActionsRoute(paymentProvider, handleWebhook);
+  // Each consumer LISTENs on a connection of its own, so listening never holds one of the request pool's.
+  const schedulingEvents = createSchedulingEventConsumer({ db: background, listen: options.databaseUrl, logger: logger.child({ component: 'scheduling-events' }) });
+  const learningEvents = createLearningEventConsumer({ db: background, listen: options.databaseUrl, logger: logger.child({ component: 'learning-events' }) });
   const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger), routes });
-  return { ...service, paymentProvider };
+
+  return {
+    ...service,
+    paymentProvider,
+    schedulingEvents,
+    learningEvents,
+    async start(port: number, host?: string): Promise<RunningServer> {
+      const running = await service.start(port, host);
+      try {
+        await schedulingEvents.start();
+        await learningEvents.start();
+      } catch (error) {
+        await schedulingEvents.stop();
+        await running.stop();
+        throw error;
+      }
+      return {
+        ...running,
+        async stop() {
+          await running.stop();
+          await learningEvents.stop();
+          await schedulingEvents.stop();
+        },
+      };
+    },
+  };
 }
+
+export type CommerceSubgraph = ReturnType<typeof buildCommerceSubgraph>;

@@ -1,6 +1,14 @@
 import type { EntityReference } from '@academy/service-kit';
 import type { Selectable } from 'kysely';
-import type { CommercePrices, DB } from '../generated/tables.js';
+import type {
+  CommerceDiscountCodes,
+  CommerceOrderItems,
+  CommerceOrders,
+  CommercePrices,
+  CommerceSeatHolds,
+  CommerceTicketTypes,
+  DB,
+} from '../generated/tables.js';
 
 /** The commerce subgraph's tables (its own schema only), as the migrations build them. */
 export type CommerceDatabase = DB;
@@ -8,5 +16,35 @@ export type CommerceDatabase = DB;
 export type Price = Selectable<CommercePrices>;
 /** The price of a course (not of one session). */
 export type CoursePrice = Price & { course_id: string };
+/** A sum of money as rows hold it: minor units and an ISO 4217 code. */
+export interface Amount {
+  amount_minor: number;
+  currency: string;
+}
 /** A course of the learning subgraph, referred to by id: commerce only adds its price. */
 export type CourseReference = EntityReference<'Course'>;
+/** A training session of scheduling, with its course's id (federation's @requires brings it). */
+export type TrainingSessionReference = EntityReference<'TrainingSession'> & { course?: { id: string } | null };
+/** A registration of scheduling, referred to by id. */
+export type RegistrationReference = EntityReference<'Registration'>;
+/** An event of scheduling, referred to by id. */
+export type EventReference = EntityReference<'Event'>;
+/** A user of identity, referred to by id. */
+export type UserReference = EntityReference<'User'>;
+
+export type Order = Selectable<CommerceOrders>;
+export type OrderItem = Selectable<CommerceOrderItems>;
+export type DiscountCode = Selectable<CommerceDiscountCodes>;
+export type TicketType = Selectable<CommerceTicketTypes>;
+/** Commerce's copy of a seat held by scheduling for payment (from RegistrationHeld and later events). */
+export type SeatHold = Selectable<CommerceSeatHolds>;
+
+/** A priced basket as quote answers it. */
+export interface Quote {
+  subtotal: Amount;
+  discount: Amount;
+  total: Amount;
+  discountCode: string | null;
+  discountError: string | null;
+}
+

@@ -5,6 +5,7 @@
  * Please do not edit it manually.
  */
 
+import type { DiscountKind, OrderItemKind, OrderStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -25,12 +26,95 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface CommerceCourses {
+  id: string;
+  title: string;
+  updated_at: Timestamp;
+}
+
+export interface CommerceDiscountCodes {
+  active: Generated<boolean>;
+  code: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  currency: string | null;
+  id: Generated<string>;
+  kind: DiscountKind;
+  usage_count: Generated<number>;
+  usage_limit: number | null;
+  valid_from: Timestamp | null;
+  valid_until: Timestamp | null;
+  value: number;
+}
+
+export interface CommerceDiscountRedemptions {
+  amount_minor: number;
+  currency: string;
+  discount_code_id: string;
+  id: Generated<string>;
+  order_id: string;
+  redeemed_at: Generated<Timestamp>;
+  released_at: Timestamp | null;
+  user_id: string;
+}
+
 export interface CommerceEventCheckpoints {
   consumer: string;
   last_id: Generated<number>;
   source: string;
   tx_id: Generated<string>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface CommerceEvents {
+  ends_at: Timestamp;
+  id: string;
+  name: string;
+  organizer_id: string;
+  slug: string;
+  starts_at: Timestamp;
+}
+
+export interface CommerceIdempotencyKeys {
+  created_at: Generated<Timestamp>;
+  key: string;
+  order_id: string | null;
+  request_hash: string;
+  user_id: string;
+}
+
+export interface CommerceOrderItems {
+  course_id: string | null;
+  currency: string;
+  description: string;
+  id: Generated<string>;
+  kind: OrderItemKind;
+  order_id: string;
+  position: number;
+  quantity: number;
+  registration_id: string | null;
+  session_id: string | null;
+  ticket_type_id: string | null;
+  total_minor: number;
+  unit_price_minor: number;
+}
+
+export interface CommerceOrders {
+  cancelled_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  currency: string;
+  discount_code: string | null;
+  discount_code_id: string | null;
+  discount_minor: Generated<number>;
+  id: Generated<string>;
+  paid_at: Timestamp | null;
+  reference: string;
+  refunded_minor: Generated<number>;
+  status: Generated<OrderStatus>;
+  subtotal_minor: number;
+  total_minor: number;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
 }
 
 export interface CommerceOutbox {
@@ -59,9 +143,49 @@ export interface CommerceProcessedEvents {
   processed_at: Generated<Timestamp>;
 }
 
+export interface CommerceSeatHolds {
+  course_id: string;
+  hold_expires_at: Timestamp;
+  registration_id: string;
+  session_id: string;
+  status: "HELD" | "CONFIRMED" | "CANCELLED" | "EXPIRED";
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface CommerceSessions {
+  course_id: string;
+  ends_at: Timestamp;
+  id: string;
+  starts_at: Timestamp;
+  status: "SCHEDULED" | "CANCELLED";
+  updated_at: Generated<Timestamp>;
+}
+
+export interface CommerceTicketTypes {
+  amount_minor: number;
+  created_at: Generated<Timestamp>;
+  currency: string;
+  event_id: string;
+  id: Generated<string>;
+  name: string;
+  quantity: number;
+  sold: Generated<number>;
+}
+
 export interface DB {
+  "commerce.courses": CommerceCourses;
+  "commerce.discount_codes": CommerceDiscountCodes;
+  "commerce.discount_redemptions": CommerceDiscountRedemptions;
   "commerce.event_checkpoints": CommerceEventCheckpoints;
+  "commerce.events": CommerceEvents;
+  "commerce.idempotency_keys": CommerceIdempotencyKeys;
+  "commerce.order_items": CommerceOrderItems;
+  "commerce.orders": CommerceOrders;
   "commerce.outbox": CommerceOutbox;
   "commerce.prices": CommercePrices;
   "commerce.processed_events": CommerceProcessedEvents;
+  "commerce.seat_holds": CommerceSeatHolds;
+  "commerce.sessions": CommerceSessions;
+  "commerce.ticket_types": CommerceTicketTypes;
 }

@@ -1,12 +1,24 @@
-import { keyedLoader } from '@academy/service-kit';
+import { groupedLoader, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { CommerceDatabase } from '../db/database.js';
-import { findCoursePrices } from '../repositories/price.repository.js';
+import { findItemsOfOrders, findOrdersByIds, findOrdersOfRegistrations } from '../repositories/order.repository.js';
+import { findCoursePrices, findSessionPrices } from '../repositories/price.repository.js';
+import { findTicketTypesByIds, findTicketTypesOfEvents } from '../repositories/ticket.repository.js';
 
 /** The per-request DataLoaders of the commerce subgraph. */
 export function createLoaders(db: Kysely<CommerceDatabase>) {
   return {
     priceByCourse: keyedLoader((ids: readonly string[]) => findCoursePrices(db, ids), (p) => p.course_id),
+    /** Keyed `sessionId|courseId`. */
+    priceBySession: keyedLoader(
+      (keys: readonly string[]) => findSessionPrices(db, keys.map((k) => ({ sessionId: k.split('|')[0]!, courseId: k.split('|')[1]! }))),
+      (p) => `${p.for_session_id}|${p.for_course_id}`,
+    ),
+    orderById: keyedLoader((ids: readonly string[]) => findOrdersByIds(db, ids), (o) => o.id),
+    itemsByOrder: groupedLoader((ids: readonly string[]) => findItemsOfOrders(db, ids), (i) => i.order_id),
+    orderByRegistration: keyedLoader((ids: readonly string[]) => findOrdersOfRegistrations(db, ids), (o) => o.for_registration_id),
+    ticketTypeById: keyedLoader((ids: readonly string[]) => findTicketTypesByIds(db, ids), (t) => t.id),
+    ticketTypesByEvent: groupedLoader((ids: readonly string[]) => findTicketTypesOfEvents(db, ids), (t) => t.event_id),
   };
 }
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { CommerceDatabase, CoursePrice } from '../db/database.js';
+import type { CommerceDatabase, CoursePrice, Price } from '../db/database.js';
 
 /** The prices of the given courses (courses without a row are free). */
 export async function findCoursePrices(db: Kysely<CommerceDatabase>, courseIds: readonly string[]): Promise<CoursePrice[]> {
@@ -39,4 +39,17 @@ export async function upsertCoursePrice(
 /** Removes a course's price: the course is free. */
 export async function deleteCoursePrice(db: Kysely<CommerceDatabase>, courseId: string): Promise<void> {
   await db.deleteFrom('commerce.prices').where('course_id', '=', courseId).execute();
+}
+
+/** The price a seat of each given session costs: the session's own row, else its course's. */
+export async function findSessionPrices(
+  db: Kysely<CommerceDatabase>,
+  sessions: readonly { sessionId: string; courseId: string }[],
+): Promise<(Price & { for_session_id: string; for_course_id: string })[]> {
+  const { rows } = await sql<Price & { for_session_id: string; for_course_id: string }>`
+    SELECT DISTINCT ON (s.session_id, s.course_id) p.*, s.session_id AS for_session_id, s.course_id AS for_course_id
+    FROM unnest(${sessions.map((s) => s.sessionId)}::uuid[], ${sessions.map((s) => s.courseId)}::uuid[]) AS s (session_id, course_id)
+    JOIN commerce.prices p ON p.session_id = s.session_id OR p.course_id = s.course_id
+    ORDER BY s.session_id, s.course_id, (p.session_id IS NULL)`.execute(db);
+  return rows;
 }

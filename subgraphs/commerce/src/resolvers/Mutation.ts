@@ -1,6 +1,14 @@
 import type { MutationResolvers } from '../generated/graphql.js';
+import { checkout } from '../services/checkout.service.js';
+import { createDiscountCode } from '../services/discount.service.js';
+import { cancelOrder } from '../services/order.service.js';
 import { setCoursePrice } from '../services/pricing.service.js';
+import { createTicketType } from '../services/ticket.service.js';
 
 export const Mutation: MutationResolvers = {
   setCoursePrice: (_, args, ctx) => setCoursePrice(ctx, args),
+  createDiscountCode: (_, args, ctx) => createDiscountCode(ctx, args.input),
+  checkout: (_, args, ctx) => checkout(ctx, args.input),
+  cancelOrder: (_, args, ctx) => cancelOrder(ctx, args),
+  createTicketType: (_, args, ctx) => createTicketType(ctx, args),
 };

@@ -1,6 +1,6 @@
 import { badUserInput, formatMoney, intInRange, isCurrencyCode, parseId, requireRole } from '@academy/service-kit';
 import type { CommerceContext } from '../context.js';
-import type { CourseReference, Price } from '../db/database.js';
+import type { Amount, CourseReference, Price, TrainingSessionReference } from '../db/database.js';
 import { publishCoursePriceSet } from '../events/published.js';
 import { deleteCoursePrice, lockCoursePrice, upsertCoursePrice } from '../repositories/price.repository.js';
 
@@ -11,8 +11,19 @@ export const MAX_COURSE_PRICE_MINOR = 10_000_000;
 export const coursePrice = (ctx: CommerceContext, course: CourseReference): Promise<Price | null> =>
   ctx.loaders.priceByCourse.load(course.id);
 
-/** A price as people read it in its currency, e.g. £75.00. */
-export const formattedPrice = (price: Price): string => formatMoney(price.amount_minor, price.currency);
+/**
+ * What a seat of a session costs: the session's own price row if it has one, else its course's
+ * (the course id comes with the session reference through federation's @requires, so no copy of
+ * scheduling's sessions is needed for it); null = free.
+ */
+export const sessionPrice = (ctx: CommerceContext, session: TrainingSessionReference): Promise<Price | null> =>
+  ctx.loaders.priceBySession.load(`${session.id}|${session.course?.id ?? session.id}`);
+
+/** An amount as people read it in its currency, e.g. £75.00. */
+export const formattedPrice = (amount: Amount): string => formatMoney(amount.amount_minor, amount.currency);
+
+/** An amount in minor units as Money. */
+export const amountOf = (amountMinor: number, currency: string): Amount => ({ amount_minor: amountMinor, currency });
 
 /**
  * ADMIN sets what a course costs; 0 makes it free (its price row goes). The change and its

@@ -5,7 +5,7 @@
 // events carry ids, statuses and times, never special requirements or check-in codes.
 import { appendEvent } from '@academy/service-kit/events';
 import type { Kysely } from 'kysely';
-import type { AttendanceRecord, CoachingSession, Registration, SchedulingDatabase, Trainer, TrainingSession } from '../db/database.js';
+import type { AttendanceRecord, CoachingSession, Event, Registration, SchedulingDatabase, Trainer, TrainingSession } from '../db/database.js';
 
 /** The schema whose outbox scheduling's events go to. */
 export const SCHEDULING_EVENT_SOURCE = 'scheduling';
@@ -195,4 +195,53 @@ export function publishAttendanceRecorded(trx: Db, record: AttendanceRecord, cou
     at: record.recorded_at.toISOString(),
   };
   return appendEvent(trx, SCHEDULING_EVENT_SOURCE, { type: 'AttendanceRecorded', aggregateId: record.registration_id, payload });
+}
+
+/** The payload of `RegistrationHeld` (aggregate: the registration): a seat is held for payment until `holdExpiresAt`. */
+export interface RegistrationHeldPayload {
+  registrationId: string;
+  sessionId: string;
+  userId: string;
+  courseId: string;
+  /** ISO 8601 timestamp: when the unpaid hold lapses. */
+  holdExpiresAt: string;
+  /** ISO 8601 timestamp of the hold. */
+  at: string;
+}
+
+/** Publishes `RegistrationHeld` in `trx`, the transaction that holds the seat PENDING_PAYMENT (commerce checks out against it). */
+export function publishRegistrationHeld(trx: Db, registration: Registration, courseId: string): Promise<string> {
+  const payload: RegistrationHeldPayload = {
+    registrationId: registration.id,
+    sessionId: registration.session_id,
+    userId: registration.user_id,
+    courseId,
+    holdExpiresAt: (registration.hold_expires_at ?? registration.updated_at).toISOString(),
+    at: registration.updated_at.toISOString(),
+  };
+  return appendEvent(trx, SCHEDULING_EVENT_SOURCE, { type: 'RegistrationHeld', aggregateId: registration.id, payload });
+}
+
+/** The payload of `EventScheduled` (aggregate: the event): an event was announced; commerce sells its tickets. */
+export interface EventScheduledPayload {
+  eventId: string;
+  slug: string;
+  name: string;
+  organizerId: string;
+  /** ISO 8601 timestamps. */
+  startsAt: string;
+  endsAt: string;
+}
+
+/** Publishes `EventScheduled` in `trx`, the transaction that inserts the event. */
+export function publishEventScheduled(trx: Db, event: Event): Promise<string> {
+  const payload: EventScheduledPayload = {
+    eventId: event.id,
+    slug: event.slug,
+    name: event.name,
+    organizerId: event.organizer_id,
+    startsAt: event.starts_at.toISOString(),
+    endsAt: event.ends_at.toISOString(),
+  };
+  return appendEvent(trx, SCHEDULING_EVENT_SOURCE, { type: 'EventScheduled', aggregateId: event.id, payload });
 }

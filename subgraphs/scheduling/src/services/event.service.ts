@@ -4,6 +4,7 @@ import type { SchedulingContext } from '../context.js';
 import type { Event, SchedulingDatabase } from '../db/database.js';
 import type { CreateEventInput, QueryEventArgs, QueryEventsArgs } from '../generated/graphql.js';
 import { findEventBySlug, findEventSlugsLike, findEvents, insertEvent } from '../repositories/event.repository.js';
+import { publishEventScheduled } from '../events/published.js';
 import { isConstraintViolation, optionalText } from './input.js';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -79,7 +80,7 @@ export async function createEvent(ctx: SchedulingContext, input: CreateEventInpu
   };
   if (slug !== null) {
     try {
-      return await insertEvent(ctx.db, { ...values, slug });
+      return await insertAndAnnounce(ctx.db, { ...values, slug });
     } catch (error) {
       if (isConstraintViolation(error, '23505', SLUG_TAKEN)) throw conflict(`The slug "${slug}" is taken.`);
       throw error;
@@ -88,9 +89,18 @@ export async function createEvent(ctx: SchedulingContext, input: CreateEventInpu
   const base = slugify(name);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await insertEvent(ctx.db, { ...values, slug: await freeSlug(ctx.db, base) });
+      return await insertAndAnnounce(ctx.db, { ...values, slug: await freeSlug(ctx.db, base) });
     } catch (error) {
       if (!isConstraintViolation(error, '23505', SLUG_TAKEN) || attempt >= SLUG_ATTEMPTS) throw error;
     }
   }
+}
+
+/** Inserts the event and publishes EventScheduled in one transaction (commerce sells its tickets from its copy). */
+function insertAndAnnounce(db: Kysely<SchedulingDatabase>, values: Parameters<typeof insertEvent>[1]): Promise<Event> {
+  return db.transaction().execute(async (trx) => {
+    const event = await insertEvent(trx, values);
+    await publishEventScheduled(trx, event);
+    return event;
+  });
 }

@@ -8,6 +8,7 @@ import {
   publishRegistrationCancelled,
   publishRegistrationConfirmed,
   publishRegistrationExpired,
+  publishRegistrationHeld,
   publishRegistrationPaidWithoutSeat,
   type RegistrationCancelledPayload,
 } from '../events/published.js';
@@ -43,7 +44,8 @@ const isAlreadyRegistered = (error: unknown) =>
  * one is free (concurrent registrations queue on the session row, so the session never
  * oversells), then the registration is inserted (the partial unique index refuses a second live
  * one of the same user, whatever the timing). A free course is CONFIRMED at once; a priced one
- * is PENDING_PAYMENT, its seat held for the configured minutes.
+ * is PENDING_PAYMENT, its seat held for the configured minutes (RegistrationHeld tells commerce,
+ * which checks out against its copy of the hold).
  */
 export async function registerForSession(ctx: SchedulingContext, args: MutationRegisterForSessionArgs): Promise<Registration> {
   const viewer = requireViewer(ctx);
@@ -78,7 +80,8 @@ export async function registerForSession(ctx: SchedulingContext, args: MutationR
         check_in_code: newCheckInCode(),
       });
       await insertRequirements(trx, checkedRequirements.map((r, i) => ({ ...r, position: i + 1, registration_id: registration.id })));
-      if (!priced) await publishRegistrationConfirmed(trx, registration, session.course_id);
+      if (priced) await publishRegistrationHeld(trx, registration, session.course_id);
+      else await publishRegistrationConfirmed(trx, registration, session.course_id);
       ctx.loaders.sessionById.clear(sessionId).prime(sessionId, session);
       return registration;
     });

@@ -1,0 +1,105 @@
+// What commerce takes from scheduling's outbox: the sessions, seat holds and events it sells,
+// kept in commerce's own copies (commerce.sessions, seat_holds, events) so checkout never reads
+// scheduling's tables.
+import type { Logger } from '@academy/service-kit';
+import { createEventConsumer, type EventConsumer, type EventHandler } from '@academy/service-kit/events';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { CommerceDatabase } from '../db/database.js';
+import { cancelSession, setSeatHoldStatus, upsertEvent, upsertSeatHold, upsertSession } from '../repositories/copy.repository.js';
+
+/** The consumer's name in commerce.event_checkpoints and processed_events: never rename it, or it starts over. */
+export const SCHEDULING_CONSUMER = 'commerce.scheduling';
+
+/**
+ * The parts of scheduling's payloads this consumer relies on. Checked, not trusted: an event of
+ * another shape fails (and is retried) rather than storing a wrong copy.
+ */
+const iso = z.iso.datetime({ offset: true });
+const sessionScheduled = z.object({ sessionId: z.uuid(), courseId: z.uuid(), startsAt: iso, endsAt: iso });
+const sessionCancelled = z.object({ sessionId: z.uuid(), courseId: z.uuid() });
+const registrationHeld = z.object({ registrationId: z.uuid(), sessionId: z.uuid(), userId: z.uuid(), courseId: z.uuid(), holdExpiresAt: iso });
+const registrationChanged = z.object({ registrationId: z.uuid(), sessionId: z.uuid(), userId: z.uuid(), courseId: z.uuid(), at: iso });
+const eventScheduled = z.object({ eventId: z.uuid(), slug: z.string(), name: z.string(), organizerId: z.uuid(), startsAt: iso, endsAt: iso });
+
+const lower = (id: string) => id.toLowerCase();
+
+const onSessionScheduled: EventHandler<CommerceDatabase> = (event, trx) => {
+  const p = sessionScheduled.parse(event.payload);
+  return upsertSession(trx, { id: lower(p.sessionId), courseId: lower(p.courseId), startsAt: new Date(p.startsAt), endsAt: new Date(p.endsAt) });
+};
+
+const onSessionCancelled: EventHandler<CommerceDatabase> = (event, trx) => {
+  const p = sessionCancelled.parse(event.payload);
+  return cancelSession(trx, { id: lower(p.sessionId), courseId: lower(p.courseId) });
+};
+
+const onRegistrationHeld: EventHandler<CommerceDatabase> = (event, trx) => {
+  const p = registrationHeld.parse(event.payload);
+  return upsertSeatHold(trx, {
+    registrationId: lower(p.registrationId),
+    sessionId: lower(p.sessionId),
+    userId: lower(p.userId),
+    courseId: lower(p.courseId),
+    holdExpiresAt: new Date(p.holdExpiresAt),
+  });
+};
+
+/** A registration left its hold: checkout no longer sells its seat. */
+const onRegistrationLeftHold =
+  (status: 'CONFIRMED' | 'CANCELLED' | 'EXPIRED'): EventHandler<CommerceDatabase> =>
+  (event, trx) => {
+    const p = registrationChanged.parse(event.payload);
+    return setSeatHoldStatus(trx, {
+      registrationId: lower(p.registrationId),
+      sessionId: lower(p.sessionId),
+      userId: lower(p.userId),
+      courseId: lower(p.courseId),
+      status,
+      at: new Date(p.at),
+    });
+  };
+
+const onEventScheduled: EventHandler<CommerceDatabase> = (event, trx) => {
+  const p = eventScheduled.parse(event.payload);
+  return upsertEvent(trx, {
+    id: lower(p.eventId),
+    slug: p.slug,
+    name: p.name,
+    organizerId: lower(p.organizerId),
+    startsAt: new Date(p.startsAt),
+    endsAt: new Date(p.endsAt),
+  });
+};
+
+/**
+ * The consumer of scheduling's domain events. Each event is handled once (the kit records it in
+ * commerce.processed_events in the handler's transaction); events come in the order scheduling
+ * committed them, so a hold's later status always follows its RegistrationHeld.
+ */
+export function createSchedulingEventConsumer(options: {
+  db: Kysely<CommerceDatabase>;
+  /** Where to LISTEN for scheduling's announcements (the subgraph's own role); without it, polling only. */
+  listen?: string;
+  logger: Logger;
+  pollIntervalMs?: number;
+}): EventConsumer {
+  return createEventConsumer<CommerceDatabase>({
+    name: SCHEDULING_CONSUMER,
+    source: 'scheduling',
+    schema: 'commerce',
+    db: options.db,
+    listen: options.listen,
+    logger: options.logger,
+    pollIntervalMs: options.pollIntervalMs,
+    handlers: {
+      TrainingSessionScheduled: onSessionScheduled,
+      TrainingSessionCancelled: onSessionCancelled,
+      RegistrationHeld: onRegistrationHeld,
+      RegistrationConfirmed: onRegistrationLeftHold('CONFIRMED'),
+      RegistrationCancelled: onRegistrationLeftHold('CANCELLED'),
+      RegistrationExpired: onRegistrationLeftHold('EXPIRED'),
+      EventScheduled: onEventScheduled,
+    },
+  });
+}

@@ -1,0 +1,17 @@
+import type { OrderResolvers } from '../generated/graphql.js';
+import { itemsOfOrder } from '../services/order.service.js';
+import { amountOf } from '../services/pricing.service.js';
+
+export const Order: OrderResolvers = {
+  customer: (order) => ({ __typename: 'User', id: order.user_id }),
+  items: (order, _, ctx) => itemsOfOrder(ctx, order),
+  subtotal: (order) => amountOf(order.subtotal_minor, order.currency),
+  discount: (order) => amountOf(order.discount_minor, order.currency),
+  total: (order) => amountOf(order.total_minor, order.currency),
+  discountCode: (order) => order.discount_code,
+  createdAt: (order) => order.created_at,
+  paidAt: (order) => order.paid_at,
+  /** Payments and refunds are recorded by the payment and refund flows; none exist before them. */
+  payments: () => [],
+  refunds: () => [],
+};
