@@ -20,9 +20,21 @@ import { attachSubscriptionServer } from './subscriptions/server.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { createThrottles } from './abuse/throttles.js';
 import { OAUTH_TOKEN_PATH, oauthTokenForwarder } from './oauth-token.js';
+import { UNSUBSCRIBE_PATH, unsubscribeForwarder } from './unsubscribe.js';
 import { CallerSigner } from './caller-signing.js';
 import { createCorsHandler } from './cors.js';
-import { corsOrigins, gatewayProfile, jwksUrl, oauthTokenUrl, operationLimitSettings, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
+import {
+  corsOrigins,
+  gatewayProfile,
+  jwksUrl,
+  oauthTokenUrl,
+  operationLimitSettings,
+  subgraphSecrets,
+  subgraphUrls,
+  throttleSettings,
+  unsubscribeUrl,
+  type GatewayConfig,
+} from './config.js';
 import { persistedOperationSettings } from './config.js';
 import { persistedOperationsGate, persistedQueryStore } from './persisted-operations.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
@@ -135,6 +147,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       '/healthz': healthRoute,
       '/readyz': readinessRoute(readiness),
       [OAUTH_TOKEN_PATH]: oauthTokenForwarder({ identityUrl: oauthTokenUrl(config), fetch: http.fetcher, throttles, trustProxy, logger }),
+      [UNSUBSCRIBE_PATH]: unsubscribeForwarder({ communityUrl: unsubscribeUrl(config), fetch: http.fetcher, logger }),
     },
   });
   const httpServer = createServer({ keepAliveTimeout: 65_000 }, (req, res) => (playground?.(req, res) ? undefined : api(req, res)));

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as m0 from './2026-11-22T0900-chat-rooms.js';
 import * as m1 from './2026-11-22T1100-chat-messages-notifications.js';
+import * as m2 from './2026-12-05T1300-notification-delivery.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-chat-rooms': m0,
   '2026-11-22T1100-chat-messages-notifications': m1,
+  '2026-12-05T1300-notification-delivery': m2,
 };

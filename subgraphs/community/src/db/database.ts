@@ -1,6 +1,16 @@
 import type { EntityReference } from '@academy/service-kit';
 import type { Insertable, Selectable } from 'kysely';
-import type { CommunityChatMessages, CommunityChatRoomMembers, CommunityChatRooms, CommunityNotifications, DB } from '../generated/tables.js';
+import type {
+  CommunityChatMessages,
+  CommunityChatRoomMembers,
+  CommunityChatRooms,
+  CommunityNotificationPreferences,
+  CommunityNotifications,
+  CommunityReminders,
+  CommunitySessionRegistrations,
+  CommunityTrainingSessions,
+  DB,
+} from '../generated/tables.js';
 
 export type { ChatMemberRole, ChatRoomKind, NotificationPriority } from '../generated/graphql.js';
 
@@ -12,6 +22,20 @@ export type ChatRoomMember = Selectable<CommunityChatRoomMembers>;
 export type ChatMessage = Selectable<CommunityChatMessages>;
 export type Notification = Selectable<CommunityNotifications>;
 export type NewNotification = Insertable<CommunityNotifications>;
+export type NotificationPreference = Selectable<CommunityNotificationPreferences>;
+/** A user's quiet hours as read: times as HH:MM. */
+export interface QuietHoursRow {
+  user_id: string;
+  starts_at: string;
+  ends_at: string;
+  time_zone: string;
+}
+/** Community's copy of a scheduling session (from its events). */
+export type SessionCopy = Selectable<CommunityTrainingSessions>;
+/** Community's copy of a scheduling registration (from its events). */
+export type RegistrationCopy = Selectable<CommunitySessionRegistrations>;
+/** A notification due later. */
+export type Reminder = Selectable<CommunityReminders>;
 
 /** A user of the identity subgraph, referred to by id. */
 export type UserReference = EntityReference<'User'>;

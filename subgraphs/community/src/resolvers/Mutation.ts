@@ -1,6 +1,7 @@
 import type { MutationResolvers } from '../generated/graphql.js';
 import { deleteMessage, editMessage, sendMessage } from '../services/chat-message.service.js';
 import { addChatMember, createChatRoom, markRoomRead, openDirectChat, removeChatMember } from '../services/chat-room.service.js';
+import { updateNotificationPreferences } from '../services/notification-preference.service.js';
 import { markNotificationsRead } from '../services/notification.service.js';
 
 export const Mutation: MutationResolvers = {
@@ -13,4 +14,5 @@ export const Mutation: MutationResolvers = {
   deleteMessage: (_, args, ctx) => deleteMessage(ctx, args),
   markRoomRead: (_, args, ctx) => markRoomRead(ctx, args),
   markNotificationsRead: (_, args, ctx) => markNotificationsRead(ctx, args),
+  updateNotificationPreferences: (_, args, ctx) => updateNotificationPreferences(ctx, args),
 };
