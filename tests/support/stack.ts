@@ -73,6 +73,8 @@ export interface StackOptions {
   community?: Record<string, string>;
   /** Extra settings for scheduling (e.g. a short hold-release interval). */
   scheduling?: { seatHoldMinutes?: number; holdReleaseIntervalMs?: number };
+  /** Extra settings for community's notifications (e.g. a short reminder interval). */
+  notifications?: { reminderIntervalMs?: number; seatHoldWarningMinutes?: number };
 }
 
 /**
@@ -92,7 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const local = {} as Record<SubgraphName, LocalSubgraph>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, ...options.community, ...options.scheduling });
+    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, ...options.community, ...options.scheduling, ...options.notifications });
     let fetches = 0;
     let upgrades = 0;
     let lastCallerToken: string | undefined;

@@ -12,7 +12,7 @@ import { SigningKeyStore } from './security/signing-keys.js';
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 export { JWKS_PATH } from './routes/jwks.route.js';
-export { COMMUNITY_CONSUMER } from './events/community-events.consumer.js';
+export { COMMUNITY_CONSUMER, createCommunityEventConsumer } from './events/community-events.consumer.js';
 export { OAUTH_TOKEN_PATH } from './routes/oauth-token.route.js';
 export { identitySettings, loadIdentityConfig, type IdentityConfig, type IdentitySettings } from './config.js';
 
