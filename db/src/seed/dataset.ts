@@ -10,6 +10,7 @@ import { DAY, seedSizes, type TableRows } from './model.js';
 import { generatePeople } from './people.generator.js';
 import { Prng } from './prng.js';
 import { generateSchedule } from './schedule.generator.js';
+import { generateNotifications } from './notifications.generator.js';
 import { generateRegistrations } from './registrations.generator.js';
 import { SEEDED_TABLES, TABLE_SPECS } from './tables.js';
 
@@ -86,6 +87,23 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     coachingRooms: sizes.coachingRooms,
   });
   const chat = generateChat(root.fork('chat'), { anchor, users, rooms, messages: sizes.chatMessages });
+  const delivery = generateNotifications(root.fork('notifications'), {
+    anchor,
+    users,
+    learners,
+    demoLearner: demo.LEARNER,
+    sessions: schedule.sessions,
+    sessionRows: [...sessionTable.rows],
+    registrationRows: [...(seats.tables.find((t) => t.table === 'scheduling.registrations')?.rows ?? [])],
+  });
+  // The chat's notifications (being added to rooms), then those of the other domains.
+  const chatNotifications = chat.find((t) => t.table === 'community.notifications')!;
+  const memberAdded = chatNotifications.rows;
+  chatNotifications.total += delivery.notifications.length;
+  chatNotifications.rows = (function* () {
+    yield* memberAdded;
+    yield* delivery.notifications;
+  })();
   const events = planAnalytics(root.fork('analytics'), {
     anchor,
     users,
@@ -110,6 +128,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     ...coaching,
     ...seats.tables,
     ...chat,
+    ...delivery.tables,
     events,
   ];
   return SEEDED_TABLES.map((table) => {

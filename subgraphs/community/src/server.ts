@@ -47,6 +47,11 @@ export interface CommunityServiceOptions extends ServiceOptions {
   reminderIntervalMs?: number;
   /** How long before a seat hold lapses its holder is warned. Default 5 minutes. */
   seatHoldWarningMinutes?: number;
+  /**
+   * Whether `start` runs the consumers of other subgraphs' events and the reminder job. Default
+   * true; off only for tests that count the statements of this process alone.
+   */
+  backgroundWork?: boolean;
 }
 
 /** A listening community service, with the URLs of its two endpoints. */
@@ -115,8 +120,10 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
         await Promise.all(Object.values(consumers).map((consumer) => consumer.stop()));
       };
       try {
-        for (const consumer of Object.values(consumers)) await consumer.start();
-        await reminders.start();
+        if (options.backgroundWork !== false) {
+          for (const consumer of Object.values(consumers)) await consumer.start();
+          await reminders.start();
+        }
       } catch (error) {
         await stopBackground();
         await subscriptions.close();
