@@ -1,12 +1,11 @@
 // What a consumed event's transaction leaves to announce: new notifications to their users'
 // live feeds, removed members to the rooms' feeds. Announced only after the commit (the kit's
 // onHandled), never from inside the transaction, so nobody is told of a change that rolled back.
-import type { EventHandler } from '@academy/service-kit/events';
+import type { DomainEvent, EventHandler } from '@academy/service-kit/events';
+import type { Transaction } from 'kysely';
 import type { CommunityDatabase } from '../db/database.js';
 import type { LiveEvents } from '../live/live-events.js';
 import type { EventOutcome } from '../services/event-notifications.service.js';
-import type { DomainEvent } from '@academy/service-kit/events';
-import type { Transaction } from 'kysely';
 
 /** Collects each handled event's outcome until its transaction committed. */
 export class AfterCommit {
