@@ -501,6 +501,42 @@ describe('seed', () => {
     expect(await count(first, "SELECT 1 FROM community.content_reports WHERE status = 'DISMISSED'")).toBe(1);
   });
 
+  it("builds community's side of registrations and notifications of every kind, as its consumers would", async () => {
+    // The copy of registrations matches scheduling's rows; each confirmed seat of an upcoming session has its booking notice and one reminder 24 hours before.
+    expect(seeded.counts['community.session_registrations']).toBe(seeded.counts['scheduling.registrations']);
+    expect(seeded.counts['community.training_sessions']).toBe(seeded.counts['scheduling.training_sessions']);
+    const [{ n }] = (await query<{ n: string }>(
+      first,
+      `SELECT count(*) AS n FROM scheduling.registrations r JOIN scheduling.training_sessions s ON s.id = r.session_id
+       WHERE r.status = 'CONFIRMED' AND s.starts_at > $1 AND s.cancelled_at IS NULL`,
+      [NOW],
+    )) as [{ n: string }];
+    const upcoming = Number(n);
+    expect(upcoming).toBeGreaterThan(0);
+    expect(
+      await count(first, "SELECT 1 FROM community.notifications n JOIN scheduling.registrations r ON r.id = (n.data->>'registrationId')::uuid WHERE n.type = 'BOOKING_CONFIRMED'"),
+    ).toBe(upcoming);
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM community.reminders m JOIN community.training_sessions s ON s.session_id = m.session_id
+         WHERE m.kind = 'SESSION_REMINDER' AND m.due_at = GREATEST(s.starts_at - interval '24 hours', m.created_at)`,
+      ),
+    ).toBe(upcoming);
+    expect(await count(first, "SELECT 1 FROM community.reminders WHERE status = 'SENT' AND notification_id IS NULL")).toBe(0);
+    // The demo learner has one of every kind, preferences and quiet hours.
+    const kinds = await query<{ type: string }>(
+      first,
+      `SELECT DISTINCT n.type FROM community.notifications n JOIN identity.users u ON u.id = n.user_id WHERE u.email = $1 ORDER BY 1`,
+      ['learner@academy.local'],
+    );
+    expect(kinds.map((k) => k.type)).toEqual(
+      expect.arrayContaining(['BOOKING_CONFIRMED', 'SESSION_REMINDER', 'SEAT_HOLD_EXPIRING', 'SESSION_CANCELLED', 'CERTIFICATE_ISSUED', 'ENROLLMENT_CREATED', 'REFUND_DECIDED', 'CHAT_ROOM_MEMBER_ADDED']),
+    );
+    expect(seeded.counts['community.notification_preferences']).toBeGreaterThan(2);
+    expect(seeded.counts['community.notification_quiet_hours']).toBeGreaterThan(0);
+  });
+
   it('puts back the keys it drops for a large load, and fails on a row that breaks them', async () => {
     // The test scale is below the size that defers them, so the round trip is checked here.
     const client = new pg.Client({ connectionString: first.adminUrl });

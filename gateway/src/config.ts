@@ -219,6 +219,14 @@ export function localPaymentActionsUrl(config: GatewayConfig): string {
   return url.toString();
 }
 
+/** Where community serves unsubscribe links (the gateway forwards /notifications/unsubscribe there). */
+export function unsubscribeUrl(config: GatewayConfig): string {
+  const url = new URL(config.COMMUNITY_URL);
+  url.pathname = '/notifications/unsubscribe';
+  url.search = '';
+  return url.toString();
+}
+
 /** What the profile (NODE_ENV) turns on or off, unless set explicitly. */
 export function gatewayProfile(config: GatewayConfig) {
   const production = config.NODE_ENV === 'production';

@@ -21,9 +21,23 @@ import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { createThrottles } from './abuse/throttles.js';
 import { OAUTH_TOKEN_PATH, oauthTokenForwarder } from './oauth-token.js';
 import { LOCAL_PAYMENT_ACTIONS_PATH, localPaymentActionsForwarder, PAYMENT_WEBHOOK_PATH, paymentWebhookForwarder } from './payment-webhook.js';
+import { UNSUBSCRIBE_PATH, unsubscribeForwarder } from './unsubscribe.js';
 import { CallerSigner } from './caller-signing.js';
 import { createCorsHandler } from './cors.js';
-import { corsOrigins, gatewayProfile, jwksUrl, localPaymentActionsUrl, oauthTokenUrl, operationLimitSettings, paymentWebhookUrl, subgraphSecrets, subgraphUrls, throttleSettings, type GatewayConfig } from './config.js';
+import {
+  corsOrigins,
+  gatewayProfile,
+  jwksUrl,
+  localPaymentActionsUrl,
+  oauthTokenUrl,
+  operationLimitSettings,
+  paymentWebhookUrl,
+  subgraphSecrets,
+  subgraphUrls,
+  throttleSettings,
+  unsubscribeUrl,
+  type GatewayConfig,
+} from './config.js';
 import { persistedOperationSettings } from './config.js';
 import { persistedOperationsGate, persistedQueryStore } from './persisted-operations.js';
 import { createGatewayErrorFormatter, OperationLimits, operationLimitsPlugin } from './limits/index.js';
@@ -138,6 +152,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       [OAUTH_TOKEN_PATH]: oauthTokenForwarder({ identityUrl: oauthTokenUrl(config), fetch: http.fetcher, throttles, trustProxy, logger }),
       [PAYMENT_WEBHOOK_PATH]: paymentWebhookForwarder({ commerceUrl: paymentWebhookUrl(config), fetch: http.fetcher, logger }),
       [LOCAL_PAYMENT_ACTIONS_PATH]: localPaymentActionsForwarder({ commerceUrl: localPaymentActionsUrl(config), fetch: http.fetcher, logger }),
+      [UNSUBSCRIBE_PATH]: unsubscribeForwarder({ communityUrl: unsubscribeUrl(config), fetch: http.fetcher, logger }),
     },
   });
   const httpServer = createServer({ keepAliveTimeout: 65_000 }, (req, res) => (playground?.(req, res) ? undefined : api(req, res)));

@@ -75,6 +75,8 @@ export interface StackOptions {
   scheduling?: { seatHoldMinutes?: number; holdReleaseIntervalMs?: number };
   /** Commerce's payment settings (PAYMENT_*), e.g. a known webhook secret. */
   payments?: Record<string, string>;
+  /** Extra settings for community's notifications (e.g. a short reminder interval). */
+  notifications?: { reminderIntervalMs?: number; seatHoldWarningMinutes?: number };
 }
 
 /**
@@ -95,7 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const local = {} as Record<SubgraphName, LocalSubgraph>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, payments, ...options.community, ...options.scheduling });
+    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, payments, ...options.community, ...options.scheduling, ...options.notifications });
     let fetches = 0;
     let upgrades = 0;
     let lastCallerToken: string | undefined;

@@ -264,7 +264,7 @@ function* notificationRows(rng: Prng, input: ChatInput): Generator<Row> {
       // Older ones are mostly read; recent ones often not yet, the last minute's never.
       const read = member.joinedAt < anchor - MINUTE && rng.chance(anchor - member.joinedAt > 7 * DAY ? 0.85 : 0.4);
       const readAt = read ? iso(Math.min(member.joinedAt + MINUTE + Math.floor(rng.exponential(DAY)), anchor - SECOND)) : null;
-      yield [rng.uuid(), at(users, member.user).id, MEMBER_ADDED, title, null, 'MEDIUM', actionUrl, data, iso(member.joinedAt), readAt];
+      yield [rng.uuid(), at(users, member.user).id, MEMBER_ADDED, title, null, 'MEDIUM', actionUrl, data, iso(member.joinedAt), readAt, null, true];
     }
   }
 }

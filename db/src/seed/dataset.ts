@@ -11,6 +11,7 @@ import { generatePeople } from './people.generator.js';
 import { generatePosts } from './posts.generator.js';
 import { Prng } from './prng.js';
 import { generateSchedule } from './schedule.generator.js';
+import { generateNotifications } from './notifications.generator.js';
 import { generateRegistrations } from './registrations.generator.js';
 import { SEEDED_TABLES, TABLE_SPECS } from './tables.js';
 
@@ -96,14 +97,24 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     demoLearner: demo.LEARNER,
     posts: sizes.posts,
   });
-  // Posts' notifications join the chat's in the one notifications table.
+  const delivery = generateNotifications(root.fork('notifications'), {
+    anchor,
+    users,
+    learners,
+    demoLearner: demo.LEARNER,
+    sessions: schedule.sessions,
+    sessionRows: [...sessionTable.rows],
+    registrationRows: [...(seats.tables.find((t) => t.table === 'scheduling.registrations')?.rows ?? [])],
+  });
+  // The chat's notifications (being added to rooms), then those of posts and of the other domains.
   const notificationTable = chat.find((t) => t.table === 'community.notifications')!;
-  const chatNotifications = notificationTable.rows;
+  const memberAdded = notificationTable.rows;
+  notificationTable.total += posts.notifications.length + delivery.notifications.length;
   notificationTable.rows = (function* () {
-    yield* chatNotifications;
+    yield* memberAdded;
     yield* posts.notifications;
+    yield* delivery.notifications;
   })();
-  notificationTable.total += posts.notifications.length;
   const events = planAnalytics(root.fork('analytics'), {
     anchor,
     users,
@@ -129,6 +140,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     ...seats.tables,
     ...chat,
     ...posts.tables,
+    ...delivery.tables,
     events,
   ];
   return SEEDED_TABLES.map((table) => {

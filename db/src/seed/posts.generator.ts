@@ -104,7 +104,7 @@ export function generatePosts(rng: Prng, input: PostsInput): PostsOutput {
     const readAt = read ? iso(Math.min(time + MINUTE + Math.floor(rng.exponential(DAY)), anchor - SECOND)) : null;
     const actionUrl = about.commentId ? `/posts/${about.postId}#comment-${about.commentId}` : `/posts/${about.postId}`;
     const data = JSON.stringify({ postId: about.postId, commentId: about.commentId, by: at(users, about.by).id });
-    notifications.push([rng.uuid(), at(users, userId).id, kind.type, kind.title, truncate(about.content, 280), 'MEDIUM', actionUrl, data, iso(time), readAt]);
+    notifications.push([rng.uuid(), at(users, userId).id, kind.type, kind.title, truncate(about.content, 280), 'MEDIUM', actionUrl, data, iso(time), readAt, null, true]);
   };
   /** A reader who could act at `time`, or null after a few tries. */
   const readerAt = (readers: readonly Reader[], time: number, not: number | null = null): Reader | null => {

@@ -41,6 +41,11 @@ export const SEEDED_TABLES = [
   'community.post_mentions',
   'community.content_reports',
   'community.notifications',
+  'community.training_sessions',
+  'community.session_registrations',
+  'community.reminders',
+  'community.notification_preferences',
+  'community.notification_quiet_hours',
   'ai_analytics.analytics_events',
 ] as const;
 
@@ -189,7 +194,26 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   ]),
   'community.notifications': spec('community.notifications', [
     ['id', 'uuid'], ['user_id', 'uuid'], ['type', 'text'], ['title', 'text'], ['body', 'text'], ['priority', 'text'],
-    ['action_url', 'text'], ['data', 'jsonb'], ['created_at', 'timestamptz'], ['read_at', 'timestamptz'],
+    ['action_url', 'text'], ['data', 'jsonb'], ['created_at', 'timestamptz'], ['read_at', 'timestamptz'], ['dedupe_key', 'text'],
+    ['in_app', 'boolean'],
+  ]),
+  'community.training_sessions': spec('community.training_sessions', [
+    ['session_id', 'uuid'], ['course_id', 'uuid'], ['trainer_user_id', 'uuid'], ['starts_at', 'timestamptz'], ['ends_at', 'timestamptz'],
+    ['cancelled_at', 'timestamptz'],
+  ]),
+  'community.session_registrations': spec('community.session_registrations', [
+    ['registration_id', 'uuid'], ['session_id', 'uuid'], ['user_id', 'uuid'], ['course_id', 'uuid'], ['status', 'text'],
+    ['hold_expires_at', 'timestamptz'], ['cancel_reason', 'text'], ['changed_at', 'timestamptz'],
+  ]),
+  'community.reminders': spec('community.reminders', [
+    ['id', 'uuid'], ['kind', 'text'], ['registration_id', 'uuid'], ['session_id', 'uuid'], ['user_id', 'uuid'], ['due_at', 'timestamptz'],
+    ['status', 'text'], ['notification_id', 'uuid'], ['created_at', 'timestamptz'], ['done_at', 'timestamptz'],
+  ]),
+  'community.notification_preferences': spec('community.notification_preferences', [
+    ['user_id', 'uuid'], ['kind', 'text'], ['in_app', 'boolean'], ['email', 'boolean'], ['updated_at', 'timestamptz'],
+  ]),
+  'community.notification_quiet_hours': spec('community.notification_quiet_hours', [
+    ['user_id', 'uuid'], ['starts_at', 'time'], ['ends_at', 'time'], ['time_zone', 'text'], ['updated_at', 'timestamptz'],
   ]),
   'ai_analytics.analytics_events': spec('ai_analytics.analytics_events', [
     ['name', 'text'], ['user_id', 'uuid'], ['anonymous_id', 'text'], ['occurred_at', 'timestamptz'],

@@ -2,6 +2,7 @@ import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningS
 import { identitySettings, type IdentitySettings } from './config.js';
 import { createContext, type IdentityServices } from './context.js';
 import type { IdentityDatabase } from './db/database.js';
+import { createCommunityEventConsumer } from './events/community-events.consumer.js';
 import { createMailer, MailWorker, type Mailer } from './mail/index.js';
 import { resolvers } from './resolvers/index.js';
 import { JWKS_PATH, jwksRoute } from './routes/jwks.route.js';
@@ -11,6 +12,7 @@ import { SigningKeyStore } from './security/signing-keys.js';
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 export { JWKS_PATH } from './routes/jwks.route.js';
+export { COMMUNITY_CONSUMER, createCommunityEventConsumer } from './events/community-events.consumer.js';
 export { OAUTH_TOKEN_PATH } from './routes/oauth-token.route.js';
 export { identitySettings, loadIdentityConfig, type IdentityConfig, type IdentitySettings } from './config.js';
 
@@ -23,9 +25,10 @@ export interface IdentityServiceOptions extends ServiceOptions {
 }
 
 /**
- * Builds the identity subgraph (schema, server, database, signing keys, mail worker) without
- * listening. `start` makes sure a signing key exists, listens and starts the mail worker;
- * the `stop` it returns stops all of them.
+ * Builds the identity subgraph (schema, server, database, signing keys, mail worker, the
+ * consumer of community's notification e-mails) without listening. `start` makes sure a signing
+ * key exists, listens and starts the mail worker and the consumer; the `stop` it returns stops
+ * all of them.
  */
 export function buildIdentitySubgraph(options: IdentityServiceOptions) {
   const settings = options.identity ?? identitySettings();
@@ -42,6 +45,13 @@ export function buildIdentitySubgraph(options: IdentityServiceOptions) {
     maxAttempts: settings.MAIL_MAX_ATTEMPTS,
   });
   const services: IdentityServices = { settings, keys, mail: mailWorker };
+  const communityEvents = createCommunityEventConsumer({
+    db: background,
+    // A connection of its own, so listening never holds one of the request pool's.
+    listen: options.databaseUrl,
+    logger: logger.child({ component: 'community-events' }),
+    onQueued: () => mailWorker.wake(),
+  });
   const service = buildSubgraphService(resources, {
     typeDefs,
     resolvers,
@@ -54,14 +64,23 @@ export function buildIdentitySubgraph(options: IdentityServiceOptions) {
     settings,
     keys,
     mailWorker,
+    communityEvents,
     async start(port: number, host?: string): Promise<RunningServer> {
       await keys.prepare();
       const running = await service.start(port, host);
       mailWorker.start();
+      try {
+        await communityEvents.start();
+      } catch (error) {
+        await mailWorker.stop();
+        await running.stop();
+        throw error;
+      }
       return {
         ...running,
         async stop() {
           await running.stop();
+          await communityEvents.stop();
           await mailWorker.stop();
           await mailer.close();
         },

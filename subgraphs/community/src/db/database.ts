@@ -5,10 +5,14 @@ import type {
   CommunityChatRoomMembers,
   CommunityChatRooms,
   CommunityContentReports,
+  CommunityNotificationPreferences,
   CommunityNotifications,
   CommunityPostComments,
   CommunityPostReactions,
   CommunityPosts,
+  CommunityReminders,
+  CommunitySessionRegistrations,
+  CommunityTrainingSessions,
   DB,
 } from '../generated/tables.js';
 
@@ -34,6 +38,20 @@ export type Post = Selectable<CommunityPosts>;
 export type PostComment = Selectable<CommunityPostComments>;
 export type PostReaction = Selectable<CommunityPostReactions>;
 export type ContentReport = Selectable<CommunityContentReports>;
+export type NotificationPreference = Selectable<CommunityNotificationPreferences>;
+/** A user's quiet hours as read: times as HH:MM. */
+export interface QuietHoursRow {
+  user_id: string;
+  starts_at: string;
+  ends_at: string;
+  time_zone: string;
+}
+/** Community's copy of a scheduling session (from its events). */
+export type SessionCopy = Selectable<CommunityTrainingSessions>;
+/** Community's copy of a scheduling registration (from its events). */
+export type RegistrationCopy = Selectable<CommunitySessionRegistrations>;
+/** A notification due later. */
+export type Reminder = Selectable<CommunityReminders>;
 
 /** A user of the identity subgraph, referred to by id. */
 export type UserReference = EntityReference<'User'>;

@@ -105,6 +105,8 @@ export type ChatRoom = {
   createdAt: Scalars['DateTime']['output'];
   /** The training session it belongs to, for SESSION rooms. */
   session?: Maybe<TrainingSession>;
+  /** When the room was archived (a SESSION room, when its session was cancelled); null while open. */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 
@@ -226,6 +228,86 @@ export type NotificationConnection = {
   pageInfo: PageInfo;
   /** How many notifications match, over all pages. */
   totalCount: Scalars['Int']['output'];
+};
+
+/** The kinds of notification whose delivery a user chooses. */
+export type NotificationKind =
+  /** A seat at a training session is confirmed. */
+  | 'BOOKING_CONFIRMED'
+  /** An unpaid seat hold lapses in a few minutes. */
+  | 'SEAT_HOLD_EXPIRING'
+  /** A training session the user is registered for was cancelled. */
+  | 'SESSION_CANCELLED'
+  /** A training session the user is registered for starts in 24 hours. */
+  | 'SESSION_REMINDER'
+  /** A certificate was issued to the user. */
+  | 'CERTIFICATE_ISSUED'
+  /** The user was enrolled in a course. */
+  | 'ENROLLMENT_CREATED'
+  /** A refund the user asked for was approved or rejected. */
+  | 'REFUND_DECIDED'
+  /** The user was added to a chat room. */
+  | 'CHAT_ROOM_MEMBER_ADDED';
+
+/** How one kind of notification reaches the user. */
+export type NotificationKindPreference = {
+  __typename?: 'NotificationKindPreference';
+  /** The kind. */
+  kind: NotificationKind;
+  /** Shown in the app (the notification list and notificationAdded). */
+  inApp: Scalars['Boolean']['output'];
+  /** Sent by e-mail (outside quiet hours; every e-mail has a link turning this off). */
+  email: Scalars['Boolean']['output'];
+};
+
+/** Local hours in which e-mails wait (in-app notifications still arrive at once). */
+export type QuietHours = {
+  __typename?: 'QuietHours';
+  /** When they begin, local time as HH:MM (24 h). */
+  start: Scalars['String']['output'];
+  /** When they end, local time as HH:MM; before start: they run past midnight. */
+  end: Scalars['String']['output'];
+  /** The IANA time zone the hours are in, e.g. Europe/London. */
+  timeZone: Scalars['String']['output'];
+};
+
+/** The signed-in user's notification settings. */
+export type NotificationPreferences = {
+  __typename?: 'NotificationPreferences';
+  /** Every kind, in the order of NotificationKind, with the user's choice or the kind's default. */
+  kinds: Array<NotificationKindPreference>;
+  /** The user's quiet hours; null: none. */
+  quietHours?: Maybe<QuietHours>;
+};
+
+/** A change of how one kind of notification reaches the user; an omitted channel keeps its setting. */
+export type NotificationKindPreferenceInput = {
+  /** The kind. */
+  kind: NotificationKind;
+  /** Show it in the app. */
+  inApp?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Send it by e-mail. */
+  email?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Quiet hours to set. */
+export type QuietHoursInput = {
+  /** When they begin, local time as HH:MM (24 h). */
+  start: Scalars['String']['input'];
+  /** When they end, local time as HH:MM (24 h); not equal to start. */
+  end: Scalars['String']['input'];
+  /** An IANA time zone, e.g. Europe/London. */
+  timeZone: Scalars['String']['input'];
+};
+
+/** Changes to the signed-in user's notification settings; what is omitted stays as it is. */
+export type UpdateNotificationPreferencesInput = {
+  /** Per-kind changes: at most one entry per kind. */
+  kinds?: InputMaybe<Array<NotificationKindPreferenceInput>>;
+  /** New quiet hours. */
+  quietHours?: InputMaybe<QuietHoursInput>;
+  /** true: remove the quiet hours (not together with quietHours). */
+  clearQuietHours?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A new group chat. */
@@ -521,6 +603,8 @@ export type TrainingSession = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The signed-in user's notification settings. */
+  notificationPreferences: NotificationPreferences;
   /** A room, for its members only. */
   chatRoom?: Maybe<ChatRoom>;
   /**
@@ -609,6 +693,8 @@ export type Mutation = {
   muteMember: ChatMember;
   /** Ends a mute at once; the same people as muteMember. Unmuting a member who is not muted changes nothing. */
   unmuteMember: ChatMember;
+  /** Changes the signed-in user's notification settings; returns them as they are now. */
+  updateNotificationPreferences: NotificationPreferences;
   /** Marks the signed-in user's notifications read; returns how many were unread before. */
   markNotificationsRead: Scalars['Int']['output'];
   /** Posts to everyone (PUBLIC) or to the members of a room the author belongs to (MEMBERS: a session's room; PRIVATE: any other room). The people mentioned are notified. */
@@ -697,6 +783,11 @@ export type MutationMuteMemberArgs = {
 export type MutationUnmuteMemberArgs = {
   roomId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateNotificationPreferencesArgs = {
+  input: UpdateNotificationPreferencesInput;
 };
 
 
@@ -932,6 +1023,13 @@ export type ResolversTypes = {
   Notification: ResolverTypeWrapper<NotificationRow>;
   NotificationEdge: ResolverTypeWrapper<Omit<NotificationEdge, 'node'> & { node: ResolversTypes['Notification'] }>;
   NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversTypes['NotificationEdge']> }>;
+  NotificationKind: NotificationKind;
+  NotificationKindPreference: ResolverTypeWrapper<NotificationKindPreference>;
+  QuietHours: ResolverTypeWrapper<QuietHours>;
+  NotificationPreferences: ResolverTypeWrapper<NotificationPreferences>;
+  NotificationKindPreferenceInput: NotificationKindPreferenceInput;
+  QuietHoursInput: QuietHoursInput;
+  UpdateNotificationPreferencesInput: UpdateNotificationPreferencesInput;
   CreateChatRoomInput: CreateChatRoomInput;
   PostVisibility: PostVisibility;
   ReactionKind: ReactionKind;
@@ -978,6 +1076,12 @@ export type ResolversParentTypes = {
   Notification: NotificationRow;
   NotificationEdge: Omit<NotificationEdge, 'node'> & { node: ResolversParentTypes['Notification'] };
   NotificationConnection: Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversParentTypes['NotificationEdge']> };
+  NotificationKindPreference: NotificationKindPreference;
+  QuietHours: QuietHours;
+  NotificationPreferences: NotificationPreferences;
+  NotificationKindPreferenceInput: NotificationKindPreferenceInput;
+  QuietHoursInput: QuietHoursInput;
+  UpdateNotificationPreferencesInput: UpdateNotificationPreferencesInput;
   CreateChatRoomInput: CreateChatRoomInput;
   Post: PostRow;
   PostEdge: Omit<PostEdge, 'node'> & { node: ResolversParentTypes['Post'] };
@@ -1027,6 +1131,7 @@ export type ChatRoomResolvers<ContextType = CommunityContext, ParentType extends
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   session?: Resolver<Maybe<ResolversTypes['TrainingSession']>, ParentType, ContextType>;
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type ChatMemberResolvers<ContextType = CommunityContext, ParentType extends ResolversParentTypes['ChatMember'] = ResolversParentTypes['ChatMember']> = {
@@ -1088,6 +1193,23 @@ export type NotificationConnectionResolvers<ContextType = CommunityContext, Pare
   edges?: Resolver<Array<ResolversTypes['NotificationEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type NotificationKindPreferenceResolvers<ContextType = CommunityContext, ParentType extends ResolversParentTypes['NotificationKindPreference'] = ResolversParentTypes['NotificationKindPreference']> = {
+  kind?: Resolver<ResolversTypes['NotificationKind'], ParentType, ContextType>;
+  inApp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type QuietHoursResolvers<ContextType = CommunityContext, ParentType extends ResolversParentTypes['QuietHours'] = ResolversParentTypes['QuietHours']> = {
+  start?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type NotificationPreferencesResolvers<ContextType = CommunityContext, ParentType extends ResolversParentTypes['NotificationPreferences'] = ResolversParentTypes['NotificationPreferences']> = {
+  kinds?: Resolver<Array<ResolversTypes['NotificationKindPreference']>, ParentType, ContextType>;
+  quietHours?: Resolver<Maybe<ResolversTypes['QuietHours']>, ParentType, ContextType>;
 };
 
 export type PostResolvers<ContextType = CommunityContext, ParentType extends ResolversParentTypes['Post'] = ResolversParentTypes['Post']> = {
@@ -1199,6 +1321,7 @@ export type TrainingSessionResolvers<ContextType = CommunityContext, ParentType 
 };
 
 export type QueryResolvers<ContextType = CommunityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  notificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType>;
   chatRoom?: Resolver<Maybe<ResolversTypes['ChatRoom']>, ParentType, ContextType, RequireFields<QueryChatRoomArgs, 'id'>>;
   feed?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, Partial<QueryFeedArgs>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
@@ -1219,6 +1342,7 @@ export type MutationResolvers<ContextType = CommunityContext, ParentType extends
   setRoomActivity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetRoomActivityArgs, 'roomId' | 'state'>>;
   muteMember?: Resolver<ResolversTypes['ChatMember'], ParentType, ContextType, RequireFields<MutationMuteMemberArgs, 'roomId' | 'userId' | 'until'>>;
   unmuteMember?: Resolver<ResolversTypes['ChatMember'], ParentType, ContextType, RequireFields<MutationUnmuteMemberArgs, 'roomId' | 'userId'>>;
+  updateNotificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType, RequireFields<MutationUpdateNotificationPreferencesArgs, 'input'>>;
   markNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationMarkNotificationsReadArgs, 'ids'>>;
   createPost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'content' | 'visibility'>>;
   updatePost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationUpdatePostArgs, 'id' | 'content'>>;
@@ -1251,6 +1375,9 @@ export type Resolvers<ContextType = CommunityContext> = {
   Notification?: NotificationResolvers<ContextType>;
   NotificationEdge?: NotificationEdgeResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
+  NotificationKindPreference?: NotificationKindPreferenceResolvers<ContextType>;
+  QuietHours?: QuietHoursResolvers<ContextType>;
+  NotificationPreferences?: NotificationPreferencesResolvers<ContextType>;
   Post?: PostResolvers<ContextType>;
   PostEdge?: PostEdgeResolvers<ContextType>;
   PostConnection?: PostConnectionResolvers<ContextType>;

@@ -56,6 +56,7 @@ export interface CommunityChatRoomMutes {
 }
 
 export interface CommunityChatRooms {
+  archived_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   created_by: string | null;
   direct_user_high: string | null;
@@ -88,12 +89,36 @@ export interface CommunityEventCheckpoints {
   updated_at: Generated<Timestamp>;
 }
 
+export interface CommunityLinkKeys {
+  created_at: Generated<Timestamp>;
+  purpose: string;
+  secret: Buffer;
+}
+
+export interface CommunityNotificationPreferences {
+  email: boolean;
+  in_app: boolean;
+  kind: string;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface CommunityNotificationQuietHours {
+  ends_at: string;
+  starts_at: string;
+  time_zone: string;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
 export interface CommunityNotifications {
   action_url: string | null;
   body: string | null;
   created_at: Generated<Timestamp>;
   data: Generated<Json>;
+  dedupe_key: string | null;
   id: Generated<string>;
+  in_app: Generated<boolean>;
   priority: Generated<NotificationPriority>;
   read_at: Timestamp | null;
   title: string;
@@ -153,6 +178,39 @@ export interface CommunityProcessedEvents {
   processed_at: Generated<Timestamp>;
 }
 
+export interface CommunityReminders {
+  created_at: Generated<Timestamp>;
+  done_at: Timestamp | null;
+  due_at: Timestamp;
+  id: Generated<string>;
+  kind: string;
+  notification_id: string | null;
+  registration_id: string;
+  session_id: string;
+  status: Generated<string>;
+  user_id: string;
+}
+
+export interface CommunitySessionRegistrations {
+  cancel_reason: string | null;
+  changed_at: Generated<Timestamp>;
+  course_id: string;
+  hold_expires_at: Timestamp | null;
+  registration_id: string;
+  session_id: string;
+  status: string;
+  user_id: string;
+}
+
+export interface CommunityTrainingSessions {
+  cancelled_at: Timestamp | null;
+  course_id: string;
+  ends_at: Timestamp;
+  session_id: string;
+  starts_at: Timestamp;
+  trainer_user_id: string | null;
+}
+
 export interface DB {
   "community.chat_messages": CommunityChatMessages;
   "community.chat_room_members": CommunityChatRoomMembers;
@@ -160,6 +218,9 @@ export interface DB {
   "community.chat_rooms": CommunityChatRooms;
   "community.content_reports": CommunityContentReports;
   "community.event_checkpoints": CommunityEventCheckpoints;
+  "community.link_keys": CommunityLinkKeys;
+  "community.notification_preferences": CommunityNotificationPreferences;
+  "community.notification_quiet_hours": CommunityNotificationQuietHours;
   "community.notifications": CommunityNotifications;
   "community.outbox": CommunityOutbox;
   "community.post_comments": CommunityPostComments;
@@ -167,4 +228,7 @@ export interface DB {
   "community.post_reactions": CommunityPostReactions;
   "community.posts": CommunityPosts;
   "community.processed_events": CommunityProcessedEvents;
+  "community.reminders": CommunityReminders;
+  "community.session_registrations": CommunitySessionRegistrations;
+  "community.training_sessions": CommunityTrainingSessions;
 }

@@ -40,6 +40,9 @@ const notificationRow = z.object({
   data: z.json(),
   created_at: date,
   read_at: nullableDate,
+  // Absent from announcements of processes older than these columns.
+  dedupe_key: z.string().nullable().default(null),
+  in_app: z.boolean().default(true),
 });
 
 const roomEvent = z.discriminatedUnion('type', [

@@ -20,6 +20,20 @@ export async function insertNotifications(db: Db, notifications: readonly NewNot
   return db.insertInto('community.notifications').values([...notifications]).returningAll().execute();
 }
 
+/**
+ * Stores notifications caused by domain events: each carries a dedupe key, and one whose user
+ * has a notification with that key already is skipped. Returns those stored now.
+ */
+export async function insertNotificationsOnce(db: Db, notifications: readonly (NewNotification & { dedupe_key: string })[]): Promise<Notification[]> {
+  if (notifications.length === 0) return [];
+  return db
+    .insertInto('community.notifications')
+    .values([...notifications])
+    .onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+    .returningAll()
+    .execute();
+}
+
 export async function findNotificationsByIds(db: Db, ids: readonly string[]): Promise<Notification[]> {
   return db.selectFrom('community.notifications').selectAll().where('id', '=', sql<string>`ANY(${ids}::uuid[])`).execute();
 }
@@ -34,7 +48,7 @@ export async function findNotificationPage(
   const cursor = after ? sql`(${after[0]}::timestamptz, ${after[1]}::uuid)` : null;
   const { rows } = await sql<Notification & { cursor_key: string; total_count: number; has_previous: boolean }>`
     WITH mine AS (
-      SELECT n.* FROM community.notifications n WHERE n.user_id = ${userId} ${unread}
+      SELECT n.* FROM community.notifications n WHERE n.user_id = ${userId} AND n.in_app ${unread}
     )
     SELECT (SELECT count(*) FROM mine)::int AS total_count,
       ${cursor ? sql`EXISTS (SELECT 1 FROM mine f WHERE (f.created_at, f.id) >= ${cursor})` : sql`false`} AS has_previous,
@@ -62,6 +76,7 @@ export async function countUnreadNotifications(db: Db, userIds: readonly string[
     .select(['user_id', sql<number>`count(*)::int`.as('unread')])
     .where('user_id', '=', sql<string>`ANY(${userIds}::uuid[])`)
     .where('read_at', 'is', null)
+    .where('in_app', '=', true)
     .groupBy('user_id')
     .execute();
 }
@@ -84,6 +99,7 @@ export async function findNotificationsSince(db: Db, userId: string, since: Date
     .selectFrom('community.notifications')
     .selectAll()
     .where('user_id', '=', userId)
+    .where('in_app', '=', true)
     .where('created_at', '>=', since)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')

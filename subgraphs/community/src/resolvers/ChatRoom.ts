@@ -13,5 +13,6 @@ export const ChatRoom: ChatRoomResolvers = {
   lastMessage: (r, _, ctx) => lastMessageOf(ctx, r),
   unreadCount: (r, _, ctx) => ctx.loaders.unreadCountByRoom.load(r.id),
   createdAt: (r, _, ctx) => roomColumn(ctx, r, 'created_at'),
+  archivedAt: (r, _, ctx) => roomColumn(ctx, r, 'archived_at'),
   session: (r, _, ctx) => sessionOfRoom(ctx, r),
 };

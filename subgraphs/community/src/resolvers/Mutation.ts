@@ -3,6 +3,7 @@ import { deleteMessage, editMessage, sendMessage } from '../services/chat-messag
 import { addChatMember, createChatRoom, markRoomRead, openDirectChat, removeChatMember } from '../services/chat-room.service.js';
 import { addComment, deleteComment, updateComment } from '../services/comment.service.js';
 import { reportContent, resolveContentReport } from '../services/content-report.service.js';
+import { updateNotificationPreferences } from '../services/notification-preference.service.js';
 import { markNotificationsRead } from '../services/notification.service.js';
 import { muteMember, unmuteMember } from '../services/chat-moderation.service.js';
 import { setRoomActivity } from '../services/room-activity.service.js';
@@ -31,4 +32,5 @@ export const Mutation: MutationResolvers = {
   removeReaction: (_, args, ctx) => removeReaction(ctx, args),
   reportContent: (_, args, ctx) => reportContent(ctx, args),
   resolveContentReport: (_, args, ctx) => resolveContentReport(ctx, args),
+  updateNotificationPreferences: (_, args, ctx) => updateNotificationPreferences(ctx, args),
 };

@@ -4,6 +4,7 @@ import { chatActivity, postActivity } from '../services/activity.service.js';
 import { findChatRoom } from '../services/chat-room.service.js';
 import { contentReports } from '../services/content-report.service.js';
 import { feed, findPost } from '../services/post.service.js';
+import { notificationPreferences } from '../services/notification-preference.service.js';
 
 export const Query: QueryResolvers = {
   // A chat screen asks for the room and a page of its history: one read for both.
@@ -13,4 +14,5 @@ export const Query: QueryResolvers = {
   chatActivity: (_, args, ctx) => chatActivity(ctx, args),
   postActivity: (_, args, ctx) => postActivity(ctx, args),
   contentReports: (_, args, ctx) => contentReports(ctx, args),
+  notificationPreferences: (_, __, ctx) => notificationPreferences(ctx),
 };

@@ -13,7 +13,7 @@ export type CommunityTestSubgraph = TestSubgraph<ReturnType<typeof buildCommunit
 
 /** community on a database of its own, with `extra` options. */
 export function startCommunity(extra: Partial<CommunityServiceOptions> = {}): Promise<CommunityTestSubgraph> {
-  return startTestSubgraph((options) => buildCommunitySubgraph({ ...options, ...extra }), 'academy_community');
+  return startTestSubgraph((options) => buildCommunitySubgraph({ backgroundWork: false, ...options, ...extra }), 'academy_community');
 }
 
 /** A signed-in learner with a fresh id. */

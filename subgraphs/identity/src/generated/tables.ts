@@ -44,6 +44,7 @@ export interface IdentityEmailOutbox {
   last_error: string | null;
   next_attempt_at: Generated<Timestamp>;
   sent_at: Timestamp | null;
+  source_key: string | null;
   status: Generated<EmailStatus>;
   subject: string;
   text_body: string;

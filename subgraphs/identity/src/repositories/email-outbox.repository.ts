@@ -52,3 +52,21 @@ export async function markEmailAttemptFailed(db: Db, id: string, error: string, 
     .where('id', '=', id)
     .execute();
 }
+
+/**
+ * Queues an e-mail asked for by another subgraph, keyed by `sourceKey`: a second request with
+ * the same key writes nothing. Sent at `sendAfter` at the earliest. Its id, or null when the key
+ * was queued before.
+ */
+export async function enqueueEmailOnce(
+  db: Db,
+  email: { to: string; subject: string; text: string; sourceKey: string; sendAfter: Date },
+): Promise<string | null> {
+  const row = await db
+    .insertInto('identity.email_outbox')
+    .values({ to_address: email.to, subject: email.subject, text_body: email.text, source_key: email.sourceKey, next_attempt_at: email.sendAfter })
+    .onConflict((oc) => oc.column('source_key').where('source_key', 'is not', null).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
