@@ -18,9 +18,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       tip_id uuid NOT NULL REFERENCES ai_analytics.coaching_tips (id),
       linked_by uuid,
       linked_at timestamptz NOT NULL DEFAULT now(),
+      -- The order tips were linked in, also within one statement.
+      seq bigint GENERATED ALWAYS AS IDENTITY,
       PRIMARY KEY (topic_id, tip_id)
     )`.execute(db);
   await sql`CREATE INDEX topic_coaching_tips_tip_idx ON ai_analytics.topic_coaching_tips (tip_id)`.execute(db);
+  await sql`CREATE INDEX topic_coaching_tips_topic_seq_idx ON ai_analytics.topic_coaching_tips (topic_id, seq)`.execute(db);
 
   // learning's courses as CoursePublished / CourseUpdated describe them; changed_at keeps a late
   // replay of an older event from undoing a newer one.

@@ -120,6 +120,7 @@ export interface AiAnalyticsScheduledEvents {
 export interface AiAnalyticsTopicCoachingTips {
   linked_at: Generated<Timestamp>;
   linked_by: string | null;
+  seq: Generated<number>;
   tip_id: string;
   topic_id: string;
 }

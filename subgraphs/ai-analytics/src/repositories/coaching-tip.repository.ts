@@ -18,8 +18,7 @@ export function listTipsOfTopics(db: Db | Trx, topicIds: readonly string[]): Pro
     .select(['t.id', 't.text', 't.tone', 't.audience', 't.created_at', 'l.topic_id'])
     .where('l.topic_id', '=', sql<string>`ANY(${topicIds}::uuid[])`)
     .orderBy('l.topic_id')
-    .orderBy('l.linked_at')
-    .orderBy('t.id')
+    .orderBy('l.seq')
     .execute();
 }
 
