@@ -19,7 +19,6 @@ import { API_SCHEMA_PATH, composeSupergraph, ROOT, SUPERGRAPH_PATH } from '../sc
  */
 const PENDING: Record<string, string> = {
   'User.orders': 'commerce', 'Event.ticketTypes': 'commerce',
-  'User.recommendedCourses': 'ai-analytics', 'Topic.coachingTips': 'ai-analytics',
   'TrainingSession.price': 'commerce', 'Registration.order': 'commerce',
 };
 

@@ -9,6 +9,7 @@ import { generateCommunity } from './community.generator.js';
 import { DAY, seedSizes, type TableRows } from './model.js';
 import { generatePeople } from './people.generator.js';
 import { Prng } from './prng.js';
+import { generateCoachingTips, generateEventTasks, generateRecommendationData } from './recommendations.generator.js';
 import { generateSchedule } from './schedule.generator.js';
 import { generateRegistrations } from './registrations.generator.js';
 import { SEEDED_TABLES, TABLE_SPECS } from './tables.js';
@@ -111,6 +112,15 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     ...seats.tables,
     ...chat,
     events,
+    ...generateCoachingTips(root.fork('coaching-tips'), anchor, catalogue.topics),
+    ...generateRecommendationData({
+      anchor,
+      users,
+      courses: catalogue.courses,
+      enrollmentsByUser: enrollments.byUser,
+      courseTopicRows: [...catalogue.tables.find((t) => t.table === 'learning.course_topics')!.rows],
+    }),
+    ...generateEventTasks(root.fork('event-tasks'), anchor, [...schedule.tables.find((t) => t.table === 'scheduling.events')!.rows]),
   ];
   return SEEDED_TABLES.map((table) => {
     const found = all.find((t) => t.table === table);
