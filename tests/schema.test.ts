@@ -18,7 +18,6 @@ import { API_SCHEMA_PATH, composeSupergraph, ROOT, SUPERGRAPH_PATH } from '../sc
  * missing from the API schema, or any field of a different type, fails the test.
  */
 const PENDING: Record<string, string> = {
-  'User.recommendedCourses': 'ai-analytics', 'Topic.coachingTips': 'ai-analytics',
 };
 
 describe('the composed schemas', () => {

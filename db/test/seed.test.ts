@@ -626,6 +626,39 @@ describe('seed', () => {
     expect(await count(first, "SELECT 1 FROM scheduling.coaching_sessions WHERE status = 'NO_SHOW' AND no_show_by IS NULL")).toBe(0);
   });
 
+  it("gives ai-analytics tips for every topic, and copies of courses, enrollments and events that agree with learning's and scheduling's", async () => {
+    // Tips: every topic has some, some tips serve several topics, every link names a topic.
+    expect(await count(first, 'SELECT 1 FROM learning.topics t WHERE NOT EXISTS (SELECT 1 FROM ai_analytics.topic_coaching_tips l WHERE l.topic_id = t.id)')).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM ai_analytics.topic_coaching_tips l WHERE NOT EXISTS (SELECT 1 FROM learning.topics t WHERE t.id = l.topic_id)')).toBe(0);
+    expect(await count(first, 'SELECT tip_id FROM ai_analytics.topic_coaching_tips GROUP BY tip_id HAVING count(*) > 1')).toBeGreaterThan(0);
+    // The catalogue copy: every course, same language, status and topics.
+    expect(await count(first, `SELECT 1 FROM learning.courses c LEFT JOIN ai_analytics.course_catalogue a ON a.course_id = c.id
+      WHERE a.course_id IS NULL OR a.language <> c.language OR a.status <> c.status
+        OR a.topic_ids::text[] IS DISTINCT FROM ARRAY(SELECT ct.topic_id::text FROM learning.course_topics ct WHERE ct.course_id = c.id ORDER BY ct.topic_id)
+          AND NOT (a.topic_ids @> ARRAY(SELECT ct.topic_id FROM learning.course_topics ct WHERE ct.course_id = c.id)
+               AND a.topic_ids <@ ARRAY(SELECT ct.topic_id FROM learning.course_topics ct WHERE ct.course_id = c.id))`)).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM ai_analytics.course_catalogue')).toBe(await count(first, 'SELECT 1 FROM learning.courses'));
+    // Every enrollment ever made; popularity and co-enrollments recounted from them.
+    expect(await count(first, `SELECT user_id, course_id FROM learning.enrollments
+      EXCEPT SELECT user_id, course_id FROM ai_analytics.course_enrollments`)).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM ai_analytics.course_enrollments')).toBe(await count(first, 'SELECT 1 FROM learning.enrollments'));
+    expect(await count(first, `SELECT 1 FROM ai_analytics.course_popularity p
+      WHERE p.enrollments <> (SELECT count(*) FROM learning.enrollments e WHERE e.course_id = p.course_id)`)).toBe(0);
+    const recount = `SELECT a.course_id, b.course_id AS similar_course_id, count(*)::int AS n FROM learning.enrollments a
+      JOIN learning.enrollments b ON b.user_id = a.user_id AND b.course_id <> a.course_id GROUP BY 1, 2`;
+    expect(await count(first, `(${recount}) EXCEPT SELECT course_id, similar_course_id, co_enrollments FROM ai_analytics.course_similarity`)).toBe(0);
+    expect(await count(first, `SELECT course_id, similar_course_id, co_enrollments FROM ai_analytics.course_similarity EXCEPT (${recount})`)).toBe(0);
+    // Events: the copy matches scheduling's, tasks are one per kind, accepted by the organizer.
+    expect(await count(first, `SELECT id, slug, name, organizer_id, starts_at, ends_at FROM scheduling.events
+      EXCEPT SELECT event_id, slug, name, organizer_id, starts_at, ends_at FROM ai_analytics.scheduled_events`)).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM ai_analytics.scheduled_events')).toBe(await count(first, 'SELECT 1 FROM scheduling.events'));
+    expect(await count(first, "SELECT 1 FROM ai_analytics.event_tasks WHERE status = 'ACCEPTED'")).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM ai_analytics.event_tasks t JOIN ai_analytics.scheduled_events e ON e.event_id = t.event_id
+      WHERE t.status = 'ACCEPTED' AND t.accepted_by <> e.organizer_id`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM ai_analytics.event_tasks t JOIN ai_analytics.scheduled_events e ON e.event_id = t.event_id
+      WHERE t.kind = 'book_venue' AND t.due_at <> e.starts_at - interval '30 days'`)).toBe(0);
+  });
+
   it('points every cross-schema id at an existing row', async () => {
     const orphans: Record<string, string> = {
       'courses.author_id': 'SELECT 1 FROM learning.courses c WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = c.author_id)',

@@ -1,12 +1,29 @@
 // How pnpm codegen types this subgraph (see scripts/codegen/generate.ts for each setting).
 export default {
   context: 'AiAnalyticsContext',
-  mappers: {},
+  mappers: {
+    CoachingTip: '../db/database.js#TopicTip',
+    Topic: '../db/database.js#TopicReference',
+    User: '../db/database.js#UserWithLanguage',
+    Course: '../db/database.js#CourseReference',
+    Trainer: '../db/database.js#TrainerWithUser',
+    SessionTopic: '../db/database.js#SessionTopicReference',
+    TrainingSession: '../db/database.js#TrainingSessionWithTopics',
+    Event: '../db/database.js#EventReference',
+    EventTask: '../db/database.js#EventTask',
+  },
   columns: {
     // Written as JSON text, read back parsed; never changed once stored.
     'analytics_events.properties': 'ColumnType<Record<string, unknown>, string | undefined, never>',
+    'coaching_tips.tone': 'CoachingTipTone',
+    'coaching_tips.audience': 'CoachingTipAudience',
+    'course_catalogue.status': "'DRAFT' | 'PUBLISHED' | 'ARCHIVED'",
+    'event_tasks.status': 'Generated<EventTaskStatus>',
   },
   columnImports: {
     ColumnType: 'kysely#ColumnType',
+    CoachingTipTone: './graphql.js#CoachingTipTone',
+    CoachingTipAudience: './graphql.js#CoachingTipAudience',
+    EventTaskStatus: './graphql.js#EventTaskStatus',
   },
 };

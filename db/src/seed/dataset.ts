@@ -10,6 +10,7 @@ import { DAY, seedSizes, type TableRows } from './model.js';
 import { generatePeople } from './people.generator.js';
 import { generatePosts } from './posts.generator.js';
 import { Prng } from './prng.js';
+import { generateCoachingTips, generateEventTasks, generateRecommendationData } from './recommendations.generator.js';
 import { generateSchedule } from './schedule.generator.js';
 import { generateNotifications } from './notifications.generator.js';
 import { generateRegistrations } from './registrations.generator.js';
@@ -142,6 +143,15 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     ...posts.tables,
     ...delivery.tables,
     events,
+    ...generateCoachingTips(root.fork('coaching-tips'), anchor, catalogue.topics),
+    ...generateRecommendationData({
+      anchor,
+      users,
+      courses: catalogue.courses,
+      enrollmentsByUser: enrollments.byUser,
+      courseTopicRows: [...catalogue.tables.find((t) => t.table === 'learning.course_topics')!.rows],
+    }),
+    ...generateEventTasks(root.fork('event-tasks'), anchor, [...schedule.tables.find((t) => t.table === 'scheduling.events')!.rows]),
   ];
   return SEEDED_TABLES.map((table) => {
     const found = all.find((t) => t.table === table);

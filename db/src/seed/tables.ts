@@ -47,6 +47,14 @@ export const SEEDED_TABLES = [
   'community.notification_preferences',
   'community.notification_quiet_hours',
   'ai_analytics.analytics_events',
+  'ai_analytics.coaching_tips',
+  'ai_analytics.topic_coaching_tips',
+  'ai_analytics.course_catalogue',
+  'ai_analytics.course_enrollments',
+  'ai_analytics.course_popularity',
+  'ai_analytics.course_similarity',
+  'ai_analytics.scheduled_events',
+  'ai_analytics.event_tasks',
 ] as const;
 
 export type SeededTable = (typeof SEEDED_TABLES)[number];
@@ -218,5 +226,22 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   'ai_analytics.analytics_events': spec('ai_analytics.analytics_events', [
     ['name', 'text'], ['user_id', 'uuid'], ['anonymous_id', 'text'], ['occurred_at', 'timestamptz'],
     ['received_at', 'timestamptz'], ['properties', 'jsonb'],
+  ]),
+  'ai_analytics.coaching_tips': spec('ai_analytics.coaching_tips', [['id', 'uuid'], ['text', 'text'], ['tone', 'text'], ['audience', 'text'], ['created_at', 'timestamptz']]),
+  'ai_analytics.topic_coaching_tips': spec('ai_analytics.topic_coaching_tips', [['topic_id', 'uuid'], ['tip_id', 'uuid'], ['linked_at', 'timestamptz']]),
+  'ai_analytics.course_catalogue': spec('ai_analytics.course_catalogue', [
+    ['course_id', 'uuid'], ['title', 'text'], ['language', 'text'], ['status', 'text'], ['topic_ids', 'uuid[]'], ['changed_at', 'timestamptz'],
+  ]),
+  'ai_analytics.course_enrollments': spec('ai_analytics.course_enrollments', [['user_id', 'uuid'], ['course_id', 'uuid'], ['enrolled_at', 'timestamptz']]),
+  'ai_analytics.course_popularity': spec('ai_analytics.course_popularity', [['course_id', 'uuid'], ['enrollments', 'integer']]),
+  'ai_analytics.course_similarity': spec('ai_analytics.course_similarity', [
+    ['course_id', 'uuid'], ['similar_course_id', 'uuid'], ['co_enrollments', 'integer'], ['updated_at', 'timestamptz'],
+  ]),
+  'ai_analytics.scheduled_events': spec('ai_analytics.scheduled_events', [
+    ['event_id', 'uuid'], ['slug', 'text'], ['name', 'text'], ['organizer_id', 'uuid'], ['starts_at', 'timestamptz'], ['ends_at', 'timestamptz'],
+  ]),
+  'ai_analytics.event_tasks': spec('ai_analytics.event_tasks', [
+    ['id', 'uuid'], ['event_id', 'uuid'], ['kind', 'text'], ['title', 'text'], ['description', 'text'], ['due_at', 'timestamptz'],
+    ['status', 'text'], ['proposed_at', 'timestamptz'], ['accepted_at', 'timestamptz'], ['accepted_by', 'uuid'],
   ]),
 };

@@ -5,6 +5,7 @@
  * Please do not edit it manually.
  */
 
+import type { CoachingTipAudience, CoachingTipTone, EventTaskStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -35,12 +36,60 @@ export interface AiAnalyticsAnalyticsEvents {
   user_id: string | null;
 }
 
+export interface AiAnalyticsCoachingTips {
+  audience: CoachingTipAudience;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  text: string;
+  tone: CoachingTipTone;
+}
+
+export interface AiAnalyticsCourseCatalogue {
+  changed_at: Timestamp;
+  course_id: string;
+  language: string;
+  status: "DRAFT" | "PUBLISHED" | "ARCHIVED";
+  title: string;
+  topic_ids: Generated<string[]>;
+}
+
+export interface AiAnalyticsCourseEnrollments {
+  course_id: string;
+  enrolled_at: Timestamp;
+  user_id: string;
+}
+
+export interface AiAnalyticsCoursePopularity {
+  course_id: string;
+  enrollments: number;
+}
+
+export interface AiAnalyticsCourseSimilarity {
+  co_enrollments: number;
+  course_id: string;
+  similar_course_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface AiAnalyticsEventCheckpoints {
   consumer: string;
   last_id: Generated<number>;
   source: string;
   tx_id: Generated<string>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface AiAnalyticsEventTasks {
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  description: string;
+  due_at: Timestamp;
+  event_id: string;
+  id: Generated<string>;
+  kind: string;
+  proposed_at: Generated<Timestamp>;
+  status: Generated<EventTaskStatus>;
+  title: string;
 }
 
 export interface AiAnalyticsOutbox {
@@ -59,9 +108,34 @@ export interface AiAnalyticsProcessedEvents {
   processed_at: Generated<Timestamp>;
 }
 
+export interface AiAnalyticsScheduledEvents {
+  ends_at: Timestamp;
+  event_id: string;
+  name: string;
+  organizer_id: string;
+  slug: string;
+  starts_at: Timestamp;
+}
+
+export interface AiAnalyticsTopicCoachingTips {
+  linked_at: Generated<Timestamp>;
+  linked_by: string | null;
+  seq: Generated<number>;
+  tip_id: string;
+  topic_id: string;
+}
+
 export interface DB {
   "ai_analytics.analytics_events": AiAnalyticsAnalyticsEvents;
+  "ai_analytics.coaching_tips": AiAnalyticsCoachingTips;
+  "ai_analytics.course_catalogue": AiAnalyticsCourseCatalogue;
+  "ai_analytics.course_enrollments": AiAnalyticsCourseEnrollments;
+  "ai_analytics.course_popularity": AiAnalyticsCoursePopularity;
+  "ai_analytics.course_similarity": AiAnalyticsCourseSimilarity;
   "ai_analytics.event_checkpoints": AiAnalyticsEventCheckpoints;
+  "ai_analytics.event_tasks": AiAnalyticsEventTasks;
   "ai_analytics.outbox": AiAnalyticsOutbox;
   "ai_analytics.processed_events": AiAnalyticsProcessedEvents;
+  "ai_analytics.scheduled_events": AiAnalyticsScheduledEvents;
+  "ai_analytics.topic_coaching_tips": AiAnalyticsTopicCoachingTips;
 }

@@ -1,6 +1,11 @@
 import type { MutationResolvers } from '../generated/graphql.js';
 import { trackEvents } from '../services/analytics-event.service.js';
+import { generateCoachingTips } from '../services/coaching-tip.service.js';
+import { acceptEventTask, proposeEventTasks } from '../services/event-task.service.js';
 
 export const Mutation: MutationResolvers = {
   trackEvents: (_, args, ctx) => trackEvents(ctx, args),
+  generateCoachingTips: (_, args, ctx) => generateCoachingTips(ctx, args),
+  proposeEventTasks: (_, args, ctx) => proposeEventTasks(ctx, args.eventId),
+  acceptEventTask: (_, args, ctx) => acceptEventTask(ctx, args.id),
 };

@@ -1,5 +1,12 @@
 import { DateTime, JSONScalar } from '@academy/service-kit';
 import type { Resolvers } from '../generated/graphql.js';
+import { CoachingTip } from './CoachingTip.js';
+import { Event } from './Event.js';
+import { EventTask } from './EventTask.js';
 import { Mutation } from './Mutation.js';
+import { Query } from './Query.js';
+import { Topic } from './Topic.js';
+import { TrainingSession } from './TrainingSession.js';
+import { User } from './User.js';
 
-export const resolvers: Resolvers = { DateTime, JSON: JSONScalar, Mutation };
+export const resolvers: Resolvers = { DateTime, JSON: JSONScalar, CoachingTip, Event, EventTask, Mutation, Query, Topic, TrainingSession, User };

@@ -15,6 +15,8 @@ interface CourseEventPayload {
   /** BCP 47 tag. */
   language: string;
   status: CourseStatus;
+  /** The course's topics (ids of learning's topics), in no particular order. */
+  topicIds: string[];
 }
 
 /** The payload of `CoursePublished`: a course entered the catalogue. */
@@ -29,23 +31,24 @@ export interface CourseUpdatedPayload extends CourseEventPayload {
   updatedAt: string;
 }
 
-const common = (course: Course): CourseEventPayload => ({
+const common = (course: Course, topicIds: readonly string[]): CourseEventPayload => ({
   courseId: course.id,
   slug: course.slug,
   title: course.title,
   language: course.language,
   status: course.status,
+  topicIds: [...topicIds],
 });
 
 /** Publishes `CoursePublished` in `trx`, the transaction that publishes the course. Returns the event id. */
-export function publishCoursePublished(trx: Transaction<LearningDatabase>, course: Course): Promise<string> {
-  const payload: CoursePublishedPayload = { ...common(course), publishedAt: (course.published_at ?? course.updated_at).toISOString() };
+export function publishCoursePublished(trx: Transaction<LearningDatabase>, course: Course, topicIds: readonly string[]): Promise<string> {
+  const payload: CoursePublishedPayload = { ...common(course, topicIds), publishedAt: (course.published_at ?? course.updated_at).toISOString() };
   return appendEvent(trx, LEARNING_EVENT_SOURCE, { type: 'CoursePublished', aggregateId: course.id, payload });
 }
 
 /** Publishes `CourseUpdated` in `trx`, the transaction that changes the course. Returns the event id. */
-export function publishCourseUpdated(trx: Transaction<LearningDatabase>, course: Course): Promise<string> {
-  const payload: CourseUpdatedPayload = { ...common(course), updatedAt: course.updated_at.toISOString() };
+export function publishCourseUpdated(trx: Transaction<LearningDatabase>, course: Course, topicIds: readonly string[]): Promise<string> {
+  const payload: CourseUpdatedPayload = { ...common(course, topicIds), updatedAt: course.updated_at.toISOString() };
   return appendEvent(trx, LEARNING_EVENT_SOURCE, { type: 'CourseUpdated', aggregateId: course.id, payload });
 }
 

@@ -31,6 +31,12 @@ export async function replaceCourseTopics(trx: Trx, courseId: string, topicIds: 
   if (topicIds.length) await trx.insertInto('learning.course_topics').values(topicIds.map((topic_id) => ({ course_id: courseId, topic_id }))).execute();
 }
 
+/** The ids of a course's topics. */
+export async function listCourseTopicIds(trx: Trx, courseId: string): Promise<string[]> {
+  const rows = await trx.selectFrom('learning.course_topics').select('topic_id').where('course_id', '=', courseId).orderBy('topic_id').execute();
+  return rows.map((row) => row.topic_id);
+}
+
 /** How many of `ids` are topics. */
 export async function countTopics(trx: Trx, ids: readonly string[]): Promise<number> {
   const row = await trx.selectFrom('learning.topics').select(sql<number>`count(*)::int`.as('n')).where('id', '=', sql<string>`ANY(${ids}::uuid[])`).executeTakeFirstOrThrow();

@@ -15,6 +15,7 @@ import {
   countTopics,
   courseIdOfModule,
   insertCourse,
+  listCourseTopicIds,
   lockCourse,
   lockModule,
   moduleIdOfLesson,
@@ -184,7 +185,7 @@ export async function updateCourse(ctx: LearningContext, id: string, input: Upda
     }
     const updated = await updateCourseRow(trx, course.id, changes);
     if (topicIds) await setTopics(trx, course.id, topicIds, 'input.topicIds');
-    await publishCourseUpdated(trx, updated);
+    await publishCourseUpdated(trx, updated, await listCourseTopicIds(trx, course.id));
     return updated;
   });
 }
@@ -203,7 +204,7 @@ export const publishCourse = (ctx: LearningContext, id: string): Promise<Course>
     if (course.status === 'PUBLISHED') throw conflict('The course is already published.');
     if ((await countCourseLessons(trx, course.id)) === 0) throw conflict('A course needs at least one lesson before it can be published.');
     const published = await updateCourseRow(trx, course.id, { status: 'PUBLISHED', published_at: course.published_at ?? new Date() });
-    await publishCoursePublished(trx, published);
+    await publishCoursePublished(trx, published, await listCourseTopicIds(trx, course.id));
     return published;
   });
 
@@ -212,7 +213,7 @@ export const archiveCourse = (ctx: LearningContext, id: string): Promise<Course>
   withEditableCourse(ctx, id, 'id', async (trx, course) => {
     if (course.status === 'ARCHIVED') throw conflict('The course is already archived.');
     const archived = await updateCourseRow(trx, course.id, { status: 'ARCHIVED' });
-    await publishCourseUpdated(trx, archived);
+    await publishCourseUpdated(trx, archived, await listCourseTopicIds(trx, course.id));
     return archived;
   });
 
