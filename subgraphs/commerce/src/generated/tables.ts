@@ -127,6 +127,27 @@ export interface CommerceOutbox {
   type: string;
 }
 
+export interface CommercePayments {
+  amount_minor: number;
+  created_at: Generated<Timestamp>;
+  currency: string;
+  failure_reason: string | null;
+  id: Generated<string>;
+  next_action_url: string | null;
+  order_id: string;
+  provider: string;
+  provider_reference: string | null;
+  status: Generated<string>;
+  succeeded_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface CommercePaymentWebhookEvents {
+  event_id: string;
+  provider: string;
+  received_at: Generated<Timestamp>;
+}
+
 export interface CommercePrices {
   amount_minor: number;
   course_id: string | null;
@@ -183,6 +204,8 @@ export interface DB {
   "commerce.order_items": CommerceOrderItems;
   "commerce.orders": CommerceOrders;
   "commerce.outbox": CommerceOutbox;
+  "commerce.payment_webhook_events": CommercePaymentWebhookEvents;
+  "commerce.payments": CommercePayments;
   "commerce.prices": CommercePrices;
   "commerce.processed_events": CommerceProcessedEvents;
   "commerce.seat_holds": CommerceSeatHolds;
