@@ -35,7 +35,23 @@ export interface FuzzPools {
   cursors: string[];
 }
 
-export type IdKind = 'Course' | 'TrainingSession' | 'Venue' | 'Trainer' | 'Topic' | 'User' | 'ChatRoom' | 'ChatMessage' | 'Notification';
+export type IdKind =
+  | 'Course'
+  | 'TrainingSession'
+  | 'Venue'
+  | 'Trainer'
+  | 'Topic'
+  | 'User'
+  | 'ChatRoom'
+  | 'ChatMessage'
+  | 'Notification'
+  | 'Registration'
+  | 'CoachingSession'
+  | 'Event'
+  | 'Post'
+  | 'Comment'
+  | 'Order'
+  | 'TicketType';
 
 /** The roles a fuzzed request may be signed in with; null: anonymous. */
 export const FUZZ_ROLES = [null, 'LEARNER', 'TRAINER', 'CONTENT_AUTHOR', 'ORGANIZER', 'ANALYST', 'PARTNER', 'ADMIN'] as const;
@@ -110,6 +126,13 @@ class Builder {
       trainerId: 'Trainer',
       topicId: 'Topic',
       ids: 'Notification',
+      sessionId: 'TrainingSession',
+      registrationId: 'Registration',
+      eventId: 'Event',
+      postId: 'Post',
+      parentId: 'Comment',
+      orderId: 'Order',
+      ticketTypeId: 'TicketType',
     };
     if (byName[arg]) return byName[arg]!;
     const byField: Record<string, IdKind> = {
@@ -121,6 +144,17 @@ class Builder {
       trainingSession: 'TrainingSession',
       editMessage: 'ChatMessage',
       deleteMessage: 'ChatMessage',
+      cancelRegistration: 'Registration',
+      cancelTrainingSession: 'TrainingSession',
+      cancelCoachingSession: 'CoachingSession',
+      markCoachingNoShow: 'CoachingSession',
+      post: 'Post',
+      updatePost: 'Post',
+      deletePost: 'Post',
+      updateComment: 'Comment',
+      deleteComment: 'Comment',
+      order: 'Order',
+      cancelOrder: 'Order',
     };
     return byField[field] ?? 'Course';
   }

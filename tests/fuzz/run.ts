@@ -55,6 +55,13 @@ const ID_TABLES: Record<IdKind, string> = {
   ChatRoom: 'community.chat_rooms',
   ChatMessage: 'community.chat_messages',
   Notification: 'community.notifications',
+  Registration: 'scheduling.registrations',
+  CoachingSession: 'scheduling.coaching_sessions',
+  Event: 'scheduling.events',
+  Post: 'community.posts',
+  Comment: 'community.post_comments',
+  Order: 'commerce.orders',
+  TicketType: 'commerce.ticket_types',
 };
 
 /** Loads a small demo data set into the stack's database and reads what operations may name. */
