@@ -1,45 +1,95 @@
 import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { createSubscriptionServer, SUBSCRIPTIONS_PATH } from '@academy/service-kit/subscriptions';
+import { assistantSettings, createModelProvider, type AssistantSettings } from './ai/assistant-config.js';
+import type { ModelProvider } from './ai/model-provider.js';
 import { createContext } from './context.js';
 import type { AiAnalyticsDatabase } from './db/database.js';
 import { createIdentityEventConsumer } from './events/identity-events.consumer.js';
+import { createLearningEventConsumer } from './events/learning-events.consumer.js';
 import { resolvers } from './resolvers/index.js';
+import type { AssistantRuntime } from './services/assistant.service.js';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 export { createIdentityEventConsumer, IDENTITY_CONSUMER } from './events/identity-events.consumer.js';
+export { createLearningEventConsumer, LEARNING_CONSUMER } from './events/learning-events.consumer.js';
+export { assistantSettings, createModelProvider, type AssistantSettings } from './ai/assistant-config.js';
+export { AI_ANALYTICS_DEFAULT_PORT, aiAnalyticsConfigSchema, loadAiAnalyticsConfig, type AiAnalyticsConfig } from './config.js';
+export type { ModelProvider, ModelChunk, ModelMessage, CompletionOptions } from './ai/model-provider.js';
+export { OpenAiCompatibleProvider } from './ai/openai-compatible-provider.js';
+
+/** How to build ai-analytics: the options of every subgraph, and the assistant's. */
+export interface AiAnalyticsServiceOptions extends ServiceOptions {
+  /** The assistant's settings (AI_*); default: the local provider and the default quotas. */
+  assistant?: Readonly<AssistantSettings>;
+  /** A model to use instead of the one the settings choose (tests). */
+  modelProvider?: ModelProvider;
+  /** How often the subscription endpoint pings each socket. Default 12 s. */
+  keepAliveMs?: number;
+}
+
+/** A listening ai-analytics service, with the URL of its graphql-ws endpoint. */
+export interface RunningAiAnalyticsServer extends RunningServer {
+  subscriptionsUrl: string;
+}
 
 /**
- * Builds the ai-analytics subgraph (schema, server, database, identity's event consumer)
- * without listening. `start` listens and starts the consumer; the `stop` it returns stops both.
+ * Builds the ai-analytics subgraph (schema, HTTP server, subscription endpoint, database, the
+ * consumers of identity's and learning's events) without listening. `start` listens and starts
+ * the consumers; the `stop` it returns stops all of it.
  */
-export function buildAiAnalyticsSubgraph(options: ServiceOptions) {
+export function buildAiAnalyticsSubgraph(options: AiAnalyticsServiceOptions) {
   const resources = openServiceResources<AiAnalyticsDatabase>('ai-analytics', options);
   const { db, background } = resources.database;
   const { logger } = resources;
+  const settings = options.assistant ?? assistantSettings();
+  const assistant: AssistantRuntime = { settings, provider: options.modelProvider ?? createModelProvider(settings, { logger }) };
   const identityEvents = createIdentityEventConsumer({
     db: background,
     // A connection of its own, so listening never holds one of the request pool's.
     listen: options.databaseUrl,
     logger: logger.child({ component: 'identity-events' }),
   });
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger) });
+  const learningEvents = createLearningEventConsumer({
+    db: background,
+    listen: options.databaseUrl,
+    logger: logger.child({ component: 'learning-events' }),
+  });
+  const context = (caller: Parameters<typeof createContext>[1]) => createContext(db, caller, logger, assistant);
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context });
+  const subscriptions = createSubscriptionServer({
+    httpServer: service.httpServer,
+    schema: service.schema,
+    gatewaySecret: options.gatewaySecret,
+    subgraphName: service.name,
+    context,
+    logger: service.logger,
+    keepAliveMs: options.keepAliveMs,
+  });
 
   return {
     ...service,
     identityEvents,
-    async start(port: number, host?: string): Promise<RunningServer> {
+    learningEvents,
+    async start(port: number, host?: string): Promise<RunningAiAnalyticsServer> {
       const running = await service.start(port, host);
       try {
         await identityEvents.start();
+        await learningEvents.start();
       } catch (error) {
+        await subscriptions.close();
         await running.stop();
+        await identityEvents.stop();
         throw error;
       }
       return {
         ...running,
+        subscriptionsUrl: `ws://127.0.0.1:${running.port}${SUBSCRIPTIONS_PATH}`,
         async stop() {
+          await subscriptions.close();
           await running.stop();
           await identityEvents.stop();
+          await learningEvents.stop();
         },
       };
     },
