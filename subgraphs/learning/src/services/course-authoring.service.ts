@@ -216,11 +216,23 @@ export const archiveCourse = (ctx: LearningContext, id: string): Promise<Course>
     return archived;
   });
 
+/**
+ * A published course's outline is in its events (the catalogue's search copies read it): a new
+ * module or lesson publishes CourseUpdated. Drafts publish nothing until they are published.
+ */
+async function announceOutlineChange(trx: Trx, course: Course): Promise<void> {
+  if (course.status === 'PUBLISHED') await publishCourseUpdated(trx, course);
+}
+
 /** Adds a module at the end of a course. */
 export async function addModule(ctx: LearningContext, courseId: string, moduleTitle: string): Promise<Module> {
   requireAuthor(ctx);
   const validTitle = title(moduleTitle);
-  return withEditableCourse(ctx, courseId, 'courseId', (trx, course) => appendModule(trx, course.id, validTitle));
+  return withEditableCourse(ctx, courseId, 'courseId', async (trx, course) => {
+    const module = await appendModule(trx, course.id, validTitle);
+    await announceOutlineChange(trx, course);
+    return module;
+  });
 }
 
 /** Adds a lesson at the end of a module. */
@@ -236,11 +248,13 @@ export async function addLesson(ctx: LearningContext, moduleId: string, input: A
   return ctx.db.transaction().execute(async (trx) => {
     const courseId = await courseIdOfModule(trx, id);
     if (!courseId) throw notFound('No such module.');
-    await editableCourse(ctx, trx, viewer, courseId);
+    const course = await editableCourse(ctx, trx, viewer, courseId);
     // The course's lock serialises every change of its outline, the module's lessons included.
     const module = await lockModule(trx, id);
     if (!module) throw notFound('No such module.');
-    return appendLesson(trx, { ...lesson, module_id: module.id });
+    const added = await appendLesson(trx, { ...lesson, module_id: module.id });
+    await announceOutlineChange(trx, course);
+    return added;
   });
 }
 
