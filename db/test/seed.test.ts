@@ -691,6 +691,16 @@ describe('seed', () => {
       'content_reports.reporter_id': 'SELECT 1 FROM community.content_reports r WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = r.reporter_id)',
       'analytics_events.user_id': `SELECT 1 FROM ai_analytics.analytics_events a WHERE a.user_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = a.user_id)`,
+      'course_documents.course_id': `SELECT 1 FROM ai_analytics.course_documents d WHERE NOT EXISTS (
+        SELECT 1 FROM learning.courses c WHERE c.id = d.course_id AND c.slug = d.slug AND c.title = d.title AND c.status = d.status)`,
+      'courses without document': `SELECT 1 FROM learning.courses c WHERE c.status <> 'DRAFT'
+        AND NOT EXISTS (SELECT 1 FROM ai_analytics.course_documents d WHERE d.course_id = c.id)`,
+      'ai_conversations.user_id': 'SELECT 1 FROM ai_analytics.ai_conversations a WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = a.user_id)',
+      'ai_messages.citations': `SELECT 1 FROM ai_analytics.ai_messages m, unnest(m.citations) AS cited(id)
+        WHERE NOT EXISTS (SELECT 1 FROM learning.courses c WHERE c.id = cited.id AND c.status = 'PUBLISHED')`,
+      'ai_usage without its messages': `SELECT 1 FROM ai_analytics.ai_usage u WHERE u.tokens_in + u.tokens_out <> (
+        SELECT coalesce(sum(m.token_count), 0) FROM ai_analytics.ai_messages m JOIN ai_analytics.ai_conversations a ON a.id = m.conversation_id
+        WHERE a.user_id = u.user_id AND (m.created_at AT TIME ZONE 'UTC')::date = u.day)`,
       'session_topics.topic_id': `SELECT 1 FROM scheduling.session_topics t WHERE t.topic_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM learning.topics l WHERE l.id = t.topic_id)`,
       'events.organizer_id': `SELECT 1 FROM scheduling.events e WHERE NOT EXISTS (

@@ -11,6 +11,10 @@ export default {
     TrainingSession: '../db/database.js#TrainingSessionWithTopics',
     Event: '../db/database.js#EventReference',
     EventTask: '../db/database.js#EventTask',
+    AiConversation: '../db/database.js#AiConversation',
+    AiMessage: '../db/database.js#AiMessage',
+    AiUsageDay: '../db/database.js#AiUsageDayModel',
+    AssistantReplyEvent: '../services/assistant.service.js#AssistantReplyEventModel',
   },
   columns: {
     // Written as JSON text, read back parsed; never changed once stored.
@@ -19,6 +23,8 @@ export default {
     'coaching_tips.audience': 'CoachingTipAudience',
     'course_catalogue.status': "'DRAFT' | 'PUBLISHED' | 'ARCHIVED'",
     'event_tasks.status': 'Generated<EventTaskStatus>',
+    // A calendar date: read as text (day::text), never as a JavaScript Date in local time.
+    'ai_usage.day': 'string',
   },
   columnImports: {
     ColumnType: 'kysely#ColumnType',

@@ -1,11 +1,9 @@
 import type pg from 'pg';
 
-/** PostgreSQL types the seed writes. Arrays of arrays cannot go through unnest, so arrays travel as array literals. */
-export type ColumnType = 'uuid' | 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'time' | 'jsonb' | 'text[]' | 'uuid[]';
+/** PostgreSQL types the seed writes. Arrays of arrays cannot go through unnest, so `text[]` and `uuid[]` travel as array literals. */
+export type ColumnType = 'uuid' | 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'time' | 'date' | 'jsonb' | 'text[]' | 'uuid[]';
 
-const isArrayType = (type: ColumnType) => type.endsWith('[]');
-
-/** A value of one column: array columns take string arrays, timestamps ISO strings. */
+/** A value of one column: `text[]` and `uuid[]` columns take string arrays, timestamps ISO strings. */
 export type CellValue = string | number | boolean | null | readonly string[];
 
 /** One row, in the order of its table's columns. */
@@ -35,8 +33,8 @@ function arrayLiteral(values: readonly string[]): string {
 function insertStatement(spec: TableSpec): string {
   const [schema, table] = spec.table.split('.');
   const names = spec.columns.map(([name]) => quoteIdent(name));
-  const params = spec.columns.map(([, type], i) => `$${i + 1}::${isArrayType(type) ? 'text' : type}[]`);
-  const selected = spec.columns.map(([name, type]) => (isArrayType(type) ? `t.${quoteIdent(name)}::${type}` : `t.${quoteIdent(name)}`));
+  const params = spec.columns.map(([, type], i) => `$${i + 1}::${type.endsWith('[]') ? 'text' : type}[]`);
+  const selected = spec.columns.map(([name, type]) => (type.endsWith('[]') ? `t.${quoteIdent(name)}::${type}` : `t.${quoteIdent(name)}`));
   return (
     `INSERT INTO ${quoteIdent(schema ?? '')}.${quoteIdent(table ?? '')} (${names.join(', ')}) ` +
     `SELECT ${selected.join(', ')} FROM unnest(${params.join(', ')}) AS t(${names.join(', ')})`

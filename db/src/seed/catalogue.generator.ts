@@ -100,6 +100,7 @@ export function generateCatalogue(
     modules.forEach((module, m) => {
       const moduleId = rng.uuid();
       moduleRows.push([moduleId, course.id, module.title, m + 1, iso(course.createdAt)]);
+      course.outline.push({ title: module.title, lessons: module.lessons.map(([title]) => title) });
       module.lessons.forEach(([title, kind, minutes, body], l) => {
         const lessonId = rng.uuid();
         course.lessonIds.push(lessonId);
@@ -130,6 +131,7 @@ export function generateCatalogue(
       publishedAt: createdAt + 10 * DAY,
       updatedAt: anchor - 30 * DAY,
       lessonIds: [],
+      outline: [],
       price: { amountMinor: ref.priceMinor, currency: 'GBP' },
       enrollmentCount: 0,
       completedCount: 0,
@@ -217,6 +219,7 @@ export function generateCatalogue(
       publishedAt,
       updatedAt,
       lessonIds: [],
+      outline: [],
       price: !freeForSure && rng.chance(status === 'DRAFT' ? 0.5 : 0.92) ? priceFor(rng, durationMinutes, language) : null,
       enrollmentCount: 0,
       completedCount: 0,

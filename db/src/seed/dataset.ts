@@ -1,5 +1,6 @@
 import type { Account } from './accounts.js';
 import { planAnalytics } from './analytics.generator.js';
+import { generateAssistant } from './assistant.generator.js';
 import { courseRows, generateCatalogue, generateEnrollments } from './catalogue.generator.js';
 import { generateLearningPaths } from './learning-paths.generator.js';
 import { generateCertificates, generateMaterials, lessonProgressFill } from './learning-records.generator.js';
@@ -126,6 +127,9 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     sessions: schedule.sessions,
     perUser: sizes.eventsPerUser,
   });
+  // A few learners besides the demo one have asked the assistant: one in 50, at least 3.
+  const askers = [demo.LEARNER, ...learners.filter((_, i) => i % 50 === 7).slice(0, Math.max(3, Math.round(learners.length / 50)))];
+  const assistant = generateAssistant(root.fork('assistant'), { anchor, users, courses: catalogue.courses, askers });
 
   const all = [
     ...people.tables,
@@ -152,6 +156,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
       courseTopicRows: [...catalogue.tables.find((t) => t.table === 'learning.course_topics')!.rows],
     }),
     ...generateEventTasks(root.fork('event-tasks'), anchor, [...schedule.tables.find((t) => t.table === 'scheduling.events')!.rows]),
+    ...assistant,
   ];
   return SEEDED_TABLES.map((table) => {
     const found = all.find((t) => t.table === table);

@@ -93,6 +93,8 @@ export interface CourseEntity {
   /** For archived courses, when they were archived. */
   updatedAt: number;
   lessonIds: string[];
+  /** Module titles in order, each with its lessons' titles (what learning's course events carry). */
+  outline: { title: string; lessons: string[] }[];
   price: { amountMinor: number; currency: string } | null;
   enrollmentCount: number;
   completedCount: number;

@@ -55,6 +55,10 @@ export const SEEDED_TABLES = [
   'ai_analytics.course_similarity',
   'ai_analytics.scheduled_events',
   'ai_analytics.event_tasks',
+  'ai_analytics.course_documents',
+  'ai_analytics.ai_conversations',
+  'ai_analytics.ai_messages',
+  'ai_analytics.ai_usage',
 ] as const;
 
 export type SeededTable = (typeof SEEDED_TABLES)[number];
@@ -243,5 +247,20 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   'ai_analytics.event_tasks': spec('ai_analytics.event_tasks', [
     ['id', 'uuid'], ['event_id', 'uuid'], ['kind', 'text'], ['title', 'text'], ['description', 'text'], ['due_at', 'timestamptz'],
     ['status', 'text'], ['proposed_at', 'timestamptz'], ['accepted_at', 'timestamptz'], ['accepted_by', 'uuid'],
+  ]),
+  'ai_analytics.course_documents': spec('ai_analytics.course_documents', [
+    ['course_id', 'uuid'], ['slug', 'text'], ['title', 'text'], ['language', 'text'], ['status', 'text'], ['content', 'text'],
+    ['source_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ]),
+  'ai_analytics.ai_conversations': spec('ai_analytics.ai_conversations', [
+    ['id', 'uuid'], ['user_id', 'uuid'], ['title', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ]),
+  'ai_analytics.ai_messages': spec('ai_analytics.ai_messages', [
+    ['id', 'uuid'], ['conversation_id', 'uuid'], ['position', 'integer'], ['role', 'text'], ['content', 'text'], ['token_count', 'integer'],
+    ['citations', 'uuid[]'], ['created_at', 'timestamptz'],
+  ]),
+  'ai_analytics.ai_usage': spec('ai_analytics.ai_usage', [
+    ['id', 'uuid'], ['user_id', 'uuid'], ['day', 'date'], ['requests', 'integer'], ['tokens_in', 'bigint'], ['tokens_out', 'bigint'],
+    ['cost_thousandths', 'bigint'], ['currency', 'text'], ['updated_at', 'timestamptz'],
   ]),
 };

@@ -4,6 +4,7 @@ import type { AiAnalyticsDatabase } from './db/database.js';
 import type { EventTaskGenerator } from './generation/event-task-generator.js';
 import type { TipGenerator } from './generation/tip-generator.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
+import type { AssistantRuntime } from './services/assistant.service.js';
 
 /** What every resolver of this subgraph receives, built anew for each request. */
 export interface AiAnalyticsContext extends AuthContext {
@@ -14,6 +15,8 @@ export interface AiAnalyticsContext extends AuthContext {
   tipGenerator: TipGenerator;
   /** Proposes tasks for events. */
   eventTaskGenerator: EventTaskGenerator;
+  /** The model and its settings (cost, quotas). */
+  assistant: AssistantRuntime;
 }
 
 /** The generators the subgraph writes with, chosen once when it is built. */
@@ -22,6 +25,12 @@ export interface Generators {
   eventTaskGenerator: EventTaskGenerator;
 }
 
-export function createContext(db: Kysely<AiAnalyticsDatabase>, caller: RequestCaller, logger: Logger, generators: Generators): AiAnalyticsContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...generators };
+export function createContext(
+  db: Kysely<AiAnalyticsDatabase>,
+  caller: RequestCaller,
+  logger: Logger,
+  generators: Generators,
+  assistant: AssistantRuntime,
+): AiAnalyticsContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...generators, assistant };
 }

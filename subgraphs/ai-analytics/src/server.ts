@@ -1,4 +1,7 @@
 import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { createSubscriptionServer, SUBSCRIPTIONS_PATH } from '@academy/service-kit/subscriptions';
+import { assistantSettings, createModelProvider, type AssistantSettings } from './ai/assistant-config.js';
+import type { ModelProvider } from './ai/model-provider.js';
 import { createContext, type Generators } from './context.js';
 import type { AiAnalyticsDatabase } from './db/database.js';
 import { createIdentityEventConsumer } from './events/identity-events.consumer.js';
@@ -7,6 +10,7 @@ import { createSchedulingEventConsumer } from './events/scheduling-events.consum
 import { createLocalEventTaskGenerator } from './generation/event-task-generator.js';
 import { createLocalTipGenerator } from './generation/tip-generator.js';
 import { resolvers } from './resolvers/index.js';
+import type { AssistantRuntime } from './services/assistant.service.js';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
@@ -15,17 +19,38 @@ export { createLearningEventConsumer, LEARNING_CONSUMER } from './events/learnin
 export { createSchedulingEventConsumer, SCHEDULING_CONSUMER } from './events/scheduling-events.consumer.js';
 export type { TipGenerator, TipRequest, GeneratedTip } from './generation/tip-generator.js';
 export type { EventTaskGenerator, EventTaskRequest, GeneratedEventTask } from './generation/event-task-generator.js';
+export { assistantSettings, createModelProvider, type AssistantSettings } from './ai/assistant-config.js';
+export { AI_ANALYTICS_DEFAULT_PORT, aiAnalyticsConfigSchema, loadAiAnalyticsConfig, type AiAnalyticsConfig } from './config.js';
+export type { ModelProvider, ModelChunk, ModelMessage, CompletionOptions } from './ai/model-provider.js';
+export { OpenAiCompatibleProvider } from './ai/openai-compatible-provider.js';
+
+/** How to build ai-analytics: the options of every subgraph, and the assistant's. */
+export interface AiAnalyticsServiceOptions extends ServiceOptions {
+  /** The assistant's settings (AI_*); default: the local provider and the default quotas. */
+  assistant?: Readonly<AssistantSettings>;
+  /** A model to use instead of the one the settings choose (tests). */
+  modelProvider?: ModelProvider;
+  /** How often the subscription endpoint pings each socket. Default 12 s. */
+  keepAliveMs?: number;
+}
+
+/** A listening ai-analytics service, with the URL of its graphql-ws endpoint. */
+export interface RunningAiAnalyticsServer extends RunningServer {
+  subscriptionsUrl: string;
+}
 
 /**
- * Builds the ai-analytics subgraph (schema, server, database, the consumers of identity's,
- * learning's and scheduling's events) without listening. `start` listens and starts the
- * consumers; the `stop` it returns stops them all. Tips and event tasks are written by the
- * local generators.
+ * Builds the ai-analytics subgraph (schema, HTTP server, subscription endpoint, database, the
+ * consumers of identity's, learning's and scheduling's events) without listening. `start`
+ * listens and starts the consumers; the `stop` it returns stops all of it. Tips and event tasks
+ * are written by the local generators.
  */
-export function buildAiAnalyticsSubgraph(options: ServiceOptions) {
+export function buildAiAnalyticsSubgraph(options: AiAnalyticsServiceOptions) {
   const resources = openServiceResources<AiAnalyticsDatabase>('ai-analytics', options);
   const { db, background } = resources.database;
   const { logger } = resources;
+  const settings = options.assistant ?? assistantSettings();
+  const assistant: AssistantRuntime = { settings, provider: options.modelProvider ?? createModelProvider(settings, { logger }) };
   const consumerOptions = (component: string) => ({
     db: background,
     // A connection of its own, so listening never holds one of the request pool's.
@@ -37,14 +62,24 @@ export function buildAiAnalyticsSubgraph(options: ServiceOptions) {
   const schedulingEvents = createSchedulingEventConsumer(consumerOptions('scheduling-events'));
   const consumers = [identityEvents, learningEvents, schedulingEvents];
   const generators: Generators = { tipGenerator: createLocalTipGenerator(), eventTaskGenerator: createLocalEventTaskGenerator() };
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, generators) });
+  const context = (caller: Parameters<typeof createContext>[1]) => createContext(db, caller, logger, generators, assistant);
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context });
+  const subscriptions = createSubscriptionServer({
+    httpServer: service.httpServer,
+    schema: service.schema,
+    gatewaySecret: options.gatewaySecret,
+    subgraphName: service.name,
+    context,
+    logger: service.logger,
+    keepAliveMs: options.keepAliveMs,
+  });
 
   return {
     ...service,
     identityEvents,
     learningEvents,
     schedulingEvents,
-    async start(port: number, host?: string): Promise<RunningServer> {
+    async start(port: number, host?: string): Promise<RunningAiAnalyticsServer> {
       const running = await service.start(port, host);
       const started: typeof consumers = [];
       try {
@@ -53,13 +88,16 @@ export function buildAiAnalyticsSubgraph(options: ServiceOptions) {
           started.push(consumer);
         }
       } catch (error) {
+        await subscriptions.close();
         await running.stop();
         for (const consumer of started) await consumer.stop();
         throw error;
       }
       return {
         ...running,
+        subscriptionsUrl: `ws://127.0.0.1:${running.port}${SUBSCRIPTIONS_PATH}`,
         async stop() {
+          await subscriptions.close();
           await running.stop();
           for (const consumer of consumers) await consumer.stop();
         },

@@ -81,8 +81,10 @@ describe('course authoring', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const events = await outboxOf(course.id);
     expect(events.map((e) => e.type)).toEqual(['CoursePublished']);
-    expect(Object.keys(events[0]!.payload).sort()).toEqual(['courseId', 'language', 'publishedAt', 'slug', 'status', 'title', 'topicIds']);
-    expect(events[0]!.payload).toMatchObject({ courseId: course.id, slug: 'fire-safety-basics', status: 'PUBLISHED', language: 'en-GB', topicIds: expect.any(Array) });
+    // The course's text for search copies of the catalogue, and no personal data (no author).
+    expect(Object.keys(events[0]!.payload).sort()).toEqual(['courseId', 'description', 'language', 'outline', 'publishedAt', 'slug', 'status', 'summary', 'title', 'topicIds']);
+    expect(events[0]!.payload.outline).toEqual([{ title: 'Getting started', lessons: ['Welcome'] }]);
+    expect(events[0]!.payload).toMatchObject({ courseId: course.id, slug: 'fire-safety-basics', status: 'PUBLISHED', language: 'en-GB' });
   });
 
   it('refuses to publish a course without lessons, and an archived one; archiving keeps enrollments', async () => {

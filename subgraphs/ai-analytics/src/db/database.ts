@@ -1,9 +1,13 @@
 import type { EntityReference } from '@academy/service-kit';
 import type { Insertable, Selectable } from 'kysely';
 import type {
+  AiAnalyticsAiConversations,
+  AiAnalyticsAiMessages,
+  AiAnalyticsAiUsage,
   AiAnalyticsAnalyticsEvents,
   AiAnalyticsCoachingTips,
   AiAnalyticsCourseCatalogue,
+  AiAnalyticsCourseDocuments,
   AiAnalyticsEventTasks,
   AiAnalyticsScheduledEvents,
   DB,
@@ -48,3 +52,16 @@ export interface TrainingSessionWithTopics extends EntityReference<'TrainingSess
   trainer?: TrainerWithUser | null;
   topics?: SessionTopicReference[];
 }
+
+/** A course as the assistant knows it (from learning's course events). */
+export type CourseDocument = Selectable<AiAnalyticsCourseDocuments>;
+export type NewCourseDocument = Insertable<AiAnalyticsCourseDocuments>;
+
+export type AiConversation = Selectable<AiAnalyticsAiConversations>;
+export type AiMessageRole = 'USER' | 'ASSISTANT' | 'SYSTEM';
+/** A stored message; `citations` are course ids, in the order the answer gives them. */
+export type AiMessage = Omit<Selectable<AiAnalyticsAiMessages>, 'role'> & { role: AiMessageRole };
+export type NewAiMessage = Insertable<AiAnalyticsAiMessages>;
+
+/** One user's usage on one UTC day (day as YYYY-MM-DD). */
+export type AiUsageDayModel = Selectable<AiAnalyticsAiUsage>;

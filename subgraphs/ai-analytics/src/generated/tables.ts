@@ -26,6 +26,37 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AiAnalyticsAiConversations {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  title: string | null;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface AiAnalyticsAiMessages {
+  citations: Generated<string[]>;
+  content: string;
+  conversation_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  position: number;
+  role: string;
+  token_count: number | null;
+}
+
+export interface AiAnalyticsAiUsage {
+  cost_thousandths: Generated<number>;
+  currency: string;
+  day: string;
+  id: Generated<string>;
+  requests: Generated<number>;
+  tokens_in: Generated<number>;
+  tokens_out: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
 export interface AiAnalyticsAnalyticsEvents {
   anonymous_id: string | null;
   id: Generated<number>;
@@ -51,6 +82,18 @@ export interface AiAnalyticsCourseCatalogue {
   status: "DRAFT" | "PUBLISHED" | "ARCHIVED";
   title: string;
   topic_ids: Generated<string[]>;
+}
+
+export interface AiAnalyticsCourseDocuments {
+  content: string;
+  course_id: string;
+  language: string;
+  search: Generated<string | null>;
+  slug: string;
+  source_at: Timestamp;
+  status: string;
+  title: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface AiAnalyticsCourseEnrollments {
@@ -126,9 +169,13 @@ export interface AiAnalyticsTopicCoachingTips {
 }
 
 export interface DB {
+  "ai_analytics.ai_conversations": AiAnalyticsAiConversations;
+  "ai_analytics.ai_messages": AiAnalyticsAiMessages;
+  "ai_analytics.ai_usage": AiAnalyticsAiUsage;
   "ai_analytics.analytics_events": AiAnalyticsAnalyticsEvents;
   "ai_analytics.coaching_tips": AiAnalyticsCoachingTips;
   "ai_analytics.course_catalogue": AiAnalyticsCourseCatalogue;
+  "ai_analytics.course_documents": AiAnalyticsCourseDocuments;
   "ai_analytics.course_enrollments": AiAnalyticsCourseEnrollments;
   "ai_analytics.course_popularity": AiAnalyticsCoursePopularity;
   "ai_analytics.course_similarity": AiAnalyticsCourseSimilarity;

@@ -2,6 +2,7 @@ import { groupedLoader, isUuid, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { AiAnalyticsDatabase } from '../db/database.js';
 import { listTipsOfTopics } from '../repositories/coaching-tip.repository.js';
+import { findMessagesOfConversations } from '../repositories/conversation.repository.js';
 import { findScheduledEvents, listTasksOfEvents } from '../repositories/event-task.repository.js';
 
 /** Keys that are not UUIDs find nothing, without a query that PostgreSQL would refuse. */
@@ -16,6 +17,8 @@ export function createLoaders(db: Kysely<AiAnalyticsDatabase>) {
     scheduledEventById: keyedLoader((ids: readonly string[]) => findScheduledEvents(db, uuids(ids)), (event) => event.event_id),
     /** Each event's accepted tasks, soonest due first. */
     acceptedTasksByEvent: groupedLoader((ids: readonly string[]) => listTasksOfEvents(db, uuids(ids), false), (task) => task.event_id),
+    /** A conversation's messages, in order. */
+    messagesOfConversation: groupedLoader((ids: readonly string[]) => findMessagesOfConversations(db, ids), (m) => m.conversation_id),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { MutationResolvers } from '../generated/graphql.js';
 import { trackEvents } from '../services/analytics-event.service.js';
+import { askAssistant } from '../services/assistant.service.js';
+
 import { generateCoachingTips } from '../services/coaching-tip.service.js';
 import { acceptEventTask, proposeEventTasks } from '../services/event-task.service.js';
 
@@ -8,4 +10,5 @@ export const Mutation: MutationResolvers = {
   generateCoachingTips: (_, args, ctx) => generateCoachingTips(ctx, args),
   proposeEventTasks: (_, args, ctx) => proposeEventTasks(ctx, args.eventId),
   acceptEventTask: (_, args, ctx) => acceptEventTask(ctx, args.id),
+  askAssistant: (_, args, ctx) => askAssistant(ctx, args),
 };

@@ -3,6 +3,8 @@
 import { appendEvent } from '@academy/service-kit/events';
 import type { Kysely, Transaction } from 'kysely';
 import type { Certificate, Course, CourseStatus, Enrollment, LearningDatabase } from '../db/database.js';
+import { listCourseTopicIds } from '../repositories/course-authoring.repository.js';
+import { findOutlinesOfCourses } from '../repositories/module.repository.js';
 
 /** The schema whose outbox learning's events go to. */
 export const LEARNING_EVENT_SOURCE = 'learning';
@@ -17,6 +19,11 @@ interface CourseEventPayload {
   status: CourseStatus;
   /** The course's topics (ids of learning's topics), in no particular order. */
   topicIds: string[];
+  /** The course's text, for consumers that search the catalogue (the assistant's retrieval). */
+  summary: string | null;
+  description: string | null;
+  /** Module titles in order, each with its lessons' titles in order (never lesson bodies). */
+  outline: { title: string; lessons: string[] }[];
 }
 
 /** The payload of `CoursePublished`: a course entered the catalogue. */
@@ -31,24 +38,35 @@ export interface CourseUpdatedPayload extends CourseEventPayload {
   updatedAt: string;
 }
 
-const common = (course: Course, topicIds: readonly string[]): CourseEventPayload => ({
-  courseId: course.id,
-  slug: course.slug,
-  title: course.title,
-  language: course.language,
-  status: course.status,
-  topicIds: [...topicIds],
-});
+/** What both course events carry, the outline read in `trx` (so it is the one being committed). */
+async function common(trx: Transaction<LearningDatabase>, course: Course): Promise<CourseEventPayload> {
+  const [outline] = await findOutlinesOfCourses(trx, [course.id]);
+  const topicIds = await listCourseTopicIds(trx, course.id);
+  return {
+    courseId: course.id,
+    slug: course.slug,
+    title: course.title,
+    language: course.language,
+    status: course.status,
+    summary: course.summary,
+    description: course.description,
+    outline: (outline?.modules ?? []).map((m) => ({ title: m.title, lessons: m.lessons.map((l) => l.title) })),
+    topicIds,
+  };
+}
 
 /** Publishes `CoursePublished` in `trx`, the transaction that publishes the course. Returns the event id. */
-export function publishCoursePublished(trx: Transaction<LearningDatabase>, course: Course, topicIds: readonly string[]): Promise<string> {
-  const payload: CoursePublishedPayload = { ...common(course, topicIds), publishedAt: (course.published_at ?? course.updated_at).toISOString() };
+export async function publishCoursePublished(trx: Transaction<LearningDatabase>, course: Course): Promise<string> {
+  const payload: CoursePublishedPayload = { ...(await common(trx, course)), publishedAt: (course.published_at ?? course.updated_at).toISOString() };
   return appendEvent(trx, LEARNING_EVENT_SOURCE, { type: 'CoursePublished', aggregateId: course.id, payload });
 }
 
-/** Publishes `CourseUpdated` in `trx`, the transaction that changes the course. Returns the event id. */
-export function publishCourseUpdated(trx: Transaction<LearningDatabase>, course: Course, topicIds: readonly string[]): Promise<string> {
-  const payload: CourseUpdatedPayload = { ...common(course, topicIds), updatedAt: course.updated_at.toISOString() };
+/**
+ * Publishes `CourseUpdated` in `trx`, the transaction that changes the course (its details, its
+ * status, or the outline of a published course). Returns the event id.
+ */
+export async function publishCourseUpdated(trx: Transaction<LearningDatabase>, course: Course): Promise<string> {
+  const payload: CourseUpdatedPayload = { ...(await common(trx, course)), updatedAt: course.updated_at.toISOString() };
   return appendEvent(trx, LEARNING_EVENT_SOURCE, { type: 'CourseUpdated', aggregateId: course.id, payload });
 }
 

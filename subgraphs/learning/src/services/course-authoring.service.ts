@@ -15,7 +15,6 @@ import {
   countTopics,
   courseIdOfModule,
   insertCourse,
-  listCourseTopicIds,
   lockCourse,
   lockModule,
   moduleIdOfLesson,
@@ -185,7 +184,7 @@ export async function updateCourse(ctx: LearningContext, id: string, input: Upda
     }
     const updated = await updateCourseRow(trx, course.id, changes);
     if (topicIds) await setTopics(trx, course.id, topicIds, 'input.topicIds');
-    await publishCourseUpdated(trx, updated, await listCourseTopicIds(trx, course.id));
+    await publishCourseUpdated(trx, updated);
     return updated;
   });
 }
@@ -204,7 +203,7 @@ export const publishCourse = (ctx: LearningContext, id: string): Promise<Course>
     if (course.status === 'PUBLISHED') throw conflict('The course is already published.');
     if ((await countCourseLessons(trx, course.id)) === 0) throw conflict('A course needs at least one lesson before it can be published.');
     const published = await updateCourseRow(trx, course.id, { status: 'PUBLISHED', published_at: course.published_at ?? new Date() });
-    await publishCoursePublished(trx, published, await listCourseTopicIds(trx, course.id));
+    await publishCoursePublished(trx, published);
     return published;
   });
 
@@ -213,15 +212,27 @@ export const archiveCourse = (ctx: LearningContext, id: string): Promise<Course>
   withEditableCourse(ctx, id, 'id', async (trx, course) => {
     if (course.status === 'ARCHIVED') throw conflict('The course is already archived.');
     const archived = await updateCourseRow(trx, course.id, { status: 'ARCHIVED' });
-    await publishCourseUpdated(trx, archived, await listCourseTopicIds(trx, course.id));
+    await publishCourseUpdated(trx, archived);
     return archived;
   });
+
+/**
+ * A published course's outline is in its events (the catalogue's search copies read it): a new
+ * module or lesson publishes CourseUpdated. Drafts publish nothing until they are published.
+ */
+async function announceOutlineChange(trx: Trx, course: Course): Promise<void> {
+  if (course.status === 'PUBLISHED') await publishCourseUpdated(trx, course);
+}
 
 /** Adds a module at the end of a course. */
 export async function addModule(ctx: LearningContext, courseId: string, moduleTitle: string): Promise<Module> {
   requireAuthor(ctx);
   const validTitle = title(moduleTitle);
-  return withEditableCourse(ctx, courseId, 'courseId', (trx, course) => appendModule(trx, course.id, validTitle));
+  return withEditableCourse(ctx, courseId, 'courseId', async (trx, course) => {
+    const module = await appendModule(trx, course.id, validTitle);
+    await announceOutlineChange(trx, course);
+    return module;
+  });
 }
 
 /** Adds a lesson at the end of a module. */
@@ -237,11 +248,13 @@ export async function addLesson(ctx: LearningContext, moduleId: string, input: A
   return ctx.db.transaction().execute(async (trx) => {
     const courseId = await courseIdOfModule(trx, id);
     if (!courseId) throw notFound('No such module.');
-    await editableCourse(ctx, trx, viewer, courseId);
+    const course = await editableCourse(ctx, trx, viewer, courseId);
     // The course's lock serialises every change of its outline, the module's lessons included.
     const module = await lockModule(trx, id);
     if (!module) throw notFound('No such module.');
-    return appendLesson(trx, { ...lesson, module_id: module.id });
+    const added = await appendLesson(trx, { ...lesson, module_id: module.id });
+    await announceOutlineChange(trx, course);
+    return added;
   });
 }
 
