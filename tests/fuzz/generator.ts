@@ -344,7 +344,8 @@ class Builder {
   operation(kind: 'query' | 'mutation'): { query: string; variables: Record<string, unknown> } {
     const rng = this.rng;
     const root = kind === 'query' ? this.schema.getQueryType()! : this.schema.getMutationType()!;
-    const fields = rng.sample(Object.values(root.getFields()), kind === 'query' ? rng.int(1, 3) : rng.int(1, 2));
+    // One or two root fields: with a field of every domain, three in one operation mostly meet one the viewer's role may not read.
+    const fields = rng.sample(Object.values(root.getFields()), rng.int(1, 2));
     const parts = fields.map((field, index) => {
       const { text, values } = this.arguments(field, 1);
       const named = getNamedType(field.type);
