@@ -97,10 +97,18 @@ async function checkout(user: SignedUpUser, items: Record<string, unknown>[]): P
   return (await as<{ checkout: { id: string; reference: string; status: string } }>(stack, user, CHECKOUT, { input: { items, idempotencyKey: `key-${randomUUID()}` } })).checkout;
 }
 
+/**
+ * Waits for commerce's copy of a seat hold (RegistrationHeld). Checkout itself waits 3 s for it;
+ * a long transaction elsewhere in the cluster can delay events for longer.
+ */
+const holdCopied = (registrationId: string) =>
+  eventually(() => adminRows(stack.database.adminUrl, 'SELECT 1 FROM commerce.seat_holds WHERE registration_id = $1', [registrationId]), (rows) => rows.length === 1, "commerce's copy of the hold");
+
 /** A registration held for `user` at a new session of the priced course, and its PENDING order. */
 async function heldSeatOrder(user: SignedUpUser) {
   const sessionId = await session();
   const registration = (await as<{ registerForSession: { id: string; status: string } }>(stack, user, REGISTER, { sessionId })).registerForSession;
+  await holdCopied(registration.id);
   const order = await checkout(user, [{ registrationId: registration.id }]);
   return { sessionId, registration, order };
 }
@@ -160,6 +168,8 @@ describe('booking a priced session', () => {
     // The seat is taken at registration (held), not at payment.
     expect(await seatsOf(learner, sessionId)).toBe(9);
 
+    // The quote prices commerce's copy of the hold, which arrives by event.
+    await holdCopied(registration.id);
     const quoted = await as<{ quote: { total: { amountMinor: number; currency: string } } }>(stack, learner, QUOTE, { items: [{ registrationId: registration.id }] });
     expect(quoted.quote.total).toEqual({ amountMinor: 7500, currency: 'GBP' });
     const order = await checkout(learner, [{ registrationId: registration.id }]);
