@@ -16,6 +16,9 @@ export default {
     DiscountCode: '../db/database.js#DiscountCode',
     TicketType: '../db/database.js#TicketType',
     PriceQuote: '../db/database.js#Quote',
+    Payment: '../db/database.js#Payment',
+    Invoice: '../db/database.js#Invoice',
+    InvoiceLine: '../db/database.js#InvoiceLineRecord',
   },
   columns: {
     'orders.status': 'Generated<OrderStatus>',
@@ -23,10 +26,15 @@ export default {
     'discount_codes.kind': 'DiscountKind',
     'sessions.status': "'SCHEDULED' | 'CANCELLED'",
     'seat_holds.status': "'HELD' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED'",
+    'payments.status': 'Generated<PaymentStatus>',
+    // Written as JSON text (pg would send a JS array as a PostgreSQL array), read back parsed.
+    'invoices.lines': 'ColumnType<InvoiceLineRecord[], string, string>',
   },
   columnImports: {
     OrderStatus: './graphql.js#OrderStatus',
     OrderItemKind: './graphql.js#OrderItemKind',
     DiscountKind: './graphql.js#DiscountKind',
+    PaymentStatus: './graphql.js#PaymentStatus',
+    InvoiceLineRecord: '../db/database.js#InvoiceLineRecord',
   },
 };

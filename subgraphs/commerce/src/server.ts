@@ -1,4 +1,4 @@
-import { buildSubgraphService, loadTypeDefs, openServiceResources, type Logger, type Route, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { buildSubgraphService, loadTypeDefs, openServiceResources, type Route, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { createContext } from './context.js';
 import type { CommerceDatabase } from './db/database.js';
 import { createLearningEventConsumer } from './events/learning-events.consumer.js';
@@ -7,6 +7,7 @@ import { LocalPaymentProvider } from './payments/local-provider.js';
 import { createPaymentProvider, paymentSettings, type PaymentSettings } from './payments/payment-config.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import { resolvers } from './resolvers/index.js';
+import { createPaymentEventHandler } from './services/payment.service.js';
 import { LOCAL_PAYMENT_ACTIONS_PATH, localPaymentActionsRoute } from './routes/local-payment-actions.route.js';
 import { createWebhookHandler, PAYMENT_WEBHOOK_PATH, webhookRoute, type PaymentEventHandler } from './routes/payment-webhook.route.js';
 
@@ -39,16 +40,8 @@ export interface CommerceServiceOptions extends ServiceOptions {
   payments?: Readonly<PaymentSettings>;
   /** A provider to use instead of the one the settings choose. */
   paymentProvider?: PaymentProvider;
-  /** What a verified payment webhook event does; default: it is logged and acknowledged. */
+  /** What a verified payment webhook event does; default: orders act on it (createPaymentEventHandler). */
   onPaymentEvent?: PaymentEventHandler;
-}
-
-/** Until orders act on payment events, a verified event is logged (id and type only) and acknowledged. */
-function loggingPaymentEventHandler(logger: Logger): PaymentEventHandler {
-  return async (event) => {
-    logger.info('payment webhook received', { eventId: event.id, type: event.type });
-    return 'processed';
-  };
 }
 
 /**
@@ -63,13 +56,13 @@ export function buildCommerceSubgraph(options: CommerceServiceOptions) {
   const settings = options.payments ?? paymentSettings();
   const paymentProvider = options.paymentProvider ?? createPaymentProvider(settings, { logger });
   const webhookLogger = logger.child({ component: 'payment-webhooks' });
-  const handleWebhook = createWebhookHandler(paymentProvider, options.onPaymentEvent ?? loggingPaymentEventHandler(webhookLogger), webhookLogger);
+  const handleWebhook = createWebhookHandler(paymentProvider, options.onPaymentEvent ?? createPaymentEventHandler(db, paymentProvider, webhookLogger), webhookLogger);
   const routes: Record<string, Route> = { [PAYMENT_WEBHOOK_PATH]: webhookRoute(handleWebhook) };
   if (paymentProvider instanceof LocalPaymentProvider) routes[LOCAL_PAYMENT_ACTIONS_PATH] = localPaymentActionsRoute(paymentProvider, handleWebhook);
   // Each consumer LISTENs on a connection of its own, so listening never holds one of the request pool's.
   const schedulingEvents = createSchedulingEventConsumer({ db: background, listen: options.databaseUrl, logger: logger.child({ component: 'scheduling-events' }) });
   const learningEvents = createLearningEventConsumer({ db: background, listen: options.databaseUrl, logger: logger.child({ component: 'learning-events' }) });
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger), routes });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, paymentProvider), routes });
 
   return {
     ...service,

@@ -2,8 +2,10 @@ import type { EntityReference } from '@academy/service-kit';
 import type { Selectable } from 'kysely';
 import type {
   CommerceDiscountCodes,
+  CommerceInvoices,
   CommerceOrderItems,
   CommerceOrders,
+  CommercePayments,
   CommercePrices,
   CommerceSeatHolds,
   CommerceTicketTypes,
@@ -38,6 +40,19 @@ export type DiscountCode = Selectable<CommerceDiscountCodes>;
 export type TicketType = Selectable<CommerceTicketTypes>;
 /** Commerce's copy of a seat held by scheduling for payment (from RegistrationHeld and later events). */
 export type SeatHold = Selectable<CommerceSeatHolds>;
+
+/** One attempt to pay an order through a provider. */
+export type Payment = Selectable<CommercePayments>;
+/** The invoice of a paid order. */
+export type Invoice = Selectable<CommerceInvoices>;
+/** One line of an invoice as stored (in invoices.lines): the order item when the order was paid. */
+export interface InvoiceLineRecord {
+  description: string;
+  quantity: number;
+  unitPriceMinor: number;
+  totalMinor: number;
+  currency: string;
+}
 
 /** A priced basket as quote answers it. */
 export interface Quote {

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CommerceDatabase } from '../db/database.js';
 import { cancelSession, setSeatHoldStatus, upsertEvent, upsertSeatHold, upsertSession } from '../repositories/copy.repository.js';
+import { endOrderOfLapsedSeat } from '../services/payment.service.js';
 
 /** The consumer's name in commerce.event_checkpoints and processed_events: never rename it, or it starts over. */
 export const SCHEDULING_CONSUMER = 'commerce.scheduling';
@@ -45,19 +46,24 @@ const onRegistrationHeld: EventHandler<CommerceDatabase> = (event, trx) => {
   });
 };
 
-/** A registration left its hold: checkout no longer sells its seat. */
+/**
+ * A registration left its hold: checkout no longer sells its seat, and when the hold lapsed
+ * (EXPIRED) the unpaid order holding it ends EXPIRED (see endOrderOfLapsedSeat).
+ */
 const onRegistrationLeftHold =
   (status: 'CONFIRMED' | 'CANCELLED' | 'EXPIRED'): EventHandler<CommerceDatabase> =>
-  (event, trx) => {
+  async (event, trx) => {
     const p = registrationChanged.parse(event.payload);
-    return setSeatHoldStatus(trx, {
-      registrationId: lower(p.registrationId),
+    const registrationId = lower(p.registrationId);
+    await setSeatHoldStatus(trx, {
+      registrationId,
       sessionId: lower(p.sessionId),
       userId: lower(p.userId),
       courseId: lower(p.courseId),
       status,
       at: new Date(p.at),
     });
+    if (status === 'EXPIRED') await endOrderOfLapsedSeat(trx, registrationId, new Date(p.at));
   };
 
 const onEventScheduled: EventHandler<CommerceDatabase> = (event, trx) => {

@@ -5,7 +5,8 @@
  * Please do not edit it manually.
  */
 
-import type { DiscountKind, OrderItemKind, OrderStatus } from "./graphql.js";
+import type { InvoiceLineRecord } from "../db/database.js";
+import type { DiscountKind, OrderItemKind, OrderStatus, PaymentStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -83,6 +84,24 @@ export interface CommerceIdempotencyKeys {
   user_id: string;
 }
 
+export interface CommerceInvoiceCounters {
+  last_number: number;
+  year: number;
+}
+
+export interface CommerceInvoices {
+  currency: string;
+  discount_minor: number;
+  id: Generated<string>;
+  issued_at: Timestamp;
+  lines: ColumnType<InvoiceLineRecord[], string, string>;
+  number: string;
+  order_id: string;
+  subtotal_minor: number;
+  total_minor: number;
+  user_id: string;
+}
+
 export interface CommerceOrderItems {
   course_id: string | null;
   currency: string;
@@ -137,8 +156,9 @@ export interface CommercePayments {
   order_id: string;
   provider: string;
   provider_reference: string | null;
-  status: Generated<string>;
+  status: Generated<PaymentStatus>;
   succeeded_at: Timestamp | null;
+  token_fingerprint: string | null;
   updated_at: Generated<Timestamp>;
 }
 
@@ -201,6 +221,8 @@ export interface DB {
   "commerce.event_checkpoints": CommerceEventCheckpoints;
   "commerce.events": CommerceEvents;
   "commerce.idempotency_keys": CommerceIdempotencyKeys;
+  "commerce.invoice_counters": CommerceInvoiceCounters;
+  "commerce.invoices": CommerceInvoices;
   "commerce.order_items": CommerceOrderItems;
   "commerce.orders": CommerceOrders;
   "commerce.outbox": CommerceOutbox;

@@ -1,7 +1,9 @@
 import { groupedLoader, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { CommerceDatabase } from '../db/database.js';
+import { findInvoicesOfOrders } from '../repositories/invoice.repository.js';
 import { findItemsOfOrders, findOrdersByIds, findOrdersOfRegistrations } from '../repositories/order.repository.js';
+import { findPaymentsOfOrders } from '../repositories/payment.repository.js';
 import { findCoursePrices, findSessionPrices } from '../repositories/price.repository.js';
 import { findTicketTypesByIds, findTicketTypesOfEvents } from '../repositories/ticket.repository.js';
 
@@ -17,6 +19,8 @@ export function createLoaders(db: Kysely<CommerceDatabase>) {
     orderById: keyedLoader((ids: readonly string[]) => findOrdersByIds(db, ids), (o) => o.id),
     itemsByOrder: groupedLoader((ids: readonly string[]) => findItemsOfOrders(db, ids), (i) => i.order_id),
     orderByRegistration: keyedLoader((ids: readonly string[]) => findOrdersOfRegistrations(db, ids), (o) => o.for_registration_id),
+    paymentsByOrder: groupedLoader((ids: readonly string[]) => findPaymentsOfOrders(db, ids), (p) => p.order_id),
+    invoiceByOrder: keyedLoader((ids: readonly string[]) => findInvoicesOfOrders(db, ids), (i) => i.order_id),
     ticketTypeById: keyedLoader((ids: readonly string[]) => findTicketTypesByIds(db, ids), (t) => t.id),
     ticketTypesByEvent: groupedLoader((ids: readonly string[]) => findTicketTypesOfEvents(db, ids), (t) => t.event_id),
   };

@@ -2,6 +2,7 @@ import type { MutationResolvers } from '../generated/graphql.js';
 import { checkout } from '../services/checkout.service.js';
 import { createDiscountCode } from '../services/discount.service.js';
 import { cancelOrder } from '../services/order.service.js';
+import { payOrder } from '../services/payment.service.js';
 import { setCoursePrice } from '../services/pricing.service.js';
 import { createTicketType } from '../services/ticket.service.js';
 
@@ -10,5 +11,6 @@ export const Mutation: MutationResolvers = {
   createDiscountCode: (_, args, ctx) => createDiscountCode(ctx, args.input),
   checkout: (_, args, ctx) => checkout(ctx, args.input),
   cancelOrder: (_, args, ctx) => cancelOrder(ctx, args),
+  payOrder: (_, args, ctx) => payOrder(ctx, args),
   createTicketType: (_, args, ctx) => createTicketType(ctx, args),
 };

@@ -1,5 +1,7 @@
 import type { OrderResolvers } from '../generated/graphql.js';
+import { invoiceOfOrder } from '../services/invoice.service.js';
 import { itemsOfOrder } from '../services/order.service.js';
+import { paymentsOfOrder } from '../services/payment.service.js';
 import { amountOf } from '../services/pricing.service.js';
 
 export const Order: OrderResolvers = {
@@ -11,7 +13,8 @@ export const Order: OrderResolvers = {
   discountCode: (order) => order.discount_code,
   createdAt: (order) => order.created_at,
   paidAt: (order) => order.paid_at,
-  /** Payments and refunds are recorded by the payment and refund flows; none exist before them. */
-  payments: () => [],
+  payments: (order, _, ctx) => paymentsOfOrder(ctx, order),
+  /** Refunds are recorded by the refund flow; none exist before it. */
   refunds: () => [],
+  invoice: (order, _, ctx) => invoiceOfOrder(ctx, order),
 };

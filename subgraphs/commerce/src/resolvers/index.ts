@@ -3,10 +3,13 @@ import type { Resolvers } from '../generated/graphql.js';
 import { Course } from './Course.js';
 import { DiscountCode } from './DiscountCode.js';
 import { Event } from './Event.js';
+import { Invoice } from './Invoice.js';
+import { InvoiceLine } from './InvoiceLine.js';
 import { Money } from './Money.js';
 import { Mutation } from './Mutation.js';
 import { Order } from './Order.js';
 import { OrderItem } from './OrderItem.js';
+import { Payment } from './Payment.js';
 import { Query } from './Query.js';
 import { Registration } from './Registration.js';
 import { TicketType } from './TicketType.js';
@@ -18,10 +21,13 @@ export const resolvers: Resolvers = {
   Course,
   DiscountCode,
   Event,
+  Invoice,
+  InvoiceLine,
   Money,
   Mutation,
   Order,
   OrderItem,
+  Payment,
   Query,
   Registration,
   TicketType,

@@ -1,4 +1,5 @@
 import {
+  conflict,
   forwardPage,
   hasRole,
   isSelfOrRole,
@@ -18,6 +19,7 @@ import { publishOrderCancelled, type OrderCancelReason, type OrderEventItem } fr
 import type { MutationCancelOrderArgs, QueryOrderArgs, QueryOrdersArgs, UserOrdersArgs } from '../generated/graphql.js';
 import { releaseRedemption } from '../repositories/discount.repository.js';
 import { findItemsOfOrders, findOrderPage, lockOrder } from '../repositories/order.repository.js';
+import { findPaymentsOfOrders } from '../repositories/payment.repository.js';
 import { releaseTickets } from '../repositories/ticket.repository.js';
 import { changeOrderStatus } from './order-status.js';
 
@@ -118,13 +120,19 @@ export async function endPendingOrder(
   return ended;
 }
 
-/** The customer or ADMIN cancels a PENDING order (CONFLICT in any other status). */
+/**
+ * The customer or ADMIN cancels a PENDING order (CONFLICT in any other status, and while a
+ * payment of it is still open: that payment may yet succeed).
+ */
 export async function cancelOrder(ctx: CommerceContext, args: MutationCancelOrderArgs): Promise<Order> {
   const viewer = requireViewer(ctx);
   const id = parseId(args.id);
   const order = await ctx.db.transaction().execute(async (trx) => {
     const found = await lockOrder(trx, id);
     if (!found || (found.user_id !== viewer.userId && !hasRole(ctx, 'ADMIN'))) throw notFound('No such order.');
+    if (found.status === 'PENDING' && (await findPaymentsOfOrders(trx, [found.id])).some((p) => p.status === 'REQUIRES_PAYMENT')) {
+      throw conflict(`A payment of order ${found.reference} is in progress: it cannot be cancelled now.`);
+    }
     return endPendingOrder(trx, found, 'CANCELLED');
   });
   ctx.loaders.orderById.clear(id).prime(id, order);
