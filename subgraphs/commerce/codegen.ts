@@ -16,6 +16,7 @@ export default {
     DiscountCode: '../db/database.js#DiscountCode',
     TicketType: '../db/database.js#TicketType',
     PriceQuote: '../db/database.js#Quote',
+    Ticket: '../db/database.js#Ticket',
   },
   columns: {
     'orders.status': 'Generated<OrderStatus>',
@@ -23,10 +24,12 @@ export default {
     'discount_codes.kind': 'DiscountKind',
     'sessions.status': "'SCHEDULED' | 'CANCELLED'",
     'seat_holds.status': "'HELD' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED'",
+    'tickets.status': 'Generated<TicketStatus>',
   },
   columnImports: {
     OrderStatus: './graphql.js#OrderStatus',
     OrderItemKind: './graphql.js#OrderItemKind',
     DiscountKind: './graphql.js#DiscountKind',
+    TicketStatus: './graphql.js#TicketStatus',
   },
 };

@@ -5,7 +5,7 @@
  * Please do not edit it manually.
  */
 
-import type { DiscountKind, OrderItemKind, OrderStatus } from "./graphql.js";
+import type { DiscountKind, OrderItemKind, OrderStatus, TicketStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -81,6 +81,13 @@ export interface CommerceIdempotencyKeys {
   order_id: string | null;
   request_hash: string;
   user_id: string;
+}
+
+export interface CommerceOrderItemAttendees {
+  email: string;
+  name: string;
+  order_item_id: string;
+  position: number;
 }
 
 export interface CommerceOrderItems {
@@ -183,6 +190,25 @@ export interface CommerceSessions {
   updated_at: Generated<Timestamp>;
 }
 
+export interface CommerceTickets {
+  attendee_email: string | null;
+  attendee_name: string | null;
+  attendee_user_id: string | null;
+  buyer_id: string;
+  cancelled_at: Timestamp | null;
+  checked_in_at: Timestamp | null;
+  checked_in_by: string | null;
+  code: string;
+  event_id: string;
+  id: Generated<string>;
+  issued_at: Generated<Timestamp>;
+  order_id: string;
+  order_item_id: string;
+  position: number;
+  status: Generated<TicketStatus>;
+  ticket_type_id: string;
+}
+
 export interface CommerceTicketTypes {
   amount_minor: number;
   created_at: Generated<Timestamp>;
@@ -201,6 +227,7 @@ export interface DB {
   "commerce.event_checkpoints": CommerceEventCheckpoints;
   "commerce.events": CommerceEvents;
   "commerce.idempotency_keys": CommerceIdempotencyKeys;
+  "commerce.order_item_attendees": CommerceOrderItemAttendees;
   "commerce.order_items": CommerceOrderItems;
   "commerce.orders": CommerceOrders;
   "commerce.outbox": CommerceOutbox;
@@ -211,4 +238,5 @@ export interface DB {
   "commerce.seat_holds": CommerceSeatHolds;
   "commerce.sessions": CommerceSessions;
   "commerce.ticket_types": CommerceTicketTypes;
+  "commerce.tickets": CommerceTickets;
 }

@@ -1,9 +1,10 @@
 import { groupedLoader, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { CommerceDatabase } from '../db/database.js';
+import { findEventsByIds } from '../repositories/copy.repository.js';
 import { findItemsOfOrders, findOrdersByIds, findOrdersOfRegistrations } from '../repositories/order.repository.js';
 import { findCoursePrices, findSessionPrices } from '../repositories/price.repository.js';
-import { findTicketTypesByIds, findTicketTypesOfEvents } from '../repositories/ticket.repository.js';
+import { findTicketsOfOrders, findTicketTypesByIds, findTicketTypesOfEvents } from '../repositories/ticket.repository.js';
 
 /** The per-request DataLoaders of the commerce subgraph. */
 export function createLoaders(db: Kysely<CommerceDatabase>) {
@@ -19,6 +20,8 @@ export function createLoaders(db: Kysely<CommerceDatabase>) {
     orderByRegistration: keyedLoader((ids: readonly string[]) => findOrdersOfRegistrations(db, ids), (o) => o.for_registration_id),
     ticketTypeById: keyedLoader((ids: readonly string[]) => findTicketTypesByIds(db, ids), (t) => t.id),
     ticketTypesByEvent: groupedLoader((ids: readonly string[]) => findTicketTypesOfEvents(db, ids), (t) => t.event_id),
+    ticketsByOrder: groupedLoader((ids: readonly string[]) => findTicketsOfOrders(db, ids), (t) => t.order_id),
+    eventById: keyedLoader((ids: readonly string[]) => findEventsByIds(db, ids), (e) => e.id),
   };
 }
 

@@ -4,6 +4,7 @@ import { createDiscountCode } from '../services/discount.service.js';
 import { cancelOrder } from '../services/order.service.js';
 import { setCoursePrice } from '../services/pricing.service.js';
 import { createTicketType } from '../services/ticket.service.js';
+import { checkInTicket } from '../services/tickets.service.js';
 
 export const Mutation: MutationResolvers = {
   setCoursePrice: (_, args, ctx) => setCoursePrice(ctx, args),
@@ -11,4 +12,5 @@ export const Mutation: MutationResolvers = {
   checkout: (_, args, ctx) => checkout(ctx, args.input),
   cancelOrder: (_, args, ctx) => cancelOrder(ctx, args),
   createTicketType: (_, args, ctx) => createTicketType(ctx, args),
+  checkInTicket: (_, args, ctx) => checkInTicket(ctx, args),
 };

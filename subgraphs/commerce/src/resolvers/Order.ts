@@ -1,6 +1,7 @@
 import type { OrderResolvers } from '../generated/graphql.js';
 import { itemsOfOrder } from '../services/order.service.js';
 import { amountOf } from '../services/pricing.service.js';
+import { ticketsOfOrder } from '../services/tickets.service.js';
 
 export const Order: OrderResolvers = {
   customer: (order) => ({ __typename: 'User', id: order.user_id }),
@@ -14,4 +15,5 @@ export const Order: OrderResolvers = {
   /** Payments and refunds are recorded by the payment and refund flows; none exist before them. */
   payments: () => [],
   refunds: () => [],
+  tickets: (order, _, ctx) => ticketsOfOrder(ctx, order),
 };

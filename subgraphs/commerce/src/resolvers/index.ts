@@ -9,6 +9,7 @@ import { Order } from './Order.js';
 import { OrderItem } from './OrderItem.js';
 import { Query } from './Query.js';
 import { Registration } from './Registration.js';
+import { Ticket } from './Ticket.js';
 import { TicketType } from './TicketType.js';
 import { TrainingSession } from './TrainingSession.js';
 import { User } from './User.js';
@@ -24,6 +25,7 @@ export const resolvers: Resolvers = {
   OrderItem,
   Query,
   Registration,
+  Ticket,
   TicketType,
   TrainingSession,
   User,
