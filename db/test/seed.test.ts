@@ -659,6 +659,64 @@ describe('seed', () => {
       WHERE t.kind = 'book_venue' AND t.due_at <> e.starts_at - interval '30 days'`)).toBe(0);
   });
 
+  it("gives commerce the orders, payments, tickets and copies that agree with scheduling's registrations and learning's enrollments", async () => {
+    const priced = `SELECT p.course_id FROM commerce.prices p WHERE p.course_id IS NOT NULL AND p.amount_minor > 0`;
+    // Every paid seat of a priced course has exactly one PAID order with its SESSION_SEAT item; a held seat a PENDING order or none.
+    const seatOrders = (statuses: string) => `SELECT r.id, count(o.id) FILTER (WHERE o.status = 'PAID') AS paid, count(o.id) FILTER (WHERE o.status IN ('PAID', 'PENDING')) AS live
+      FROM scheduling.registrations r JOIN scheduling.training_sessions s ON s.id = r.session_id
+      LEFT JOIN commerce.order_items i ON i.registration_id = r.id AND i.kind = 'SESSION_SEAT' LEFT JOIN commerce.orders o ON o.id = i.order_id AND o.user_id = r.user_id
+      WHERE r.status IN (${statuses}) AND s.course_id IN (${priced}) GROUP BY r.id`;
+    expect(await count(first, seatOrders("'CONFIRMED', 'ATTENDED', 'NO_SHOW'"))).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM (${seatOrders("'CONFIRMED', 'ATTENDED', 'NO_SHOW'")}) x WHERE paid <> 1 OR live <> 1`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM (${seatOrders("'PENDING_PAYMENT'")}) x WHERE paid > 0 OR live > 1`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM commerce.orders o JOIN commerce.order_items i ON i.order_id = o.id
+      JOIN scheduling.registrations r ON r.id = i.registration_id WHERE o.status = 'PENDING' AND r.status <> 'PENDING_PAYMENT'`)).toBe(0);
+    // Enrollments in priced courses were bought: ORDER source with the user's PAID COURSE_ACCESS order; the others FREE.
+    expect(await count(first, `SELECT 1 FROM learning.enrollments e WHERE e.source = 'ORDER'`)).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM learning.enrollments e WHERE (e.source = 'ORDER') <> (e.course_id IN (${priced}))`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM learning.enrollments e WHERE e.source = 'ORDER' AND NOT EXISTS (
+      SELECT 1 FROM commerce.orders o JOIN commerce.order_items i ON i.order_id = o.id
+      WHERE o.id = e.order_id AND o.user_id = e.user_id AND o.status = 'PAID' AND i.kind = 'COURSE_ACCESS' AND i.course_id = e.course_id)`)).toBe(0);
+    // Totals: items add up to the subtotal, the discount is the redemption's, paid orders are paid exactly once.
+    expect(await count(first, `SELECT 1 FROM commerce.orders o WHERE o.subtotal_minor <> (SELECT sum(i.total_minor) FROM commerce.order_items i WHERE i.order_id = o.id)
+      OR o.total_minor <> o.subtotal_minor - o.discount_minor
+      OR o.discount_minor <> coalesce((SELECT d.amount_minor FROM commerce.discount_redemptions d WHERE d.order_id = o.id), 0)
+      OR (o.status = 'PAID') <> EXISTS (SELECT 1 FROM commerce.payments p WHERE p.order_id = o.id AND p.status = 'SUCCEEDED')
+      OR EXISTS (SELECT 1 FROM commerce.payments p WHERE p.order_id = o.id AND p.status = 'SUCCEEDED' AND (p.amount_minor <> o.total_minor OR p.currency <> o.currency))`)).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM commerce.discount_redemptions')).toBeGreaterThan(0);
+    expect(await count(first, `SELECT 1 FROM commerce.discount_codes c WHERE c.usage_count <> (
+      SELECT count(*) FROM commerce.discount_redemptions d WHERE d.discount_code_id = c.id AND d.released_at IS NULL)`)).toBe(0);
+    expect(await count(first, 'SELECT reference FROM commerce.orders GROUP BY reference HAVING count(*) > 1')).toBe(0);
+    // Copies: sessions, events and course titles as scheduling and learning have them; seat holds for priced registrations.
+    expect(await count(first, `SELECT id, course_id, starts_at, ends_at FROM scheduling.training_sessions
+      EXCEPT SELECT id, course_id, starts_at, ends_at FROM commerce.sessions`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM commerce.sessions c JOIN scheduling.training_sessions s ON s.id = c.id WHERE (c.status = 'CANCELLED') <> (s.status = 'CANCELLED')`)).toBe(0);
+    expect(await count(first, `SELECT id, slug, name, organizer_id, starts_at, ends_at FROM scheduling.events
+      EXCEPT SELECT id, slug, name, organizer_id, starts_at, ends_at FROM commerce.events`)).toBe(0);
+    expect(await count(first, `SELECT id, title FROM learning.courses WHERE status <> 'DRAFT' EXCEPT SELECT id, title FROM commerce.courses`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM scheduling.registrations r JOIN scheduling.training_sessions s ON s.id = r.session_id
+      LEFT JOIN commerce.seat_holds h ON h.registration_id = r.id
+      WHERE s.course_id IN (${priced}) AND (h.registration_id IS NULL OR h.user_id <> r.user_id OR h.status <> CASE r.status
+        WHEN 'PENDING_PAYMENT' THEN 'HELD' WHEN 'CANCELLED' THEN 'CANCELLED' WHEN 'EXPIRED' THEN 'EXPIRED' ELSE 'CONFIRMED' END)`)).toBe(0);
+    // Tickets: sold counts live orders' tickets; each paid ticket line has its tickets, for the attendees named or the buyer.
+    expect(await count(first, `SELECT 1 FROM commerce.ticket_types t WHERE t.sold <> (SELECT coalesce(sum(i.quantity), 0) FROM commerce.order_items i
+      JOIN commerce.orders o ON o.id = i.order_id WHERE i.ticket_type_id = t.id AND o.status IN ('PENDING', 'PAID'))`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM commerce.order_items i JOIN commerce.orders o ON o.id = i.order_id WHERE i.kind = 'EVENT_TICKET'
+      AND i.quantity <> (SELECT count(*) FROM commerce.tickets t WHERE t.order_item_id = i.id) AND o.status = 'PAID'`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM commerce.tickets t JOIN commerce.orders o ON o.id = t.order_id WHERE o.status <> 'PAID' OR o.user_id <> t.buyer_id`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM commerce.order_items i WHERE i.kind = 'EVENT_TICKET'
+      AND (SELECT count(*) FROM commerce.order_item_attendees a WHERE a.order_item_id = i.id) NOT IN (0, i.quantity)`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM commerce.tickets t LEFT JOIN commerce.order_item_attendees a ON a.order_item_id = t.order_item_id AND a.position = t.position
+      WHERE a.name IS DISTINCT FROM t.attendee_name OR a.email IS DISTINCT FROM t.attendee_email OR (a.name IS NULL) <> (t.attendee_user_id IS NOT DISTINCT FROM t.buyer_id)`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM commerce.tickets t JOIN commerce.events e ON e.id = t.event_id
+      WHERE t.status = 'CHECKED_IN' AND (t.checked_in_by <> e.organizer_id OR e.starts_at > '${NOW.toISOString()}')`)).toBe(0);
+    expect(await count(first, "SELECT 1 FROM commerce.tickets WHERE status = 'CHECKED_IN'")).toBeGreaterThan(0);
+    expect(await count(first, "SELECT 1 FROM commerce.tickets WHERE status = 'VALID'")).toBeGreaterThan(0);
+    // The demo learner holds tickets for an upcoming event.
+    expect(await count(first, `SELECT 1 FROM commerce.tickets t JOIN identity.users u ON u.id = t.buyer_id JOIN identity.user_roles r ON r.user_id = u.id AND r.role = 'LEARNER'
+      JOIN commerce.events e ON e.id = t.event_id WHERE u.password_hash IS NOT NULL AND e.starts_at > '${NOW.toISOString()}'`)).toBeGreaterThan(0);
+  });
+
   it('points every cross-schema id at an existing row', async () => {
     const orphans: Record<string, string> = {
       'courses.author_id': 'SELECT 1 FROM learning.courses c WHERE NOT EXISTS (SELECT 1 FROM identity.users u WHERE u.id = c.author_id)',

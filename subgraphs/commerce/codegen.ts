@@ -19,6 +19,7 @@ export default {
     Payment: '../db/database.js#Payment',
     Invoice: '../db/database.js#Invoice',
     InvoiceLine: '../db/database.js#InvoiceLineRecord',
+    Ticket: '../db/database.js#Ticket',
   },
   columns: {
     'orders.status': 'Generated<OrderStatus>',
@@ -29,6 +30,7 @@ export default {
     'payments.status': 'Generated<PaymentStatus>',
     // Written as JSON text (pg would send a JS array as a PostgreSQL array), read back parsed.
     'invoices.lines': 'ColumnType<InvoiceLineRecord[], string, string>',
+    'tickets.status': 'Generated<TicketStatus>',
   },
   columnImports: {
     OrderStatus: './graphql.js#OrderStatus',
@@ -36,5 +38,6 @@ export default {
     DiscountKind: './graphql.js#DiscountKind',
     PaymentStatus: './graphql.js#PaymentStatus',
     InvoiceLineRecord: '../db/database.js#InvoiceLineRecord',
+    TicketStatus: './graphql.js#TicketStatus',
   },
 };

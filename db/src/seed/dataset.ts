@@ -6,6 +6,7 @@ import { generateLearningPaths } from './learning-paths.generator.js';
 import { generateCertificates, generateMaterials, lessonProgressFill } from './learning-records.generator.js';
 import { generateChat } from './chat.generator.js';
 import { generateCoaching } from './coaching.generator.js';
+import { generateCommerce } from './commerce.generator.js';
 import { generateCommunity } from './community.generator.js';
 import { DAY, seedSizes, type TableRows } from './model.js';
 import { generatePeople } from './people.generator.js';
@@ -117,6 +118,28 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     yield* posts.notifications;
     yield* delivery.notifications;
   })();
+  // Commerce: the orders behind paid seats and priced enrollments, tickets, and its copies.
+  const commerce = generateCommerce(root.fork('commerce'), {
+    anchor,
+    users,
+    learners,
+    admin: people.admin,
+    demoLearner: demo.LEARNER,
+    demoOrganizer: demo.ORGANIZER,
+    courses: catalogue.courses,
+    enrollmentsByUser: enrollments.byUser,
+    sessions: schedule.sessions,
+    sessionRows: [...sessionTable.rows],
+    registrationRows: [...(seats.tables.find((t) => t.table === 'scheduling.registrations')?.rows ?? [])],
+    priceRows: [...(schedule.tables.find((t) => t.table === 'commerce.prices')?.rows ?? [])],
+    eventRows: [...(schedule.tables.find((t) => t.table === 'scheduling.events')?.rows ?? [])],
+  });
+  // Learning records how each enrollment was granted: an enrollment in a priced course by its order.
+  const enrollmentRows = [...enrollments.table.rows];
+  enrollments.table.rows = enrollmentRows.map((row) => {
+    const orderId = commerce.orderOfEnrollment.get(String(row[0])) ?? null;
+    return [...row, orderId ? 'ORDER' : 'FREE', orderId];
+  });
   const events = planAnalytics(root.fork('analytics'), {
     anchor,
     users,
@@ -141,6 +164,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     generateCertificates(root.fork('certificates'), anchor, users, catalogue.courses, enrollments.byUser, demo.LEARNER),
     ...generateLearningPaths(root.fork('learning-paths'), anchor, catalogue.courses),
     ...schedule.tables,
+    ...commerce.tables,
     ...coaching,
     ...seats.tables,
     ...chat,

@@ -31,6 +31,18 @@ export const SEEDED_TABLES = [
   'scheduling.attendance_records',
   'commerce.prices',
   'learning.course_prices',
+  'commerce.sessions',
+  'commerce.seat_holds',
+  'commerce.events',
+  'commerce.courses',
+  'commerce.ticket_types',
+  'commerce.discount_codes',
+  'commerce.orders',
+  'commerce.order_items',
+  'commerce.order_item_attendees',
+  'commerce.discount_redemptions',
+  'commerce.payments',
+  'commerce.tickets',
   'community.chat_rooms',
   'community.chat_room_members',
   'community.chat_room_mutes',
@@ -106,7 +118,7 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   ]),
   'learning.enrollments': spec('learning.enrollments', [
     ['id', 'uuid'], ['user_id', 'uuid'], ['course_id', 'uuid'], ['status', 'text'], ['progress_percent', 'integer'],
-    ['enrolled_at', 'timestamptz'], ['completed_at', 'timestamptz'],
+    ['enrolled_at', 'timestamptz'], ['completed_at', 'timestamptz'], ['source', 'text'], ['order_id', 'uuid'],
   ]),
   'learning.learning_paths': spec('learning.learning_paths', [
     ['id', 'uuid'], ['slug', 'text'], ['name', 'text'], ['description', 'text'], ['level', 'text'], ['status', 'text'], ['created_at', 'timestamptz'],
@@ -172,6 +184,51 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   ]),
   'learning.course_prices': spec('learning.course_prices', [
     ['course_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'], ['set_at', 'timestamptz'],
+  ]),
+  'commerce.sessions': spec('commerce.sessions', [
+    ['id', 'uuid'], ['course_id', 'uuid'], ['starts_at', 'timestamptz'], ['ends_at', 'timestamptz'], ['status', 'text'], ['updated_at', 'timestamptz'],
+  ]),
+  'commerce.seat_holds': spec('commerce.seat_holds', [
+    ['registration_id', 'uuid'], ['session_id', 'uuid'], ['user_id', 'uuid'], ['course_id', 'uuid'], ['hold_expires_at', 'timestamptz'],
+    ['status', 'text'], ['updated_at', 'timestamptz'],
+  ]),
+  'commerce.events': spec('commerce.events', [
+    ['id', 'uuid'], ['slug', 'text'], ['name', 'text'], ['organizer_id', 'uuid'], ['starts_at', 'timestamptz'], ['ends_at', 'timestamptz'],
+  ]),
+  'commerce.courses': spec('commerce.courses', [['id', 'uuid'], ['title', 'text'], ['updated_at', 'timestamptz']]),
+  'commerce.ticket_types': spec('commerce.ticket_types', [
+    ['id', 'uuid'], ['event_id', 'uuid'], ['name', 'text'], ['amount_minor', 'integer'], ['currency', 'text'], ['quantity', 'integer'],
+    ['sold', 'integer'], ['created_at', 'timestamptz'],
+  ]),
+  'commerce.discount_codes': spec('commerce.discount_codes', [
+    ['id', 'uuid'], ['code', 'text'], ['kind', 'text'], ['value', 'integer'], ['currency', 'text'], ['valid_from', 'timestamptz'],
+    ['valid_until', 'timestamptz'], ['usage_limit', 'integer'], ['usage_count', 'integer'], ['active', 'boolean'], ['created_by', 'uuid'],
+    ['created_at', 'timestamptz'],
+  ]),
+  'commerce.orders': spec('commerce.orders', [
+    ['id', 'uuid'], ['reference', 'text'], ['user_id', 'uuid'], ['status', 'text'], ['currency', 'text'], ['subtotal_minor', 'integer'],
+    ['discount_minor', 'integer'], ['total_minor', 'integer'], ['refunded_minor', 'integer'], ['discount_code_id', 'uuid'], ['discount_code', 'text'],
+    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['paid_at', 'timestamptz'], ['cancelled_at', 'timestamptz'],
+  ]),
+  'commerce.order_items': spec('commerce.order_items', [
+    ['id', 'uuid'], ['order_id', 'uuid'], ['position', 'integer'], ['kind', 'text'], ['description', 'text'], ['quantity', 'integer'],
+    ['unit_price_minor', 'integer'], ['total_minor', 'integer'], ['currency', 'text'], ['course_id', 'uuid'], ['session_id', 'uuid'],
+    ['registration_id', 'uuid'], ['ticket_type_id', 'uuid'],
+  ]),
+  'commerce.order_item_attendees': spec('commerce.order_item_attendees', [['order_item_id', 'uuid'], ['position', 'integer'], ['name', 'text'], ['email', 'text']]),
+  'commerce.discount_redemptions': spec('commerce.discount_redemptions', [
+    ['id', 'uuid'], ['discount_code_id', 'uuid'], ['order_id', 'uuid'], ['user_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'],
+    ['redeemed_at', 'timestamptz'], ['released_at', 'timestamptz'],
+  ]),
+  'commerce.payments': spec('commerce.payments', [
+    ['id', 'uuid'], ['order_id', 'uuid'], ['status', 'text'], ['amount_minor', 'integer'], ['currency', 'text'], ['provider', 'text'],
+    ['provider_reference', 'text'], ['failure_reason', 'text'], ['next_action_url', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+    ['succeeded_at', 'timestamptz'],
+  ]),
+  'commerce.tickets': spec('commerce.tickets', [
+    ['id', 'uuid'], ['order_id', 'uuid'], ['order_item_id', 'uuid'], ['position', 'integer'], ['ticket_type_id', 'uuid'], ['event_id', 'uuid'],
+    ['buyer_id', 'uuid'], ['attendee_name', 'text'], ['attendee_email', 'text'], ['attendee_user_id', 'uuid'], ['code', 'text'], ['status', 'text'],
+    ['issued_at', 'timestamptz'], ['checked_in_at', 'timestamptz'], ['checked_in_by', 'uuid'], ['cancelled_at', 'timestamptz'],
   ]),
   'community.chat_rooms': spec('community.chat_rooms', [
     ['id', 'uuid'], ['name', 'text'], ['kind', 'text'], ['session_id', 'uuid'], ['created_by', 'uuid'], ['created_at', 'timestamptz'],

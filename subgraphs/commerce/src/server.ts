@@ -28,6 +28,9 @@ export { PAYMENT_WEBHOOK_PATH } from './routes/payment-webhook.route.js';
 export { LOCAL_PAYMENT_ACTIONS_PATH } from './routes/local-payment-actions.route.js';
 export { LOCAL_SIGNATURE_HEADER } from './payments/local-provider.js';
 export { signWebhookPayload } from './payments/webhook-signature.js';
+// Called by the payment and refund flows in the transaction that marks an order paid, cancelled or refunded.
+export { cancelTicketsOfOrder, issueTicketsForPaidOrder } from './services/tickets.service.js';
+export type { CommerceDatabase } from './db/database.js';
 export type { PaymentProvider, ProviderWebhookEvent } from './payments/payment-provider.js';
 export type { PaymentEventHandler } from './routes/payment-webhook.route.js';
 

@@ -9,6 +9,7 @@ import type {
   CommercePrices,
   CommerceSeatHolds,
   CommerceTicketTypes,
+  CommerceTickets,
   DB,
 } from '../generated/tables.js';
 
@@ -38,6 +39,8 @@ export type Order = Selectable<CommerceOrders>;
 export type OrderItem = Selectable<CommerceOrderItems>;
 export type DiscountCode = Selectable<CommerceDiscountCodes>;
 export type TicketType = Selectable<CommerceTicketTypes>;
+/** An issued ticket (see services/ticket-issue.service.ts). */
+export type Ticket = Selectable<CommerceTickets>;
 /** Commerce's copy of a seat held by scheduling for payment (from RegistrationHeld and later events). */
 export type SeatHold = Selectable<CommerceSeatHolds>;
 

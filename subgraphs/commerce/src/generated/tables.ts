@@ -6,7 +6,7 @@
  */
 
 import type { InvoiceLineRecord } from "../db/database.js";
-import type { DiscountKind, OrderItemKind, OrderStatus, PaymentStatus } from "./graphql.js";
+import type { DiscountKind, OrderItemKind, OrderStatus, PaymentStatus, TicketStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -100,6 +100,13 @@ export interface CommerceInvoices {
   subtotal_minor: number;
   total_minor: number;
   user_id: string;
+}
+
+export interface CommerceOrderItemAttendees {
+  email: string;
+  name: string;
+  order_item_id: string;
+  position: number;
 }
 
 export interface CommerceOrderItems {
@@ -203,6 +210,25 @@ export interface CommerceSessions {
   updated_at: Generated<Timestamp>;
 }
 
+export interface CommerceTickets {
+  attendee_email: string | null;
+  attendee_name: string | null;
+  attendee_user_id: string | null;
+  buyer_id: string;
+  cancelled_at: Timestamp | null;
+  checked_in_at: Timestamp | null;
+  checked_in_by: string | null;
+  code: string;
+  event_id: string;
+  id: Generated<string>;
+  issued_at: Generated<Timestamp>;
+  order_id: string;
+  order_item_id: string;
+  position: number;
+  status: Generated<TicketStatus>;
+  ticket_type_id: string;
+}
+
 export interface CommerceTicketTypes {
   amount_minor: number;
   created_at: Generated<Timestamp>;
@@ -223,6 +249,7 @@ export interface DB {
   "commerce.idempotency_keys": CommerceIdempotencyKeys;
   "commerce.invoice_counters": CommerceInvoiceCounters;
   "commerce.invoices": CommerceInvoices;
+  "commerce.order_item_attendees": CommerceOrderItemAttendees;
   "commerce.order_items": CommerceOrderItems;
   "commerce.orders": CommerceOrders;
   "commerce.outbox": CommerceOutbox;
@@ -233,4 +260,5 @@ export interface DB {
   "commerce.seat_holds": CommerceSeatHolds;
   "commerce.sessions": CommerceSessions;
   "commerce.ticket_types": CommerceTicketTypes;
+  "commerce.tickets": CommerceTickets;
 }

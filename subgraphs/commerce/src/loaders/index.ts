@@ -2,10 +2,11 @@ import { groupedLoader, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { CommerceDatabase } from '../db/database.js';
 import { findInvoicesOfOrders } from '../repositories/invoice.repository.js';
+import { findEventsByIds } from '../repositories/copy.repository.js';
 import { findItemsOfOrders, findOrdersByIds, findOrdersOfRegistrations } from '../repositories/order.repository.js';
 import { findPaymentsOfOrders } from '../repositories/payment.repository.js';
 import { findCoursePrices, findSessionPrices } from '../repositories/price.repository.js';
-import { findTicketTypesByIds, findTicketTypesOfEvents } from '../repositories/ticket.repository.js';
+import { findTicketsOfOrders, findTicketTypesByIds, findTicketTypesOfEvents } from '../repositories/ticket.repository.js';
 
 /** The per-request DataLoaders of the commerce subgraph. */
 export function createLoaders(db: Kysely<CommerceDatabase>) {
@@ -23,6 +24,8 @@ export function createLoaders(db: Kysely<CommerceDatabase>) {
     invoiceByOrder: keyedLoader((ids: readonly string[]) => findInvoicesOfOrders(db, ids), (i) => i.order_id),
     ticketTypeById: keyedLoader((ids: readonly string[]) => findTicketTypesByIds(db, ids), (t) => t.id),
     ticketTypesByEvent: groupedLoader((ids: readonly string[]) => findTicketTypesOfEvents(db, ids), (t) => t.event_id),
+    ticketsByOrder: groupedLoader((ids: readonly string[]) => findTicketsOfOrders(db, ids), (t) => t.order_id),
+    eventById: keyedLoader((ids: readonly string[]) => findEventsByIds(db, ids), (e) => e.id),
   };
 }
 

@@ -67,6 +67,11 @@ export function findEvent(db: Db, id: string) {
   return db.selectFrom('commerce.events').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The given events of commerce's copy. */
+export function findEventsByIds(db: Db, ids: readonly string[]) {
+  return db.selectFrom('commerce.events').selectAll().where('id', '=', sql<string>`ANY(${ids}::uuid[])`).execute();
+}
+
 /** Records a course's title; the newest `at` wins whatever order events arrive in. */
 export async function upsertCourseTitle(db: Db, c: { id: string; title: string; at: Date }): Promise<void> {
   await sql`

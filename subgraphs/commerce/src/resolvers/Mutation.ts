@@ -5,6 +5,7 @@ import { cancelOrder } from '../services/order.service.js';
 import { payOrder } from '../services/payment.service.js';
 import { setCoursePrice } from '../services/pricing.service.js';
 import { createTicketType } from '../services/ticket.service.js';
+import { checkInTicket } from '../services/tickets.service.js';
 
 export const Mutation: MutationResolvers = {
   setCoursePrice: (_, args, ctx) => setCoursePrice(ctx, args),
@@ -13,4 +14,5 @@ export const Mutation: MutationResolvers = {
   cancelOrder: (_, args, ctx) => cancelOrder(ctx, args),
   payOrder: (_, args, ctx) => payOrder(ctx, args),
   createTicketType: (_, args, ctx) => createTicketType(ctx, args),
+  checkInTicket: (_, args, ctx) => checkInTicket(ctx, args),
 };

@@ -3,6 +3,7 @@ import { invoiceOfOrder } from '../services/invoice.service.js';
 import { itemsOfOrder } from '../services/order.service.js';
 import { paymentsOfOrder } from '../services/payment.service.js';
 import { amountOf } from '../services/pricing.service.js';
+import { ticketsOfOrder } from '../services/tickets.service.js';
 
 export const Order: OrderResolvers = {
   customer: (order) => ({ __typename: 'User', id: order.user_id }),
@@ -17,4 +18,5 @@ export const Order: OrderResolvers = {
   /** Refunds are recorded by the refund flow; none exist before it. */
   refunds: () => [],
   invoice: (order, _, ctx) => invoiceOfOrder(ctx, order),
+  tickets: (order, _, ctx) => ticketsOfOrder(ctx, order),
 };

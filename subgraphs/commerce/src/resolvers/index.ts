@@ -12,6 +12,7 @@ import { OrderItem } from './OrderItem.js';
 import { Payment } from './Payment.js';
 import { Query } from './Query.js';
 import { Registration } from './Registration.js';
+import { Ticket } from './Ticket.js';
 import { TicketType } from './TicketType.js';
 import { TrainingSession } from './TrainingSession.js';
 import { User } from './User.js';
@@ -30,6 +31,7 @@ export const resolvers: Resolvers = {
   Payment,
   Query,
   Registration,
+  Ticket,
   TicketType,
   TrainingSession,
   User,

@@ -16,7 +16,8 @@ import {
   setIdempotencyKeyOrder,
 } from '../repositories/order.repository.js';
 import { findCoursePrices, findSessionPrices } from '../repositories/price.repository.js';
-import { findTicketTypesByIds, takeTickets } from '../repositories/ticket.repository.js';
+import { findTicketTypesByIds, insertAttendees, takeTickets } from '../repositories/ticket.repository.js';
+import { parseAttendees, type Attendee } from './attendee.js';
 import { evaluateDiscount, normalizeCode } from './discount.service.js';
 import { amountOf } from './pricing.service.js';
 
@@ -35,6 +36,8 @@ interface BasketLine {
   kind: OrderItemKind;
   id: string;
   quantity: number;
+  /** Ticket lines: who each ticket is for, when the buyer named them (else the tickets are the buyer's). */
+  attendees: Attendee[] | null;
 }
 
 /** A basket line with its price and description, as the order item will hold it. */
@@ -46,7 +49,10 @@ interface PricedLine extends BasketLine {
   sessionId: string | null;
 }
 
-/** Checks a basket: 1–20 lines, each exactly one of registrationId, courseId, ticketTypeId, no line twice. */
+/**
+ * Checks a basket: 1–20 lines, each exactly one of registrationId, courseId, ticketTypeId, no
+ * line twice; attendees only on ticket lines, one per ticket.
+ */
 function checkBasket(items: readonly CheckoutItemInput[], field: string): BasketLine[] {
   if (items.length === 0 || items.length > MAX_ORDER_LINES) throw badUserInput(`"${field}" must have 1 to ${MAX_ORDER_LINES} items.`, field);
   const seen = new Set<string>();
@@ -60,13 +66,15 @@ function checkBasket(items: readonly CheckoutItemInput[], field: string): Basket
       if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_TICKETS_PER_LINE) {
         throw badUserInput(`"${at}.quantity" must be 1 to ${MAX_TICKETS_PER_LINE} tickets.`, `${at}.quantity`);
       }
-      line = { kind: 'EVENT_TICKET', id: parseId(item.ticketTypeId, `${at}.ticketTypeId`), quantity };
+      const attendees = item.attendees == null ? null : parseAttendees(item.attendees, quantity, `${at}.attendees`);
+      line = { kind: 'EVENT_TICKET', id: parseId(item.ticketTypeId, `${at}.ticketTypeId`), quantity, attendees };
     } else {
+      if (item.attendees != null) throw badUserInput(`"${at}.attendees" is for ticket lines only.`, `${at}.attendees`);
       if (quantity !== 1) throw badUserInput(`"${at}.quantity" must be 1 for a seat or a course.`, `${at}.quantity`);
       line =
         item.registrationId != null
-          ? { kind: 'SESSION_SEAT', id: parseId(item.registrationId, `${at}.registrationId`), quantity }
-          : { kind: 'COURSE_ACCESS', id: parseId(item.courseId!, `${at}.courseId`), quantity };
+          ? { kind: 'SESSION_SEAT', id: parseId(item.registrationId, `${at}.registrationId`), quantity, attendees: null }
+          : { kind: 'COURSE_ACCESS', id: parseId(item.courseId!, `${at}.courseId`), quantity, attendees: null };
     }
     if (seen.has(line.id)) throw badUserInput(`"${at}" repeats an item of the basket.`, at);
     seen.add(line.id);
@@ -165,9 +173,14 @@ export async function quote(ctx: CommerceContext, args: QueryQuoteArgs): Promise
 export const newReference = (): string =>
   `BK-${Array.from({ length: 6 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('')}`;
 
-/** The request as the idempotency key remembers it: a hash of the normalized basket and code. */
+/**
+ * The request as the idempotency key remembers it: a hash of the normalized basket (attendees
+ * only where named, so a basket without them hashes as before they existed) and code.
+ */
 const requestHashOf = (lines: BasketLine[], code: string | null): string =>
-  createHash('sha256').update(JSON.stringify({ items: lines.map((l) => [l.kind, l.id, l.quantity]), code })).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify({ items: lines.map((l) => (l.attendees ? [l.kind, l.id, l.quantity, l.attendees.map((a) => [a.name, a.email])] : [l.kind, l.id, l.quantity])), code }))
+    .digest('hex');
 
 /** Waits (up to HOLD_COPY_WAIT_MS) until commerce's copy has each seat hold of the basket. */
 async function waitForHoldCopies(db: Kysely<CommerceDatabase>, registrationIds: string[]): Promise<void> {
@@ -259,7 +272,7 @@ export async function checkout(ctx: CommerceContext, input: CheckoutInput): Prom
           updated_at: at,
         });
       }
-      await insertOrderItems(
+      const items = await insertOrderItems(
         trx,
         priced.map((l, i) => ({
           order_id: order.id,
@@ -275,6 +288,14 @@ export async function checkout(ctx: CommerceContext, input: CheckoutInput): Prom
           registration_id: l.kind === 'SESSION_SEAT' ? l.id : null,
           ticket_type_id: l.kind === 'EVENT_TICKET' ? l.id : null,
         })),
+      );
+      // Who each ticket is for: the tickets themselves are issued once the order is paid.
+      await insertAttendees(
+        trx,
+        priced.flatMap((l, i) => {
+          const item = items.find((it) => it.position === i + 1)!;
+          return (l.attendees ?? []).map((a, k) => ({ order_item_id: item.id, position: k + 1, name: a.name, email: a.email }));
+        }),
       );
       if (codeId) await insertRedemption(trx, { codeId, orderId: order.id, userId: viewer.userId, amountMinor: discount, currency });
       await setIdempotencyKeyOrder(trx, viewer.userId, key, order.id);

@@ -25,6 +25,7 @@ import {
 import { issueInvoice } from './invoice.service.js';
 import { changeOrderStatus } from './order-status.js';
 import { endPendingOrder, eventItemOf } from './order.service.js';
+import { issueTicketsForPaidOrder } from './tickets.service.js';
 
 /** After this many failed attempts an order ends FAILED and what it holds is released. */
 export const MAX_FAILED_PAYMENTS = 5;
@@ -103,6 +104,8 @@ export async function settlePayment(
   const paid = await changeOrderStatus(trx, order, 'PAID', at);
   const items = await findItemsOfOrders(trx, [order.id]);
   await issueInvoice(trx, paid, items, at);
+  // Tickets exist once their order is paid, in the same transaction: never a ticket without the money.
+  await issueTicketsForPaidOrder(trx, paid.id);
   await publishOrderPaid(trx, {
     orderId: paid.id,
     reference: paid.reference,
