@@ -11,7 +11,7 @@
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
 import { createLogger, loadConfig, runProcess, subgraphConfigSchema, withoutEmptyValues, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
-import { buildCommerceSubgraph, paymentSettings } from '@academy/subgraph-commerce';
+import { buildCommerceSubgraph, paymentSettings, refundSettings } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
 import { buildIdentitySubgraph, identitySettings } from '@academy/subgraph-identity';
 import { buildLearningSubgraph } from '@academy/subgraph-learning';
@@ -28,6 +28,7 @@ const present = withoutEmptyValues(env);
 const community = loadConfig(communityConfigSchema.pick({ REDIS_URL: true }), present);
 const identity = identitySettings(env);
 const payments = paymentSettings(env);
+const refunds = refundSettings(env);
 const scheduling = loadConfig(schedulingConfigSchema.pick({ SEAT_HOLD_MINUTES: true, HOLD_RELEASE_INTERVAL_SECONDS: true, COACHING_MEETING_BASE_URL: true }), present);
 const builders: Record<string, (options: ServiceOptions) => Part> = {
   identity: (options) => buildIdentitySubgraph({ ...options, identity }),
@@ -39,7 +40,7 @@ const builders: Record<string, (options: ServiceOptions) => Part> = {
       seatHoldMinutes: scheduling.SEAT_HOLD_MINUTES,
       holdReleaseIntervalMs: scheduling.HOLD_RELEASE_INTERVAL_SECONDS * 1000,
     }),
-  commerce: (options) => buildCommerceSubgraph({ ...options, payments }),
+  commerce: (options) => buildCommerceSubgraph({ ...options, payments, refunds }),
   community: (options) => buildCommunitySubgraph({ ...options, redisUrl: community.REDIS_URL }),
   'ai-analytics': buildAiAnalyticsSubgraph,
 };

@@ -16,6 +16,8 @@ export default {
     DiscountCode: '../db/database.js#DiscountCode',
     TicketType: '../db/database.js#TicketType',
     PriceQuote: '../db/database.js#Quote',
+    Refund: '../db/database.js#Refund',
+    CourseRevenue: '../db/database.js#CourseRevenue',
   },
   columns: {
     'orders.status': 'Generated<OrderStatus>',
@@ -23,10 +25,12 @@ export default {
     'discount_codes.kind': 'DiscountKind',
     'sessions.status': "'SCHEDULED' | 'CANCELLED'",
     'seat_holds.status': "'HELD' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED'",
+    'refunds.status': 'Generated<RefundStatus>',
   },
   columnImports: {
     OrderStatus: './graphql.js#OrderStatus',
     OrderItemKind: './graphql.js#OrderItemKind',
     DiscountKind: './graphql.js#DiscountKind',
+    RefundStatus: './graphql.js#RefundStatus',
   },
 };

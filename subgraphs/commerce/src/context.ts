@@ -2,14 +2,25 @@ import type { AuthContext, Logger, RequestCaller } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { CommerceDatabase } from './db/database.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
+import type { PaymentProvider } from './payments/payment-provider.js';
+import type { RefundPolicy } from './services/refund-policy.js';
 
 /** What every resolver of this subgraph receives, built anew for each request. */
 export interface CommerceContext extends AuthContext {
   db: Kysely<CommerceDatabase>;
   loaders: Loaders;
   logger: Logger;
+  /** The configured payment provider (refunds are paid back through it). */
+  paymentProvider: PaymentProvider;
+  /** The refund window and fee in force. */
+  refundPolicy: RefundPolicy;
 }
 
-export function createContext(db: Kysely<CommerceDatabase>, caller: RequestCaller, logger: Logger): CommerceContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger };
+export function createContext(
+  db: Kysely<CommerceDatabase>,
+  caller: RequestCaller,
+  logger: Logger,
+  services: { paymentProvider: PaymentProvider; refundPolicy: RefundPolicy },
+): CommerceContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...services };
 }

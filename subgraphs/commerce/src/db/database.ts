@@ -5,6 +5,7 @@ import type {
   CommerceOrderItems,
   CommerceOrders,
   CommercePrices,
+  CommerceRefunds,
   CommerceSeatHolds,
   CommerceTicketTypes,
   DB,
@@ -38,6 +39,15 @@ export type DiscountCode = Selectable<CommerceDiscountCodes>;
 export type TicketType = Selectable<CommerceTicketTypes>;
 /** Commerce's copy of a seat held by scheduling for payment (from RegistrationHeld and later events). */
 export type SeatHold = Selectable<CommerceSeatHolds>;
+
+/** A refund of (part of) an order. */
+export type Refund = Selectable<CommerceRefunds>;
+/** One course's line of revenueByCourse. */
+export interface CourseRevenue {
+  course_id: string;
+  orders: number;
+  revenue: Amount;
+}
 
 /** A priced basket as quote answers it. */
 export interface Quote {

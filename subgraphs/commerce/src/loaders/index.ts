@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { CommerceDatabase } from '../db/database.js';
 import { findItemsOfOrders, findOrdersByIds, findOrdersOfRegistrations } from '../repositories/order.repository.js';
 import { findCoursePrices, findSessionPrices } from '../repositories/price.repository.js';
+import { findRefundsOfOrders } from '../repositories/refund.repository.js';
 import { findTicketTypesByIds, findTicketTypesOfEvents } from '../repositories/ticket.repository.js';
 
 /** The per-request DataLoaders of the commerce subgraph. */
@@ -18,6 +19,7 @@ export function createLoaders(db: Kysely<CommerceDatabase>) {
     itemsByOrder: groupedLoader((ids: readonly string[]) => findItemsOfOrders(db, ids), (i) => i.order_id),
     orderByRegistration: keyedLoader((ids: readonly string[]) => findOrdersOfRegistrations(db, ids), (o) => o.for_registration_id),
     ticketTypeById: keyedLoader((ids: readonly string[]) => findTicketTypesByIds(db, ids), (t) => t.id),
+    refundsByOrder: groupedLoader((ids: readonly string[]) => findRefundsOfOrders(db, ids), (r) => r.order_id),
     ticketTypesByEvent: groupedLoader((ids: readonly string[]) => findTicketTypesOfEvents(db, ids), (t) => t.event_id),
   };
 }

@@ -3,6 +3,7 @@ import { checkout } from '../services/checkout.service.js';
 import { createDiscountCode } from '../services/discount.service.js';
 import { cancelOrder } from '../services/order.service.js';
 import { setCoursePrice } from '../services/pricing.service.js';
+import { decideRefund, requestRefund } from '../services/refund.service.js';
 import { createTicketType } from '../services/ticket.service.js';
 
 export const Mutation: MutationResolvers = {
@@ -11,4 +12,6 @@ export const Mutation: MutationResolvers = {
   checkout: (_, args, ctx) => checkout(ctx, args.input),
   cancelOrder: (_, args, ctx) => cancelOrder(ctx, args),
   createTicketType: (_, args, ctx) => createTicketType(ctx, args),
+  requestRefund: (_, args, ctx) => requestRefund(ctx, args),
+  decideRefund: (_, args, ctx) => decideRefund(ctx, args),
 };

@@ -1,6 +1,7 @@
 import type { OrderResolvers } from '../generated/graphql.js';
 import { itemsOfOrder } from '../services/order.service.js';
 import { amountOf } from '../services/pricing.service.js';
+import { refundsOfOrder } from '../services/refund.service.js';
 
 export const Order: OrderResolvers = {
   customer: (order) => ({ __typename: 'User', id: order.user_id }),
@@ -11,7 +12,7 @@ export const Order: OrderResolvers = {
   discountCode: (order) => order.discount_code,
   createdAt: (order) => order.created_at,
   paidAt: (order) => order.paid_at,
-  /** Payments and refunds are recorded by the payment and refund flows; none exist before them. */
+  /** Payments are recorded by the payment flow; none exist before it. */
   payments: () => [],
-  refunds: () => [],
+  refunds: (order, _, ctx) => refundsOfOrder(ctx, order),
 };

@@ -1,6 +1,7 @@
 import { DateTime } from '@academy/service-kit';
 import type { Resolvers } from '../generated/graphql.js';
 import { Course } from './Course.js';
+import { CourseRevenue } from './CourseRevenue.js';
 import { DiscountCode } from './DiscountCode.js';
 import { Event } from './Event.js';
 import { Money } from './Money.js';
@@ -8,6 +9,7 @@ import { Mutation } from './Mutation.js';
 import { Order } from './Order.js';
 import { OrderItem } from './OrderItem.js';
 import { Query } from './Query.js';
+import { Refund } from './Refund.js';
 import { Registration } from './Registration.js';
 import { TicketType } from './TicketType.js';
 import { TrainingSession } from './TrainingSession.js';
@@ -16,6 +18,7 @@ import { User } from './User.js';
 export const resolvers: Resolvers = {
   DateTime,
   Course,
+  CourseRevenue,
   DiscountCode,
   Event,
   Money,
@@ -23,6 +26,7 @@ export const resolvers: Resolvers = {
   Order,
   OrderItem,
   Query,
+  Refund,
   Registration,
   TicketType,
   TrainingSession,
