@@ -626,6 +626,19 @@ describe('seed', () => {
     expect(await count(first, "SELECT 1 FROM scheduling.coaching_sessions WHERE status = 'NO_SHOW' AND no_show_by IS NULL")).toBe(0);
   });
 
+  it('pays for every priced seat with an order and a payment, and refunds some with the fee and net the default policy gives', async () => {
+    // Each confirmed, attended or no-show registration of a priced course has one paid seat item.
+    expect(await count(first, `SELECT 1 FROM scheduling.registrations r JOIN scheduling.training_sessions s ON s.id = r.session_id
+      JOIN scheduling.course_prices p ON p.course_id = s.course_id AND p.amount_minor > 0
+      WHERE r.status IN ('CONFIRMED', 'ATTENDED', 'NO_SHOW') AND NOT EXISTS (SELECT 1 FROM commerce.order_items i WHERE i.registration_id = r.id)`)).toBe(0);
+    expect(await count(first, "SELECT 1 FROM commerce.orders o WHERE NOT EXISTS (SELECT 1 FROM commerce.payments p WHERE p.order_id = o.id AND p.status = 'SUCCEEDED' AND p.amount_minor = o.total_minor)")).toBe(0);
+    // Every kind of refund, each with 2.5 % kept (rounded half up), and orders that add up.
+    expect(await count(first, 'SELECT DISTINCT status FROM commerce.refunds')).toBe(3);
+    expect(await count(first, 'SELECT 1 FROM commerce.refunds WHERE fee_minor <> floor((amount_minor * 250 + 5000) / 10000) OR net_minor <> amount_minor - fee_minor')).toBe(0);
+    expect(await count(first, `SELECT 1 FROM commerce.orders o WHERE refunded_minor <> (SELECT coalesce(sum(amount_minor), 0) FROM commerce.refunds r WHERE r.order_id = o.id AND r.status = 'COMPLETED')
+      OR (refunded_minor > 0) <> (status = 'PARTIALLY_REFUNDED')`)).toBe(0);
+  });
+
   it("gives ai-analytics tips for every topic, and copies of courses, enrollments and events that agree with learning's and scheduling's", async () => {
     // Tips: every topic has some, some tips serve several topics, every link names a topic.
     expect(await count(first, 'SELECT 1 FROM learning.topics t WHERE NOT EXISTS (SELECT 1 FROM ai_analytics.topic_coaching_tips l WHERE l.topic_id = t.id)')).toBe(0);

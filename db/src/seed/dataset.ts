@@ -6,6 +6,7 @@ import { generateCertificates, generateMaterials, lessonProgressFill } from './l
 import { generateChat } from './chat.generator.js';
 import { generateCoaching } from './coaching.generator.js';
 import { generateCommunity } from './community.generator.js';
+import { generateOrders } from './commerce.generator.js';
 import { DAY, seedSizes, type TableRows } from './model.js';
 import { generatePeople } from './people.generator.js';
 import { generatePosts } from './posts.generator.js';
@@ -139,6 +140,14 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     ...schedule.tables,
     ...coaching,
     ...seats.tables,
+    ...generateOrders(
+      root.fork('orders'),
+      anchor,
+      catalogue.courses,
+      schedule.sessions,
+      [...(seats.tables.find((t) => t.table === 'scheduling.registrations')?.rows ?? [])],
+      users[people.admin]!.id,
+    ),
     ...chat,
     ...posts.tables,
     ...delivery.tables,

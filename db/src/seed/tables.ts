@@ -30,6 +30,10 @@ export const SEEDED_TABLES = [
   'scheduling.registration_requirements',
   'scheduling.attendance_records',
   'commerce.prices',
+  'commerce.orders',
+  'commerce.order_items',
+  'commerce.payments',
+  'commerce.refunds',
   'learning.course_prices',
   'community.chat_rooms',
   'community.chat_room_members',
@@ -165,6 +169,25 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   'commerce.prices': spec('commerce.prices', [
     ['id', 'uuid'], ['course_id', 'uuid'], ['session_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'],
     ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ]),
+  'commerce.orders': spec('commerce.orders', [
+    ['id', 'uuid'], ['reference', 'text'], ['user_id', 'uuid'], ['status', 'text'], ['currency', 'text'], ['subtotal_minor', 'integer'],
+    ['discount_minor', 'integer'], ['total_minor', 'integer'], ['refunded_minor', 'integer'], ['created_at', 'timestamptz'],
+    ['updated_at', 'timestamptz'], ['paid_at', 'timestamptz'],
+  ]),
+  'commerce.order_items': spec('commerce.order_items', [
+    ['id', 'uuid'], ['order_id', 'uuid'], ['position', 'integer'], ['kind', 'text'], ['description', 'text'], ['quantity', 'integer'],
+    ['unit_price_minor', 'integer'], ['total_minor', 'integer'], ['currency', 'text'], ['course_id', 'uuid'], ['session_id', 'uuid'],
+    ['registration_id', 'uuid'],
+  ]),
+  'commerce.payments': spec('commerce.payments', [
+    ['id', 'uuid'], ['order_id', 'uuid'], ['status', 'text'], ['amount_minor', 'integer'], ['currency', 'text'], ['provider', 'text'],
+    ['provider_reference', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['succeeded_at', 'timestamptz'],
+  ]),
+  'commerce.refunds': spec('commerce.refunds', [
+    ['id', 'uuid'], ['order_id', 'uuid'], ['amount_minor', 'integer'], ['fee_minor', 'integer'], ['net_minor', 'integer'], ['currency', 'text'],
+    ['status', 'text'], ['reason', 'text'], ['requested_by', 'uuid'], ['decided_by', 'uuid'], ['requested_at', 'timestamptz'],
+    ['decided_at', 'timestamptz'], ['processed_at', 'timestamptz'], ['provider_refund_reference', 'text'],
   ]),
   'learning.course_prices': spec('learning.course_prices', [
     ['course_id', 'uuid'], ['amount_minor', 'integer'], ['currency', 'text'], ['set_at', 'timestamptz'],

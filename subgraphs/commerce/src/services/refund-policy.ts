@@ -15,7 +15,7 @@ export const refundSettingsShape = {
     .min(0)
     .max(100)
     .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, 'must have at most two decimals')
-    .default(0),
+    .default(2.5),
   /** A fixed part of the fee, in the order currency's minor units. */
   REFUND_FEE_FIXED_MINOR: z.coerce.number().int().min(0).max(1_000_000).default(0),
   /** How often approved refunds the provider has not settled (it was unreachable, or the process stopped) are tried again. */
