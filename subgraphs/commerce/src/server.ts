@@ -25,7 +25,7 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 export * from './events/published.js';
 export { COMMERCE_DEFAULT_PORT, commerceConfigSchema, loadCommerceConfig, type CommerceConfig } from './config.js';
 export { paymentSettings, paymentSettingsShape, type PaymentSettings } from './payments/payment-config.js';
-export { refundSettings, refundSettingsShape, refundFee, type RefundSettings } from './services/refund-policy.js';
+export { refundSettings, refundSettingsShape, type RefundSettings } from './services/refund-policy.js';
 export { PAYMENT_WEBHOOK_PATH } from './routes/payment-webhook.route.js';
 export { LOCAL_PAYMENT_ACTIONS_PATH } from './routes/local-payment-actions.route.js';
 export { LOCAL_SIGNATURE_HEADER } from './payments/local-provider.js';

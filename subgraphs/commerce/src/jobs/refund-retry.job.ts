@@ -16,6 +16,7 @@ export interface RefundRetryJob {
   runOnce(): Promise<number>;
 }
 
+/** The refund-retry job over `options.db`, through `options.paymentProvider`; call `start` to run it. */
 export function createRefundRetryJob(options: RefundProcessing & { intervalMs: number; minAgeMs?: number }): RefundRetryJob {
   const { intervalMs, logger } = options;
   const minAgeMs = options.minAgeMs ?? REFUND_RETRY_MIN_AGE_MS;

@@ -132,7 +132,7 @@ export async function decideRefund(ctx: CommerceContext, args: MutationDecideRef
   const [found] = await findRefundsByIds(ctx.db, [refundId]);
   if (!found) throw notFound('No such refund.');
   const decided = await ctx.db.transaction().execute(async (trx) => {
-    // The order first, then the refund: the order my requests and settlements lock them in.
+    // The order first, then the refund: requests and settlements lock them in this order too.
     const order = await lockOrder(trx, found.order_id);
     const refund = await lockRefund(trx, refundId);
     if (!order || !refund) throw notFound('No such refund.');
