@@ -626,6 +626,19 @@ describe('seed', () => {
     expect(await count(first, "SELECT 1 FROM scheduling.coaching_sessions WHERE status = 'NO_SHOW' AND no_show_by IS NULL")).toBe(0);
   });
 
+  it('pays for every priced seat with an order and a payment, and refunds some with the fee and net the default policy gives', async () => {
+    // Each confirmed, attended or no-show registration of a priced course has one paid seat item.
+    expect(await count(first, `SELECT 1 FROM scheduling.registrations r JOIN scheduling.training_sessions s ON s.id = r.session_id
+      JOIN scheduling.course_prices p ON p.course_id = s.course_id AND p.amount_minor > 0
+      WHERE r.status IN ('CONFIRMED', 'ATTENDED', 'NO_SHOW') AND NOT EXISTS (SELECT 1 FROM commerce.order_items i WHERE i.registration_id = r.id)`)).toBe(0);
+    expect(await count(first, "SELECT 1 FROM commerce.orders o WHERE o.status IN ('PAID', 'PARTIALLY_REFUNDED') AND NOT EXISTS (SELECT 1 FROM commerce.payments p WHERE p.order_id = o.id AND p.status = 'SUCCEEDED' AND p.amount_minor = o.total_minor)")).toBe(0);
+    // Every kind of refund, each with 2.5 % kept (rounded half up), and orders that add up.
+    expect(await count(first, 'SELECT DISTINCT status FROM commerce.refunds')).toBe(3);
+    expect(await count(first, 'SELECT 1 FROM commerce.refunds WHERE fee_minor <> floor((amount_minor * 250 + 5000) / 10000) OR net_minor <> amount_minor - fee_minor')).toBe(0);
+    expect(await count(first, `SELECT 1 FROM commerce.orders o WHERE refunded_minor <> (SELECT coalesce(sum(amount_minor), 0) FROM commerce.refunds r WHERE r.order_id = o.id AND r.status = 'COMPLETED')
+      OR (refunded_minor > 0) <> (status = 'PARTIALLY_REFUNDED')`)).toBe(0);
+  });
+
   it("gives ai-analytics tips for every topic, and copies of courses, enrollments and events that agree with learning's and scheduling's", async () => {
     // Tips: every topic has some, some tips serve several topics, every link names a topic.
     expect(await count(first, 'SELECT 1 FROM learning.topics t WHERE NOT EXISTS (SELECT 1 FROM ai_analytics.topic_coaching_tips l WHERE l.topic_id = t.id)')).toBe(0);
@@ -662,7 +675,7 @@ describe('seed', () => {
   it("gives commerce the orders, payments, tickets and copies that agree with scheduling's registrations and learning's enrollments", async () => {
     const priced = `SELECT p.course_id FROM commerce.prices p WHERE p.course_id IS NOT NULL AND p.amount_minor > 0`;
     // Every paid seat of a priced course has exactly one PAID order with its SESSION_SEAT item; a held seat a PENDING order or none.
-    const seatOrders = (statuses: string) => `SELECT r.id, count(o.id) FILTER (WHERE o.status = 'PAID') AS paid, count(o.id) FILTER (WHERE o.status IN ('PAID', 'PENDING')) AS live
+    const seatOrders = (statuses: string) => `SELECT r.id, count(o.id) FILTER (WHERE o.status IN ('PAID', 'PARTIALLY_REFUNDED')) AS paid, count(o.id) FILTER (WHERE o.status IN ('PAID', 'PARTIALLY_REFUNDED', 'PENDING')) AS live
       FROM scheduling.registrations r JOIN scheduling.training_sessions s ON s.id = r.session_id
       LEFT JOIN commerce.order_items i ON i.registration_id = r.id AND i.kind = 'SESSION_SEAT' LEFT JOIN commerce.orders o ON o.id = i.order_id AND o.user_id = r.user_id
       WHERE r.status IN (${statuses}) AND s.course_id IN (${priced}) GROUP BY r.id`;
@@ -676,12 +689,12 @@ describe('seed', () => {
     expect(await count(first, `SELECT 1 FROM learning.enrollments e WHERE (e.source = 'ORDER') <> (e.course_id IN (${priced}))`)).toBe(0);
     expect(await count(first, `SELECT 1 FROM learning.enrollments e WHERE e.source = 'ORDER' AND NOT EXISTS (
       SELECT 1 FROM commerce.orders o JOIN commerce.order_items i ON i.order_id = o.id
-      WHERE o.id = e.order_id AND o.user_id = e.user_id AND o.status = 'PAID' AND i.kind = 'COURSE_ACCESS' AND i.course_id = e.course_id)`)).toBe(0);
+      WHERE o.id = e.order_id AND o.user_id = e.user_id AND o.status IN ('PAID', 'PARTIALLY_REFUNDED') AND i.kind = 'COURSE_ACCESS' AND i.course_id = e.course_id)`)).toBe(0);
     // Totals: items add up to the subtotal, the discount is the redemption's, paid orders are paid exactly once.
     expect(await count(first, `SELECT 1 FROM commerce.orders o WHERE o.subtotal_minor <> (SELECT sum(i.total_minor) FROM commerce.order_items i WHERE i.order_id = o.id)
       OR o.total_minor <> o.subtotal_minor - o.discount_minor
       OR o.discount_minor <> coalesce((SELECT d.amount_minor FROM commerce.discount_redemptions d WHERE d.order_id = o.id), 0)
-      OR (o.status = 'PAID') <> EXISTS (SELECT 1 FROM commerce.payments p WHERE p.order_id = o.id AND p.status = 'SUCCEEDED')
+      OR (o.status IN ('PAID', 'PARTIALLY_REFUNDED')) <> EXISTS (SELECT 1 FROM commerce.payments p WHERE p.order_id = o.id AND p.status = 'SUCCEEDED')
       OR EXISTS (SELECT 1 FROM commerce.payments p WHERE p.order_id = o.id AND p.status = 'SUCCEEDED' AND (p.amount_minor <> o.total_minor OR p.currency <> o.currency))`)).toBe(0);
     expect(await count(first, 'SELECT 1 FROM commerce.discount_redemptions')).toBeGreaterThan(0);
     expect(await count(first, `SELECT 1 FROM commerce.discount_codes c WHERE c.usage_count <> (
@@ -700,10 +713,10 @@ describe('seed', () => {
         WHEN 'PENDING_PAYMENT' THEN 'HELD' WHEN 'CANCELLED' THEN 'CANCELLED' WHEN 'EXPIRED' THEN 'EXPIRED' ELSE 'CONFIRMED' END)`)).toBe(0);
     // Tickets: sold counts live orders' tickets; each paid ticket line has its tickets, for the attendees named or the buyer.
     expect(await count(first, `SELECT 1 FROM commerce.ticket_types t WHERE t.sold <> (SELECT coalesce(sum(i.quantity), 0) FROM commerce.order_items i
-      JOIN commerce.orders o ON o.id = i.order_id WHERE i.ticket_type_id = t.id AND o.status IN ('PENDING', 'PAID'))`)).toBe(0);
+      JOIN commerce.orders o ON o.id = i.order_id WHERE i.ticket_type_id = t.id AND o.status IN ('PENDING', 'PAID', 'PARTIALLY_REFUNDED'))`)).toBe(0);
     expect(await count(first, `SELECT 1 FROM commerce.order_items i JOIN commerce.orders o ON o.id = i.order_id WHERE i.kind = 'EVENT_TICKET'
-      AND i.quantity <> (SELECT count(*) FROM commerce.tickets t WHERE t.order_item_id = i.id) AND o.status = 'PAID'`)).toBe(0);
-    expect(await count(first, `SELECT 1 FROM commerce.tickets t JOIN commerce.orders o ON o.id = t.order_id WHERE o.status <> 'PAID' OR o.user_id <> t.buyer_id`)).toBe(0);
+      AND i.quantity <> (SELECT count(*) FROM commerce.tickets t WHERE t.order_item_id = i.id) AND o.status IN ('PAID', 'PARTIALLY_REFUNDED')`)).toBe(0);
+    expect(await count(first, `SELECT 1 FROM commerce.tickets t JOIN commerce.orders o ON o.id = t.order_id WHERE o.status NOT IN ('PAID', 'PARTIALLY_REFUNDED') OR o.user_id <> t.buyer_id`)).toBe(0);
     expect(await count(first, `SELECT 1 FROM commerce.order_items i WHERE i.kind = 'EVENT_TICKET'
       AND (SELECT count(*) FROM commerce.order_item_attendees a WHERE a.order_item_id = i.id) NOT IN (0, i.quantity)`)).toBe(0);
     expect(await count(first, `SELECT 1 FROM commerce.tickets t LEFT JOIN commerce.order_item_attendees a ON a.order_item_id = t.order_item_id AND a.position = t.position

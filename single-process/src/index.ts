@@ -12,7 +12,7 @@
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
 import { createLogger, loadConfig, runProcess, subgraphConfigSchema, withoutEmptyValues, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
 import { assistantSettings, buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
-import { buildCommerceSubgraph, paymentSettings } from '@academy/subgraph-commerce';
+import { buildCommerceSubgraph, paymentSettings, refundSettings } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
 import { buildIdentitySubgraph, identitySettings } from '@academy/subgraph-identity';
 import { buildLearningSubgraph } from '@academy/subgraph-learning';
@@ -30,6 +30,7 @@ const community = loadConfig(communityConfigSchema.pick({ REDIS_URL: true }), pr
 const identity = identitySettings(env);
 const payments = paymentSettings(env);
 const assistant = assistantSettings(env);
+const refunds = refundSettings(env);
 const scheduling = loadConfig(schedulingConfigSchema.pick({ SEAT_HOLD_MINUTES: true, HOLD_RELEASE_INTERVAL_SECONDS: true, COACHING_MEETING_BASE_URL: true }), present);
 const builders: Record<string, (options: ServiceOptions) => Part> = {
   identity: (options) => buildIdentitySubgraph({ ...options, identity }),
@@ -41,7 +42,7 @@ const builders: Record<string, (options: ServiceOptions) => Part> = {
       seatHoldMinutes: scheduling.SEAT_HOLD_MINUTES,
       holdReleaseIntervalMs: scheduling.HOLD_RELEASE_INTERVAL_SECONDS * 1000,
     }),
-  commerce: (options) => buildCommerceSubgraph({ ...options, payments }),
+  commerce: (options) => buildCommerceSubgraph({ ...options, payments, refunds }),
   community: (options) => buildCommunitySubgraph({ ...options, redisUrl: community.REDIS_URL }),
   'ai-analytics': (options) => buildAiAnalyticsSubgraph({ ...options, assistant }),
 };

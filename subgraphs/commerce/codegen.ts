@@ -20,6 +20,8 @@ export default {
     Invoice: '../db/database.js#Invoice',
     InvoiceLine: '../db/database.js#InvoiceLineRecord',
     Ticket: '../db/database.js#Ticket',
+    Refund: '../db/database.js#Refund',
+    CourseRevenue: '../db/database.js#CourseRevenue',
   },
   columns: {
     'orders.status': 'Generated<OrderStatus>',
@@ -31,6 +33,7 @@ export default {
     // Written as JSON text (pg would send a JS array as a PostgreSQL array), read back parsed.
     'invoices.lines': 'ColumnType<InvoiceLineRecord[], string, string>',
     'tickets.status': 'Generated<TicketStatus>',
+    'refunds.status': 'Generated<RefundStatus>',
   },
   columnImports: {
     OrderStatus: './graphql.js#OrderStatus',
@@ -39,5 +42,6 @@ export default {
     PaymentStatus: './graphql.js#PaymentStatus',
     InvoiceLineRecord: '../db/database.js#InvoiceLineRecord',
     TicketStatus: './graphql.js#TicketStatus',
+    RefundStatus: './graphql.js#RefundStatus',
   },
 };

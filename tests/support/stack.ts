@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { CALLER_HEADER, type RunningServer } from '@academy/service-kit';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
-import { buildCommerceSubgraph, paymentSettings } from '@academy/subgraph-commerce';
+import { buildCommerceSubgraph, paymentSettings, refundSettings, type PaymentProvider } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph } from '@academy/subgraph-community';
 import { buildIdentitySubgraph, identitySettings } from '@academy/subgraph-identity';
 import { generateKeyPairSync } from 'node:crypto';
@@ -55,6 +55,8 @@ export interface TestStack {
   startGateway(settings: Record<string, string>): Promise<RunningGateway>;
   /** With `second`: a second gateway, whose community subgraph is a second process on the same database. */
   secondGateway?: RunningGateway;
+  /** Commerce's payment provider (the local one unless `payments` chose another), e.g. to make a payment a test's order refers to. */
+  paymentProvider: PaymentProvider;
   /** Sends a GraphQL request to the gateway over HTTP. */
   query<T = Record<string, unknown>>(
     query: string,
@@ -75,6 +77,8 @@ export interface StackOptions {
   scheduling?: { seatHoldMinutes?: number; holdReleaseIntervalMs?: number };
   /** Commerce's payment settings (PAYMENT_*), e.g. a known webhook secret. */
   payments?: Record<string, string>;
+  /** Commerce's refund settings (REFUND_*), e.g. a fee. */
+  refunds?: Record<string, string>;
   /** Extra settings for community's notifications (e.g. a short reminder interval). */
   notifications?: { reminderIntervalMs?: number; seatHoldWarningMinutes?: number };
 }
@@ -93,11 +97,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const mailDir = await mkdtemp(join(tmpdir(), 'academy-mail-'));
   const identity = identitySettings({ MAIL_DIR: mailDir, JWT_PRIVATE_KEY: signingKey.pem, JWT_KEY_ID: signingKey.kid });
   const payments = paymentSettings(options.payments);
+  const refunds = refundSettings(options.refunds);
+  let paymentProvider: PaymentProvider | undefined;
   const running = {} as Record<SubgraphName, RunningServer & SubgraphProbe>;
   const local = {} as Record<SubgraphName, LocalSubgraph>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, payments, ...options.community, ...options.scheduling, ...options.notifications });
+    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, payments, refunds, ...options.community, ...options.scheduling, ...options.notifications });
     let fetches = 0;
     let upgrades = 0;
     let lastCallerToken: string | undefined;
@@ -110,6 +116,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     });
     service.httpServer.on('upgrade', () => (upgrades += 1));
     const server = await service.start(0, '127.0.0.1');
+    if ('paymentProvider' in service) paymentProvider = service.paymentProvider;
     local[name] = service;
     running[name] = {
       ...server,
@@ -153,6 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     closers.unshift(() => secondGateway!.stop());
   }
 
+  if (!paymentProvider) throw new Error('commerce was built without a payment provider');
   return {
     database,
     signingKey,
@@ -178,6 +186,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     secondGateway,
     subgraphs: running,
+    paymentProvider,
     async query(query, variables, headers) {
       const response = await fetch(gateway.url, {
         method: 'POST',

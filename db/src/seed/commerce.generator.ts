@@ -64,6 +64,8 @@ interface DiscountCode {
 
 const ms = (cell: Row[number]): number => Date.parse(String(cell));
 
+const REFUND_REASONS = ['Cannot make the date any more.', 'Booked the wrong session by mistake.', 'The course was cancelled by my employer.', 'Illness in the family.'];
+
 /** Demo orders, order items, payments, discount uses, ticket types and tickets, and commerce's copies. */
 export function generateCommerce(rng: Prng, input: CommerceInput): CommerceData {
   const { anchor, users, courses } = input;
@@ -73,6 +75,7 @@ export function generateCommerce(rng: Prng, input: CommerceInput): CommerceData 
   const redemptions: Row[] = [];
   const attendees: Row[] = [];
   const tickets: Row[] = [];
+  const refunds: Row[] = [];
   const references = new Set<string>();
   const titled = (course: CourseEntity) => course.status !== 'DRAFT';
 
@@ -105,6 +108,33 @@ export function generateCommerce(rng: Prng, input: CommerceInput): CommerceData 
     return { code, amount: code.kind === 'PERCENT' ? Math.floor((subtotal * code.value) / 100) : code.value };
   };
 
+  /**
+   * About one paid order in eight has a refund, and the first three paid orders one of each kind:
+   * half paid back (COMPLETED: the order PARTIALLY_REFUNDED, its items kept), asked for and
+   * waiting (REQUESTED), or REJECTED. Fees follow the default policy (2.5 %, rounded half up).
+   */
+  let paidOrders = 0;
+  const addRefund = (order: Row, user: string, total: number, currency: string, paidAt: number) => {
+    const kind = paidOrders < 3 ? paidOrders : rng.chance(0.125) ? rng.int(0, 2) : -1;
+    paidOrders++;
+    if (kind < 0 || total <= 1) return;
+    const amount = kind === 0 ? Math.floor(total / 2) : total;
+    const fee = Math.min(amount, Math.floor((amount * 250 + 5_000) / 10_000));
+    const requestedAt = Math.min(paidAt + rng.int(1, 72) * HOUR, anchor - HOUR);
+    const decidedAt = Math.min(requestedAt + rng.int(1, 48) * HOUR, anchor - MINUTE);
+    const status = kind === 0 ? 'COMPLETED' : kind === 1 ? 'REQUESTED' : 'REJECTED';
+    if (status === 'COMPLETED') {
+      (order as unknown[])[3] = 'PARTIALLY_REFUNDED';
+      (order as unknown[])[8] = amount;
+    }
+    const decided = status !== 'REQUESTED';
+    refunds.push([
+      rng.uuid(), order[0]!, amount, fee, amount - fee, currency, status, rng.pick(REFUND_REASONS), user, decided ? admin.id : null,
+      iso(requestedAt), decided ? iso(decidedAt) : null, status === 'COMPLETED' ? iso(decidedAt + MINUTE) : null,
+      status === 'COMPLETED' ? `re_local_${rng.hex(24)}` : null,
+    ]);
+  };
+
   /** Writes an order with its lines, discount use and payment; returns its id and its items' ids. */
   const addOrder = (o: { user: string; status: OrderStatus; currency: string; lines: Line[]; createdAt: number; paidAt: number | null; endedAt: number | null }) => {
     const id = rng.uuid();
@@ -132,6 +162,7 @@ export function generateCommerce(rng: Prng, input: CommerceInput): CommerceData 
       // A few cards were declined before one went through.
       if (rng.chance(0.03)) payments.push([rng.uuid(), id, 'FAILED', total, o.currency, 'local', provider(), 'card_declined', null, iso(o.createdAt), iso(o.createdAt), null]);
       payments.push([rng.uuid(), id, 'SUCCEEDED', total, o.currency, 'local', provider(), null, null, iso(o.createdAt), iso(o.paidAt!), iso(o.paidAt!)]);
+      addRefund(orders[orders.length - 1]!, o.user, total, o.currency, o.paidAt!);
     } else if (o.status === 'FAILED') {
       payments.push([rng.uuid(), id, 'FAILED', total, o.currency, 'local', provider(), 'card_declined', null, iso(o.createdAt), iso(o.endedAt ?? o.createdAt), null]);
     }
@@ -280,6 +311,7 @@ export function generateCommerce(rng: Prng, input: CommerceInput): CommerceData 
       table('commerce.order_item_attendees', attendees),
       table('commerce.discount_redemptions', redemptions),
       table('commerce.payments', payments),
+      table('commerce.refunds', refunds),
       table('commerce.tickets', tickets),
     ],
   };

@@ -42,6 +42,7 @@ export const SEEDED_TABLES = [
   'commerce.order_item_attendees',
   'commerce.discount_redemptions',
   'commerce.payments',
+  'commerce.refunds',
   'commerce.tickets',
   'community.chat_rooms',
   'community.chat_room_members',
@@ -224,6 +225,11 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
     ['id', 'uuid'], ['order_id', 'uuid'], ['status', 'text'], ['amount_minor', 'integer'], ['currency', 'text'], ['provider', 'text'],
     ['provider_reference', 'text'], ['failure_reason', 'text'], ['next_action_url', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
     ['succeeded_at', 'timestamptz'],
+  ]),
+  'commerce.refunds': spec('commerce.refunds', [
+    ['id', 'uuid'], ['order_id', 'uuid'], ['amount_minor', 'integer'], ['fee_minor', 'integer'], ['net_minor', 'integer'], ['currency', 'text'],
+    ['status', 'text'], ['reason', 'text'], ['requested_by', 'uuid'], ['decided_by', 'uuid'], ['requested_at', 'timestamptz'],
+    ['decided_at', 'timestamptz'], ['processed_at', 'timestamptz'], ['provider_refund_reference', 'text'],
   ]),
   'commerce.tickets': spec('commerce.tickets', [
     ['id', 'uuid'], ['order_id', 'uuid'], ['order_item_id', 'uuid'], ['position', 'integer'], ['ticket_type_id', 'uuid'], ['event_id', 'uuid'],

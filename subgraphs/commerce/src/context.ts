@@ -3,16 +3,24 @@ import type { Kysely } from 'kysely';
 import type { CommerceDatabase } from './db/database.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
+import type { RefundPolicy } from './services/refund-policy.js';
 
 /** What every resolver of this subgraph receives, built anew for each request. */
 export interface CommerceContext extends AuthContext {
   db: Kysely<CommerceDatabase>;
   loaders: Loaders;
   logger: Logger;
-  /** The payment provider orders are paid through. */
+  /** The payment provider orders are paid and refunds paid back through. */
   payments: PaymentProvider;
+  /** The refund window and fee in force. */
+  refundPolicy: RefundPolicy;
 }
 
-export function createContext(db: Kysely<CommerceDatabase>, caller: RequestCaller, logger: Logger, payments: PaymentProvider): CommerceContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, payments };
+export function createContext(
+  db: Kysely<CommerceDatabase>,
+  caller: RequestCaller,
+  logger: Logger,
+  services: { payments: PaymentProvider; refundPolicy: RefundPolicy },
+): CommerceContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...services };
 }

@@ -3,11 +3,13 @@ import { createContext } from './context.js';
 import type { CommerceDatabase } from './db/database.js';
 import { createLearningEventConsumer } from './events/learning-events.consumer.js';
 import { createSchedulingEventConsumer } from './events/scheduling-events.consumer.js';
+import { createRefundRetryJob } from './jobs/refund-retry.job.js';
 import { LocalPaymentProvider } from './payments/local-provider.js';
 import { createPaymentProvider, paymentSettings, type PaymentSettings } from './payments/payment-config.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import { resolvers } from './resolvers/index.js';
 import { createPaymentEventHandler } from './services/payment.service.js';
+import { refundPolicyOf, refundSettings, type RefundSettings } from './services/refund-policy.js';
 import { LOCAL_PAYMENT_ACTIONS_PATH, localPaymentActionsRoute } from './routes/local-payment-actions.route.js';
 import { createWebhookHandler, PAYMENT_WEBHOOK_PATH, webhookRoute, type PaymentEventHandler } from './routes/payment-webhook.route.js';
 
@@ -24,6 +26,7 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 export * from './events/published.js';
 export { COMMERCE_DEFAULT_PORT, commerceConfigSchema, loadCommerceConfig, type CommerceConfig } from './config.js';
 export { paymentSettings, paymentSettingsShape, type PaymentSettings } from './payments/payment-config.js';
+export { refundSettings, refundSettingsShape, type RefundSettings } from './services/refund-policy.js';
 export { PAYMENT_WEBHOOK_PATH } from './routes/payment-webhook.route.js';
 export { LOCAL_PAYMENT_ACTIONS_PATH } from './routes/local-payment-actions.route.js';
 export { LOCAL_SIGNATURE_HEADER } from './payments/local-provider.js';
@@ -45,6 +48,8 @@ export interface CommerceServiceOptions extends ServiceOptions {
   paymentProvider?: PaymentProvider;
   /** What a verified payment webhook event does; default: orders act on it (createPaymentEventHandler). */
   onPaymentEvent?: PaymentEventHandler;
+  /** The refund window and fee; default: every default of `refundSettings()`. */
+  refunds?: Readonly<RefundSettings>;
 }
 
 /**
@@ -63,20 +68,32 @@ export function buildCommerceSubgraph(options: CommerceServiceOptions) {
   const routes: Record<string, Route> = { [PAYMENT_WEBHOOK_PATH]: webhookRoute(handleWebhook) };
   if (paymentProvider instanceof LocalPaymentProvider) routes[LOCAL_PAYMENT_ACTIONS_PATH] = localPaymentActionsRoute(paymentProvider, handleWebhook);
   // Each consumer LISTENs on a connection of its own, so listening never holds one of the request pool's.
-  const schedulingEvents = createSchedulingEventConsumer({ db: background, listen: options.databaseUrl, logger: logger.child({ component: 'scheduling-events' }) });
+  const refundSettingsInForce = options.refunds ?? refundSettings();
+  const refundPolicy = refundPolicyOf(refundSettingsInForce);
+  const refundProcessing = { db: background, payments: paymentProvider, logger: logger.child({ component: 'refunds' }) };
+  const refundRetry = createRefundRetryJob({ ...refundProcessing, intervalMs: refundSettingsInForce.REFUND_RETRY_INTERVAL_SECONDS * 1000 });
+  const schedulingEvents = createSchedulingEventConsumer({
+    db: background,
+    listen: options.databaseUrl,
+    logger: logger.child({ component: 'scheduling-events' }),
+    refunds: refundProcessing,
+  });
   const learningEvents = createLearningEventConsumer({ db: background, listen: options.databaseUrl, logger: logger.child({ component: 'learning-events' }) });
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, paymentProvider), routes });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, { payments: paymentProvider, refundPolicy }), routes });
 
   return {
     ...service,
     paymentProvider,
     schedulingEvents,
     learningEvents,
+    refundRetry,
     async start(port: number, host?: string): Promise<RunningServer> {
       const running = await service.start(port, host);
       try {
         await schedulingEvents.start();
         await learningEvents.start();
+        // Never throws: a failed run is logged and the next interval tries again.
+        await refundRetry.start();
       } catch (error) {
         await schedulingEvents.stop();
         await running.stop();
@@ -86,6 +103,7 @@ export function buildCommerceSubgraph(options: CommerceServiceOptions) {
         ...running,
         async stop() {
           await running.stop();
+          await refundRetry.stop();
           await learningEvents.stop();
           await schedulingEvents.stop();
         },

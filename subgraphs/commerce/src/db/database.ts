@@ -7,6 +7,7 @@ import type {
   CommerceOrders,
   CommercePayments,
   CommercePrices,
+  CommerceRefunds,
   CommerceSeatHolds,
   CommerceTicketTypes,
   CommerceTickets,
@@ -55,6 +56,14 @@ export interface InvoiceLineRecord {
   unitPriceMinor: number;
   totalMinor: number;
   currency: string;
+}
+/** A refund of (part of) an order. */
+export type Refund = Selectable<CommerceRefunds>;
+/** One course's line of revenueByCourse. */
+export interface CourseRevenue {
+  course_id: string;
+  orders: number;
+  revenue: Amount;
 }
 
 /** A priced basket as quote answers it. */

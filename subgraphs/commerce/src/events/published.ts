@@ -94,3 +94,31 @@ export function publishOrderRefunded(trx: Db, payload: OrderRefundedPayload): Pr
 export function publishOrderCancelled(trx: Db, payload: OrderCancelledPayload): Promise<string> {
   return appendEvent(trx, COMMERCE_EVENT_SOURCE, { type: 'OrderCancelled', aggregateId: payload.orderId, payload });
 }
+
+/** Money in an event payload. */
+export interface EventAmount {
+  amountMinor: number;
+  currency: string;
+}
+
+/** The payload of `RefundDecided` (aggregate: the refund): a refund was approved (by ADMIN, or automatically) or rejected. */
+export interface RefundDecidedPayload {
+  refundId: string;
+  orderId: string;
+  reference: string;
+  userId: string;
+  approved: boolean;
+  /** What comes off the order. */
+  amount: EventAmount;
+  /** The processing fee kept. */
+  fee: EventAmount;
+  /** What goes back to the customer. */
+  net: EventAmount;
+  /** ISO 8601 timestamp. */
+  decidedAt: string;
+}
+
+/** Publishes `RefundDecided` in `trx`, the transaction that records the decision. Returns the event id. */
+export function publishRefundDecided(trx: Db, payload: RefundDecidedPayload): Promise<string> {
+  return appendEvent(trx, COMMERCE_EVENT_SOURCE, { type: 'RefundDecided', aggregateId: payload.refundId, payload });
+}

@@ -1,6 +1,6 @@
 // What commerce takes from scheduling's outbox: the sessions, seat holds and events it sells,
 // kept in commerce's own copies (commerce.sessions, seat_holds, events) so checkout never reads
-// scheduling's tables.
+// scheduling's tables; and seats paid for after they were gone, refunded automatically.
 import type { Logger } from '@academy/service-kit';
 import { createEventConsumer, type EventConsumer, type EventHandler } from '@academy/service-kit/events';
 import type { Kysely } from 'kysely';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { CommerceDatabase } from '../db/database.js';
 import { cancelSession, setSeatHoldStatus, upsertEvent, upsertSeatHold, upsertSession } from '../repositories/copy.repository.js';
 import { endOrderOfLapsedSeat } from '../services/payment.service.js';
+import { refundSeatWithoutSeat, settleSeatRefund, type RefundProcessing } from '../services/refund.service.js';
 
 /** The consumer's name in commerce.event_checkpoints and processed_events: never rename it, or it starts over. */
 export const SCHEDULING_CONSUMER = 'commerce.scheduling';
@@ -21,6 +22,7 @@ const sessionScheduled = z.object({ sessionId: z.uuid(), courseId: z.uuid(), sta
 const sessionCancelled = z.object({ sessionId: z.uuid(), courseId: z.uuid() });
 const registrationHeld = z.object({ registrationId: z.uuid(), sessionId: z.uuid(), userId: z.uuid(), courseId: z.uuid(), holdExpiresAt: iso });
 const registrationChanged = z.object({ registrationId: z.uuid(), sessionId: z.uuid(), userId: z.uuid(), courseId: z.uuid(), at: iso });
+const paidWithoutSeat = z.object({ registrationId: z.uuid(), userId: z.uuid(), orderId: z.uuid() });
 const eventScheduled = z.object({ eventId: z.uuid(), slug: z.string(), name: z.string(), organizerId: z.uuid(), startsAt: iso, endsAt: iso });
 
 const lower = (id: string) => id.toLowerCase();
@@ -78,6 +80,14 @@ const onEventScheduled: EventHandler<CommerceDatabase> = (event, trx) => {
   });
 };
 
+/** A seat paid for after it was gone: its item is refunded (settled after commit, see onHandled). */
+const onPaidWithoutSeat =
+  (logger: Logger): EventHandler<CommerceDatabase> =>
+  async (event, trx) => {
+    const p = paidWithoutSeat.parse(event.payload);
+    await refundSeatWithoutSeat(trx, logger, { orderId: lower(p.orderId), registrationId: lower(p.registrationId), userId: lower(p.userId) });
+  };
+
 /**
  * The consumer of scheduling's domain events. Each event is handled once (the kit records it in
  * commerce.processed_events in the handler's transaction); events come in the order scheduling
@@ -89,7 +99,10 @@ export function createSchedulingEventConsumer(options: {
   listen?: string;
   logger: Logger;
   pollIntervalMs?: number;
+  /** Pays automatic refunds back once their transaction committed; without it the refund-retry job does, later. */
+  refunds?: RefundProcessing;
 }): EventConsumer {
+  const { refunds } = options;
   return createEventConsumer<CommerceDatabase>({
     name: SCHEDULING_CONSUMER,
     source: 'scheduling',
@@ -98,6 +111,14 @@ export function createSchedulingEventConsumer(options: {
     listen: options.listen,
     logger: options.logger,
     pollIntervalMs: options.pollIntervalMs,
+    onHandled: async (event) => {
+      if (event.type !== 'RegistrationPaidWithoutSeat' || !refunds) return;
+      const p = paidWithoutSeat.parse(event.payload);
+      // The refund is recorded already: a provider that fails now is retried by the refund-retry job.
+      await settleSeatRefund(refunds, { orderId: lower(p.orderId), registrationId: lower(p.registrationId) }).catch((error: unknown) =>
+        options.logger.error('settling an automatic refund failed; the refund-retry job tries again', { err: error, orderId: p.orderId }),
+      );
+    },
     handlers: {
       TrainingSessionScheduled: onSessionScheduled,
       TrainingSessionCancelled: onSessionCancelled,
@@ -106,6 +127,7 @@ export function createSchedulingEventConsumer(options: {
       RegistrationCancelled: onRegistrationLeftHold('CANCELLED'),
       RegistrationExpired: onRegistrationLeftHold('EXPIRED'),
       EventScheduled: onEventScheduled,
+      RegistrationPaidWithoutSeat: onPaidWithoutSeat(options.logger),
     },
   });
 }

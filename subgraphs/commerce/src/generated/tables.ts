@@ -6,7 +6,7 @@
  */
 
 import type { InvoiceLineRecord } from "../db/database.js";
-import type { DiscountKind, OrderItemKind, OrderStatus, PaymentStatus, TicketStatus } from "./graphql.js";
+import type { DiscountKind, OrderItemKind, OrderStatus, PaymentStatus, RefundStatus, TicketStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -191,6 +191,26 @@ export interface CommerceProcessedEvents {
   processed_at: Generated<Timestamp>;
 }
 
+export interface CommerceRefunds {
+  amount_minor: number;
+  automatic: Generated<boolean>;
+  currency: string;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  failure_reason: string | null;
+  fee_minor: number;
+  id: Generated<string>;
+  net_minor: number;
+  order_id: string;
+  order_item_id: string | null;
+  processed_at: Timestamp | null;
+  provider_refund_reference: string | null;
+  reason: string;
+  requested_at: Generated<Timestamp>;
+  requested_by: string | null;
+  status: Generated<RefundStatus>;
+}
+
 export interface CommerceSeatHolds {
   course_id: string;
   hold_expires_at: Timestamp;
@@ -257,6 +277,7 @@ export interface DB {
   "commerce.payments": CommercePayments;
   "commerce.prices": CommercePrices;
   "commerce.processed_events": CommerceProcessedEvents;
+  "commerce.refunds": CommerceRefunds;
   "commerce.seat_holds": CommerceSeatHolds;
   "commerce.sessions": CommerceSessions;
   "commerce.ticket_types": CommerceTicketTypes;

@@ -6,6 +6,7 @@ import { findEventsByIds } from '../repositories/copy.repository.js';
 import { findItemsOfOrders, findOrdersByIds, findOrdersOfRegistrations } from '../repositories/order.repository.js';
 import { findPaymentsOfOrders } from '../repositories/payment.repository.js';
 import { findCoursePrices, findSessionPrices } from '../repositories/price.repository.js';
+import { findRefundsOfOrders } from '../repositories/refund.repository.js';
 import { findTicketsOfOrders, findTicketTypesByIds, findTicketTypesOfEvents } from '../repositories/ticket.repository.js';
 
 /** The per-request DataLoaders of the commerce subgraph. */
@@ -23,6 +24,7 @@ export function createLoaders(db: Kysely<CommerceDatabase>) {
     paymentsByOrder: groupedLoader((ids: readonly string[]) => findPaymentsOfOrders(db, ids), (p) => p.order_id),
     invoiceByOrder: keyedLoader((ids: readonly string[]) => findInvoicesOfOrders(db, ids), (i) => i.order_id),
     ticketTypeById: keyedLoader((ids: readonly string[]) => findTicketTypesByIds(db, ids), (t) => t.id),
+    refundsByOrder: groupedLoader((ids: readonly string[]) => findRefundsOfOrders(db, ids), (r) => r.order_id),
     ticketTypesByEvent: groupedLoader((ids: readonly string[]) => findTicketTypesOfEvents(db, ids), (t) => t.event_id),
     ticketsByOrder: groupedLoader((ids: readonly string[]) => findTicketsOfOrders(db, ids), (t) => t.order_id),
     eventById: keyedLoader((ids: readonly string[]) => findEventsByIds(db, ids), (e) => e.id),

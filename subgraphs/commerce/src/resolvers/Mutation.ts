@@ -4,6 +4,7 @@ import { createDiscountCode } from '../services/discount.service.js';
 import { cancelOrder } from '../services/order.service.js';
 import { payOrder } from '../services/payment.service.js';
 import { setCoursePrice } from '../services/pricing.service.js';
+import { decideRefund, requestRefund } from '../services/refund.service.js';
 import { createTicketType } from '../services/ticket.service.js';
 import { checkInTicket } from '../services/tickets.service.js';
 
@@ -15,4 +16,6 @@ export const Mutation: MutationResolvers = {
   payOrder: (_, args, ctx) => payOrder(ctx, args),
   createTicketType: (_, args, ctx) => createTicketType(ctx, args),
   checkInTicket: (_, args, ctx) => checkInTicket(ctx, args),
+  requestRefund: (_, args, ctx) => requestRefund(ctx, args),
+  decideRefund: (_, args, ctx) => decideRefund(ctx, args),
 };

@@ -3,6 +3,7 @@ import { invoiceOfOrder } from '../services/invoice.service.js';
 import { itemsOfOrder } from '../services/order.service.js';
 import { paymentsOfOrder } from '../services/payment.service.js';
 import { amountOf } from '../services/pricing.service.js';
+import { refundsOfOrder } from '../services/refund.service.js';
 import { ticketsOfOrder } from '../services/tickets.service.js';
 
 export const Order: OrderResolvers = {
@@ -15,8 +16,7 @@ export const Order: OrderResolvers = {
   createdAt: (order) => order.created_at,
   paidAt: (order) => order.paid_at,
   payments: (order, _, ctx) => paymentsOfOrder(ctx, order),
-  /** Refunds are recorded by the refund flow; none exist before it. */
-  refunds: () => [],
+  refunds: (order, _, ctx) => refundsOfOrder(ctx, order),
   invoice: (order, _, ctx) => invoiceOfOrder(ctx, order),
   tickets: (order, _, ctx) => ticketsOfOrder(ctx, order),
 };

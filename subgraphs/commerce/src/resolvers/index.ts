@@ -1,6 +1,7 @@
 import { DateTime } from '@academy/service-kit';
 import type { Resolvers } from '../generated/graphql.js';
 import { Course } from './Course.js';
+import { CourseRevenue } from './CourseRevenue.js';
 import { DiscountCode } from './DiscountCode.js';
 import { Event } from './Event.js';
 import { Invoice } from './Invoice.js';
@@ -11,6 +12,7 @@ import { Order } from './Order.js';
 import { OrderItem } from './OrderItem.js';
 import { Payment } from './Payment.js';
 import { Query } from './Query.js';
+import { Refund } from './Refund.js';
 import { Registration } from './Registration.js';
 import { Ticket } from './Ticket.js';
 import { TicketType } from './TicketType.js';
@@ -20,6 +22,7 @@ import { User } from './User.js';
 export const resolvers: Resolvers = {
   DateTime,
   Course,
+  CourseRevenue,
   DiscountCode,
   Event,
   Invoice,
@@ -30,6 +33,7 @@ export const resolvers: Resolvers = {
   OrderItem,
   Payment,
   Query,
+  Refund,
   Registration,
   Ticket,
   TicketType,
