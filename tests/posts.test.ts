@@ -23,7 +23,7 @@ const UPDATE_COMMENT = `mutation($id: ID!, $content: String!) { updateComment(id
 const DELETE_COMMENT = `mutation($id: ID!) { deleteComment(id: $id) }`;
 const COMMENTS = `query($id: ID!, $first: Int, $after: String) { post(id: $id) { commentCount comments(first: $first, after: $after) {
   totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
-  edges { node { id content deleted author { id } replies { totalCount edges { node { id content parent { id } } } } } } } } }`;
+  edges { node { id content deleted author { id } replies(first: 5) { totalCount edges { node { id content parent { id } } } } } } } } }`;
 const REACT = `mutation($postId: ID!, $kind: ReactionKind!) { react(postId: $postId, kind: $kind) { id viewerReaction } }`;
 const UNREACT = `mutation($postId: ID!) { removeReaction(postId: $postId) { id viewerReaction } }`;
 const NOTIFICATIONS = `{ me { notifications(first: 100) { totalCount edges { node { type actionUrl } } } } }`;
