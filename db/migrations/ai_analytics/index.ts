@@ -1,7 +1,9 @@
 // The migrations of the ai_analytics schema, in order. Add new ones at the end; never edit old ones.
 import type { Migration } from 'kysely';
 import * as m0 from './2026-11-22T0900-analytics-events.js';
+import * as m1 from './2026-12-05T1500-analytics-rollups.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-analytics-events': m0,
+  '2026-12-05T1500-analytics-rollups': m1,
 };

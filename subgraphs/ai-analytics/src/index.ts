@@ -1,4 +1,5 @@
 import { runSubgraphService } from '@academy/service-kit';
+import { loadAiAnalyticsConfig } from './config.js';
 import { buildAiAnalyticsSubgraph } from './server.js';
 
-await runSubgraphService(buildAiAnalyticsSubgraph, 4006);
+await runSubgraphService((options, config) => buildAiAnalyticsSubgraph({ ...options, minGroupSize: config.MIN_GROUP_SIZE }), loadAiAnalyticsConfig);

@@ -26,13 +26,30 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface AiAnalyticsAnalyticsEvents {
+  actor: Generated<string | null>;
   anonymous_id: string | null;
+  client_event_id: string | null;
   id: Generated<number>;
   name: string;
   occurred_at: Timestamp;
   properties: ColumnType<Record<string, unknown>, string | undefined, never>;
   received_at: Generated<Timestamp>;
+  source_event_id: string | null;
   user_id: string | null;
+}
+
+export interface AiAnalyticsEventActorCounts {
+  actors: number;
+  name: string;
+  period_start: Timestamp;
+  period_unit: string;
+}
+
+export interface AiAnalyticsEventActors {
+  actor: string;
+  name: string;
+  period_start: Timestamp;
+  period_unit: string;
 }
 
 export interface AiAnalyticsEventCheckpoints {
@@ -41,6 +58,12 @@ export interface AiAnalyticsEventCheckpoints {
   source: string;
   tx_id: Generated<string>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface AiAnalyticsEventHourCounts {
+  events: number;
+  hour: Timestamp;
+  name: string;
 }
 
 export interface AiAnalyticsOutbox {
@@ -61,7 +84,10 @@ export interface AiAnalyticsProcessedEvents {
 
 export interface DB {
   "ai_analytics.analytics_events": AiAnalyticsAnalyticsEvents;
+  "ai_analytics.event_actor_counts": AiAnalyticsEventActorCounts;
+  "ai_analytics.event_actors": AiAnalyticsEventActors;
   "ai_analytics.event_checkpoints": AiAnalyticsEventCheckpoints;
+  "ai_analytics.event_hour_counts": AiAnalyticsEventHourCounts;
   "ai_analytics.outbox": AiAnalyticsOutbox;
   "ai_analytics.processed_events": AiAnalyticsProcessedEvents;
 }
