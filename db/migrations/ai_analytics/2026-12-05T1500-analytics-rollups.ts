@@ -4,8 +4,9 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * The statements that add the rows of `source` (new analytics events) to the rollups: event
- * counts per UTC hour, and the distinct actors per UTC hour, day, ISO week and month, each per
- * event name and under '*' (any event). An actor set only grows through ON CONFLICT DO NOTHING,
+ * counts per UTC hour; the distinct actors of any event ('*') per UTC hour, day, ISO week and
+ * month; and those of each event name per UTC hour and day (weeks and months of one name are
+ * counted from its days: keeping them too doubled the rows written per event). An actor set only grows through ON CONFLICT DO NOTHING,
  * and its count moves by the rows that statement really added, so a concurrent insert of the
  * same actor in the same period counts once whichever transaction commits first. Groups are
  * written in key order so that concurrent inserts lock the shared counters in the same order.
@@ -22,9 +23,9 @@ function rollUp(source: string): string {
     WITH periods AS (
       SELECT DISTINCT n.name, u.unit, date_trunc(u.unit, e.occurred_at, 'UTC') AS period_start, e.actor
       FROM ${source} e
-      CROSS JOIN LATERAL (VALUES (e.name), ('*')) AS n(name)
-      CROSS JOIN (VALUES ('hour'), ('day'), ('week'), ('month')) AS u(unit)
-      WHERE e.actor IS NOT NULL
+      CROSS JOIN LATERAL (VALUES (e.name, false), ('*', true)) AS n(name, any_event)
+      CROSS JOIN (VALUES ('hour', true), ('day', true), ('week', false), ('month', false)) AS u(unit, per_name)
+      WHERE e.actor IS NOT NULL AND (n.any_event OR u.per_name)
     ), added AS (
       INSERT INTO ai_analytics.event_actors (name, period_unit, period_start, actor)
       SELECT name, unit, period_start, actor FROM periods ORDER BY 1, 2, 3, 4
@@ -81,7 +82,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       actor text NOT NULL,
       PRIMARY KEY (name, period_unit, period_start, actor)
     )`.execute(db);
-  await sql`COMMENT ON TABLE ai_analytics.event_actors IS 'Who did an event of this name (''*'' = any) in each UTC hour, day, ISO week and month.'`.execute(db);
+  await sql`COMMENT ON TABLE ai_analytics.event_actors IS 'Who did an event of this name in each UTC hour and day, and who did any event (''*'') in each UTC hour, day, ISO week and month.'`.execute(db);
   await sql`
     CREATE TABLE ai_analytics.event_actor_counts (
       name text NOT NULL,
@@ -90,7 +91,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       actors integer NOT NULL CHECK (actors > 0),
       PRIMARY KEY (name, period_unit, period_start)
     )`.execute(db);
-  await sql`COMMENT ON TABLE ai_analytics.event_actor_counts IS 'The size of each UTC day, week and month set of ai_analytics.event_actors.'`.execute(db);
+  await sql`COMMENT ON TABLE ai_analytics.event_actor_counts IS 'The size of each day, week and month set of ai_analytics.event_actors.'`.execute(db);
 
   await sql.raw(rollUp('ai_analytics.analytics_events')).execute(db);
   await sql.raw(`

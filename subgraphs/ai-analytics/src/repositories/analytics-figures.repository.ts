@@ -22,9 +22,9 @@ export interface BucketFigures {
  * generate_series over local times, so a daylight-saving day is 23 or 25 hours long. `from` and
  * `to` must be whole UTC hours and the zone's offsets whole hours: every bucket is then a run of
  * whole UTC hours. Event counts are sums of hourly counts. Distinct actors do not add up across
- * hours, so a UTC bucket that lies wholly inside the range reads its precomputed count (one row),
- * and any other bucket (another zone, or cut by the range) counts the distinct actors of its
- * hours' actor sets.
+ * hours, so a UTC bucket that lies wholly inside the range reads its precomputed count (one row;
+ * a week or month of one event name counts the distinct actors of its days' sets), and any other
+ * bucket (another zone, or cut by the range) counts the distinct actors of its hours' sets.
  */
 export async function figuresPerBucket(
   db: Kysely<AiAnalyticsDatabase>,
@@ -32,6 +32,8 @@ export async function figuresPerBucket(
 ): Promise<BucketFigures[]> {
   const { name, from, to, unit, timeZone } = args;
   const step = `1 ${unit}`;
+  // The rollups count the actors of any event per day, week and month, and of one name per day.
+  const counted = name === ANY_EVENT || unit === 'day';
   const { rows } = await sql<BucketFigures>`
     WITH buckets AS (
       SELECT b AT TIME ZONE ${timeZone} AS start, (b + ${step}::interval) AT TIME ZONE ${timeZone} AS stop
@@ -50,10 +52,13 @@ export async function figuresPerBucket(
         SELECT sum(h.events) FROM ai_analytics.event_hour_counts h
         WHERE h.name = ${name} AND h.hour >= s.lo AND h.hour < s.hi
       ), 0)::float8 AS events,
-      (CASE WHEN s.whole THEN coalesce((
+      (CASE WHEN s.whole AND ${counted} THEN coalesce((
         SELECT c.actors FROM ai_analytics.event_actor_counts c
         WHERE c.name = ${name} AND c.period_unit = ${unit} AND c.period_start = s.start
-      ), 0) ELSE (
+      ), 0) WHEN s.whole THEN (
+        SELECT count(DISTINCT a.actor) FROM ai_analytics.event_actors a
+        WHERE a.name = ${name} AND a.period_unit = 'day' AND a.period_start >= s.lo AND a.period_start < s.hi
+      ) ELSE (
         SELECT count(DISTINCT a.actor) FROM ai_analytics.event_actors a
         WHERE a.name = ${name} AND a.period_unit = 'hour' AND a.period_start >= s.lo AND a.period_start < s.hi
       ) END)::int AS actors
