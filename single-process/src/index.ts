@@ -7,10 +7,11 @@
 // GATEWAY_SECRET, JWT_*, WS_*, ...), each subgraph's database as <SCHEMA>_DATABASE_URL
 // (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
 // pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...), scheduling's SEAT_HOLD_MINUTES, COACHING_MEETING_BASE_URL and
-// HOLD_RELEASE_INTERVAL_SECONDS, commerce's PAYMENT_* settings, and community's REDIS_URL.
+// HOLD_RELEASE_INTERVAL_SECONDS, commerce's PAYMENT_* settings, community's REDIS_URL, and ai-analytics'
+// MIN_GROUP_SIZE.
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
 import { createLogger, loadConfig, runProcess, subgraphConfigSchema, withoutEmptyValues, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
-import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
+import { aiAnalyticsConfigSchema, buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph, paymentSettings } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
 import { buildIdentitySubgraph, identitySettings } from '@academy/subgraph-identity';
@@ -29,6 +30,7 @@ const community = loadConfig(communityConfigSchema.pick({ REDIS_URL: true }), pr
 const identity = identitySettings(env);
 const payments = paymentSettings(env);
 const scheduling = loadConfig(schedulingConfigSchema.pick({ SEAT_HOLD_MINUTES: true, HOLD_RELEASE_INTERVAL_SECONDS: true, COACHING_MEETING_BASE_URL: true }), present);
+const analytics = loadConfig(aiAnalyticsConfigSchema.pick({ MIN_GROUP_SIZE: true }), present);
 const builders: Record<string, (options: ServiceOptions) => Part> = {
   identity: (options) => buildIdentitySubgraph({ ...options, identity }),
   learning: buildLearningSubgraph,
@@ -41,7 +43,7 @@ const builders: Record<string, (options: ServiceOptions) => Part> = {
     }),
   commerce: (options) => buildCommerceSubgraph({ ...options, payments }),
   community: (options) => buildCommunitySubgraph({ ...options, redisUrl: community.REDIS_URL }),
-  'ai-analytics': buildAiAnalyticsSubgraph,
+  'ai-analytics': (options) => buildAiAnalyticsSubgraph({ ...options, minGroupSize: analytics.MIN_GROUP_SIZE }),
 };
 /** `ai-analytics` → `AI_ANALYTICS`, the prefix of its variables. */
 const prefix = (name: string) => name.toUpperCase().replaceAll('-', '_');
