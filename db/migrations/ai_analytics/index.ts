@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as m0 from './2026-11-22T0900-analytics-events.js';
 import * as m1 from './2026-12-05T1500-analytics-rollups.js';
+import * as m2 from './2026-12-05T1520-analytics-role-without-jit.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-analytics-events': m0,
   '2026-12-05T1500-analytics-rollups': m1,
+  '2026-12-05T1520-analytics-role-without-jit': m2,
 };
