@@ -172,6 +172,27 @@ describe('seed', () => {
          WHERE (SELECT count(*) FROM community.chat_room_members m WHERE m.room_id = r.id) > s.seats_taken + 1`,
       ),
     ).toBe(0);
+    // The analytics rollups (kept by the insert trigger) count exactly the events: per name and
+    // hour; distinct actors of any event per day, week and month, and of each name per day.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM (SELECT name, date_trunc('hour', occurred_at, 'UTC') AS hour, count(*) AS events FROM ai_analytics.analytics_events GROUP BY 1, 2) raw
+         FULL JOIN ai_analytics.event_hour_counts c USING (name, hour) WHERE raw.events IS DISTINCT FROM c.events`,
+      ),
+    ).toBe(0);
+    const actorCounts = ['day', 'week', 'month']
+      .map((unit) => `SELECT '*' AS name, '${unit}' AS period_unit, date_trunc('${unit}', occurred_at, 'UTC') AS period_start, count(DISTINCT actor)::int AS actors
+        FROM ai_analytics.analytics_events WHERE actor IS NOT NULL GROUP BY 3`)
+      .concat(`SELECT name, 'day', date_trunc('day', occurred_at, 'UTC'), count(DISTINCT actor)::int FROM ai_analytics.analytics_events WHERE actor IS NOT NULL GROUP BY 1, 3`);
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM (${actorCounts.join(' UNION ALL ')}) raw
+         FULL JOIN ai_analytics.event_actor_counts c USING (name, period_unit, period_start) WHERE raw.actors IS DISTINCT FROM c.actors`,
+      ),
+    ).toBe(0);
+    expect(await count(first, 'SELECT 1 FROM ai_analytics.event_actor_counts')).toBeGreaterThan(0);
   });
 
   it('gives coaches working hours and sessions whose feedback adds up to their ratings, none overlapping', async () => {

@@ -1,10 +1,17 @@
 import type { AuthContext, Logger, RequestCaller } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
+import { DEFAULT_MIN_GROUP_SIZE } from './config.js';
 import type { AiAnalyticsDatabase } from './db/database.js';
 import type { EventTaskGenerator } from './generation/event-task-generator.js';
 import type { TipGenerator } from './generation/tip-generator.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { AssistantRuntime } from './services/assistant.service.js';
+
+/** ai-analytics' own settings, fixed at start-up. */
+export interface AiAnalyticsSettings {
+  /** The fewest distinct users a bucket or funnel step may count and still be shown. */
+  minGroupSize: number;
+}
 
 /** What every resolver of this subgraph receives, built anew for each request. */
 export interface AiAnalyticsContext extends AuthContext {
@@ -17,6 +24,7 @@ export interface AiAnalyticsContext extends AuthContext {
   eventTaskGenerator: EventTaskGenerator;
   /** The model and its settings (cost, quotas). */
   assistant: AssistantRuntime;
+  settings: AiAnalyticsSettings;
 }
 
 /** The generators the subgraph writes with, chosen once when it is built. */
@@ -31,6 +39,7 @@ export function createContext(
   logger: Logger,
   generators: Generators,
   assistant: AssistantRuntime,
+  settings: AiAnalyticsSettings = { minGroupSize: DEFAULT_MIN_GROUP_SIZE },
 ): AiAnalyticsContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...generators, assistant };
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...generators, assistant, settings };
 }

@@ -2,10 +2,14 @@ import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningS
 import { createSubscriptionServer, SUBSCRIPTIONS_PATH } from '@academy/service-kit/subscriptions';
 import { assistantSettings, createModelProvider, type AssistantSettings } from './ai/assistant-config.js';
 import type { ModelProvider } from './ai/model-provider.js';
-import { createContext, type Generators } from './context.js';
+import { DEFAULT_MIN_GROUP_SIZE } from './config.js';
+import { createContext, type AiAnalyticsSettings, type Generators } from './context.js';
 import type { AiAnalyticsDatabase } from './db/database.js';
+import { createCommerceEventConsumer } from './events/commerce-events.consumer.js';
 import { createIdentityEventConsumer } from './events/identity-events.consumer.js';
+import { createLearningAnalyticsConsumer } from './events/learning-analytics.consumer.js';
 import { createLearningEventConsumer } from './events/learning-events.consumer.js';
+import { createSchedulingAnalyticsConsumer } from './events/scheduling-analytics.consumer.js';
 import { createSchedulingEventConsumer } from './events/scheduling-events.consumer.js';
 import { createLocalEventTaskGenerator } from './generation/event-task-generator.js';
 import { createLocalTipGenerator } from './generation/tip-generator.js';
@@ -17,6 +21,9 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 export { createIdentityEventConsumer, IDENTITY_CONSUMER } from './events/identity-events.consumer.js';
 export { createLearningEventConsumer, LEARNING_CONSUMER } from './events/learning-events.consumer.js';
 export { createSchedulingEventConsumer, SCHEDULING_CONSUMER } from './events/scheduling-events.consumer.js';
+export { createLearningAnalyticsConsumer, LEARNING_ANALYTICS_CONSUMER } from './events/learning-analytics.consumer.js';
+export { createSchedulingAnalyticsConsumer, SCHEDULING_ANALYTICS_CONSUMER } from './events/scheduling-analytics.consumer.js';
+export { createCommerceEventConsumer, COMMERCE_CONSUMER } from './events/commerce-events.consumer.js';
 export type { TipGenerator, TipRequest, GeneratedTip } from './generation/tip-generator.js';
 export type { EventTaskGenerator, EventTaskRequest, GeneratedEventTask } from './generation/event-task-generator.js';
 export { assistantSettings, createModelProvider, type AssistantSettings } from './ai/assistant-config.js';
@@ -32,6 +39,8 @@ export interface AiAnalyticsServiceOptions extends ServiceOptions {
   modelProvider?: ModelProvider;
   /** How often the subscription endpoint pings each socket. Default 12 s. */
   keepAliveMs?: number;
+  /** Below this many distinct users a figure is withheld; default 5. */
+  minGroupSize?: number;
 }
 
 /** A listening ai-analytics service, with the URL of its graphql-ws endpoint. */
@@ -60,9 +69,15 @@ export function buildAiAnalyticsSubgraph(options: AiAnalyticsServiceOptions) {
   const identityEvents = createIdentityEventConsumer(consumerOptions('identity-events'));
   const learningEvents = createLearningEventConsumer(consumerOptions('learning-events'));
   const schedulingEvents = createSchedulingEventConsumer(consumerOptions('scheduling-events'));
-  const consumers = [identityEvents, learningEvents, schedulingEvents];
+  // learning's and scheduling's events are read twice, each with its own checkpoint: once for
+  // ai-analytics' copies (documents, recommendations, events), once to record them as analytics events.
+  const learningAnalytics = createLearningAnalyticsConsumer(consumerOptions('learning-analytics'));
+  const schedulingAnalytics = createSchedulingAnalyticsConsumer(consumerOptions('scheduling-analytics'));
+  const commerceEvents = createCommerceEventConsumer(consumerOptions('commerce-events'));
+  const consumers = [identityEvents, learningEvents, schedulingEvents, learningAnalytics, schedulingAnalytics, commerceEvents];
+  const figures: AiAnalyticsSettings = { minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE };
   const generators: Generators = { tipGenerator: createLocalTipGenerator(), eventTaskGenerator: createLocalEventTaskGenerator() };
-  const context = (caller: Parameters<typeof createContext>[1]) => createContext(db, caller, logger, generators, assistant);
+  const context = (caller: Parameters<typeof createContext>[1]) => createContext(db, caller, logger, generators, assistant, figures);
   const service = buildSubgraphService(resources, { typeDefs, resolvers, context });
   const subscriptions = createSubscriptionServer({
     httpServer: service.httpServer,
@@ -79,6 +94,9 @@ export function buildAiAnalyticsSubgraph(options: AiAnalyticsServiceOptions) {
     identityEvents,
     learningEvents,
     schedulingEvents,
+    learningAnalytics,
+    schedulingAnalytics,
+    commerceEvents,
     async start(port: number, host?: string): Promise<RunningAiAnalyticsServer> {
       const running = await service.start(port, host);
       const started: typeof consumers = [];

@@ -26,12 +26,66 @@ export type Scalars = {
 export type AnalyticsEventInput = {
   /** What happened, e.g. course_viewed: a letter, then letters, digits, _ . : or -, 100 at most. */
   name: Scalars['String']['input'];
-  /** When it happened; default now. At most 30 days ago and not in the future. */
+  /** When it happened; default now. At most 30 days ago and not more than 5 minutes in the future. */
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Details, as a JSON object of at most 4 KB. */
   properties?: InputMaybe<Scalars['JSON']['input']>;
-  /** Lets clients that are not signed in be counted. */
+  /** Lets clients that are not signed in be counted: 8 to 100 letters, digits, _ or -. */
   anonymousId?: InputMaybe<Scalars['String']['input']>;
+  /** The client's own id for this event (1 to 100 characters): sent again in a retry, the event is recorded once per signed-in user or anonymous id. */
+  clientEventId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The size of a bucket of a time series, in UTC. */
+export type Granularity =
+  /** A calendar day. */
+  | 'DAY'
+  /** An ISO week, starting on Monday. */
+  | 'WEEK'
+  /** A calendar month. */
+  | 'MONTH';
+
+/** A span of time: from (inclusive) to (exclusive). */
+export type TimeRange = {
+  /** Start of the span, inclusive. */
+  from: Scalars['DateTime']['input'];
+  /** End of the span, exclusive. */
+  to: Scalars['DateTime']['input'];
+};
+
+/** One bucket of a time series. */
+export type TimeSeriesPoint = {
+  __typename?: 'TimeSeriesPoint';
+  /** Start of the bucket (UTC). */
+  bucket: Scalars['DateTime']['output'];
+  /** The measure in this bucket. */
+  value: Scalars['Float']['output'];
+  /** True when the bucket counts fewer distinct users than the minimum group size, so its value is withheld (0); false otherwise. null where a figure withholds nothing. */
+  withheld?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** A measure counted per bucket; every bucket of the range is present, empty ones with 0. */
+export type TimeSeries = {
+  __typename?: 'TimeSeries';
+  /** What is counted, e.g. enrollments. */
+  metric: Scalars['String']['output'];
+  /** The buckets, oldest first, contiguous. */
+  points: Array<TimeSeriesPoint>;
+  /** The sum over all buckets. */
+  total: Scalars['Float']['output'];
+};
+
+/** One step of a funnel: the users who did it after doing every step before it, in order. */
+export type FunnelStep = {
+  __typename?: 'FunnelStep';
+  /** The event name of the step. */
+  name: Scalars['String']['output'];
+  /** Users (signed-in users and anonymous visitors) who reached this step; 0 when withheld. */
+  users: Scalars['Int']['output'];
+  /** null for the first step */
+  conversionFromPrevious?: Maybe<Scalars['Float']['output']>;
+  /** True when fewer users than the minimum group size reached this step: users is then 0 and conversionFromPrevious null. */
+  withheld: Scalars['Boolean']['output'];
 };
 
 /** The voice a coaching tip is written in. */
@@ -183,6 +237,12 @@ export type Query = {
    * user's with userId), anyone else only their own. Days in [from, to); default the last 30 days.
    */
   aiUsage: AiUsageConnection;
+  /** ANALYST, ADMIN: distinct users with any tracked event per bucket */
+  activeUsers: TimeSeries;
+  /** ANALYST, ADMIN */
+  eventCounts: TimeSeries;
+  /** ANALYST, ADMIN: users who did each step after the previous one, within the range */
+  funnel: Array<FunnelStep>;
 };
 
 
@@ -205,9 +265,30 @@ export type QueryAiUsageArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+
+export type QueryActiveUsersArgs = {
+  range: TimeRange;
+  granularity: Granularity;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryEventCountsArgs = {
+  name: Scalars['String']['input'];
+  range: TimeRange;
+  granularity: Granularity;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryFunnelArgs = {
+  steps: Array<Scalars['String']['input']>;
+  range: TimeRange;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Records up to 100 events at once, all or none; returns how many were stored. */
+  /** Records up to 1,000 events at once, all checked first (one bad event refuses the batch); returns how many were newly recorded (a retried clientEventId is not). */
   trackEvents: Scalars['Int']['output'];
   /**
    * Writes coaching tips for a topic and links them to it (CONTENT_AUTHOR, ADMIN). A tip whose
@@ -497,13 +578,20 @@ export type ResolversTypes = {
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   AnalyticsEventInput: AnalyticsEventInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Granularity: Granularity;
+  TimeRange: TimeRange;
+  TimeSeriesPoint: ResolverTypeWrapper<TimeSeriesPoint>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  TimeSeries: ResolverTypeWrapper<TimeSeries>;
+  FunnelStep: ResolverTypeWrapper<FunnelStep>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CoachingTipTone: CoachingTipTone;
   CoachingTipAudience: CoachingTipAudience;
   CoachingTip: ResolverTypeWrapper<TopicTipRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Topic: ResolverTypeWrapper<TopicReferenceRow>;
   User: ResolverTypeWrapper<UserWithLanguageRow>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Course: ResolverTypeWrapper<CourseReferenceRow>;
   Trainer: ResolverTypeWrapper<TrainerWithUserRow>;
   SessionTopic: ResolverTypeWrapper<SessionTopicReferenceRow>;
@@ -512,7 +600,6 @@ export type ResolversTypes = {
   EventTask: ResolverTypeWrapper<EventTaskRow>;
   Event: ResolverTypeWrapper<EventReferenceRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   AiMessageRole: AiMessageRole;
@@ -531,11 +618,17 @@ export type ResolversParentTypes = {
   JSON: Scalars['JSON']['output'];
   AnalyticsEventInput: AnalyticsEventInput;
   String: Scalars['String']['output'];
+  TimeRange: TimeRange;
+  TimeSeriesPoint: TimeSeriesPoint;
+  Float: Scalars['Float']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  TimeSeries: TimeSeries;
+  FunnelStep: FunnelStep;
+  Int: Scalars['Int']['output'];
   CoachingTip: TopicTipRow;
   ID: Scalars['ID']['output'];
   Topic: TopicReferenceRow;
   User: UserWithLanguageRow;
-  Int: Scalars['Int']['output'];
   Course: CourseReferenceRow;
   Trainer: TrainerWithUserRow;
   SessionTopic: SessionTopicReferenceRow;
@@ -543,7 +636,6 @@ export type ResolversParentTypes = {
   EventTask: EventTaskRow;
   Event: EventReferenceRow;
   Query: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   Mutation: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
   AiConversation: AiConversationRow;
@@ -562,6 +654,25 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type TimeSeriesPointResolvers<ContextType = AiAnalyticsContext, ParentType extends ResolversParentTypes['TimeSeriesPoint'] = ResolversParentTypes['TimeSeriesPoint']> = {
+  bucket?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  withheld?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
+export type TimeSeriesResolvers<ContextType = AiAnalyticsContext, ParentType extends ResolversParentTypes['TimeSeries'] = ResolversParentTypes['TimeSeries']> = {
+  metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  points?: Resolver<Array<ResolversTypes['TimeSeriesPoint']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type FunnelStepResolvers<ContextType = AiAnalyticsContext, ParentType extends ResolversParentTypes['FunnelStep'] = ResolversParentTypes['FunnelStep']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  users?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  conversionFromPrevious?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  withheld?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
 
 export type CoachingTipResolvers<ContextType = AiAnalyticsContext, ParentType extends ResolversParentTypes['CoachingTip'] = ResolversParentTypes['CoachingTip']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -619,6 +730,9 @@ export type QueryResolvers<ContextType = AiAnalyticsContext, ParentType extends 
   aiConversations?: Resolver<Array<ResolversTypes['AiConversation']>, ParentType, ContextType>;
   aiConversation?: Resolver<Maybe<ResolversTypes['AiConversation']>, ParentType, ContextType, RequireFields<QueryAiConversationArgs, 'id'>>;
   aiUsage?: Resolver<ResolversTypes['AiUsageConnection'], ParentType, ContextType, Partial<QueryAiUsageArgs>>;
+  activeUsers?: Resolver<ResolversTypes['TimeSeries'], ParentType, ContextType, RequireFields<QueryActiveUsersArgs, 'range' | 'granularity'>>;
+  eventCounts?: Resolver<ResolversTypes['TimeSeries'], ParentType, ContextType, RequireFields<QueryEventCountsArgs, 'name' | 'range' | 'granularity'>>;
+  funnel?: Resolver<Array<ResolversTypes['FunnelStep']>, ParentType, ContextType, RequireFields<QueryFunnelArgs, 'steps' | 'range'>>;
 };
 
 export type MutationResolvers<ContextType = AiAnalyticsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -688,6 +802,9 @@ export type PageInfoResolvers<ContextType = AiAnalyticsContext, ParentType exten
 export type Resolvers<ContextType = AiAnalyticsContext> = {
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
+  TimeSeriesPoint?: TimeSeriesPointResolvers<ContextType>;
+  TimeSeries?: TimeSeriesResolvers<ContextType>;
+  FunnelStep?: FunnelStepResolvers<ContextType>;
   CoachingTip?: CoachingTipResolvers<ContextType>;
   Topic?: TopicResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

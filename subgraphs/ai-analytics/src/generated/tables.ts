@@ -58,12 +58,15 @@ export interface AiAnalyticsAiUsage {
 }
 
 export interface AiAnalyticsAnalyticsEvents {
+  actor: Generated<string | null>;
   anonymous_id: string | null;
+  client_event_id: string | null;
   id: Generated<number>;
   name: string;
   occurred_at: Timestamp;
   properties: ColumnType<Record<string, unknown>, string | undefined, never>;
   received_at: Generated<Timestamp>;
+  source_event_id: string | null;
   user_id: string | null;
 }
 
@@ -114,12 +117,32 @@ export interface AiAnalyticsCourseSimilarity {
   updated_at: Generated<Timestamp>;
 }
 
+export interface AiAnalyticsEventActorCounts {
+  actors: number;
+  name: string;
+  period_start: Timestamp;
+  period_unit: string;
+}
+
+export interface AiAnalyticsEventActors {
+  actor: string;
+  name: string;
+  period_start: Timestamp;
+  period_unit: string;
+}
+
 export interface AiAnalyticsEventCheckpoints {
   consumer: string;
   last_id: Generated<number>;
   source: string;
   tx_id: Generated<string>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface AiAnalyticsEventHourCounts {
+  events: number;
+  hour: Timestamp;
+  name: string;
 }
 
 export interface AiAnalyticsEventTasks {
@@ -179,7 +202,10 @@ export interface DB {
   "ai_analytics.course_enrollments": AiAnalyticsCourseEnrollments;
   "ai_analytics.course_popularity": AiAnalyticsCoursePopularity;
   "ai_analytics.course_similarity": AiAnalyticsCourseSimilarity;
+  "ai_analytics.event_actor_counts": AiAnalyticsEventActorCounts;
+  "ai_analytics.event_actors": AiAnalyticsEventActors;
   "ai_analytics.event_checkpoints": AiAnalyticsEventCheckpoints;
+  "ai_analytics.event_hour_counts": AiAnalyticsEventHourCounts;
   "ai_analytics.event_tasks": AiAnalyticsEventTasks;
   "ai_analytics.outbox": AiAnalyticsOutbox;
   "ai_analytics.processed_events": AiAnalyticsProcessedEvents;

@@ -356,6 +356,8 @@ export type TimeSeriesPoint = {
   bucket: Scalars['DateTime']['output'];
   /** The measure in this bucket. */
   value: Scalars['Float']['output'];
+  /** True when the bucket counts fewer distinct users than the minimum group size, so its value is withheld (0); false otherwise. null where a figure withholds nothing. */
+  withheld?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** A measure counted per bucket; every bucket of the range is present, empty ones with 0. */
@@ -1031,6 +1033,7 @@ export type CourseRevenueResolvers<ContextType = CommerceContext, ParentType ext
 export type TimeSeriesPointResolvers<ContextType = CommerceContext, ParentType extends ResolversParentTypes['TimeSeriesPoint'] = ResolversParentTypes['TimeSeriesPoint']> = {
   bucket?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  withheld?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
 export type TimeSeriesResolvers<ContextType = CommerceContext, ParentType extends ResolversParentTypes['TimeSeries'] = ResolversParentTypes['TimeSeries']> = {
