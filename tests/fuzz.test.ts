@@ -25,7 +25,10 @@ describe('fuzzing the API with random operations', () => {
     // Both kinds are drawn, and the valid ones reach the subgraphs.
     expect(report.valid).toBeGreaterThan(COUNT / 2);
     expect(report.invalid).toBeGreaterThan(COUNT / 5);
-    expect(report.outcomes['200 ok']).toBeGreaterThan(COUNT / 5);
+    // Most root fields of six domains need a role or a real id, so a random role and random
+    // arguments answer a clean 200 less often than when the API had two domains: about one in five
+    // now (195 of 1000 on the seed below); one in seven still shows resolvers are reached.
+    expect(report.outcomes['200 ok']).toBeGreaterThan(COUNT / 7);
     if (report.faults.length || report.serverLogs.length) throw new Error(formatReport(report));
   }, 300_000);
 });
