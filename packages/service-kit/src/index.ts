@@ -1,6 +1,7 @@
 export * from './auth.js';
 export * from './bad-ports.js';
 export * from './config.js';
+export * from './periodic-job.js';
 export * from './db.js';
 export * from './close-codes.js';
 export * from './errors.js';
