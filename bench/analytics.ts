@@ -1,7 +1,8 @@
-// pnpm bench:analytics [--events 10000000] [--runs 30] [--keep]: loads that many analytics events
-// into a scratch database on DATABASE_URL's server (an embedded PostgreSQL when unset), through the
-// same insert trigger that keeps the rollups for requests and consumers, then times the analyst
-// figures over a year of daily buckets and appends the figures to BENCHMARKS.md.
+// pnpm bench:analytics [--events 10000000] [--runs 30] [--zones Europe/Berlin] [--keep]: loads that
+// many analytics events into a scratch database on DATABASE_URL's server (an embedded PostgreSQL
+// when unset), through the same insert triggers that keep the rollups for requests and consumers
+// (UTC's, and those of the kept zones, as ANALYTICS_TIME_ZONES would list them), then times the
+// analyst figures over a year of daily buckets and appends the figures to BENCHMARKS.md.
 //
 // The events are a year of visits: about 14 events each, one actor per visit (100,000 users,
 // the busier ones more often, one visit in ten by an anonymous visitor), 20 event names of
@@ -24,6 +25,8 @@ function option(name: string, fallback: number): number {
 }
 
 const EVENTS = option('events', 10_000_000);
+const zonesAt = process.argv.indexOf('--zones');
+const ZONES = zonesAt >= 0 ? (process.argv[zonesAt + 1] ?? '').split(',').filter((zone) => zone !== '') : ['Europe/Berlin'];
 const RUNS = option('runs', 30);
 const CHUNK = 250_000;
 const EVENTS_PER_VISIT = 14;
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
     // Ended below; an error of the load ends the run and drops the database under it.
     client.on('error', () => undefined);
     await client.query("SET work_mem = '256MB'");
+    for (const zone of ZONES) await client.query('SELECT ai_analytics.keep_zone_rollups($1)', [zone]);
     const visits = Math.ceil(EVENTS / EVENTS_PER_VISIT);
     const loadStarted = Date.now();
     for (let start = 0; start < EVENTS; start += CHUNK) {
@@ -83,11 +87,13 @@ async function main(): Promise<void> {
       if ((start / CHUNK) % 4 === 3 || stop === EVENTS - 1) log(`${stop + 1} events in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s`);
     }
     const loadSeconds = (Date.now() - loadStarted) / 1000;
-    await client.query('VACUUM ANALYZE ai_analytics.analytics_events, ai_analytics.event_hour_counts, ai_analytics.event_actors, ai_analytics.event_actor_counts');
+    await client.query(
+      'VACUUM ANALYZE ai_analytics.analytics_events, ai_analytics.event_hour_counts, ai_analytics.event_actors, ai_analytics.event_actor_counts, ai_analytics.zone_event_actors, ai_analytics.zone_event_actor_counts',
+    );
     const sizes = await client.query<{ table: string; rows: string; mb: string }>(
       `SELECT c.relname AS table, c.reltuples::bigint AS rows, round(pg_total_relation_size(c.oid) / 1048576.0) AS mb
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'ai_analytics' AND c.relname IN ('analytics_events', 'event_hour_counts', 'event_actors', 'event_actor_counts')
+       WHERE n.nspname = 'ai_analytics' AND c.relname IN ('analytics_events', 'event_hour_counts', 'event_actors', 'event_actor_counts', 'zone_event_actors', 'zone_event_actor_counts')
        ORDER BY c.relname`,
     );
     // A trackEvents-sized write on the loaded tables: 1,000 events of 100 actors, now.
@@ -114,8 +120,13 @@ async function main(): Promise<void> {
       { label: 'eventCounts(course_viewed), DAY, UTC', run: () => figuresPerBucket(db, { name: 'course_viewed', ...year, unit: 'day', timeZone: 'UTC' }) },
       { label: 'activeUsers, WEEK, UTC', run: () => figuresPerBucket(db, { name: ANY_EVENT, ...year, unit: 'week', timeZone: 'UTC' }) },
       { label: 'activeUsers, MONTH, UTC', run: () => figuresPerBucket(db, { name: ANY_EVENT, ...year, unit: 'month', timeZone: 'UTC' }) },
-      { label: 'activeUsers, DAY, Europe/Berlin', run: () => figuresPerBucket(db, { name: ANY_EVENT, ...year, unit: 'day', timeZone: 'Europe/Berlin' }) },
-      { label: 'eventCounts(course_viewed), DAY, Europe/Berlin', run: () => figuresPerBucket(db, { name: 'course_viewed', ...year, unit: 'day', timeZone: 'Europe/Berlin' }) },
+      ...ZONES.flatMap((zone) => [
+        { label: `activeUsers, DAY, ${zone} (kept)`, run: () => figuresPerBucket(db, { name: ANY_EVENT, ...year, unit: 'day', timeZone: zone }) },
+        { label: `eventCounts(course_viewed), DAY, ${zone} (kept)`, run: () => figuresPerBucket(db, { name: 'course_viewed', ...year, unit: 'day', timeZone: zone }) },
+        { label: `activeUsers, WEEK, ${zone} (kept)`, run: () => figuresPerBucket(db, { name: ANY_EVENT, ...year, unit: 'week', timeZone: zone }) },
+        { label: `activeUsers, MONTH, ${zone} (kept)`, run: () => figuresPerBucket(db, { name: ANY_EVENT, ...year, unit: 'month', timeZone: zone }) },
+      ]),
+      { label: 'activeUsers, DAY, Asia/Tokyo (not kept: hourly sets)', run: () => figuresPerBucket(db, { name: ANY_EVENT, ...year, unit: 'day', timeZone: 'Asia/Tokyo' }) },
       { label: 'funnel(course_viewed → enrollment_started → checkout_completed), year', run: () => funnelCounts(db, { steps: ['course_viewed', 'enrollment_started', 'checkout_completed'], ...year }) },
     ];
     const results: { label: string; runs: number; p50: number; p95: number; max: number }[] = [];
@@ -139,9 +150,9 @@ async function main(): Promise<void> {
     const lines = [
       `### Analyst figures over ${EVENTS.toLocaleString('en-GB')} analytics events, ${new Date().toISOString().slice(0, 10)}`,
       '',
-      `Command: \`pnpm bench:analytics --events ${EVENTS} --runs ${RUNS}\``,
+      `Command: \`pnpm bench:analytics --events ${EVENTS} --runs ${RUNS} --zones ${ZONES.join(',') || '""'}\``,
       `Machine: ${machine}. PostgreSQL on the same machine.`,
-      `Data: ${EVENTS.toLocaleString('en-GB')} events in 2025 (visits of ${EVENTS_PER_VISIT} events, ${USERS.toLocaleString('en-GB')} users, one visit in ten anonymous, ${NAMES.length} names), inserted ${CHUNK.toLocaleString('en-GB')} per statement through the rollup trigger in ${loadSeconds.toFixed(0)} s (${Math.round(EVENTS / loadSeconds).toLocaleString('en-GB')} events/s).`,
+      `Data: ${EVENTS.toLocaleString('en-GB')} events in 2025 (visits of ${EVENTS_PER_VISIT} events, ${USERS.toLocaleString('en-GB')} users, one visit in ten anonymous, ${NAMES.length} names), inserted ${CHUNK.toLocaleString('en-GB')} per statement through the rollup triggers (UTC and ${ZONES.length} kept zone${ZONES.length === 1 ? '' : 's'}) in ${loadSeconds.toFixed(0)} s (${Math.round(EVENTS / loadSeconds).toLocaleString('en-GB')} events/s).`,
       `Tables after the load: ${sizes.rows.map((r) => `${r.table} ${Number(r.rows).toLocaleString('en-GB')} rows, ${r.mb} MB`).join('; ')}.`,
       `A 1,000-event insert (100 actors) on the loaded tables, rollups included: p50 ${quantile(writeTimes, 0.5).toFixed(0)} ms, max ${(writeTimes[writeTimes.length - 1] ?? 0).toFixed(0)} ms (10 runs).`,
       '',

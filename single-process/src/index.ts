@@ -8,7 +8,7 @@
 // (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
 // pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...), scheduling's SEAT_HOLD_MINUTES, COACHING_MEETING_BASE_URL and
 // HOLD_RELEASE_INTERVAL_SECONDS, commerce's PAYMENT_* settings, community's REDIS_URL, and ai-analytics' AI_*
-// settings and MIN_GROUP_SIZE.
+// settings, MIN_GROUP_SIZE and ANALYTICS_TIME_ZONES.
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
 import { createLogger, loadConfig, runProcess, subgraphConfigSchema, withoutEmptyValues, z, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
 import { aiAnalyticsConfigSchema, assistantSettings, buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
@@ -32,7 +32,10 @@ const payments = paymentSettings(env);
 const assistant = assistantSettings(env);
 const refunds = refundSettings(env);
 const scheduling = loadConfig(schedulingConfigSchema.pick({ SEAT_HOLD_MINUTES: true, HOLD_RELEASE_INTERVAL_SECONDS: true, COACHING_MEETING_BASE_URL: true }), present);
-const analytics = loadConfig(z.object({ MIN_GROUP_SIZE: aiAnalyticsConfigSchema.shape.MIN_GROUP_SIZE }), present);
+const analytics = loadConfig(
+  z.object({ MIN_GROUP_SIZE: aiAnalyticsConfigSchema.shape.MIN_GROUP_SIZE, ANALYTICS_TIME_ZONES: aiAnalyticsConfigSchema.shape.ANALYTICS_TIME_ZONES }),
+  present,
+);
 const builders: Record<string, (options: ServiceOptions) => Part> = {
   identity: (options) => buildIdentitySubgraph({ ...options, identity }),
   learning: buildLearningSubgraph,
@@ -45,7 +48,7 @@ const builders: Record<string, (options: ServiceOptions) => Part> = {
     }),
   commerce: (options) => buildCommerceSubgraph({ ...options, payments, refunds }),
   community: (options) => buildCommunitySubgraph({ ...options, redisUrl: community.REDIS_URL }),
-  'ai-analytics': (options) => buildAiAnalyticsSubgraph({ ...options, assistant, minGroupSize: analytics.MIN_GROUP_SIZE }),
+  'ai-analytics': (options) => buildAiAnalyticsSubgraph({ ...options, assistant, minGroupSize: analytics.MIN_GROUP_SIZE, analyticsTimeZones: analytics.ANALYTICS_TIME_ZONES }),
 };
 /** `ai-analytics` → `AI_ANALYTICS`, the prefix of its variables. */
 const prefix = (name: string) => name.toUpperCase().replaceAll('-', '_');

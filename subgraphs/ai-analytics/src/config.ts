@@ -9,12 +9,46 @@ export const AI_ANALYTICS_DEFAULT_PORT = 4006;
 /** Below this many distinct users a figure is withheld, unless MIN_GROUP_SIZE says otherwise. */
 export const DEFAULT_MIN_GROUP_SIZE = 5;
 
+/** The zones whose local days, weeks and months get actor counters of their own, unless ANALYTICS_TIME_ZONES says otherwise. */
+export const DEFAULT_ANALYTICS_TIME_ZONES = ['Europe/London'];
+
+/**
+ * A zone the rollups can keep: a name the runtime's IANA database knows whose offset from UTC
+ * is a whole number of hours all year (every local day is then a run of whole UTC hours).
+ */
+export function isWholeHourZone(zone: string): boolean {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+  } catch {
+    return false;
+  }
+  const year = new Date().getUTCFullYear();
+  for (let month = 0; month < 12; month++) {
+    for (const day of [1, 15]) {
+      const offset = format.formatToParts(new Date(Date.UTC(year, month, day))).find((p) => p.type === 'timeZoneName')?.value ?? '';
+      if (!/^GMT(?:[+-]\d\d:00)?$/.test(offset)) return false;
+    }
+  }
+  return true;
+}
+
 /** Everything the ai-analytics process reads: the common subgraph settings, the assistant's and the figures'. */
 export const aiAnalyticsConfigSchema = subgraphConfigSchema(AI_ANALYTICS_DEFAULT_PORT)
   .extend({
     ...assistantSettingsShape,
     /** The fewest distinct users a bucket or funnel step may count and still be shown (privacy). */
     MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MIN_GROUP_SIZE),
+    /**
+     * Comma-separated IANA zones (whole-hour offsets) whose local days, weeks and months get actor
+     * counters, so figures cut in them read counters as UTC's do; "none" for none. Starting a
+     * zone counts the events recorded so far while event writes wait.
+     */
+    ANALYTICS_TIME_ZONES: z
+      .string()
+      .default(DEFAULT_ANALYTICS_TIME_ZONES.join(','))
+      .transform((value) => (value.trim() === 'none' ? [] : [...new Set(value.split(',').map((zone) => zone.trim()).filter((zone) => zone !== '' && zone !== 'UTC'))]))
+      .refine((zones) => zones.every(isWholeHourZone), 'must list IANA time zones whose offset from UTC is whole hours, e.g. Europe/Berlin, or be "none"'),
   })
   .superRefine(checkAssistantSettings);
 export type AiAnalyticsConfig = z.output<typeof aiAnalyticsConfigSchema>;

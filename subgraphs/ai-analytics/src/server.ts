@@ -2,7 +2,7 @@ import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningS
 import { createSubscriptionServer, SUBSCRIPTIONS_PATH } from '@academy/service-kit/subscriptions';
 import { assistantSettings, createModelProvider, type AssistantSettings } from './ai/assistant-config.js';
 import type { ModelProvider } from './ai/model-provider.js';
-import { DEFAULT_MIN_GROUP_SIZE } from './config.js';
+import { DEFAULT_ANALYTICS_TIME_ZONES, DEFAULT_MIN_GROUP_SIZE } from './config.js';
 import { createContext, type AiAnalyticsSettings, type Generators } from './context.js';
 import type { AiAnalyticsDatabase } from './db/database.js';
 import { createCommerceEventConsumer } from './events/commerce-events.consumer.js';
@@ -13,6 +13,7 @@ import { createSchedulingAnalyticsConsumer } from './events/scheduling-analytics
 import { createSchedulingEventConsumer } from './events/scheduling-events.consumer.js';
 import { createLocalEventTaskGenerator } from './generation/event-task-generator.js';
 import { createLocalTipGenerator } from './generation/tip-generator.js';
+import { keepZoneRollups } from './repositories/analytics-figures.repository.js';
 import { resolvers } from './resolvers/index.js';
 import type { AssistantRuntime } from './services/assistant.service.js';
 
@@ -30,6 +31,7 @@ export { assistantSettings, createModelProvider, type AssistantSettings } from '
 export { AI_ANALYTICS_DEFAULT_PORT, aiAnalyticsConfigSchema, loadAiAnalyticsConfig, type AiAnalyticsConfig } from './config.js';
 export type { ModelProvider, ModelChunk, ModelMessage, CompletionOptions } from './ai/model-provider.js';
 export { OpenAiCompatibleProvider } from './ai/openai-compatible-provider.js';
+export { keepZoneRollups } from './repositories/analytics-figures.repository.js';
 
 /** How to build ai-analytics: the options of every subgraph, and the assistant's. */
 export interface AiAnalyticsServiceOptions extends ServiceOptions {
@@ -41,6 +43,8 @@ export interface AiAnalyticsServiceOptions extends ServiceOptions {
   keepAliveMs?: number;
   /** Below this many distinct users a figure is withheld; default 5. */
   minGroupSize?: number;
+  /** The zones (besides UTC) whose local periods get actor counters; default DEFAULT_ANALYTICS_TIME_ZONES. */
+  analyticsTimeZones?: readonly string[];
 }
 
 /** A listening ai-analytics service, with the URL of its graphql-ws endpoint. */
@@ -98,6 +102,9 @@ export function buildAiAnalyticsSubgraph(options: AiAnalyticsServiceOptions) {
     schedulingAnalytics,
     commerceEvents,
     async start(port: number, host?: string): Promise<RunningAiAnalyticsServer> {
+      // Before any consumer records an event, so a newly listed zone is counted from the start.
+      const zonesStarted = await keepZoneRollups(background, options.analyticsTimeZones ?? DEFAULT_ANALYTICS_TIME_ZONES);
+      if (zonesStarted.length > 0) logger.info('zone rollups started', { zones: zonesStarted });
       const running = await service.start(port, host);
       const started: typeof consumers = [];
       try {

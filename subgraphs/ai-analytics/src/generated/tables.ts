@@ -174,6 +174,11 @@ export interface AiAnalyticsProcessedEvents {
   processed_at: Generated<Timestamp>;
 }
 
+export interface AiAnalyticsRollupZones {
+  kept_since: Generated<Timestamp>;
+  zone: string;
+}
+
 export interface AiAnalyticsScheduledEvents {
   ends_at: Timestamp;
   event_id: string;
@@ -189,6 +194,22 @@ export interface AiAnalyticsTopicCoachingTips {
   seq: Generated<number>;
   tip_id: string;
   topic_id: string;
+}
+
+export interface AiAnalyticsZoneEventActorCounts {
+  actors: number;
+  name: string;
+  period_start: Timestamp;
+  period_unit: string;
+  zone: string;
+}
+
+export interface AiAnalyticsZoneEventActors {
+  actor: string;
+  name: string;
+  period_start: Timestamp;
+  period_unit: string;
+  zone: string;
 }
 
 export interface DB {
@@ -209,6 +230,9 @@ export interface DB {
   "ai_analytics.event_tasks": AiAnalyticsEventTasks;
   "ai_analytics.outbox": AiAnalyticsOutbox;
   "ai_analytics.processed_events": AiAnalyticsProcessedEvents;
+  "ai_analytics.rollup_zones": AiAnalyticsRollupZones;
   "ai_analytics.scheduled_events": AiAnalyticsScheduledEvents;
   "ai_analytics.topic_coaching_tips": AiAnalyticsTopicCoachingTips;
+  "ai_analytics.zone_event_actor_counts": AiAnalyticsZoneEventActorCounts;
+  "ai_analytics.zone_event_actors": AiAnalyticsZoneEventActors;
 }

@@ -22,9 +22,10 @@ export interface BucketFigures {
  * generate_series over local times, so a daylight-saving day is 23 or 25 hours long. `from` and
  * `to` must be whole UTC hours and the zone's offsets whole hours: every bucket is then a run of
  * whole UTC hours. Event counts are sums of hourly counts. Distinct actors do not add up across
- * hours, so a UTC bucket that lies wholly inside the range reads its precomputed count (one row;
- * a week or month of one event name counts the distinct actors of its days' sets), and any other
- * bucket (another zone, or cut by the range) counts the distinct actors of its hours' sets.
+ * hours, so a bucket that lies wholly inside the range, in UTC or in a kept zone
+ * (ai_analytics.rollup_zones), reads its precomputed count (one row; a week or month of one
+ * event name counts the distinct actors of its days' sets), and any other bucket (a zone not
+ * kept, or cut by the range) counts the distinct actors of its hours' sets.
  */
 export async function figuresPerBucket(
   db: Kysely<AiAnalyticsDatabase>,
@@ -34,6 +35,7 @@ export async function figuresPerBucket(
   const step = `1 ${unit}`;
   // The rollups count the actors of any event per day, week and month, and of one name per day.
   const counted = name === ANY_EVENT || unit === 'day';
+  const utc = timeZone === 'UTC';
   const { rows } = await sql<BucketFigures>`
     WITH buckets AS (
       SELECT b AT TIME ZONE ${timeZone} AS start, (b + ${step}::interval) AT TIME ZONE ${timeZone} AS stop
@@ -42,22 +44,30 @@ export async function figuresPerBucket(
         date_trunc(${unit}, (${to}::timestamptz - interval '1 microsecond') AT TIME ZONE ${timeZone}),
         ${step}::interval
       ) AS b
+    ), kept AS (
+      SELECT ${timeZone} = 'UTC' OR EXISTS (SELECT 1 FROM ai_analytics.rollup_zones z WHERE z.zone = ${timeZone}) AS kept
     ), spans AS (
       SELECT start, greatest(start, ${from}::timestamptz) AS lo, least(stop, ${to}::timestamptz) AS hi,
-        ${timeZone} = 'UTC' AND start >= ${from}::timestamptz AND stop <= ${to}::timestamptz AS whole
-      FROM buckets
+        kept.kept AND start >= ${from}::timestamptz AND stop <= ${to}::timestamptz AS whole
+      FROM buckets CROSS JOIN kept
     )
     SELECT s.start AS bucket,
       coalesce((
         SELECT sum(h.events) FROM ai_analytics.event_hour_counts h
         WHERE h.name = ${name} AND h.hour >= s.lo AND h.hour < s.hi
       ), 0)::float8 AS events,
-      (CASE WHEN s.whole AND ${counted} THEN coalesce((
+      (CASE WHEN s.whole AND ${utc} AND ${counted} THEN coalesce((
         SELECT c.actors FROM ai_analytics.event_actor_counts c
         WHERE c.name = ${name} AND c.period_unit = ${unit} AND c.period_start = s.start
-      ), 0) WHEN s.whole THEN (
+      ), 0) WHEN s.whole AND ${utc} THEN (
         SELECT count(DISTINCT a.actor) FROM ai_analytics.event_actors a
         WHERE a.name = ${name} AND a.period_unit = 'day' AND a.period_start >= s.lo AND a.period_start < s.hi
+      ) WHEN s.whole AND ${counted} THEN coalesce((
+        SELECT c.actors FROM ai_analytics.zone_event_actor_counts c
+        WHERE c.zone = ${timeZone} AND c.name = ${name} AND c.period_unit = ${unit} AND c.period_start = s.start
+      ), 0) WHEN s.whole THEN (
+        SELECT count(DISTINCT a.actor) FROM ai_analytics.zone_event_actors a
+        WHERE a.zone = ${timeZone} AND a.name = ${name} AND a.period_unit = 'day' AND a.period_start >= s.lo AND a.period_start < s.hi
       ) ELSE (
         SELECT count(DISTINCT a.actor) FROM ai_analytics.event_actors a
         WHERE a.name = ${name} AND a.period_unit = 'hour' AND a.period_start >= s.lo AND a.period_start < s.hi
@@ -65,6 +75,29 @@ export async function figuresPerBucket(
     FROM spans s
     ORDER BY s.start`.execute(db);
   return rows;
+}
+
+/**
+ * Keeps actor counters for exactly these zones (besides UTC): starts each one not kept yet,
+ * counting the events recorded so far (inserts wait meanwhile: on a large table that takes
+ * minutes), and stops those no longer listed. One transaction per zone, without the role's
+ * statement timeout.
+ */
+export async function keepZoneRollups(db: Kysely<AiAnalyticsDatabase>, zones: readonly string[]): Promise<string[]> {
+  const unbounded = <T>(run: (tx: Kysely<AiAnalyticsDatabase>) => Promise<T>) =>
+    db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL statement_timeout = 0`.execute(tx);
+      return run(tx);
+    });
+  const started: string[] = [];
+  for (const zone of zones) {
+    const { rows } = await unbounded((tx) => sql<{ added: boolean }>`SELECT ai_analytics.keep_zone_rollups(${zone}) AS added`.execute(tx));
+    if (rows[0]?.added === true) started.push(zone);
+  }
+  const { rows: unlisted } = await sql<{ zone: string }>`
+    SELECT zone FROM ai_analytics.rollup_zones WHERE NOT (zone = ANY(${[...zones]}::text[]))`.execute(db);
+  for (const { zone } of unlisted) await unbounded((tx) => sql`SELECT ai_analytics.stop_zone_rollups(${zone})`.execute(tx));
+  return started;
 }
 
 /**
