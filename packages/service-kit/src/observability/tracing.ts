@@ -74,11 +74,13 @@ export interface Tracing {
   readonly enabled: boolean;
   /** The `service.name` spans are exported under (null when off). */
   readonly serviceName: string | null;
+  /** Exports the spans ended so far (they are otherwise sent in batches, every few seconds). */
+  flush(): Promise<void>;
   /** Exports what is buffered and unregisters the provider. */
   shutdown(): Promise<void>;
 }
 
-const OFF: Tracing = { enabled: false, serviceName: null, shutdown: async () => undefined };
+const OFF: Tracing = { enabled: false, serviceName: null, flush: async () => undefined, shutdown: async () => undefined };
 
 // The one switch every helper reads: a process traces or it does not.
 let active = false;
@@ -117,6 +119,7 @@ export async function startTracing(defaultServiceName: string, env: Record<strin
   const tracing: Tracing = {
     enabled: true,
     serviceName,
+    flush: () => provider.forceFlush(),
     async shutdown() {
       if (started !== tracing) return;
       active = false;
