@@ -206,6 +206,29 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     expect(spans.some((s) => s.parentSpanId === batch!.spanId && s.kind === Kind.CLIENT)).toBe(true);
   });
 
+  it('traces the fetches a gateway runs in process (the single-process layout) the same way', async () => {
+    const inProcess = await stack.startInProcessGateway();
+    const client = clientTrace();
+    const response = await fetch(inProcess.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: client.traceparent },
+      body: JSON.stringify({ query: CATALOGUE }),
+    });
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    const spans = await spansUntil((all) => {
+      const trace = all.filter((s) => s.traceId === client.traceId);
+      return trace.some((s) => s.kind === Kind.INTERNAL && s.attributes['academy.subgraph'] === 'identity') && trace.some((s) => s.attributes['academy.subgraph'] === 'identity' && s.kind === Kind.CLIENT) ? trace : undefined;
+    });
+    for (const subgraph of ['learning', 'identity']) {
+      const fetchSpan = spans.find((s) => s.name === 'gateway.fetch' && s.attributes.service === subgraph)!;
+      // No HTTP in between: an internal span, named after the subgraph's operation as over HTTP.
+      const served = spans.find((s) => s.kind === Kind.INTERNAL && s.attributes['academy.subgraph'] === subgraph);
+      expect(served).toMatchObject({ parentSpanId: fetchSpan.spanId, name: expect.stringMatching(new RegExp(`^query TracedCatalogue__${subgraph}__\\d+$`)) });
+      const statement = spans.find((s) => s.kind === Kind.CLIENT && s.attributes['academy.subgraph'] === subgraph);
+      expect(lineage(spans, statement!)).toContain(served);
+    }
+  });
+
   it('carries the trace of a mutation into the consumer of the event it appended', async () => {
     const client = clientTrace();
     const { body } = await stack.query(
