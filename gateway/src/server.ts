@@ -6,9 +6,11 @@ import {
   createLogger,
   createServer,
   graphqlRequestListener,
+  graphqlTracingPlugin,
   healthRoute,
   listen,
   readinessRoute,
+  traceHttpRequests,
   type Logger,
 } from '@academy/service-kit';
 import { readFileSync } from 'node:fs';
@@ -118,6 +120,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       throttles.plugin,
       clientErrorsPlugin({ path: '/graphql' }),
       serviceUnavailablePlugin(),
+      graphqlTracingPlugin(),
       // The playground, when on, is the gateway's own page (./playground), never Apollo's.
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -155,7 +158,10 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       [UNSUBSCRIBE_PATH]: unsubscribeForwarder({ communityUrl: unsubscribeUrl(config), fetch: http.fetcher, logger }),
     },
   });
-  const httpServer = createServer({ keepAliveTimeout: 65_000 }, (req, res) => (playground?.(req, res) ? undefined : api(req, res)));
+  const httpServer = createServer(
+    { keepAliveTimeout: 65_000 },
+    traceHttpRequests((req, res) => (playground?.(req, res) ? undefined : api(req, res))),
+  );
 
   return {
     apollo,

@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { CALLER_HEADER, ErrorCode, type Logger, type RequestCaller, type SubgraphRequest } from '@academy/service-kit';
+import { CALLER_HEADER, ErrorCode, sendTraceContext, type Logger, type RequestCaller, type SubgraphRequest } from '@academy/service-kit';
 import {
   Kind,
   parse,
@@ -163,6 +163,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     const headers = request.http?.headers;
+    // The fetch's span (gateway.fetch) is current here: the subgraph's request becomes its child.
+    if (headers) sendTraceContext((name, value) => headers.set(name, value));
     if (!headers || !context?.callerTokens) return;
     headers.set(CALLER_HEADER, await context.callerTokens.for(this.subgraphName));
     headers.set('x-request-id', context.requestId);

@@ -8,9 +8,10 @@
 // (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
 // pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...), scheduling's SEAT_HOLD_MINUTES, COACHING_MEETING_BASE_URL and
 // HOLD_RELEASE_INTERVAL_SECONDS, commerce's PAYMENT_* settings, community's REDIS_URL, and ai-analytics' AI_*
-// settings, MIN_GROUP_SIZE and ANALYTICS_TIME_ZONES.
+// settings, MIN_GROUP_SIZE and ANALYTICS_TIME_ZONES. Traces: the OTEL_* variables (README "Traces"),
+// one service (default name academy-supergraph) whose spans name the subgraph they ran in.
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
-import { createLogger, loadConfig, runProcess, subgraphConfigSchema, withoutEmptyValues, z, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
+import { createLogger, loadConfig, runProcess, startTracing, subgraphConfigSchema, withoutEmptyValues, z, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
 import { aiAnalyticsConfigSchema, assistantSettings, buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph, paymentSettings, refundSettings } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
@@ -25,6 +26,7 @@ interface Part extends LocalSubgraph {
 }
 
 const env = process.env;
+const tracing = await startTracing('academy-supergraph', env);
 const present = withoutEmptyValues(env);
 const community = loadConfig(communityConfigSchema.pick({ REDIS_URL: true }), present);
 const identity = identitySettings(env);
@@ -92,6 +94,7 @@ await runProcess({
   },
   close: async () => {
     for (const { part } of parts) await part.database.close();
+    await tracing.shutdown();
   },
   logger: createLogger(parts[0]?.settings.LOG_LEVEL ?? 'info', { service: 'single-process' }),
 });

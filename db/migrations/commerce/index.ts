@@ -6,6 +6,7 @@ import * as m2 from './2026-12-05T1800-payments.js';
 import * as m3 from './2026-12-05T1900-invoices.js';
 import * as m4 from './2026-12-05T2000-refunds.js';
 import * as m5 from './2026-12-05T2100-tickets.js';
+import * as m6 from './2026-12-06T0300-outbox-traceparent.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-prices': m0,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T1900-invoices': m3,
   '2026-12-05T2000-refunds': m4,
   '2026-12-05T2100-tickets': m5,
+  '2026-12-06T0300-outbox-traceparent': m6,
 };

@@ -6,6 +6,7 @@ import * as m2 from './2026-12-05T0200-registrations.js';
 import * as m3 from './2026-12-05T0300-coaching.js';
 import * as m4 from './2026-12-05T1100-trainer-time-off.js';
 import * as m5 from './2026-12-05T1510-analytics-reads-outbox.js';
+import * as m6 from './2026-12-06T0300-outbox-traceparent.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-sessions': m0,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T0300-coaching': m3,
   '2026-12-05T1100-trainer-time-off': m4,
   '2026-12-05T1510-analytics-reads-outbox': m5,
+  '2026-12-06T0300-outbox-traceparent': m6,
 };

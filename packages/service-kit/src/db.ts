@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type LogEvent, type PostgresPool, type Postgre
 import pg from 'pg';
 import { isDatabaseUnavailable } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { traceStatement } from './observability/tracing.js';
 
 // timestamptz and timestamp columns come back as Date; bigint counts as numbers (they stay far
 // below 2^53 here); numeric stays a string so money is never rounded by accident.
@@ -95,8 +96,11 @@ export class StatementNames {
 /** PostgreSQL refusing a prepared statement whose result columns changed since it was prepared. */
 const isStalePlan = (error: unknown) => (error as { code?: string })?.code === '0A000' && /cached plan must not change result type/.test(String((error as Error).message));
 
-/** `pool` for Kysely, sending each statement that `names` names as a named (prepared) statement. */
-function preparingPool(pool: pg.Pool, names: StatementNames): PostgresPool {
+/**
+ * `pool` for Kysely, sending each statement that `names` names as a named (prepared) statement;
+ * each runs in a span when a traced operation is under way (see traceStatement).
+ */
+function preparingPool(pool: pg.Pool, names: StatementNames, application?: string): PostgresPool {
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     // A statement failing inside a transaction aborts it: only outside one is a retry harmless.
     let inTransaction = false;
@@ -116,7 +120,8 @@ function preparingPool(pool: pg.Pool, names: StatementNames): PostgresPool {
     };
     return {
       // A cursor (Kysely's stream()) is handed over as it is: it must come back synchronously.
-      query: (textOrCursor: unknown, values?: unknown[]) => (typeof textOrCursor === 'string' ? run(textOrCursor, values) : client.query(textOrCursor as never)),
+      query: (textOrCursor: unknown, values?: unknown[]) =>
+        typeof textOrCursor === 'string' ? traceStatement(textOrCursor, application, () => run(textOrCursor, values)) : client.query(textOrCursor as never),
       release: (error?: Error | boolean) => client.release(error),
     } as unknown as PostgresPoolClient;
   };
@@ -163,7 +168,7 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   const names = new StatementNames();
   const kysely = (inRequest: boolean) =>
     new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: preparingPool(pool, names) }),
+      dialect: new PostgresDialect({ pool: preparingPool(pool, names, options.applicationName) }),
       log(event) {
         statements.record(event.query.sql, inRequest);
         if (event.queryDurationMillis >= slow || event.level === 'error') options.onSlowQuery?.(event);

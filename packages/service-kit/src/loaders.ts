@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { traceBatch } from './observability/tracing.js';
 
 /**
  * A DataLoader whose batch function returns rows in any order; they are put back in key order,
@@ -16,12 +17,18 @@ export function keyedLoader<K extends string | number, R, V>(
   keyOf: (row: R) => K,
   options?: { project: (row: R) => V; missing: V },
 ): DataLoader<K, R | V | null> {
-  return new DataLoader<K, R | V | null>(async (keys) => {
-    const rows = await load(keys);
-    const byKey = new Map<K, R | V>();
-    for (const row of rows) byKey.set(keyOf(row), options ? options.project(row) : row);
-    return keys.map((key) => byKey.get(key) ?? options?.missing ?? null);
-  });
+  const loader: DataLoader<K, R | V | null> = new DataLoader<K, R | V | null>(
+    traceBatch(
+      () => loader.name,
+      async (keys) => {
+        const rows = await load(keys);
+        const byKey = new Map<K, R | V>();
+        for (const row of rows) byKey.set(keyOf(row), options ? options.project(row) : row);
+        return keys.map((key) => byKey.get(key) ?? options?.missing ?? null);
+      },
+    ),
+  );
+  return loader;
 }
 
 /**
@@ -40,17 +47,40 @@ export function groupedLoader<K extends string | number, R, V = R>(
   keyOf: (row: R) => K,
   project?: (row: R) => V,
 ): DataLoader<K, V[]> {
-  return new DataLoader<K, V[]>(async (keys) => {
-    const rows = await load(keys);
-    const byKey = new Map<K, V[]>();
-    for (const row of rows) {
-      const key = keyOf(row);
-      let list = byKey.get(key);
-      if (!list) byKey.set(key, (list = []));
-      list.push(project ? project(row) : (row as unknown as V));
-    }
-    return keys.map((key) => byKey.get(key) ?? []);
-  });
+  const loader: DataLoader<K, V[]> = new DataLoader<K, V[]>(
+    traceBatch(
+      () => loader.name,
+      async (keys) => {
+        const rows = await load(keys);
+        const byKey = new Map<K, V[]>();
+        for (const row of rows) {
+          const key = keyOf(row);
+          let list = byKey.get(key);
+          if (!list) byKey.set(key, (list = []));
+          list.push(project ? project(row) : (row as unknown as V));
+        }
+        return keys.map((key) => byKey.get(key) ?? []);
+      },
+    ),
+  );
+  return loader;
+}
+
+/**
+ * Names each DataLoader of a request's set after its key (`courseById`), the name its batches'
+ * spans carry; returns the set.
+ */
+export function nameLoaders<L extends Record<string, unknown>>(loaders: L): L {
+  for (const [name, loader] of Object.entries(loaders)) if (loader instanceof DataLoader) loader.name = name;
+  return loaders;
+}
+
+/**
+ * A DataLoader batch function run in a span when traced: for loaders built with `new
+ * DataLoader` rather than keyedLoader or groupedLoader.
+ */
+export function tracedBatch<K, V>(load: (keys: readonly K[]) => Promise<V>, name: string): (keys: readonly K[]) => Promise<V> {
+  return traceBatch(() => name, load);
 }
 
 export { DataLoader };

@@ -8,6 +8,7 @@ import { createDatabase, type Database } from './db.js';
 import type { Route } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { SubgraphResolvers } from './resolver-map.js';
+import { startTracing } from './observability/tracing.js';
 import { createSubgraph, runProcess, type RunningServer } from './subgraph.js';
 
 /** How a subgraph service is connected and how loud it is. */
@@ -102,9 +103,14 @@ export async function runSubgraphService<S extends SubgraphConfig = SubgraphConf
     },
     settings,
   );
+  // Traces (OTEL_* variables), under the subgraph's name unless OTEL_SERVICE_NAME says otherwise.
+  const tracing = await startTracing(service.name);
   await runProcess({
     start: () => service.start(settings.PORT, settings.HOST),
-    close: () => service.database.close(),
+    close: async () => {
+      await service.database.close();
+      await tracing.shutdown();
+    },
     logger: service.logger,
   });
 }

@@ -11,6 +11,8 @@ import { createErrorFormatter, ErrorCode } from './errors.js';
 import { resolverMapOf, type SubgraphResolvers } from './resolver-map.js';
 import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
 import type { Logger } from './logger.js';
+import { graphqlTracingPlugin, inChildSpan, traceHttpRequests, TraceAttribute, tracingActive } from './observability/tracing.js';
+import { nameLoaders } from './loaders.js';
 
 /** Parses a subgraph's schema.graphql, given a URL relative to the calling module. */
 export function loadTypeDefs(url: URL): DocumentNode {
@@ -65,6 +67,9 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   const contextFor = async (caller: RequestCaller, req?: IncomingMessage): Promise<C> => {
     const context = await options.context(caller, req);
     attachAnswerBudget(context, answerLimits);
+    // Traced batches are named after their loaders (`courseById`); untraced, nobody reads the names.
+    const loaders = (context as { loaders?: unknown }).loaders;
+    if (tracingActive() && loaders && typeof loaders === 'object') nameLoaders(loaders as Record<string, unknown>);
     return context;
   };
   const apollo = new ApolloServer<C>({
@@ -77,6 +82,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      graphqlTracingPlugin(),
       {
         // A request ended by its answer budget answers with the error alone: the lists resolved
         // empty after it would read as real, complete data.
@@ -99,7 +105,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     routes: { ...options.routes, '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness) },
   });
   // Only the gateway may query a subgraph (including _service and _entities): it signs the caller.
-  const httpServer = createServer({ keepAliveTimeout: 65_000 }, async (req, res) => {
+  const httpServer = createServer({ keepAliveTimeout: 65_000 }, traceHttpRequests(async (req, res) => {
     if ((req.url ?? '/').split('?')[0] === '/graphql') {
       try {
         const header = req.headers[CALLER_HEADER];
@@ -113,7 +119,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
       }
     }
     await serveGraphQL(req, res);
-  });
+  }, { [TraceAttribute.SUBGRAPH]: options.name }));
 
   return {
     name: options.name,
@@ -126,12 +132,14 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
      * process, which is trusted as the caller's signature would be. Available once started.
      */
     async execute(request: SubgraphRequest, caller: RequestCaller): Promise<FormattedExecutionResult> {
-      const response = await apollo.executeOperation<Record<string, unknown>>(
-        { query: request.query, variables: request.variables, operationName: request.operationName },
-        { contextValue: await contextFor(caller) },
-      );
-      if (response.body.kind !== 'single') throw new Error('incremental delivery is not served in process');
-      return response.body.singleResult;
+      return inChildSpan(`subgraph ${options.name}`, { [TraceAttribute.SUBGRAPH]: options.name }, async () => {
+        const response = await apollo.executeOperation<Record<string, unknown>>(
+          { query: request.query, variables: request.variables, operationName: request.operationName },
+          { contextValue: await contextFor(caller) },
+        );
+        if (response.body.kind !== 'single') throw new Error('incremental delivery is not served in process');
+        return response.body.singleResult;
+      });
     },
     /** Starts Apollo Server and listens; port 0 picks a free port. */
     async start(port: number, host?: string): Promise<RunningServer> {

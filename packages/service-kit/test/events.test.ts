@@ -227,6 +227,8 @@ describe('appendEvent and the event consumer', () => {
         occurredAt: expect.any(Date),
         txId: entries[0]?.txId,
         id: entries[0]?.id,
+        // Appended outside any traced operation.
+        traceparent: null,
       },
     ]);
     expect(await processedCount('scheduling.probe')).toBe(1);

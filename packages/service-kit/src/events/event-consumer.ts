@@ -3,6 +3,7 @@ import pg from 'pg';
 import { OutageLog } from '../db.js';
 import { ListeningConnection } from '../listening-connection.js';
 import { createLogger, type Logger } from '../logger.js';
+import { contextOfTraceparent, inSpan, SpanKind, TraceAttribute, tracingActive } from '../observability/tracing.js';
 import { outboxChannel, type DomainEvent } from './outbox.js';
 
 /** Handles one event inside the consumer's transaction; throwing rolls that transaction back. */
@@ -79,6 +80,7 @@ interface OutboxRow {
   aggregate_id: string | null;
   payload: unknown;
   occurred_at: Date;
+  traceparent: string | null;
 }
 
 // After a notification, the event it announces is readable only once every older transaction
@@ -170,6 +172,27 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
   }
 
   async function handle(event: DomainEvent, handler: EventHandler<DB>): Promise<void> {
+    if (!tracingActive()) return handleInTransaction(event, handler);
+    // A child of the operation that appended the event: one trace from the request to its effects.
+    return inSpan(
+      `consume ${event.type}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextOfTraceparent(event.traceparent),
+        attributes: {
+          [TraceAttribute.MESSAGING_SYSTEM]: 'postgresql',
+          [TraceAttribute.MESSAGING_OPERATION]: 'process',
+          [TraceAttribute.MESSAGING_DESTINATION]: `${source}.outbox`,
+          [TraceAttribute.MESSAGING_CONSUMER]: name,
+          [TraceAttribute.MESSAGING_MESSAGE_ID]: event.eventId,
+          [TraceAttribute.EVENT_TYPE]: event.type,
+        },
+      },
+      () => handleInTransaction(event, handler),
+    );
+  }
+
+  async function handleInTransaction(event: DomainEvent, handler: EventHandler<DB>): Promise<void> {
     await db.transaction().execute(async (trx) => {
       const { rows } = await sql`
         INSERT INTO ${processedEvents} (consumer, event_id) VALUES (${name}, ${event.eventId}::uuid)
@@ -187,7 +210,7 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
   async function processBatch(): Promise<number> {
     const from = await loadPosition();
     const { rows } = await sql<OutboxRow>`
-      SELECT tx_id::text AS tx_id, id, event_id::text AS event_id, type, aggregate_id, payload, occurred_at
+      SELECT tx_id::text AS tx_id, id, event_id::text AS event_id, type, aggregate_id, payload, occurred_at, traceparent
       FROM ${readOutbox}(${from.txId}::xid8, ${from.lastId}::bigint, ${batchSize}::integer)
     `.execute(db);
     let reached: Position | null = null;
@@ -341,5 +364,6 @@ function toDomainEvent(row: OutboxRow): DomainEvent {
     occurredAt: row.occurred_at,
     txId: row.tx_id,
     id: Number(row.id),
+    traceparent: row.traceparent,
   };
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { currentTraceparent } from '../observability/tracing.js';
 
 /** A domain event as a consumer receives it, read from the producer's outbox. */
 export interface DomainEvent<Payload = unknown> {
@@ -14,6 +15,8 @@ export interface DomainEvent<Payload = unknown> {
   txId: string;
   /** Position of the event in its outbox, increasing within a transaction. */
   id: number;
+  /** W3C traceparent of the traced operation that appended the event; null when none was traced. */
+  traceparent: string | null;
 }
 
 /** What a producer appends to its outbox. */
@@ -35,6 +38,8 @@ export function outboxChannel(schema: string): string {
  *
  * Pass the transaction that makes the change the event describes: the event then commits or
  * rolls back with it, and the notification is delivered only at commit. Returns the event id.
+ * When the append happens in a traced operation, the event keeps its traceparent, and the
+ * consumers' handling of it joins that trace.
  */
 export async function appendEvent(db: Kysely<any> | Transaction<any>, schema: string, event: NewDomainEvent): Promise<string> {
   // JSON.stringify here rather than letting pg encode it: pg would turn a JS array into a
@@ -44,8 +49,8 @@ export async function appendEvent(db: Kysely<any> | Transaction<any>, schema: st
   // together.
   const { rows } = await sql<{ event_id: string }>`
     WITH appended AS (
-      INSERT INTO ${sql.id(schema, 'outbox')} (type, aggregate_id, payload)
-      VALUES (${event.type}, ${event.aggregateId ?? null}, ${payload}::jsonb)
+      INSERT INTO ${sql.id(schema, 'outbox')} (type, aggregate_id, payload, traceparent)
+      VALUES (${event.type}, ${event.aggregateId ?? null}, ${payload}::jsonb, ${currentTraceparent()})
       RETURNING event_id
     )
     SELECT event_id::text AS event_id, pg_notify(${outboxChannel(schema)}, '') AS notified FROM appended

@@ -164,6 +164,7 @@ export interface AiAnalyticsOutbox {
   id: Generated<number>;
   occurred_at: Generated<Timestamp>;
   payload: Generated<Json>;
+  traceparent: string | null;
   tx_id: Generated<string>;
   type: string;
 }

@@ -149,6 +149,7 @@ export interface CommerceOutbox {
   id: Generated<number>;
   occurred_at: Generated<Timestamp>;
   payload: Generated<Json>;
+  traceparent: string | null;
   tx_id: Generated<string>;
   type: string;
 }

@@ -84,6 +84,7 @@ export interface IdentityOutbox {
   id: Generated<number>;
   occurred_at: Generated<Timestamp>;
   payload: Generated<Json>;
+  traceparent: string | null;
   tx_id: Generated<string>;
   type: string;
 }

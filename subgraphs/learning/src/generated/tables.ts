@@ -158,6 +158,7 @@ export interface LearningOutbox {
   id: Generated<number>;
   occurred_at: Generated<Timestamp>;
   payload: Generated<Json>;
+  traceparent: string | null;
   tx_id: Generated<string>;
   type: string;
 }

@@ -86,6 +86,7 @@ export interface SchedulingOutbox {
   id: Generated<number>;
   occurred_at: Generated<Timestamp>;
   payload: Generated<Json>;
+  traceparent: string | null;
   tx_id: Generated<string>;
   type: string;
 }

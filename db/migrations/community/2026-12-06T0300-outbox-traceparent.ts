@@ -1,0 +1,11 @@
+// Frozen on 2026-12-06: community's outbox events carry the traceparent of the operation that appended them.
+import type { Kysely } from 'kysely';
+import { addOutboxTraceparent, removeOutboxTraceparent } from '../shared/2026-12-06-outbox-traceparent.js';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await addOutboxTraceparent(db, 'community');
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await removeOutboxTraceparent(db, 'community');
+}
