@@ -103,7 +103,7 @@ async function asAccount<T>(url: string, account: { email: string; password: str
 const REPORTS = /* GraphQL */ `{
   analyticsReports(first: 10) {
     totalCount
-    edges { node { name reportType parameters { eventName granularity } result { range { from to } series { metric total points { bucket value withheld } } funnelSteps { name users } } } }
+    edges { node { name reportType parameters { eventName granularity } result { range { from to } series { metric total points { bucket value withheld } } funnelSteps { name users conversionFromPrevious withheld } } } }
   }
 }`;
 const COUNTS = /* GraphQL */ `
@@ -111,6 +111,13 @@ const COUNTS = /* GraphQL */ `
     eventCounts(name: $name, range: $range, granularity: $granularity) { metric total points { bucket value withheld } }
   }
 `;
+
+const ACTIVE = /* GraphQL */ `
+  query Active($range: TimeRange!, $granularity: Granularity!) {
+    activeUsers(range: $range, granularity: $granularity) { metric total points { bucket value withheld } }
+  }
+`;
+const FUNNEL = /* GraphQL */ `query Funnel($steps: [String!]!, $range: TimeRange!) { funnel(steps: $steps, range: $range) { name users conversionFromPrevious withheld } }`;
 
 interface DemoReport {
   name: string;
@@ -191,6 +198,13 @@ describe('pnpm start', () => {
       });
       expect(live.eventCounts).toEqual(enrollments.result.series);
       expect(live.eventCounts.total).toBeGreaterThan(0);
+      const weekly = analyticsReports.edges.find((e) => e.node.reportType === 'ACTIVE_USERS')!.node;
+      const active = await asAccount<{ activeUsers: unknown }>(started.url, analyst, ACTIVE, { range: weekly.result.range, granularity: weekly.parameters.granularity });
+      expect(active.activeUsers).toEqual(weekly.result.series);
+      const checkout = analyticsReports.edges.find((e) => e.node.reportType === 'FUNNEL')!.node;
+      const steps = checkout.result.funnelSteps!.map((s) => s.name);
+      const funnel = await asAccount<{ funnel: unknown }>(started.url, analyst, FUNNEL, { steps, range: checkout.result.range });
+      expect(funnel.funnel).toEqual(checkout.result.funnelSteps);
 
       const tree = recordTree(started);
       // The supervisor, the embedded server's process, six subgraphs and a gateway, and PostgreSQL.
