@@ -86,6 +86,46 @@ function printedAccounts(output: string): { role: string; email: string; passwor
   });
 }
 
+/** A request as a demo account, signed in with logIn. */
+async function asAccount<T>(url: string, account: { email: string; password: string }, text: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const post = async (body: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
+    expect(answer.errors).toBeUndefined();
+    return answer.data;
+  };
+  const login = (await post({ query: 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }', variables: { e: account.email, p: account.password } })) as {
+    logIn: { accessToken: string };
+  };
+  return (await post({ query: text, variables }, { authorization: `Bearer ${login.logIn.accessToken}` })) as T;
+}
+
+const REPORTS = /* GraphQL */ `{
+  analyticsReports(first: 10) {
+    totalCount
+    edges { node { name reportType parameters { eventName granularity } result { range { from to } series { metric total points { bucket value withheld } } funnelSteps { name users conversionFromPrevious withheld } } } }
+  }
+}`;
+const COUNTS = /* GraphQL */ `
+  query Counts($name: String!, $range: TimeRange!, $granularity: Granularity!) {
+    eventCounts(name: $name, range: $range, granularity: $granularity) { metric total points { bucket value withheld } }
+  }
+`;
+
+const ACTIVE = /* GraphQL */ `
+  query Active($range: TimeRange!, $granularity: Granularity!) {
+    activeUsers(range: $range, granularity: $granularity) { metric total points { bucket value withheld } }
+  }
+`;
+const FUNNEL = /* GraphQL */ `query Funnel($steps: [String!]!, $range: TimeRange!) { funnel(steps: $steps, range: $range) { name users conversionFromPrevious withheld } }`;
+
+interface DemoReport {
+  name: string;
+  reportType: string;
+  parameters: { eventName: string | null; granularity: string | null };
+  result: { range: { from: string; to: string }; series: { total: number } | null; funnelSteps: { name: string; users: number }[] | null };
+}
+
 const courseIds = (data: { courses: { edges: { node: { id: string } }[] } }) => data.courses.edges.map((e) => e.node.id).sort();
 
 beforeAll(async () => {
@@ -143,6 +183,28 @@ describe('pnpm start', () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect((JSON.parse(readFileSync(file, 'utf8')) as { accounts: unknown[] }).accounts).toEqual(accounts);
       learner = accounts.find((a) => a.role === 'LEARNER');
+
+      // The demo analyst's saved reports, and the domain events (enrollments here) in eventCounts:
+      // the snapshot the seed stored is what the live figure answers over the same range.
+      const analyst = accounts.find((a) => a.role === 'ANALYST')!;
+      const { analyticsReports } = await asAccount<{ analyticsReports: { totalCount: number; edges: { node: DemoReport }[] } }>(started.url, analyst, REPORTS);
+      expect(analyticsReports.edges.map((e) => e.node.reportType).sort()).toEqual(['ACTIVE_USERS', 'EVENT_COUNTS', 'FUNNEL']);
+      const enrollments = analyticsReports.edges.find((e) => e.node.reportType === 'EVENT_COUNTS')!.node;
+      expect(enrollments.parameters.eventName).toBe('enrollment.created');
+      const live = await asAccount<{ eventCounts: { total: number } }>(started.url, analyst, COUNTS, {
+        name: 'enrollment.created',
+        range: enrollments.result.range,
+        granularity: enrollments.parameters.granularity,
+      });
+      expect(live.eventCounts).toEqual(enrollments.result.series);
+      expect(live.eventCounts.total).toBeGreaterThan(0);
+      const weekly = analyticsReports.edges.find((e) => e.node.reportType === 'ACTIVE_USERS')!.node;
+      const active = await asAccount<{ activeUsers: unknown }>(started.url, analyst, ACTIVE, { range: weekly.result.range, granularity: weekly.parameters.granularity });
+      expect(active.activeUsers).toEqual(weekly.result.series);
+      const checkout = analyticsReports.edges.find((e) => e.node.reportType === 'FUNNEL')!.node;
+      const steps = checkout.result.funnelSteps!.map((s) => s.name);
+      const funnel = await asAccount<{ funnel: unknown }>(started.url, analyst, FUNNEL, { steps, range: checkout.result.range });
+      expect(funnel.funnel).toEqual(checkout.result.funnelSteps);
 
       const tree = recordTree(started);
       // The supervisor, the embedded server's process, six subgraphs and a gateway, and PostgreSQL.

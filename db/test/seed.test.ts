@@ -108,8 +108,9 @@ describe('seed', () => {
        WHERE p.slug = 'first-aider-at-work' ORDER BY pc.position`,
     );
     expect(firstAid.map((r) => r.slug)).toEqual(['emergency-first-aid-at-work', 'first-aid-at-work']);
-    // About 20 events per user who can produce them (everyone but the admin and five demo accounts).
-    const perUser = (await count(first, 'SELECT 1 FROM ai_analytics.analytics_events WHERE user_id IS NOT NULL')) / (sizes.users + 1);
+    // About 20 client events per user who can produce them (everyone but the admin and five demo
+    // accounts); the domain events recorded from the seeded rows come on top.
+    const perUser = (await count(first, 'SELECT 1 FROM ai_analytics.analytics_events WHERE user_id IS NOT NULL AND source_event_id IS NULL')) / (sizes.users + 1);
     expect(perUser).toBeGreaterThan(18);
     expect(perUser).toBeLessThan(22);
   });
@@ -691,6 +692,83 @@ describe('seed', () => {
       WHERE t.status = 'ACCEPTED' AND t.accepted_by <> e.organizer_id`)).toBe(0);
     expect(await count(first, `SELECT 1 FROM ai_analytics.event_tasks t JOIN ai_analytics.scheduled_events e ON e.event_id = t.event_id
       WHERE t.kind = 'book_venue' AND t.due_at <> e.starts_at - interval '30 days'`)).toBe(0);
+  });
+
+  it("records the domain events of the last 90 days as ai-analytics' consumers would, and gives the demo analyst saved reports over them", async () => {
+    const from = new Date(NOW.getTime() - 90 * 86_400_000 - (NOW.getTime() % 86_400_000)).toISOString();
+    const to = new Date(NOW.getTime() - (NOW.getTime() % 86_400_000)).toISOString();
+    const inWindow = (column: string) => `${column} >= '${from}' AND ${column} < '${to}'`;
+    // Each kind of row within the window is one event of the consumer's name, for its user at its time.
+    const sources: Record<string, string> = {
+      'user.registered': `SELECT id::text AS key, id AS user_id, created_at AS at FROM identity.users WHERE ${inWindow('created_at')}`,
+      'enrollment.created': `SELECT id::text, user_id, enrolled_at FROM learning.enrollments WHERE ${inWindow('enrolled_at')}`,
+      'course.completed': `SELECT id::text, user_id, completed_at FROM learning.enrollments WHERE status = 'COMPLETED' AND ${inWindow('completed_at')}`,
+      'certificate.issued': `SELECT id::text, user_id, issued_at FROM learning.certificates WHERE ${inWindow('issued_at')}`,
+      'registration.confirmed': `SELECT id::text, user_id, confirmed_at FROM scheduling.registrations WHERE ${inWindow('confirmed_at')}`,
+      'attendance.recorded': `SELECT registration_id::text, user_id, recorded_at FROM scheduling.attendance_records WHERE ${inWindow('recorded_at')}`,
+      'coaching_session.booked': `SELECT id::text, learner_id, created_at FROM scheduling.coaching_sessions WHERE ${inWindow('created_at')}`,
+      'order.paid': `SELECT id::text, user_id, paid_at FROM commerce.orders WHERE paid_at IS NOT NULL AND ${inWindow('paid_at')}`,
+      'refund.decided': `SELECT f.id::text, o.user_id, f.decided_at FROM commerce.refunds f JOIN commerce.orders o ON o.id = f.order_id WHERE ${inWindow('f.decided_at')}`,
+    };
+    const mismatches: Record<string, number> = {};
+    const recorded: Record<string, number> = {};
+    for (const [name, rows] of Object.entries(sources)) {
+      const events = `SELECT md5('${name}:' || key)::uuid AS source_event_id, user_id, at FROM (${rows}) r(key, user_id, at)`;
+      const stored = `SELECT source_event_id, user_id, occurred_at FROM ai_analytics.analytics_events WHERE name = '${name}'`;
+      mismatches[name] = await count(first, `(${events} EXCEPT ${stored}) UNION ALL (${stored} EXCEPT ${events})`);
+      recorded[name] = await count(first, stored);
+    }
+    expect(mismatches).toEqual(Object.fromEntries(Object.keys(sources).map((name) => [name, 0])));
+    for (const name of ['user.registered', 'enrollment.created', 'course.completed', 'registration.confirmed', 'order.paid', 'refund.decided']) {
+      expect({ name, recorded: recorded[name]! > 0 }).toEqual({ name, recorded: true });
+    }
+    expect(await count(first, "SELECT 1 FROM ai_analytics.analytics_events WHERE name = 'order.refunded'")).toBeGreaterThan(0);
+    // eventCounts reads the rollups: they hold the domain events, hour by hour.
+    expect(
+      await count(
+        first,
+        `SELECT 1 FROM (SELECT sum(events) AS n FROM ai_analytics.event_hour_counts WHERE name = 'enrollment.created') h
+         WHERE h.n = (SELECT count(*) FROM learning.enrollments WHERE ${inWindow('enrolled_at')})`,
+      ),
+    ).toBe(1);
+    // A domain event's properties carry what the consumer keeps of its payload.
+    const [paid] = await query<{ properties: { orderId: string; userId: string; items: { kind: string }[] }; user_id: string }>(
+      first,
+      "SELECT properties, user_id FROM ai_analytics.analytics_events WHERE name = 'order.paid' ORDER BY occurred_at LIMIT 1",
+    );
+    expect(paid!.properties.userId).toBe(paid!.user_id);
+    expect(paid!.properties.items.length).toBeGreaterThan(0);
+
+    // The demo analyst's reports: snapshots over the last days, the first counting enrollments per day.
+    const reports = await query<{ name: string; report_type: string; shared: boolean; email: string; result: { range: { from: string; to: string }; series: { total: number; points: { bucket: string; value: number; withheld: boolean }[] } | null; funnelSteps: unknown[] | null } }>(
+      first,
+      `SELECT r.name, r.report_type, r.shared, u.email, r.result FROM ai_analytics.analytics_reports r JOIN identity.users u ON u.id = r.created_by ORDER BY r.name`,
+    );
+    expect(reports.map((r) => [r.report_type, r.shared, r.email])).toEqual([
+      ['FUNNEL', true, 'analyst@academy.local'],
+      ['EVENT_COUNTS', true, 'analyst@academy.local'],
+      ['ACTIVE_USERS', false, 'analyst@academy.local'],
+    ]);
+    const enrollments = reports.find((r) => r.report_type === 'EVENT_COUNTS')!.result;
+    expect(enrollments.range).toEqual({ from: new Date(Date.parse(to) - 30 * 86_400_000).toISOString(), to });
+    const perDay = await query<{ bucket: string; n: number; users: number }>(
+      first,
+      `SELECT to_char(date_trunc('day', enrolled_at, 'UTC') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS bucket, count(*)::int AS n, count(DISTINCT user_id)::int AS users
+       FROM learning.enrollments WHERE enrolled_at >= $1 AND enrolled_at < $2 GROUP BY 1`,
+      [enrollments.range.from, enrollments.range.to],
+    );
+    const expected = enrollments.series!.points.map((p) => {
+      const day = perDay.find((d) => d.bucket === p.bucket);
+      const withheld = !!day && day.users < 5;
+      return { bucket: p.bucket, value: withheld ? 0 : (day?.n ?? 0), withheld };
+    });
+    expect(enrollments.series!.points).toEqual(expected);
+    expect(enrollments.series!.points).toHaveLength(30);
+    expect(enrollments.series!.total).toBe(expected.reduce((sum, p) => sum + p.value, 0));
+    expect(enrollments.series!.total).toBeGreaterThan(0);
+    const funnel = reports.find((r) => r.report_type === 'FUNNEL')!.result;
+    expect(funnel.funnelSteps).toHaveLength(3);
+    expect(funnel.series).toBeNull();
   });
 
   it("gives commerce the orders, payments, tickets and copies that agree with scheduling's registrations and learning's enrollments", async () => {

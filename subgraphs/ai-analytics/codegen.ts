@@ -14,6 +14,7 @@ export default {
     AiConversation: '../db/database.js#AiConversation',
     AiMessage: '../db/database.js#AiMessage',
     AiUsageDay: '../db/database.js#AiUsageDayModel',
+    AnalyticsReport: '../db/database.js#AnalyticsReportRow',
     AssistantReplyEvent: '../services/assistant.service.js#AssistantReplyEventModel',
   },
   columns: {
@@ -25,11 +26,18 @@ export default {
     'event_tasks.status': 'Generated<EventTaskStatus>',
     // A calendar date: read as text (day::text), never as a JavaScript Date in local time.
     'ai_usage.day': 'string',
+    // Written as JSON text, read back parsed (see src/db/report-documents.ts).
+    'analytics_reports.report_type': 'AnalyticsReportType',
+    'analytics_reports.parameters': 'ColumnType<StoredReportParameters, string, string>',
+    'analytics_reports.result': 'ColumnType<StoredReportResult, string, string>',
   },
   columnImports: {
     ColumnType: 'kysely#ColumnType',
     CoachingTipTone: './graphql.js#CoachingTipTone',
     CoachingTipAudience: './graphql.js#CoachingTipAudience',
     EventTaskStatus: './graphql.js#EventTaskStatus',
+    AnalyticsReportType: './graphql.js#AnalyticsReportType',
+    StoredReportParameters: '../db/report-documents.js#StoredReportParameters',
+    StoredReportResult: '../db/report-documents.js#StoredReportResult',
   },
 };

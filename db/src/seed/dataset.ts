@@ -1,5 +1,6 @@
 import type { Account } from './accounts.js';
 import { planAnalytics } from './analytics.generator.js';
+import { demoAnalyticsReports, domainAnalyticsEvents } from './domain-analytics.generator.js';
 import { generateAssistant } from './assistant.generator.js';
 import { courseRows, generateCatalogue, generateEnrollments } from './catalogue.generator.js';
 import { generateLearningPaths } from './learning-paths.generator.js';
@@ -150,6 +151,10 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     sessions: schedule.sessions,
     perUser: sizes.eventsPerUser,
   });
+  // Then what the recording consumers would have made of the domain rows loaded before.
+  events.derived = domainAnalyticsEvents(anchor);
+  const analyst = accounts.find((a) => a.role === 'ANALYST');
+  if (!analyst) throw new Error('no demo analyst account');
   // A few learners besides the demo one have asked the assistant: one in 50, at least 3.
   const askers = [demo.LEARNER, ...learners.filter((_, i) => i % 50 === 7).slice(0, Math.max(3, Math.round(learners.length / 50)))];
   const assistant = generateAssistant(root.fork('assistant'), { anchor, users, courses: catalogue.courses, askers });
@@ -171,6 +176,7 @@ export function buildDataset(scale: number, now: Date, accounts: readonly Accoun
     ...posts.tables,
     ...delivery.tables,
     events,
+    demoAnalyticsReports(root.fork('analytics-reports'), anchor, analyst.id),
     ...generateCoachingTips(root.fork('coaching-tips'), anchor, catalogue.topics),
     ...generateRecommendationData({
       anchor,

@@ -141,6 +141,11 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
         } else {
           await loadTable(client, TABLE_SPECS[table], rows, { total, log, batchSize: BATCH_SIZE[table] ?? 5000 });
         }
+        if (next.derived) {
+          const derivedStarted = Date.now();
+          const { rowCount } = await client.query(next.derived);
+          log(`${table}: ${rowCount ?? 0} derived rows in ${((Date.now() - derivedStarted) / 1000).toFixed(1)} s`);
+        }
         if (rebuildIndexes) {
           const buildStarted = Date.now();
           await rebuildConstraints?.();

@@ -183,6 +183,11 @@ export interface TableRows {
    * database (then `rows` is empty and `total` an estimate), far faster than sending millions.
    */
   fill?: string;
+  /**
+   * One statement run once the rows are loaded, adding rows to the same table derived from
+   * tables loaded before it (e.g. the analytics events of the seeded domain rows).
+   */
+  derived?: string;
 }
 
 /** Capitalises the first letter. */

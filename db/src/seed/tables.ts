@@ -60,6 +60,7 @@ export const SEEDED_TABLES = [
   'community.notification_preferences',
   'community.notification_quiet_hours',
   'ai_analytics.analytics_events',
+  'ai_analytics.analytics_reports',
   'ai_analytics.coaching_tips',
   'ai_analytics.topic_coaching_tips',
   'ai_analytics.course_catalogue',
@@ -293,6 +294,10 @@ export const TABLE_SPECS: Readonly<Record<SeededTable, TableSpec>> = {
   'ai_analytics.analytics_events': spec('ai_analytics.analytics_events', [
     ['name', 'text'], ['user_id', 'uuid'], ['anonymous_id', 'text'], ['occurred_at', 'timestamptz'],
     ['received_at', 'timestamptz'], ['properties', 'jsonb'],
+  ]),
+  'ai_analytics.analytics_reports': spec('ai_analytics.analytics_reports', [
+    ['id', 'uuid'], ['name', 'text'], ['report_type', 'text'], ['parameters', 'jsonb'], ['shared', 'boolean'], ['result', 'jsonb'],
+    ['computed_at', 'timestamptz'], ['created_by', 'uuid'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
   ]),
   'ai_analytics.coaching_tips': spec('ai_analytics.coaching_tips', [['id', 'uuid'], ['text', 'text'], ['tone', 'text'], ['audience', 'text'], ['created_at', 'timestamptz']]),
   'ai_analytics.topic_coaching_tips': spec('ai_analytics.topic_coaching_tips', [['topic_id', 'uuid'], ['tip_id', 'uuid'], ['linked_at', 'timestamptz']]),

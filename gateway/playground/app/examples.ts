@@ -241,6 +241,45 @@ query SessionFillRates($slug: String!) {
 `,
     variables: { slug: 'a-course-slug' },
   },
+  {
+    audience: 'Analysts',
+    title: 'Saved analytics reports',
+    query: `# Reports saved by you and shared ones, newest first, with their last snapshot and CSV
+# (the ANALYST demo account has three; refreshAnalyticsReport(id) runs one again).
+query SavedReports($first: Int = 10) {
+  analyticsReports(first: $first) {
+    totalCount
+    edges {
+      node {
+        id name reportType shared
+        parameters { window { last unit } granularity eventName steps }
+        result {
+          computedAt
+          range { from to }
+          series { total points { bucket value withheld } }
+          funnelSteps { name users conversionFromPrevious withheld }
+        }
+        csv
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    audience: 'Analysts',
+    title: 'Save a report',
+    query: `# Orders paid per day over the last 30 days, saved and run at once (its snapshot comes back).
+mutation SaveReport($input: CreateAnalyticsReportInput!) {
+  createAnalyticsReport(input: $input) {
+    id name
+    result { range { from to } series { total points { bucket value withheld } } }
+    csv
+  }
+}
+`,
+    variables: { input: { name: 'Orders paid per day', reportType: 'EVENT_COUNTS', eventName: 'order.paid', window: { last: 30, unit: 'DAY' }, granularity: 'DAY', shared: true } },
+  },
 ];
 
 /** The example's variables as the variables editor shows them. */

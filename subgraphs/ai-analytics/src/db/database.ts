@@ -5,6 +5,7 @@ import type {
   AiAnalyticsAiMessages,
   AiAnalyticsAiUsage,
   AiAnalyticsAnalyticsEvents,
+  AiAnalyticsAnalyticsReports,
   AiAnalyticsCoachingTips,
   AiAnalyticsCourseCatalogue,
   AiAnalyticsCourseDocuments,
@@ -65,3 +66,7 @@ export type NewAiMessage = Insertable<AiAnalyticsAiMessages>;
 
 /** One user's usage on one UTC day (day as YYYY-MM-DD). */
 export type AiUsageDayModel = Selectable<AiAnalyticsAiUsage>;
+
+/** A saved analytics report with the snapshot of its last run. */
+export type AnalyticsReportRow = Selectable<AiAnalyticsAnalyticsReports>;
+export type NewAnalyticsReport = Insertable<AiAnalyticsAnalyticsReports>;

@@ -5,7 +5,8 @@
  * Please do not edit it manually.
  */
 
-import type { CoachingTipAudience, CoachingTipTone, EventTaskStatus } from "./graphql.js";
+import type { StoredReportParameters, StoredReportResult } from "../db/report-documents.js";
+import type { AnalyticsReportType, CoachingTipAudience, CoachingTipTone, EventTaskStatus } from "./graphql.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -68,6 +69,19 @@ export interface AiAnalyticsAnalyticsEvents {
   received_at: Generated<Timestamp>;
   source_event_id: string | null;
   user_id: string | null;
+}
+
+export interface AiAnalyticsAnalyticsReports {
+  computed_at: Timestamp;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  id: Generated<string>;
+  name: string;
+  parameters: ColumnType<StoredReportParameters, string, string>;
+  report_type: AnalyticsReportType;
+  result: ColumnType<StoredReportResult, string, string>;
+  shared: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface AiAnalyticsCoachingTips {
@@ -218,6 +232,7 @@ export interface DB {
   "ai_analytics.ai_messages": AiAnalyticsAiMessages;
   "ai_analytics.ai_usage": AiAnalyticsAiUsage;
   "ai_analytics.analytics_events": AiAnalyticsAnalyticsEvents;
+  "ai_analytics.analytics_reports": AiAnalyticsAnalyticsReports;
   "ai_analytics.coaching_tips": AiAnalyticsCoachingTips;
   "ai_analytics.course_catalogue": AiAnalyticsCourseCatalogue;
   "ai_analytics.course_documents": AiAnalyticsCourseDocuments;

@@ -3,6 +3,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { AiConversation } from './AiConversation.js';
 import { AiMessage } from './AiMessage.js';
 import { AiUsageDay } from './AiUsageDay.js';
+import { AnalyticsReport } from './AnalyticsReport.js';
 import { CoachingTip } from './CoachingTip.js';
 import { Event } from './Event.js';
 import { EventTask } from './EventTask.js';
@@ -22,6 +23,7 @@ export const resolvers: Resolvers = {
   AiConversation,
   AiMessage,
   AiUsageDay,
+  AnalyticsReport,
   CoachingTip,
   Event,
   EventTask,
