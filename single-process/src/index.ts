@@ -7,11 +7,11 @@
 // GATEWAY_SECRET, JWT_*, WS_*, ...), each subgraph's database as <SCHEMA>_DATABASE_URL
 // (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
 // pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...), scheduling's SEAT_HOLD_MINUTES, COACHING_MEETING_BASE_URL and
-// HOLD_RELEASE_INTERVAL_SECONDS, commerce's PAYMENT_* settings, community's REDIS_URL, and ai-analytics' AI_*
-// settings and MIN_GROUP_SIZE.
+// HOLD_RELEASE_INTERVAL_SECONDS, commerce's PAYMENT_* settings, community's REDIS_URL, ai-analytics' AI_*
+// settings, and MIN_GROUP_SIZE for every subgraph's figures.
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
-import { createLogger, loadConfig, runProcess, subgraphConfigSchema, withoutEmptyValues, z, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
-import { aiAnalyticsConfigSchema, assistantSettings, buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
+import { createLogger, loadConfig, runProcess, subgraphConfigSchema, withoutEmptyValues, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
+import { assistantSettings, buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph, paymentSettings, refundSettings } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
 import { buildIdentitySubgraph, identitySettings } from '@academy/subgraph-identity';
@@ -32,7 +32,6 @@ const payments = paymentSettings(env);
 const assistant = assistantSettings(env);
 const refunds = refundSettings(env);
 const scheduling = loadConfig(schedulingConfigSchema.pick({ SEAT_HOLD_MINUTES: true, HOLD_RELEASE_INTERVAL_SECONDS: true, COACHING_MEETING_BASE_URL: true }), present);
-const analytics = loadConfig(z.object({ MIN_GROUP_SIZE: aiAnalyticsConfigSchema.shape.MIN_GROUP_SIZE }), present);
 const builders: Record<string, (options: ServiceOptions) => Part> = {
   identity: (options) => buildIdentitySubgraph({ ...options, identity }),
   learning: buildLearningSubgraph,
@@ -45,7 +44,7 @@ const builders: Record<string, (options: ServiceOptions) => Part> = {
     }),
   commerce: (options) => buildCommerceSubgraph({ ...options, payments, refunds }),
   community: (options) => buildCommunitySubgraph({ ...options, redisUrl: community.REDIS_URL }),
-  'ai-analytics': (options) => buildAiAnalyticsSubgraph({ ...options, assistant, minGroupSize: analytics.MIN_GROUP_SIZE }),
+  'ai-analytics': (options) => buildAiAnalyticsSubgraph({ ...options, assistant }),
 };
 /** `ai-analytics` → `AI_ANALYTICS`, the prefix of its variables. */
 const prefix = (name: string) => name.toUpperCase().replaceAll('-', '_');
@@ -60,7 +59,7 @@ const parts = Object.entries(builders).map(([name, build]) => {
     // The common settings speak of DATABASE_URL: here it is the subgraph's own variable.
     throw new Error(`${name}: ${(error as Error).message.replaceAll('DATABASE_URL', variable)}`);
   }
-  const part = build({ databaseUrl: settings.DATABASE_URL, gatewaySecret: settings.GATEWAY_SECRET, poolSize: settings.DATABASE_POOL_SIZE, logLevel: settings.LOG_LEVEL });
+  const part = build({ databaseUrl: settings.DATABASE_URL, gatewaySecret: settings.GATEWAY_SECRET, poolSize: settings.DATABASE_POOL_SIZE, logLevel: settings.LOG_LEVEL, minGroupSize: settings.MIN_GROUP_SIZE });
   return { name, part, settings };
 });
 const localSubgraphs = Object.fromEntries(parts.map(({ name, part }) => [name, part]));

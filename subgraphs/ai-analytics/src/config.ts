@@ -6,16 +6,12 @@ import { assistantSettingsShape, checkAssistantSettings } from './ai/assistant-c
 /** ai-analytics listens here unless PORT says otherwise. */
 export const AI_ANALYTICS_DEFAULT_PORT = 4006;
 
-/** Below this many distinct users a figure is withheld, unless MIN_GROUP_SIZE says otherwise. */
-export const DEFAULT_MIN_GROUP_SIZE = 5;
-
-/** Everything the ai-analytics process reads: the common subgraph settings, the assistant's and the figures'. */
+/**
+ * Everything the ai-analytics process reads: the common subgraph settings (MIN_GROUP_SIZE among
+ * them, as every subgraph's figures withhold small groups) and the assistant's.
+ */
 export const aiAnalyticsConfigSchema = subgraphConfigSchema(AI_ANALYTICS_DEFAULT_PORT)
-  .extend({
-    ...assistantSettingsShape,
-    /** The fewest distinct users a bucket or funnel step may count and still be shown (privacy). */
-    MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MIN_GROUP_SIZE),
-  })
+  .extend(assistantSettingsShape)
   .superRefine(checkAssistantSettings);
 export type AiAnalyticsConfig = z.output<typeof aiAnalyticsConfigSchema>;
 

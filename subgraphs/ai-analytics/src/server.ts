@@ -1,8 +1,7 @@
-import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { buildSubgraphService, DEFAULT_MIN_GROUP_SIZE, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { createSubscriptionServer, SUBSCRIPTIONS_PATH } from '@academy/service-kit/subscriptions';
 import { assistantSettings, createModelProvider, type AssistantSettings } from './ai/assistant-config.js';
 import type { ModelProvider } from './ai/model-provider.js';
-import { DEFAULT_MIN_GROUP_SIZE } from './config.js';
 import { createContext, type AiAnalyticsSettings, type Generators } from './context.js';
 import type { AiAnalyticsDatabase } from './db/database.js';
 import { createCommerceEventConsumer } from './events/commerce-events.consumer.js';
@@ -39,8 +38,6 @@ export interface AiAnalyticsServiceOptions extends ServiceOptions {
   modelProvider?: ModelProvider;
   /** How often the subscription endpoint pings each socket. Default 12 s. */
   keepAliveMs?: number;
-  /** Below this many distinct users a figure is withheld; default 5. */
-  minGroupSize?: number;
 }
 
 /** A listening ai-analytics service, with the URL of its graphql-ws endpoint. */
