@@ -618,9 +618,9 @@ export type Query = {
   feed: PostConnection;
   /** A post, if the viewer may read it (ADMIN reads every post); null otherwise. */
   post?: Maybe<Post>;
-  /** ANALYST, ADMIN: messages sent per bucket */
+  /** ANALYST, ADMIN: messages sent per bucket; a bucket of fewer distinct senders than the minimum group size is withheld. */
   chatActivity: TimeSeries;
-  /** ANALYST, ADMIN: posts, comments and reactions per bucket. */
+  /** ANALYST, ADMIN: posts, comments and reactions per bucket; a bucket of a series whose posts, comments or reactions come from fewer distinct users than the minimum group size is withheld in that series. */
   postActivity: PostActivity;
   /** ADMIN: reports of content, newest first. */
   contentReports: ContentReportConnection;
@@ -646,12 +646,14 @@ export type QueryPostArgs = {
 export type QueryChatActivityArgs = {
   range: TimeRange;
   granularity: Granularity;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type QueryPostActivityArgs = {
   range: TimeRange;
   granularity: Granularity;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 

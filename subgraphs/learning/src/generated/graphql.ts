@@ -420,7 +420,7 @@ export type Query = {
   course?: Maybe<Course>;
   /** Every topic, by name. */
   topics: Array<Topic>;
-  /** ANALYST, ADMIN: new enrollments per bucket */
+  /** ANALYST, ADMIN: new enrollments per bucket; a bucket whose enrollments come from fewer distinct learners than the minimum group size is withheld. */
   enrollmentStats: TimeSeries;
   /** Published learning paths, by name. */
   learningPaths: Array<LearningPath>;
@@ -450,6 +450,7 @@ export type QueryEnrollmentStatsArgs = {
   range: TimeRange;
   granularity: Granularity;
   courseId?: InputMaybe<Scalars['ID']['input']>;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A learner's progress in one lesson, as the server holds it. */

@@ -660,7 +660,7 @@ export type Query = {
    * sessions and training sessions, merged, in order. Empty for an inactive trainer.
    */
   trainerAvailability: Array<TimeSlot>;
-  /** Attendance at the sessions starting in a span, per bucket (ANALYST, ADMIN). */
+  /** Attendance at the sessions starting in a span, per bucket (ANALYST, ADMIN). A bucket whose registrants, or whose attendees, are some but fewer distinct users than the minimum group size is withheld, and every figure counts the shown buckets only. */
   attendanceStats: AttendanceStats;
 };
 
@@ -709,6 +709,7 @@ export type QueryAttendanceStatsArgs = {
   granularity: Granularity;
   venueId?: InputMaybe<Scalars['ID']['input']>;
   trainerId?: InputMaybe<Scalars['ID']['input']>;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Mutation = {
