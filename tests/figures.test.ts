@@ -81,7 +81,7 @@ let learner: SignedUpUser;
 const [courseShown, courseWithheld] = [uuid(), uuid()];
 const REFERENCE_LETTERS = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 let references = 0;
-const newReference = () => `BK-FIG${REFERENCE_LETTERS[Math.floor(references / 32)]}${REFERENCE_LETTERS[references++ % 32]}`;
+const newReference = () => `BK-FGXR${REFERENCE_LETTERS[Math.floor(references / 32)]}${REFERENCE_LETTERS[references++ % 32]}`;
 
 beforeAll(async () => {
   stack = await startStack({ minGroupSize: MIN_GROUP_SIZE });
