@@ -7,9 +7,10 @@
 // GATEWAY_SECRET, JWT_*, WS_*, ...), each subgraph's database as <SCHEMA>_DATABASE_URL
 // (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
 // pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...), scheduling's SEAT_HOLD_MINUTES, COACHING_MEETING_BASE_URL and
-// HOLD_RELEASE_INTERVAL_SECONDS, commerce's PAYMENT_* settings, community's REDIS_URL, and ai-analytics' AI_*
-// settings, MIN_GROUP_SIZE and ANALYTICS_TIME_ZONES. Traces: the OTEL_* variables (README "Traces"),
-// one service (default name academy-supergraph) whose spans name the subgraph they ran in.
+// HOLD_RELEASE_INTERVAL_SECONDS, commerce's PAYMENT_* settings, community's REDIS_URL, ai-analytics' AI_*
+// settings and ANALYTICS_TIME_ZONES, and MIN_GROUP_SIZE for every subgraph's figures. Traces: the
+// OTEL_* variables (README "Traces"), one service (default name academy-supergraph) whose spans
+// name the subgraph they ran in.
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
 import { createLogger, loadConfig, runProcess, startTracing, subgraphConfigSchema, withoutEmptyValues, z, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
 import { aiAnalyticsConfigSchema, assistantSettings, buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
@@ -34,10 +35,7 @@ const payments = paymentSettings(env);
 const assistant = assistantSettings(env);
 const refunds = refundSettings(env);
 const scheduling = loadConfig(schedulingConfigSchema.pick({ SEAT_HOLD_MINUTES: true, HOLD_RELEASE_INTERVAL_SECONDS: true, COACHING_MEETING_BASE_URL: true }), present);
-const analytics = loadConfig(
-  z.object({ MIN_GROUP_SIZE: aiAnalyticsConfigSchema.shape.MIN_GROUP_SIZE, ANALYTICS_TIME_ZONES: aiAnalyticsConfigSchema.shape.ANALYTICS_TIME_ZONES }),
-  present,
-);
+const analytics = loadConfig(z.object({ ANALYTICS_TIME_ZONES: aiAnalyticsConfigSchema.shape.ANALYTICS_TIME_ZONES }), present);
 const builders: Record<string, (options: ServiceOptions) => Part> = {
   identity: (options) => buildIdentitySubgraph({ ...options, identity }),
   learning: buildLearningSubgraph,
@@ -50,7 +48,7 @@ const builders: Record<string, (options: ServiceOptions) => Part> = {
     }),
   commerce: (options) => buildCommerceSubgraph({ ...options, payments, refunds }),
   community: (options) => buildCommunitySubgraph({ ...options, redisUrl: community.REDIS_URL }),
-  'ai-analytics': (options) => buildAiAnalyticsSubgraph({ ...options, assistant, minGroupSize: analytics.MIN_GROUP_SIZE, analyticsTimeZones: analytics.ANALYTICS_TIME_ZONES }),
+  'ai-analytics': (options) => buildAiAnalyticsSubgraph({ ...options, assistant, analyticsTimeZones: analytics.ANALYTICS_TIME_ZONES }),
 };
 /** `ai-analytics` → `AI_ANALYTICS`, the prefix of its variables. */
 const prefix = (name: string) => name.toUpperCase().replaceAll('-', '_');
@@ -65,7 +63,7 @@ const parts = Object.entries(builders).map(([name, build]) => {
     // The common settings speak of DATABASE_URL: here it is the subgraph's own variable.
     throw new Error(`${name}: ${(error as Error).message.replaceAll('DATABASE_URL', variable)}`);
   }
-  const part = build({ databaseUrl: settings.DATABASE_URL, gatewaySecret: settings.GATEWAY_SECRET, poolSize: settings.DATABASE_POOL_SIZE, logLevel: settings.LOG_LEVEL });
+  const part = build({ databaseUrl: settings.DATABASE_URL, gatewaySecret: settings.GATEWAY_SECRET, poolSize: settings.DATABASE_POOL_SIZE, logLevel: settings.LOG_LEVEL, minGroupSize: settings.MIN_GROUP_SIZE });
   return { name, part, settings };
 });
 const localSubgraphs = Object.fromEntries(parts.map(({ name, part }) => [name, part]));

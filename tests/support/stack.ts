@@ -81,6 +81,8 @@ export interface StackOptions {
   refunds?: Record<string, string>;
   /** Extra settings for community's notifications (e.g. a short reminder interval). */
   notifications?: { reminderIntervalMs?: number; seatHoldWarningMinutes?: number };
+  /** Every subgraph's MIN_GROUP_SIZE: below this many distinct users a figure's bucket is withheld (default 5). */
+  minGroupSize?: number;
 }
 
 /**
@@ -103,7 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const local = {} as Record<SubgraphName, LocalSubgraph>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', identity, payments, refunds, ...options.community, ...options.scheduling, ...options.notifications });
+    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', minGroupSize: options.minGroupSize, identity, payments, refunds, ...options.community, ...options.scheduling, ...options.notifications });
     let fetches = 0;
     let upgrades = 0;
     let lastCallerToken: string | undefined;

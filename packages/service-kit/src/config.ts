@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badPortReason } from './bad-ports.js';
+import { DEFAULT_MIN_GROUP_SIZE } from './figures.js';
 
 /** Thrown when the environment does not describe a valid configuration; lists every problem. */
 export class ConfigError extends Error {
@@ -80,6 +81,8 @@ export function subgraphConfigSchema(defaultPort: number) {
     /** Share of V8's heap limit above which requests still building large answers are ended. */
     MEMORY_CEILING_PERCENT: z.coerce.number().int().min(10).max(100).default(80),
     LOG_LEVEL: logLevel(),
+    /** The fewest distinct users a bucket of an analyst figure may count and still be shown (privacy). */
+    MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MIN_GROUP_SIZE),
   });
 }
 export type SubgraphConfig = z.output<ReturnType<typeof subgraphConfigSchema>>;

@@ -22,3 +22,4 @@ export * from './resolver-map.js';
 export * from './selection.js';
 export * from './columns.js';
 export * from './observability/tracing.js';
+export * from './figures.js';

@@ -20,6 +20,8 @@ export interface ServiceOptions {
   logLevel?: LogLevel;
   /** How large an answer one request may build (default: see createSubgraph). */
   answerLimits?: AnswerLimits;
+  /** Below this many distinct users a bucket of an analyst figure is withheld (default DEFAULT_MIN_GROUP_SIZE). */
+  minGroupSize?: number;
 }
 
 /** What a subgraph service is built on, opened before anything that needs it. */
@@ -100,6 +102,7 @@ export async function runSubgraphService<S extends SubgraphConfig = SubgraphConf
       poolSize: settings.DATABASE_POOL_SIZE,
       logLevel: settings.LOG_LEVEL,
       answerLimits: { maxItems: settings.MAX_ANSWER_ITEMS, memoryCeilingBytes: memoryCeilingBytes(settings.MEMORY_CEILING_PERCENT) },
+      minGroupSize: settings.MIN_GROUP_SIZE,
     },
     settings,
   );

@@ -6,9 +6,6 @@ import { assistantSettingsShape, checkAssistantSettings } from './ai/assistant-c
 /** ai-analytics listens here unless PORT says otherwise. */
 export const AI_ANALYTICS_DEFAULT_PORT = 4006;
 
-/** Below this many distinct users a figure is withheld, unless MIN_GROUP_SIZE says otherwise. */
-export const DEFAULT_MIN_GROUP_SIZE = 5;
-
 /** The zones whose local days, weeks and months get actor counters of their own, unless ANALYTICS_TIME_ZONES says otherwise. */
 export const DEFAULT_ANALYTICS_TIME_ZONES = ['Europe/London'];
 
@@ -33,12 +30,13 @@ export function isWholeHourZone(zone: string): boolean {
   return true;
 }
 
-/** Everything the ai-analytics process reads: the common subgraph settings, the assistant's and the figures'. */
+/**
+ * Everything the ai-analytics process reads: the common subgraph settings (MIN_GROUP_SIZE among
+ * them, as every subgraph's figures withhold small groups), the assistant's and the kept zones.
+ */
 export const aiAnalyticsConfigSchema = subgraphConfigSchema(AI_ANALYTICS_DEFAULT_PORT)
   .extend({
     ...assistantSettingsShape,
-    /** The fewest distinct users a bucket or funnel step may count and still be shown (privacy). */
-    MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MIN_GROUP_SIZE),
     /**
      * Comma-separated IANA zones (whole-hour offsets) whose local days, weeks and months get actor
      * counters, so figures cut in them read counters as UTC's do; "none" for none. Starting a

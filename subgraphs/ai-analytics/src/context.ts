@@ -1,6 +1,5 @@
-import type { AuthContext, Logger, RequestCaller } from '@academy/service-kit';
+import { DEFAULT_MIN_GROUP_SIZE, type AuthContext, type Logger, type RequestCaller } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
-import { DEFAULT_MIN_GROUP_SIZE } from './config.js';
 import type { AiAnalyticsDatabase } from './db/database.js';
 import type { EventTaskGenerator } from './generation/event-task-generator.js';
 import type { TipGenerator } from './generation/tip-generator.js';

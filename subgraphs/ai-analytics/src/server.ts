@@ -1,8 +1,8 @@
-import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { buildSubgraphService, DEFAULT_MIN_GROUP_SIZE, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { createSubscriptionServer, SUBSCRIPTIONS_PATH } from '@academy/service-kit/subscriptions';
 import { assistantSettings, createModelProvider, type AssistantSettings } from './ai/assistant-config.js';
 import type { ModelProvider } from './ai/model-provider.js';
-import { DEFAULT_ANALYTICS_TIME_ZONES, DEFAULT_MIN_GROUP_SIZE } from './config.js';
+import { DEFAULT_ANALYTICS_TIME_ZONES } from './config.js';
 import { createContext, type AiAnalyticsSettings, type Generators } from './context.js';
 import type { AiAnalyticsDatabase } from './db/database.js';
 import { createCommerceEventConsumer } from './events/commerce-events.consumer.js';
@@ -41,8 +41,6 @@ export interface AiAnalyticsServiceOptions extends ServiceOptions {
   modelProvider?: ModelProvider;
   /** How often the subscription endpoint pings each socket. Default 12 s. */
   keepAliveMs?: number;
-  /** Below this many distinct users a figure is withheld; default 5. */
-  minGroupSize?: number;
   /** The zones (besides UTC) whose local periods get actor counters; default DEFAULT_ANALYTICS_TIME_ZONES. */
   analyticsTimeZones?: readonly string[];
 }

@@ -14,13 +14,15 @@ export interface CommerceContext extends AuthContext {
   payments: PaymentProvider;
   /** The refund window and fee in force. */
   refundPolicy: RefundPolicy;
+  /** Below this many distinct paying customers a figure is withheld (MIN_GROUP_SIZE). */
+  minGroupSize: number;
 }
 
 export function createContext(
   db: Kysely<CommerceDatabase>,
   caller: RequestCaller,
   logger: Logger,
-  services: { payments: PaymentProvider; refundPolicy: RefundPolicy },
+  services: { payments: PaymentProvider; refundPolicy: RefundPolicy; minGroupSize: number },
 ): CommerceContext {
   return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...services };
 }

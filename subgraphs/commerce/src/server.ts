@@ -1,4 +1,4 @@
-import { buildSubgraphService, loadTypeDefs, openServiceResources, type Route, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { buildSubgraphService, DEFAULT_MIN_GROUP_SIZE, loadTypeDefs, openServiceResources, type Route, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { createContext } from './context.js';
 import type { CommerceDatabase } from './db/database.js';
 import { createLearningEventConsumer } from './events/learning-events.consumer.js';
@@ -79,7 +79,8 @@ export function buildCommerceSubgraph(options: CommerceServiceOptions) {
     refunds: refundProcessing,
   });
   const learningEvents = createLearningEventConsumer({ db: background, listen: options.databaseUrl, logger: logger.child({ component: 'learning-events' }) });
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, { payments: paymentProvider, refundPolicy }), routes });
+  const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, { payments: paymentProvider, refundPolicy, minGroupSize }), routes });
 
   return {
     ...service,

@@ -12,11 +12,13 @@ export interface CommunityContext extends AuthContext {
   logger: Logger;
   /** Announces committed changes to subscribers in every process, and opens their feeds. */
   live: LiveEvents;
+  /** Below this many distinct users a bucket of a figure is withheld (MIN_GROUP_SIZE). */
+  minGroupSize: number;
 }
 
 /** A context for one request (or one subscription) of `caller`. */
-export function createContext(db: Kysely<CommunityDatabase>, caller: RequestCaller, logger: Logger, live: LiveEvents): CommunityContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger, live };
+export function createContext(db: Kysely<CommunityDatabase>, caller: RequestCaller, logger: Logger, live: LiveEvents, minGroupSize: number): CommunityContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger, live, minGroupSize };
 }
 
 /**

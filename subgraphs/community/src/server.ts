@@ -1,4 +1,4 @@
-import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { buildSubgraphService, DEFAULT_MIN_GROUP_SIZE, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { createPubSub, type PubSub } from '@academy/service-kit/pubsub';
 import { createContext } from './context.js';
 import type { CommunityDatabase } from './db/database.js';
@@ -94,10 +94,11 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
     commerce: createCommerceEventConsumer({ db: background, settings, live, listen: options.databaseUrl, logger: logger.child({ component: 'commerce-events' }) }),
   };
   const reminders = createReminderJob({ db: background, settings, live, intervalMs: options.reminderIntervalMs ?? 60_000, logger: logger.child({ component: 'reminders' }) });
+  const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const service = buildSubgraphService(resources, {
     typeDefs,
     resolvers,
-    context: (caller) => createContext(db, caller, logger, live),
+    context: (caller) => createContext(db, caller, logger, live, minGroupSize),
     routes: { [UNSUBSCRIBE_PATH]: unsubscribeRoute(background, links, logger) },
   });
   const subscriptions = createSubscriptionServer({
@@ -105,7 +106,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
     schema: service.schema,
     gatewaySecret: options.gatewaySecret,
     subgraphName: service.name,
-    context: (caller) => createContext(db, caller, logger, live),
+    context: (caller) => createContext(db, caller, logger, live, minGroupSize),
     logger: service.logger,
     keepAliveMs: options.keepAliveMs,
   });

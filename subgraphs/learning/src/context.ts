@@ -8,8 +8,10 @@ export interface LearningContext extends AuthContext {
   db: Kysely<LearningDatabase>;
   loaders: Loaders;
   logger: Logger;
+  /** Below this many distinct users a bucket of a figure is withheld (MIN_GROUP_SIZE). */
+  minGroupSize: number;
 }
 
-export function createContext(db: Kysely<LearningDatabase>, caller: RequestCaller, logger: Logger): LearningContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger };
+export function createContext(db: Kysely<LearningDatabase>, caller: RequestCaller, logger: Logger, minGroupSize: number): LearningContext {
+  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger, minGroupSize };
 }

@@ -1,4 +1,4 @@
-import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { buildSubgraphService, DEFAULT_MIN_GROUP_SIZE, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { createContext } from './context.js';
 import type { LearningDatabase } from './db/database.js';
 import { createCommerceEventConsumer } from './events/commerce-events.consumer.js';
@@ -22,7 +22,8 @@ export function buildLearningSubgraph(options: ServiceOptions) {
     listen: options.databaseUrl,
     logger: logger.child({ component: 'commerce-events' }),
   });
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger) });
+  const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, minGroupSize) });
 
   return {
     ...service,

@@ -22,7 +22,9 @@ async function stats(variables: Record<string, unknown>, viewer: Viewer | null =
 const series = (points: [string, number][]) => points.map(([bucket, value]) => ({ bucket, value }));
 
 beforeAll(async () => {
-  subgraph = await startTestSubgraph(buildLearningSubgraph, 'academy_learning');
+  // Every enrollment here is a learner of their own: a minimum group of 1 shows each bucket as
+  // counted (withholding is tested through the gateway, in tests/figures.test.ts).
+  subgraph = await startTestSubgraph((options) => buildLearningSubgraph({ ...options, minGroupSize: 1 }), 'academy_learning');
   admin = new pg.Client({ connectionString: subgraph.database.adminUrl });
   await admin.connect();
   // A session zone far from UTC for the subgraph's connections: buckets must still be cut in UTC.

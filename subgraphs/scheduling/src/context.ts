@@ -9,6 +9,8 @@ export interface SchedulingSettings {
   meetingBaseUrl: string;
   /** How long a seat of a priced session is held for payment. */
   seatHoldMinutes: number;
+  /** Below this many distinct users a bucket of a figure is withheld (MIN_GROUP_SIZE). */
+  minGroupSize: number;
 }
 
 /** What every resolver of this subgraph receives, built anew for each request. */

@@ -1,4 +1,4 @@
-import { buildSubgraphService, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { buildSubgraphService, DEFAULT_MIN_GROUP_SIZE, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { DEFAULT_MEETING_BASE_URL } from './config.js';
 import { createContext, type SchedulingSettings } from './context.js';
 import type { SchedulingDatabase } from './db/database.js';
@@ -36,6 +36,7 @@ export function buildSchedulingSubgraph(options: SchedulingServiceOptions) {
   const settings: SchedulingSettings = {
     meetingBaseUrl: options.meetingBaseUrl ?? DEFAULT_MEETING_BASE_URL,
     seatHoldMinutes: options.seatHoldMinutes ?? 15,
+    minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
   };
   const commerceEvents = createCommerceEventConsumer({
     db: background,

@@ -36,7 +36,7 @@ export type AnalyticsEventInput = {
   clientEventId?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** The size of a bucket of a time series, in UTC. */
+/** The size of a bucket of a time series, from midnight in UTC or in the time zone the figure is asked for. */
 export type Granularity =
   /** A calendar day. */
   | 'DAY'
@@ -56,7 +56,7 @@ export type TimeRange = {
 /** One bucket of a time series. */
 export type TimeSeriesPoint = {
   __typename?: 'TimeSeriesPoint';
-  /** Start of the bucket (UTC). */
+  /** Start of the bucket: midnight (for weeks a Monday, for months the 1st) in the figure's time zone, UTC by default. */
   bucket: Scalars['DateTime']['output'];
   /** The measure in this bucket. */
   value: Scalars['Float']['output'];
@@ -71,7 +71,7 @@ export type TimeSeries = {
   metric: Scalars['String']['output'];
   /** The buckets, oldest first, contiguous. */
   points: Array<TimeSeriesPoint>;
-  /** The sum over all buckets. */
+  /** The sum over all buckets of the values shown: a withheld bucket adds nothing. */
   total: Scalars['Float']['output'];
 };
 

@@ -64,6 +64,8 @@ export interface CourseRevenue {
   course_id: string;
   orders: number;
   revenue: Amount;
+  /** Fewer distinct customers than the minimum group size: orders and revenue are 0. */
+  withheld: boolean;
 }
 
 /** A priced basket as quote answers it. */

@@ -326,13 +326,15 @@ export type CourseRevenue = {
   __typename?: 'CourseRevenue';
   /** The course (its access, and seats at its sessions). */
   course: Course;
-  /** How many orders paid in the range hold an item of the course. */
+  /** How many orders paid in the range hold an item of the course; 0 when withheld. */
   orders: Scalars['Int']['output'];
-  /** Net of refunds: the course's share of what those orders paid, minus its share of what refunds processed in the range paid back. */
+  /** Net of refunds: the course's share of what those orders paid, minus its share of what refunds processed in the range paid back. 0 when withheld. */
   revenue: Money;
+  /** True when the course's orders and refunds in the range belong to fewer distinct customers than the minimum group size: revenue and orders are then 0. */
+  withheld: Scalars['Boolean']['output'];
 };
 
-/** The size of a bucket of a time series, in UTC. */
+/** The size of a bucket of a time series, from midnight in UTC or in the time zone the figure is asked for. */
 export type Granularity =
   /** A calendar day. */
   | 'DAY'
@@ -352,7 +354,7 @@ export type TimeRange = {
 /** One bucket of a time series. */
 export type TimeSeriesPoint = {
   __typename?: 'TimeSeriesPoint';
-  /** Start of the bucket (UTC). */
+  /** Start of the bucket: midnight (for weeks a Monday, for months the 1st) in the figure's time zone, UTC by default. */
   bucket: Scalars['DateTime']['output'];
   /** The measure in this bucket. */
   value: Scalars['Float']['output'];
@@ -367,7 +369,7 @@ export type TimeSeries = {
   metric: Scalars['String']['output'];
   /** The buckets, oldest first, contiguous. */
   points: Array<TimeSeriesPoint>;
-  /** The sum over all buckets. */
+  /** The sum over all buckets of the values shown: a withheld bucket adds nothing. */
   total: Scalars['Float']['output'];
 };
 
@@ -561,9 +563,9 @@ export type Query = {
   quote: PriceQuote;
   /** ADMIN */
   discountCodes: Array<DiscountCode>;
-  /** ANALYST, ADMIN: revenue net of refunds per bucket, in minor units */
+  /** ANALYST, ADMIN: revenue net of refunds per bucket, in minor units; a bucket whose orders and refunds belong to fewer distinct customers than the minimum group size is withheld. */
   revenueStats: TimeSeries;
-  /** ANALYST, ADMIN */
+  /** ANALYST, ADMIN: the courses that brought in most; a course whose orders and refunds belong to fewer distinct customers than the minimum group size is withheld (revenue 0, orders 0) and listed after every shown course. */
   revenueByCourse: Array<CourseRevenue>;
 };
 
@@ -594,6 +596,7 @@ export type QueryRevenueStatsArgs = {
   range: TimeRange;
   granularity: Granularity;
   currency: Scalars['String']['input'];
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1028,6 +1031,7 @@ export type CourseRevenueResolvers<ContextType = CommerceContext, ParentType ext
   course?: Resolver<ResolversTypes['Course'], ParentType, ContextType>;
   orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  withheld?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type TimeSeriesPointResolvers<ContextType = CommerceContext, ParentType extends ResolversParentTypes['TimeSeriesPoint'] = ResolversParentTypes['TimeSeriesPoint']> = {

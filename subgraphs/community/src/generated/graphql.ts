@@ -523,7 +523,7 @@ export type ContentReportConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
-/** The size of a bucket of a time series, in UTC. */
+/** The size of a bucket of a time series, from midnight in UTC or in the time zone the figure is asked for. */
 export type Granularity =
   /** A calendar day. */
   | 'DAY'
@@ -543,7 +543,7 @@ export type TimeRange = {
 /** One bucket of a time series. */
 export type TimeSeriesPoint = {
   __typename?: 'TimeSeriesPoint';
-  /** Start of the bucket (UTC). */
+  /** Start of the bucket: midnight (for weeks a Monday, for months the 1st) in the figure's time zone, UTC by default. */
   bucket: Scalars['DateTime']['output'];
   /** The measure in this bucket. */
   value: Scalars['Float']['output'];
@@ -558,7 +558,7 @@ export type TimeSeries = {
   metric: Scalars['String']['output'];
   /** The buckets, oldest first, contiguous. */
   points: Array<TimeSeriesPoint>;
-  /** The sum over all buckets. */
+  /** The sum over all buckets of the values shown: a withheld bucket adds nothing. */
   total: Scalars['Float']['output'];
 };
 
@@ -618,9 +618,9 @@ export type Query = {
   feed: PostConnection;
   /** A post, if the viewer may read it (ADMIN reads every post); null otherwise. */
   post?: Maybe<Post>;
-  /** ANALYST, ADMIN: messages sent per bucket */
+  /** ANALYST, ADMIN: messages sent per bucket; a bucket of fewer distinct senders than the minimum group size is withheld. */
   chatActivity: TimeSeries;
-  /** ANALYST, ADMIN: posts, comments and reactions per bucket. */
+  /** ANALYST, ADMIN: posts, comments and reactions per bucket; a bucket of a series whose posts, comments or reactions come from fewer distinct users than the minimum group size is withheld in that series. */
   postActivity: PostActivity;
   /** ADMIN: reports of content, newest first. */
   contentReports: ContentReportConnection;
@@ -646,12 +646,14 @@ export type QueryPostArgs = {
 export type QueryChatActivityArgs = {
   range: TimeRange;
   granularity: Granularity;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type QueryPostActivityArgs = {
   range: TimeRange;
   granularity: Granularity;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 

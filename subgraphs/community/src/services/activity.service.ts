@@ -1,46 +1,33 @@
-import { badUserInput, requireRole } from '@academy/service-kit';
+import { checkFigureRequest, requireRole, withheldSeries, type FigureRequest } from '@academy/service-kit';
 import type { CommunityContext } from '../context.js';
 import type { Granularity, TimeRange, TimeSeries } from '../generated/graphql.js';
-import { countMessagesPerBucket, countPostActivityPerBucket, type BucketUnit, type Range } from '../repositories/activity.repository.js';
+import { countMessagesPerBucket, countPostActivityPerBucket } from '../repositories/activity.repository.js';
 
-const DAY_MS = 86_400_000;
+type FigureArgs = { range: TimeRange; granularity: Granularity; timeZone?: string | null };
 
-/** Per granularity: its date_trunc unit and the longest range asked for (as learning's figures have them). */
-const GRANULARITY: Record<Granularity, { unit: BucketUnit; maxDays: number; limit: string }> = {
-  DAY: { unit: 'day', maxDays: 400, limit: '400 days' },
-  WEEK: { unit: 'week', maxDays: 200 * 7, limit: '200 weeks' },
-  MONTH: { unit: 'month', maxDays: 3_660, limit: '120 months' },
-};
-
-/** The range and bucket unit of a figure, for ANALYST and ADMIN; BAD_USER_INPUT for a range backwards or too long. */
-function figureOf(ctx: CommunityContext, args: { range: TimeRange; granularity: Granularity }): { range: Range; unit: BucketUnit } {
+/** The checked range, bucket unit and zone of a figure, for ANALYST and ADMIN; BAD_USER_INPUT for a range backwards or too long, or an unknown zone. */
+function figureOf(ctx: CommunityContext, args: FigureArgs): FigureRequest {
   requireRole(ctx, 'ANALYST', 'ADMIN');
-  const { from, to } = args.range;
-  const { unit, maxDays, limit } = GRANULARITY[args.granularity];
-  if (from.getTime() >= to.getTime()) throw badUserInput('"range.from" must be before "range.to".', 'range');
-  if (to.getTime() - from.getTime() > maxDays * DAY_MS) throw badUserInput(`A ${args.granularity} series spans at most ${limit}.`, 'range');
-  return { range: { from, to }, unit };
+  return checkFigureRequest(args);
 }
 
-const seriesOf = (metric: string, points: { bucket: Date; value: number }[]): TimeSeries => ({
-  metric,
-  points,
-  total: points.reduce((sum, p) => sum + p.value, 0),
-});
-
-/** Chat messages sent per bucket (ANALYST, ADMIN). */
-export async function chatActivity(ctx: CommunityContext, args: { range: TimeRange; granularity: Granularity }): Promise<TimeSeries> {
-  const { range, unit } = figureOf(ctx, args);
-  return seriesOf('messages', await countMessagesPerBucket(ctx.db, range, unit));
+/** Chat messages sent per bucket (ANALYST, ADMIN); a bucket of fewer distinct senders than the minimum group size is withheld. */
+export async function chatActivity(ctx: CommunityContext, args: FigureArgs): Promise<TimeSeries> {
+  const rows = await countMessagesPerBucket(ctx.db, figureOf(ctx, args));
+  return withheldSeries('messages', rows, ctx.minGroupSize);
 }
 
-/** Posts, comments and reactions per bucket (ANALYST, ADMIN), read in one statement. */
-export async function postActivity(ctx: CommunityContext, args: { range: TimeRange; granularity: Granularity }) {
-  const { range, unit } = figureOf(ctx, args);
-  const rows = await countPostActivityPerBucket(ctx.db, range, unit);
+/**
+ * Posts, comments and reactions per bucket (ANALYST, ADMIN), read in one statement. Each series
+ * withholds by the users it counts: posts by their authors, comments by theirs, reactions by
+ * the users reacting.
+ */
+export async function postActivity(ctx: CommunityContext, args: FigureArgs) {
+  const rows = await countPostActivityPerBucket(ctx.db, figureOf(ctx, args));
+  const { minGroupSize } = ctx;
   return {
-    posts: seriesOf('posts', rows.map((r) => ({ bucket: r.bucket, value: r.posts }))),
-    comments: seriesOf('comments', rows.map((r) => ({ bucket: r.bucket, value: r.comments }))),
-    reactions: seriesOf('reactions', rows.map((r) => ({ bucket: r.bucket, value: r.reactions }))),
+    posts: withheldSeries('posts', rows.map((r) => ({ bucket: r.bucket, value: r.posts, users: r.authors })), minGroupSize),
+    comments: withheldSeries('comments', rows.map((r) => ({ bucket: r.bucket, value: r.comments, users: r.commenters })), minGroupSize),
+    reactions: withheldSeries('reactions', rows.map((r) => ({ bucket: r.bucket, value: r.reactions, users: r.reactors })), minGroupSize),
   };
 }

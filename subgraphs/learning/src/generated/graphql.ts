@@ -420,7 +420,7 @@ export type Query = {
   course?: Maybe<Course>;
   /** Every topic, by name. */
   topics: Array<Topic>;
-  /** ANALYST, ADMIN: new enrollments per bucket */
+  /** ANALYST, ADMIN: new enrollments per bucket; a bucket whose enrollments come from fewer distinct learners than the minimum group size is withheld. */
   enrollmentStats: TimeSeries;
   /** Published learning paths, by name. */
   learningPaths: Array<LearningPath>;
@@ -450,6 +450,7 @@ export type QueryEnrollmentStatsArgs = {
   range: TimeRange;
   granularity: Granularity;
   courseId?: InputMaybe<Scalars['ID']['input']>;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A learner's progress in one lesson, as the server holds it. */
@@ -663,7 +664,7 @@ export type MutationRevokeCertificateArgs = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** The size of a bucket of a time series, in UTC. */
+/** The size of a bucket of a time series, from midnight in UTC or in the time zone the figure is asked for. */
 export type Granularity =
   /** A calendar day. */
   | 'DAY'
@@ -683,7 +684,7 @@ export type TimeRange = {
 /** One bucket of a time series. */
 export type TimeSeriesPoint = {
   __typename?: 'TimeSeriesPoint';
-  /** Start of the bucket (UTC). */
+  /** Start of the bucket: midnight (for weeks a Monday, for months the 1st) in the figure's time zone, UTC by default. */
   bucket: Scalars['DateTime']['output'];
   /** The measure in this bucket. */
   value: Scalars['Float']['output'];
@@ -698,7 +699,7 @@ export type TimeSeries = {
   metric: Scalars['String']['output'];
   /** The buckets, oldest first, contiguous. */
   points: Array<TimeSeriesPoint>;
-  /** The sum over all buckets. */
+  /** The sum over all buckets of the values shown: a withheld bucket adds nothing. */
   total: Scalars['Float']['output'];
 };
 

@@ -597,7 +597,7 @@ export type AttendanceStats = {
   series: TimeSeries;
 };
 
-/** The size of a bucket of a time series, in UTC. */
+/** The size of a bucket of a time series, from midnight in UTC or in the time zone the figure is asked for. */
 export type Granularity =
   /** A calendar day. */
   | 'DAY'
@@ -617,7 +617,7 @@ export type TimeRange = {
 /** One bucket of a time series. */
 export type TimeSeriesPoint = {
   __typename?: 'TimeSeriesPoint';
-  /** Start of the bucket (UTC). */
+  /** Start of the bucket: midnight (for weeks a Monday, for months the 1st) in the figure's time zone, UTC by default. */
   bucket: Scalars['DateTime']['output'];
   /** The measure in this bucket. */
   value: Scalars['Float']['output'];
@@ -632,7 +632,7 @@ export type TimeSeries = {
   metric: Scalars['String']['output'];
   /** The buckets, oldest first, contiguous. */
   points: Array<TimeSeriesPoint>;
-  /** The sum over all buckets. */
+  /** The sum over all buckets of the values shown: a withheld bucket adds nothing. */
   total: Scalars['Float']['output'];
 };
 
@@ -660,7 +660,7 @@ export type Query = {
    * sessions and training sessions, merged, in order. Empty for an inactive trainer.
    */
   trainerAvailability: Array<TimeSlot>;
-  /** Attendance at the sessions starting in a span, per bucket (ANALYST, ADMIN). */
+  /** Attendance at the sessions starting in a span, per bucket (ANALYST, ADMIN). A bucket whose registrants, or whose attendees, are some but fewer distinct users than the minimum group size is withheld, and every figure counts the shown buckets only. */
   attendanceStats: AttendanceStats;
 };
 
@@ -709,6 +709,7 @@ export type QueryAttendanceStatsArgs = {
   granularity: Granularity;
   venueId?: InputMaybe<Scalars['ID']['input']>;
   trainerId?: InputMaybe<Scalars['ID']['input']>;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Mutation = {

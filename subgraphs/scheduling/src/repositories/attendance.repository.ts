@@ -1,3 +1,4 @@
+import { localBuckets, type FigureRequest } from '@academy/service-kit';
 import { sql, type Kysely } from 'kysely';
 import type { AttendanceRecord, AttendanceStatus, SchedulingDatabase } from '../db/database.js';
 
@@ -36,57 +37,55 @@ export async function upsertAttendance(
     .executeTakeFirstOrThrow();
 }
 
-/** A bucket size that date_trunc and interval both understand. */
-export type BucketUnit = 'day' | 'week' | 'month';
-
-/** One bucket of attendance figures. */
+/** One bucket of attendance figures, with the distinct users behind them. */
 export interface AttendanceBucket {
   bucket: Date;
   sessions: number;
   registrations: number;
   attended: number;
   no_shows: number;
+  /** Distinct users with a seated registration (confirmed, attended, no-show) at the bucket's sessions. */
+  registrants: number;
+  /** Distinct users who attended one of the bucket's sessions. */
+  attendees: number;
 }
 
 /**
- * Attendance per UTC bucket of the sessions' start over [from, to), every bucket present (empty
- * ones 0), oldest first; cancelled sessions left out. One statement: generate_series makes the
- * buckets, the sessions and their seated registrations are counted into them.
+ * Attendance per bucket of the sessions' start over [from, to), every bucket present (empty
+ * ones 0), oldest first, buckets from local midnight in the request's zone; cancelled sessions
+ * left out. One statement: the buckets' series, the sessions in range, and their seated
+ * registrations counted into the buckets.
  */
 export async function countAttendancePerBucket(
   db: Kysely<SchedulingDatabase>,
-  range: { from: Date; to: Date },
-  unit: BucketUnit,
+  request: FigureRequest,
   filter: { venueId: string | null; trainerId: string | null },
 ): Promise<AttendanceBucket[]> {
-  const step = `1 ${unit}`;
+  const { range } = request;
   const { rows } = await sql<AttendanceBucket>`
-    WITH buckets AS (
-      SELECT b AT TIME ZONE 'UTC' AS start, (b + ${step}::interval) AT TIME ZONE 'UTC' AS stop
-      FROM generate_series(
-        date_trunc(${unit}, ${range.from}::timestamptz AT TIME ZONE 'UTC'),
-        date_trunc(${unit}, (${range.to}::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC'),
-        ${step}::interval
-      ) AS b
-    ),
+    WITH buckets AS (${localBuckets(request)}),
     sessions AS (
-      SELECT s.id, s.starts_at,
-        (SELECT count(*) FROM scheduling.registrations r WHERE r.session_id = s.id AND r.status IN ('CONFIRMED','ATTENDED','NO_SHOW')) AS registrations,
-        (SELECT count(*) FROM scheduling.registrations r WHERE r.session_id = s.id AND r.status = 'ATTENDED') AS attended,
-        (SELECT count(*) FROM scheduling.registrations r WHERE r.session_id = s.id AND r.status = 'NO_SHOW') AS no_shows
-      FROM scheduling.training_sessions s
+      SELECT s.id, s.starts_at FROM scheduling.training_sessions s
       WHERE s.starts_at >= ${range.from}::timestamptz AND s.starts_at < ${range.to}::timestamptz
         AND s.status <> 'CANCELLED'
         AND (${filter.venueId}::uuid IS NULL OR s.venue_id = ${filter.venueId}::uuid)
         AND (${filter.trainerId}::uuid IS NULL OR s.trainer_id = ${filter.trainerId}::uuid)
+    ),
+    seats AS (
+      SELECT r.session_id, r.user_id, r.status FROM scheduling.registrations r
+      JOIN sessions ON sessions.id = r.session_id
+      WHERE r.status IN ('CONFIRMED', 'ATTENDED', 'NO_SHOW')
     )
     SELECT buckets.start AS bucket,
-      count(sessions.id)::int AS sessions,
-      coalesce(sum(sessions.registrations), 0)::int AS registrations,
-      coalesce(sum(sessions.attended), 0)::int AS attended,
-      coalesce(sum(sessions.no_shows), 0)::int AS no_shows
+      count(DISTINCT sessions.id)::int AS sessions,
+      count(seats.user_id)::int AS registrations,
+      count(*) FILTER (WHERE seats.status = 'ATTENDED')::int AS attended,
+      count(*) FILTER (WHERE seats.status = 'NO_SHOW')::int AS no_shows,
+      count(DISTINCT seats.user_id)::int AS registrants,
+      count(DISTINCT seats.user_id) FILTER (WHERE seats.status = 'ATTENDED')::int AS attendees
     FROM buckets
     LEFT JOIN sessions ON sessions.starts_at >= buckets.start AND sessions.starts_at < buckets.stop
+    LEFT JOIN seats ON seats.session_id = sessions.id
     GROUP BY buckets.start
     ORDER BY buckets.start`.execute(db);
   return rows;

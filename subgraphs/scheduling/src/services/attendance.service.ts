@@ -1,9 +1,9 @@
-import { badUserInput, conflict, forbidden, notFound, parseId, requireRole, requireViewer } from '@academy/service-kit';
+import { checkFigureRequest, conflict, forbidden, isWithheld, notFound, parseId, requireRole, requireViewer } from '@academy/service-kit';
 import type { SchedulingContext } from '../context.js';
 import type { AttendanceRecord, AttendanceStatus, Granularity, Registration, RegistrationStatus, TimeRange } from '../db/database.js';
 import type { AttendanceStats, MutationCheckInArgs, MutationRecordAttendanceArgs } from '../generated/graphql.js';
 import { publishAttendanceRecorded } from '../events/published.js';
-import { countAttendancePerBucket, findAttendanceOfRegistrations, upsertAttendance, type BucketUnit } from '../repositories/attendance.repository.js';
+import { countAttendancePerBucket, findAttendanceOfRegistrations, upsertAttendance, type AttendanceBucket } from '../repositories/attendance.repository.js';
 import { changeRegistrations, findRegistrationByCode, lockRegistration } from '../repositories/registration.repository.js';
 import { viewerStaffsSession } from './registration.service.js';
 
@@ -87,37 +87,38 @@ export async function certificateEligible(ctx: SchedulingContext, record: Attend
   return session.status === 'COMPLETED' || session.ends_at.getTime() <= Date.now();
 }
 
-const DAY_MS = 86_400_000;
-
-/** Per granularity: its date_trunc unit and the longest range asked for, so an answer stays a few hundred points. */
-const GRANULARITY: Record<Granularity, { unit: BucketUnit; maxDays: number; limit: string }> = {
-  DAY: { unit: 'day', maxDays: 400, limit: '400 days' },
-  WEEK: { unit: 'week', maxDays: 200 * 7, limit: '200 weeks' },
-  MONTH: { unit: 'month', maxDays: 3_660, limit: '120 months' },
-};
-
-/** Attendance at the sessions starting in a range (ANALYST, ADMIN), optionally of one venue or trainer. */
+/**
+ * Attendance at the sessions starting in a range (ANALYST, ADMIN), optionally of one venue or
+ * trainer, buckets from local midnight in `timeZone` (UTC by default).
+ *
+ * Every number here counts registrants, so a bucket is withheld when its seated registrants, or
+ * its attendees, are some but fewer distinct users than the minimum group size: its series
+ * point is 0 and flagged, and it adds nothing to sessions, registrations, attended, noShows or
+ * the rate, which count the shown buckets only. No total, and no difference of totals, then
+ * tells anything of a withheld bucket.
+ */
 export async function attendanceStats(
   ctx: SchedulingContext,
-  args: { range: TimeRange; granularity: Granularity; venueId?: string | null; trainerId?: string | null },
+  args: { range: TimeRange; granularity: Granularity; venueId?: string | null; trainerId?: string | null; timeZone?: string | null },
 ): Promise<AttendanceStats> {
   requireRole(ctx, 'ANALYST', 'ADMIN');
-  const { from, to } = args.range;
-  const { unit, maxDays, limit } = GRANULARITY[args.granularity];
-  if (from.getTime() >= to.getTime()) throw badUserInput('"range.from" must be before "range.to".', 'range');
-  if (to.getTime() - from.getTime() > maxDays * DAY_MS) throw badUserInput(`A ${args.granularity} series spans at most ${limit}.`, 'range');
+  const request = checkFigureRequest(args);
   const venueId = args.venueId == null ? null : parseId(args.venueId, 'venueId');
   const trainerId = args.trainerId == null ? null : parseId(args.trainerId, 'trainerId');
-  const buckets = await countAttendancePerBucket(ctx.db, { from, to }, unit, { venueId, trainerId });
-  const sum = (pick: (b: (typeof buckets)[number]) => number) => buckets.reduce((total, b) => total + pick(b), 0);
+  const buckets = await countAttendancePerBucket(ctx.db, request, { venueId, trainerId });
+  const { minGroupSize } = ctx.settings;
+  const withheld = (b: AttendanceBucket) => isWithheld(b.registrants, minGroupSize) || isWithheld(b.attendees, minGroupSize);
+  const shown = buckets.filter((b) => !withheld(b));
+  const sum = (pick: (b: AttendanceBucket) => number) => shown.reduce((total, b) => total + pick(b), 0);
   const attended = sum((b) => b.attended);
   const noShows = sum((b) => b.no_shows);
+  const points = buckets.map((b) => (withheld(b) ? { bucket: b.bucket, value: 0, withheld: true } : { bucket: b.bucket, value: b.attended, withheld: false }));
   return {
     sessions: sum((b) => b.sessions),
     registrations: sum((b) => b.registrations),
     attended,
     noShows,
     attendanceRate: attended + noShows === 0 ? 0 : attended / (attended + noShows),
-    series: { metric: 'attended', points: buckets.map((b) => ({ bucket: b.bucket, value: b.attended })), total: attended },
+    series: { metric: 'attended', points, total: attended },
   };
 }
