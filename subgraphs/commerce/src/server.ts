@@ -79,7 +79,7 @@ export function buildCommerceSubgraph(options: CommerceServiceOptions) {
     refunds: refundProcessing,
   });
   const learningEvents = createLearningEventConsumer({ db: background, listen: options.databaseUrl, logger: logger.child({ component: 'learning-events' }) });
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, { payments: paymentProvider, refundPolicy }), routes });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext(db, caller, requestLogger, { payments: paymentProvider, refundPolicy }), routes });
 
   return {
     ...service,

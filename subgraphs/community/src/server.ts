@@ -97,7 +97,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
   const service = buildSubgraphService(resources, {
     typeDefs,
     resolvers,
-    context: (caller) => createContext(db, caller, logger, live),
+    context: (caller, requestLogger) => createContext(db, caller, requestLogger, live),
     routes: { [UNSUBSCRIBE_PATH]: unsubscribeRoute(background, links, logger) },
   });
   const subscriptions = createSubscriptionServer({
@@ -105,7 +105,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
     schema: service.schema,
     gatewaySecret: options.gatewaySecret,
     subgraphName: service.name,
-    context: (caller) => createContext(db, caller, logger, live),
+    context: (caller, requestLogger) => createContext(db, caller, requestLogger, live),
     logger: service.logger,
     keepAliveMs: options.keepAliveMs,
   });

@@ -22,7 +22,7 @@ export function buildLearningSubgraph(options: ServiceOptions) {
     listen: options.databaseUrl,
     logger: logger.child({ component: 'commerce-events' }),
   });
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger) });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext(db, caller, requestLogger) });
 
   return {
     ...service,

@@ -147,7 +147,7 @@ let sharedStderr: DestinationStream | undefined;
  * cheaper per request than a write per line (see bench/logging and the README's "Logs").
  */
 function stderrDestination(): DestinationStream {
-  sharedStderr ??= pino.destination({ dest: 2, sync: false, minLength: 4096 });
+  sharedStderr ??= pino.destination({ dest: 2, sync: false });
   return sharedStderr;
 }
 
@@ -207,9 +207,9 @@ export function createLogger(level: LogLevel, base: Record<string, unknown> = {}
       // Errors are already reduced (and scrubbed) by `scrub`.
       serializers: { err: (err: unknown) => err },
       redact: { paths: REDACT_PATHS, censor: REDACTED },
-      mixin: (_fields, _level, instance) => {
+      mixin: (fields, _level, instance) => {
         const scope = scopes.getStore();
-        if (!scope || (instance as unknown as Record<symbol, boolean>)[BOUND_TO_REQUEST]) return {};
+        if (!scope || 'requestId' in fields || (instance as unknown as Record<symbol, boolean>)[BOUND_TO_REQUEST]) return {};
         return { requestId: scope.requestId };
       },
     },
