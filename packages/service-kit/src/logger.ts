@@ -4,6 +4,7 @@ export {
   currentRequestScope,
   flushLogs,
   isWellFormedRequestId,
+  logDestination,
   recordErrorCode,
   REQUEST_ID_HEADER,
   requestIdFrom,

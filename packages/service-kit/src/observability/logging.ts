@@ -142,12 +142,20 @@ const BOUND_TO_REQUEST = Symbol('boundToRequest');
 let sharedStderr: DestinationStream | undefined;
 
 /**
+ * A destination writing to a file descriptor or path: asynchronously (lines gathered while a
+ * write is under way, the rest written synchronously when the process exits) unless `sync`.
+ */
+export function logDestination(options: { dest: number | string; sync: boolean }): LogDestination & { flushSync(): void; flush(cb?: () => void): void } {
+  return pino.destination({ dest: options.dest, sync: options.sync, mkdir: typeof options.dest === 'string' });
+}
+
+/**
  * The process's stderr, shared by every logger of the process. Written asynchronously (a
  * buffer flushed in the background, and synchronously when the process exits): measured
  * cheaper per request than a write per line (see bench/logging and the README's "Logs").
  */
 function stderrDestination(): DestinationStream {
-  sharedStderr ??= pino.destination({ dest: 2, sync: false });
+  sharedStderr ??= logDestination({ dest: 2, sync: false });
   return sharedStderr;
 }
 
