@@ -199,7 +199,9 @@ describe('LOG_LEVEL=silent', () => {
       const refused = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ venues { id } }"}' });
       expect(refused.status).toBe(401);
       child.kill('SIGTERM');
-      expect(await exited).toEqual({ code: 0, signal: null });
+      // Its stop is clean, or (when the signal came before its handlers were in place, which
+      // /readyz cannot tell) the signal's default: silent either way.
+      expect([0, 'SIGTERM']).toContain((await exited).code ?? (await exited).signal);
       expect(output).toBe('');
     } finally {
       await database.drop();
