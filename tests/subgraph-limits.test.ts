@@ -43,7 +43,7 @@ async function startScheduling(heapMb: number, env: Record<string, string>): Pro
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const port = await new Promise<number>((resolve, reject) => {
     const check = () => {
-      const match = /"msg":"subgraph listening".*"port":(\d+)/.exec(output);
+      const match = /"port":(\d+).*"msg":"subgraph listening"/.exec(output);
       if (match) resolve(Number(match[1]));
     };
     child.stderr!.on('data', check);

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import type { RequestCaller } from '@academy/service-kit';
+import { currentRequestScope, REQUEST_ID_HEADER, requestIdFrom, type RequestCaller } from '@academy/service-kit';
 import { bearerToken, type AccessTokenVerifier } from './access-token.js';
 import type { CallerSigner, CallerTokens } from './caller-signing.js';
 import { clientAddressOf, type ProxyTrust } from './client-address.js';
@@ -19,14 +18,13 @@ export interface CallerOptions {
   trustProxy: ProxyTrust;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-
-/** Keeps a well-formed client request id (for tracing across systems) or makes one. */
+/**
+ * The request's id: the one its access log gave it (the client's well-formed `x-request-id`,
+ * else a new one), or, outside one, made the same way.
+ */
 function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return currentRequestScope()?.requestId ?? requestIdFrom(req.headers[REQUEST_ID_HEADER]);
 }
-
 
 /**
  * Who is calling, verified once per request: the access token (if any) and the client's

@@ -11,6 +11,8 @@ import {
   listen,
   readinessRoute,
   traceHttpRequests,
+  accessLogPlugin,
+  withRequestLog,
   type Logger,
 } from '@academy/service-kit';
 import { readFileSync } from 'node:fs';
@@ -48,6 +50,7 @@ import { serviceUnavailablePlugin } from './service-unavailable.plugin.js';
 import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type LocalSubgraph } from './subgraph-client.js';
 import { clientErrorsPlugin, installScalarParsing } from './client-errors.js';
 import { createPlaygroundHandler, ensurePlayground } from './playground/index.js';
+import { timedDataSource } from './observability/access-log.js';
 
 export type { LocalSubgraph } from './subgraph-client.js';
 
@@ -84,10 +87,10 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     supergraphSdl,
     buildService: ({ name, url }) => {
       const local = parts.localSubgraphs?.[name];
-      if (local) return (dataSources[name] = new InProcessDataSource(local));
+      if (local) return (dataSources[name] = timedDataSource(name, new InProcessDataSource(local)));
       const configured = urls[name];
       if (!configured) logger.warn('subgraph without a configured URL; using the composed one', { subgraph: name, url });
-      return (dataSources[name] = new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher, name, logger }));
+      return (dataSources[name] = timedDataSource(name, new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher, name, logger })));
     },
   });
   // Subscriptions: planned like queries; the owning subgraph streams over graphql-ws, the rest
@@ -121,6 +124,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       clientErrorsPlugin({ path: '/graphql' }),
       serviceUnavailablePlugin(),
       graphqlTracingPlugin(),
+      accessLogPlugin<GatewayContext>(),
       // The playground, when on, is the gateway's own page (./playground), never Apollo's.
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -158,9 +162,11 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       [UNSUBSCRIBE_PATH]: unsubscribeForwarder({ communityUrl: unsubscribeUrl(config), fetch: http.fetcher, logger }),
     },
   });
+  // Every HTTP answer (GraphQL, errors, forwarded routes, the playground) carries the request's
+  // id and is logged once, inside the request's span.
   const httpServer = createServer(
     { keepAliveTimeout: 65_000 },
-    traceHttpRequests((req, res) => (playground?.(req, res) ? undefined : api(req, res))),
+    traceHttpRequests(withRequestLog(logger, (req, res) => (playground?.(req, res) ? undefined : api(req, res)))),
   );
 
   return {

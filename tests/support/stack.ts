@@ -1,6 +1,6 @@
 import { buildGateway, loadGatewayConfig, type LocalSubgraph, type RunningGateway } from '@academy/gateway';
 import { randomBytes } from 'node:crypto';
-import { CALLER_HEADER, type RunningServer } from '@academy/service-kit';
+import { CALLER_HEADER, createLogger, type LogDestination, type LogLevel, type RunningServer } from '@academy/service-kit';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph, paymentSettings, refundSettings, type PaymentProvider } from '@academy/subgraph-commerce';
@@ -83,6 +83,8 @@ export interface StackOptions {
   notifications?: { reminderIntervalMs?: number; seatHoldWarningMinutes?: number };
   /** Every subgraph's MIN_GROUP_SIZE: below this many distinct users a figure's bucket is withheld (default 5). */
   minGroupSize?: number;
+  /** Log lines of each process (gateway and subgraphs, by service name) at `level`, to its own destination. */
+  logs?: { level: LogLevel; destination: (service: string) => LogDestination };
 }
 
 /**
@@ -105,7 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const local = {} as Record<SubgraphName, LocalSubgraph>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: 'error', minGroupSize: options.minGroupSize, identity, payments, refunds, ...options.community, ...options.scheduling, ...options.notifications });
+    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: options.logs?.level ?? 'error', logDestination: options.logs?.destination(name), minGroupSize: options.minGroupSize, identity, payments, refunds, ...options.community, ...options.scheduling, ...options.notifications });
     let fetches = 0;
     let upgrades = 0;
     let lastCallerToken: string | undefined;
@@ -136,7 +138,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const env = Object.fromEntries(Object.entries(BUILDERS).map(([name, { urlVariable }]) => [urlVariable, running[name as SubgraphName].url]));
   const gatewayConfig = () =>
     loadGatewayConfig({ ...env, GATEWAY_SECRET: gatewaySecret, LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...TEST_GATEWAY_SETTINGS, ...options.gateway });
-  let gateway = await buildGateway(gatewayConfig()).start(0, '127.0.0.1');
+  const gatewayParts = () => (options.logs ? { logger: createLogger(options.logs.level, { service: 'gateway' }, { destination: options.logs.destination('gateway') }) } : {});
+  let gateway = await buildGateway(gatewayConfig(), gatewayParts()).start(0, '127.0.0.1');
   closers.unshift(() => gateway.stop());
 
   let secondGateway: RunningGateway | undefined;
@@ -173,7 +176,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     async restartGateway() {
       const port = Number(new URL(gateway.url).port);
       await gateway.stop();
-      gateway = await buildGateway(gatewayConfig()).start(port, '127.0.0.1');
+      gateway = await buildGateway(gatewayConfig(), gatewayParts()).start(port, '127.0.0.1');
       return gateway;
     },
     async startInProcessGateway() {

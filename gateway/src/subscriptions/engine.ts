@@ -14,6 +14,8 @@ export interface SubscriptionRequest {
   operationName?: string;
   variables: Record<string, unknown>;
   caller: RequestCaller;
+  /** The subscription's own logger (its connection's, subscription's and request's ids); default the engine's. */
+  logger?: Logger;
 }
 
 /** What the client receives: errors are serialised with their toJSON, so they stay GraphQLErrors. */
@@ -103,7 +105,7 @@ export class SubscriptionEngine {
     let queue: Promise<void> = Promise.resolve();
     const enqueue = (work: () => Promise<void>) => {
       queue = queue.then(work).catch((error: unknown) => {
-        this.logger.error('subscription event failed', { err: error });
+        (request.logger ?? this.logger).error('subscription event failed', { err: error });
         const upstream = unsubscribe;
         finish({ errors: [this.#mask(error)] });
         upstream?.();

@@ -199,12 +199,15 @@ class Connection {
   /** The running subscriptions by id; `stop` is null while one is starting. */
   readonly #subscriptions = new Map<string, { stop: (() => void) | null }>();
   #awaitingPong = false;
+  /** The connection's lines carry its own id (each subscription's, its request id as well). */
+  readonly #logger: Logger;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly clientAddress: string | null,
     private readonly shared: ConnectionContext,
   ) {
+    this.#logger = shared.options.logger.child({ connectionId: randomUUID() });
     if (ws.protocol !== SUBPROTOCOL) {
       this.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
       this.#timer = null;
@@ -216,7 +219,7 @@ class Connection {
     ws.on('message', (data, isBinary) => {
       if (isBinary) return this.close(CloseCode.BadRequest, 'Binary messages are not part of the protocol');
       void this.#receive(String(data)).catch((error: unknown) => {
-        shared.options.logger.error('subscription socket failed', { err: error });
+        this.#logger.error('subscription socket failed', { err: error });
         this.close(CloseCode.InternalError, 'Internal server error');
       });
     });
@@ -248,7 +251,7 @@ class Connection {
   #send(message: string): void {
     if (this.#state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.shared.options.limits.maxBufferedBytes) {
-      this.shared.options.logger.info('disconnected a client too slow to receive', { clientAddress: this.clientAddress, unsentBytes: this.ws.bufferedAmount });
+      this.#logger.info('disconnected a client too slow to receive', { clientAddress: this.clientAddress, unsentBytes: this.ws.bufferedAmount });
       this.close(CloseCode.TooSlowToReceive, 'Too slow to receive: reconnect and resubscribe (with afterSequence to resume).');
       return;
     }
@@ -351,7 +354,7 @@ class Connection {
     // A refusal is the client's mistake (or a limit), with its code: not a server fault.
     const refuse = (errors: readonly GraphQLError[]) => {
       const sent = errors.map((e) => this.shared.masked(e).toJSON());
-      this.shared.options.logger.debug('subscription refused', { codes: sent.map((e) => e.extensions?.code) });
+      this.#logger.debug('subscription refused', { subscriptionId: id, codes: sent.map((e) => e.extensions?.code) });
       this.#send(serverMessage.error(id, sent));
     };
     // A partner client may be held to fewer by its grants.
@@ -381,6 +384,9 @@ class Connection {
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (coerced.errors) return refuse(coerced.errors.map(withCode(ErrorCode.BAD_USER_INPUT)));
     const caller: RequestCaller = { viewer: this.#access?.viewer ?? null, clientAddress: this.clientAddress, requestId: randomUUID() };
+    // One request id per subscription: passed to the subgraphs with every fetch, and on its lines.
+    const logger = this.#logger.child({ subscriptionId: id, requestId: caller.requestId });
+    logger.debug('subscription started', { operationName: operationName ?? null });
 
     // The client may complete it, or close the socket, while it starts: the slot tells.
     const slot: { stop: (() => void) | null } = { stop: null };
@@ -390,7 +396,7 @@ class Connection {
     let stop: () => void;
     try {
       stop = await engine.start(
-        { document, operationName, variables: coerced.coerced, caller },
+        { document, operationName, variables: coerced.coerced, caller, logger },
         {
           next: (result) => {
             if (current()) this.#send(serverMessage.next(id, jsonOf(result)));

@@ -23,3 +23,4 @@ export * from './selection.js';
 export * from './columns.js';
 export * from './observability/tracing.js';
 export * from './figures.js';
+export * from './observability/access-log.js';

@@ -6,7 +6,7 @@ import type { RequestCaller } from './auth.js';
 import { loadConfig, subgraphConfigSchema, type SubgraphConfig } from './config.js';
 import { createDatabase, type Database } from './db.js';
 import type { Route } from './http.js';
-import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { createLogger, requestLogger, type LogDestination, type Logger, type LogLevel } from './logger.js';
 import type { SubgraphResolvers } from './resolver-map.js';
 import { startTracing } from './observability/tracing.js';
 import { createSubgraph, runProcess, type RunningServer } from './subgraph.js';
@@ -18,6 +18,8 @@ export interface ServiceOptions {
   gatewaySecret: string;
   poolSize?: number;
   logLevel?: LogLevel;
+  /** Where its log lines go; default stderr. */
+  logDestination?: LogDestination;
   /** How large an answer one request may build (default: see createSubgraph). */
   answerLimits?: AnswerLimits;
   /** Below this many distinct users a bucket of an analyst figure is withheld (default DEFAULT_MIN_GROUP_SIZE). */
@@ -36,7 +38,7 @@ export interface ServiceResources<DB> {
 
 /** Opens a subgraph's logger and database: what its services, workers and routes are built on. */
 export function openServiceResources<DB>(name: string, options: ServiceOptions): ServiceResources<DB> {
-  const logger = createLogger(options.logLevel ?? 'info', { service: name });
+  const logger = createLogger(options.logLevel ?? 'info', { service: name }, { destination: options.logDestination });
   const database = createDatabase<DB>({
     connectionString: options.databaseUrl,
     poolSize: options.poolSize,
@@ -56,8 +58,11 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     typeDefs: DocumentNode;
     /** The subgraph's resolvers, typed by its generated `Resolvers`. */
     resolvers: SubgraphResolvers;
-    /** The context of one request, for the caller the gateway vouched for. */
-    context: (caller: RequestCaller) => C;
+    /**
+     * The context of one request, for the caller the gateway vouched for; `logger` is the
+     * request's own (its id, from the caller token, on every line).
+     */
+    context: (caller: RequestCaller, logger: Logger) => C;
     routes?: Record<string, Route>;
   },
 ) {
@@ -67,7 +72,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     typeDefs: definition.typeDefs,
     resolvers: definition.resolvers,
     logger,
-    context: definition.context,
+    context: (caller) => definition.context(caller, caller.requestId ? requestLogger(logger, caller.requestId) : logger),
     readiness: { database: () => sql`SELECT 1`.execute(database.background) },
     gatewaySecret: options.gatewaySecret,
     routes: definition.routes,

@@ -13,6 +13,7 @@ import { closeServer, createServer, graphqlRequestListener, healthRoute, listen,
 import type { Logger } from './logger.js';
 import { graphqlTracingPlugin, inChildSpan, traceHttpRequests, TraceAttribute, tracingActive } from './observability/tracing.js';
 import { nameLoaders } from './loaders.js';
+import { accessLogPlugin, adoptRequestId, withRequestLog } from './observability/access-log.js';
 
 /** Parses a subgraph's schema.graphql, given a URL relative to the calling module. */
 export function loadTypeDefs(url: URL): DocumentNode {
@@ -83,6 +84,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       graphqlTracingPlugin(),
+      accessLogPlugin<C>(),
       {
         // A request ended by its answer budget answers with the error alone: the lists resolved
         // empty after it would read as real, complete data.
@@ -105,11 +107,14 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     routes: { ...options.routes, '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness) },
   });
   // Only the gateway may query a subgraph (including _service and _entities): it signs the caller.
-  const httpServer = createServer({ keepAliveTimeout: 65_000 }, traceHttpRequests(async (req, res) => {
+  // Every request is logged once (an access line) under the id the gateway gave it, inside its span.
+  const httpServer = createServer({ keepAliveTimeout: 65_000 }, traceHttpRequests(withRequestLog(options.logger, async (req, res) => {
     if ((req.url ?? '/').split('?')[0] === '/graphql') {
       try {
         const header = req.headers[CALLER_HEADER];
-        callers.set(req, await verifyCallerToken(Array.isArray(header) ? header[0] : header, options.gatewaySecret, options.name));
+        const caller = await verifyCallerToken(Array.isArray(header) ? header[0] : header, options.gatewaySecret, options.name);
+        adoptRequestId(caller.requestId, res);
+        callers.set(req, caller);
       } catch (error) {
         const message = error instanceof CallerTokenError ? error.message : 'invalid gateway credentials';
         const body = JSON.stringify({ errors: [{ message: `Refused: ${message}.`, extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
@@ -119,7 +124,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
       }
     }
     await serveGraphQL(req, res);
-  }, { [TraceAttribute.SUBGRAPH]: options.name }));
+  }), { [TraceAttribute.SUBGRAPH]: options.name }));
 
   return {
     name: options.name,

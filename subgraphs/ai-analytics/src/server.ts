@@ -1,4 +1,4 @@
-import { buildSubgraphService, DEFAULT_MIN_GROUP_SIZE, loadTypeDefs, openServiceResources, type RunningServer, type ServiceOptions } from '@academy/service-kit';
+import { buildSubgraphService, DEFAULT_MIN_GROUP_SIZE, loadTypeDefs, openServiceResources, type Logger, type RunningServer, type ServiceOptions } from '@academy/service-kit';
 import { createSubscriptionServer, SUBSCRIPTIONS_PATH } from '@academy/service-kit/subscriptions';
 import { assistantSettings, createModelProvider, type AssistantSettings } from './ai/assistant-config.js';
 import type { ModelProvider } from './ai/model-provider.js';
@@ -79,7 +79,7 @@ export function buildAiAnalyticsSubgraph(options: AiAnalyticsServiceOptions) {
   const consumers = [identityEvents, learningEvents, schedulingEvents, learningAnalytics, schedulingAnalytics, commerceEvents];
   const figures: AiAnalyticsSettings = { minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE };
   const generators: Generators = { tipGenerator: createLocalTipGenerator(), eventTaskGenerator: createLocalEventTaskGenerator() };
-  const context = (caller: Parameters<typeof createContext>[1]) => createContext(db, caller, logger, generators, assistant, figures);
+  const context = (caller: Parameters<typeof createContext>[1], requestLogger: Logger) => createContext(db, caller, requestLogger, generators, assistant, figures);
   const service = buildSubgraphService(resources, { typeDefs, resolvers, context });
   const subscriptions = createSubscriptionServer({
     httpServer: service.httpServer,

@@ -80,7 +80,7 @@ export function buildCommerceSubgraph(options: CommerceServiceOptions) {
   });
   const learningEvents = createLearningEventConsumer({ db: background, listen: options.databaseUrl, logger: logger.child({ component: 'learning-events' }) });
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, { payments: paymentProvider, refundPolicy, minGroupSize }), routes });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext(db, caller, requestLogger, { payments: paymentProvider, refundPolicy, minGroupSize }), routes });
 
   return {
     ...service,

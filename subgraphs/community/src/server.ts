@@ -98,7 +98,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
   const service = buildSubgraphService(resources, {
     typeDefs,
     resolvers,
-    context: (caller) => createContext(db, caller, logger, live, minGroupSize),
+    context: (caller, requestLogger) => createContext(db, caller, requestLogger, live, minGroupSize),
     routes: { [UNSUBSCRIBE_PATH]: unsubscribeRoute(background, links, logger) },
   });
   const subscriptions = createSubscriptionServer({
@@ -106,7 +106,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
     schema: service.schema,
     gatewaySecret: options.gatewaySecret,
     subgraphName: service.name,
-    context: (caller) => createContext(db, caller, logger, live, minGroupSize),
+    context: (caller, requestLogger) => createContext(db, caller, requestLogger, live, minGroupSize),
     logger: service.logger,
     keepAliveMs: options.keepAliveMs,
   });

@@ -55,7 +55,7 @@ export function buildIdentitySubgraph(options: IdentityServiceOptions) {
   const service = buildSubgraphService(resources, {
     typeDefs,
     resolvers,
-    context: (caller) => createContext(db, caller, logger, services),
+    context: (caller, requestLogger) => createContext(db, caller, requestLogger, services),
     routes: { [JWKS_PATH]: jwksRoute(keys), [OAUTH_TOKEN_PATH]: oauthTokenRoute(db, services) },
   });
 

@@ -23,7 +23,7 @@ export function buildLearningSubgraph(options: ServiceOptions) {
     logger: logger.child({ component: 'commerce-events' }),
   });
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, minGroupSize) });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext(db, caller, requestLogger, minGroupSize) });
 
   return {
     ...service,

@@ -45,7 +45,7 @@ export function buildSchedulingSubgraph(options: SchedulingServiceOptions) {
     logger: logger.child({ component: 'commerce-events' }),
   });
   const holdRelease = createHoldReleaseJob({ db: background, intervalMs: options.holdReleaseIntervalMs ?? 30_000, logger: logger.child({ component: 'hold-release' }) });
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller) => createContext(db, caller, logger, settings) });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext(db, caller, requestLogger, settings) });
 
   return {
     ...service,

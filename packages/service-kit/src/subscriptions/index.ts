@@ -1,6 +1,6 @@
 // The graphql-ws endpoint of a subgraph that owns subscription fields (community, ai-analytics):
 // only the gateway connects, multiplexing its subscribers, each signed like an HTTP request.
-import { CallerTokenError, CheckedDocuments, createErrorFormatter, ErrorCode, RequestErrorCode, SharedSubscriptions, verifyCallerToken, type Logger, type RequestCaller } from '../index.js';
+import { CallerTokenError, CheckedDocuments, createErrorFormatter, ErrorCode, RequestErrorCode, SharedSubscriptions, requestLogger, verifyCallerToken, type Logger, type RequestCaller } from '../index.js';
 import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
@@ -19,8 +19,11 @@ export interface SubscriptionServerOptions<C> {
   gatewaySecret: string;
   /** This subgraph's name: only tokens the gateway signed for it are accepted. */
   subgraphName: string;
-  /** Builds the context of one subscription for the subscriber the gateway vouched for. */
-  context: (caller: RequestCaller) => C;
+  /**
+   * Builds the context of one subscription for the subscriber the gateway vouched for; `logger`
+   * is the subscription's own (its request id, from the caller token, on every line).
+   */
+  context: (caller: RequestCaller, logger: Logger) => C;
   logger: Logger;
   /** How often the server pings each socket (and drops it when no pong comes back). Default 12 s. */
   keepAliveMs?: number;
@@ -95,7 +98,7 @@ export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C
           return false;
         }
       },
-      async onSubscribe(_ctx, _id, payload) {
+      async onSubscribe(_ctx, id, payload) {
         const token = payload.extensions?.caller;
         let caller: RequestCaller;
         try {
@@ -117,7 +120,7 @@ export function createSubscriptionServer<C>(options: SubscriptionServerOptions<C
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: options.context(caller),
+          contextValue: options.context(caller, caller.requestId ? requestLogger(options.logger, caller.requestId, { subscriptionId: id }) : options.logger),
         };
       },
       // The WebSocket path bypasses Apollo Server's formatError: mask unexpected errors here.
