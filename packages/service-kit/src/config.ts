@@ -80,6 +80,15 @@ export function subgraphConfigSchema(defaultPort: number) {
     /** Share of V8's heap limit above which requests still building large answers are ended. */
     MEMORY_CEILING_PERCENT: z.coerce.number().int().min(10).max(100).default(80),
     LOG_LEVEL: logLevel(),
+    ...metricsConfigShape(),
   });
+}
+
+/** Where /metrics is served: METRICS_PORT, a port of its own (unset: the service's port), and METRICS_TOKEN, a bearer token it then asks for. */
+export function metricsConfigShape() {
+  return {
+    METRICS_PORT: port(0).optional(),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  };
 }
 export type SubgraphConfig = z.output<ReturnType<typeof subgraphConfigSchema>>;

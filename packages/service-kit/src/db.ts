@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type LogEvent, type PostgresPool, type Postgre
 import pg from 'pg';
 import { isDatabaseUnavailable } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { secondsSince, watchDatabasePool } from './observability/metrics.js';
 
 // timestamptz and timestamp columns come back as Date; bigint counts as numbers (they stay far
 // below 2^53 here); numeric stays a string so money is never rounded by accident.
@@ -42,6 +43,8 @@ export interface DatabaseOptions {
   onSlowQuery?: (event: LogEvent) => void;
   /** Told of connections lost while idle (server restart, terminated backend); default: stderr. */
   logger?: Logger;
+  /** The service whose metrics show this pool (connections, waiting requests, time to get one); default: none. */
+  metricsService?: string;
 }
 
 /** Statement texts worth naming: queries and changes, not transaction control. */
@@ -96,7 +99,7 @@ export class StatementNames {
 const isStalePlan = (error: unknown) => (error as { code?: string })?.code === '0A000' && /cached plan must not change result type/.test(String((error as Error).message));
 
 /** `pool` for Kysely, sending each statement that `names` names as a named (prepared) statement. */
-function preparingPool(pool: pg.Pool, names: StatementNames): PostgresPool {
+function preparingPool(pool: pg.Pool, names: StatementNames, onConnectionWait?: (seconds: number) => void): PostgresPool {
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     // A statement failing inside a transaction aborts it: only outside one is a retry harmless.
     let inTransaction = false;
@@ -120,7 +123,15 @@ function preparingPool(pool: pg.Pool, names: StatementNames): PostgresPool {
       release: (error?: Error | boolean) => client.release(error),
     } as unknown as PostgresPoolClient;
   };
-  return { connect: async () => wrap(await pool.connect()), end: () => pool.end() };
+  return {
+    connect: async () => {
+      const startedAt = performance.now();
+      const client = await pool.connect();
+      onConnectionWait?.(secondsSince(startedAt));
+      return wrap(client);
+    },
+    end: () => pool.end(),
+  };
 }
 
 export interface Database<DB> {
@@ -161,9 +172,10 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   const statements = new StatementCounter();
   const slow = options.slowQueryMs ?? Number.POSITIVE_INFINITY;
   const names = new StatementNames();
+  const watched = options.metricsService === undefined ? undefined : watchDatabasePool(pool, options.metricsService);
   const kysely = (inRequest: boolean) =>
     new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: preparingPool(pool, names) }),
+      dialect: new PostgresDialect({ pool: preparingPool(pool, names, watched?.observeConnectionWait) }),
       log(event) {
         statements.record(event.query.sql, inRequest);
         if (event.queryDurationMillis >= slow || event.level === 'error') options.onSlowQuery?.(event);

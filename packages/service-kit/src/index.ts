@@ -21,3 +21,4 @@ export * from './answer-limits.js';
 export * from './resolver-map.js';
 export * from './selection.js';
 export * from './columns.js';
+export * from './observability/metrics.js';

@@ -7,6 +7,7 @@ import { loadConfig, subgraphConfigSchema, type SubgraphConfig } from './config.
 import { createDatabase, type Database } from './db.js';
 import type { Route } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
+import type { MetricsSettings } from './observability/metrics.js';
 import type { SubgraphResolvers } from './resolver-map.js';
 import { createSubgraph, runProcess, type RunningServer } from './subgraph.js';
 
@@ -19,6 +20,8 @@ export interface ServiceOptions {
   logLevel?: LogLevel;
   /** How large an answer one request may build (default: see createSubgraph). */
   answerLimits?: AnswerLimits;
+  /** Where /metrics is served and whether it needs a token (default: the service's port, open). */
+  metrics?: MetricsSettings;
 }
 
 /** What a subgraph service is built on, opened before anything that needs it. */
@@ -39,6 +42,7 @@ export function openServiceResources<DB>(name: string, options: ServiceOptions):
     poolSize: options.poolSize,
     applicationName: name,
     logger,
+    metricsService: name,
   });
   return { name, logger, database, options };
 }
@@ -69,6 +73,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     gatewaySecret: options.gatewaySecret,
     routes: definition.routes,
     answerLimits: options.answerLimits,
+    metrics: options.metrics,
   });
   return { ...subgraph, database, logger };
 }
@@ -99,6 +104,7 @@ export async function runSubgraphService<S extends SubgraphConfig = SubgraphConf
       poolSize: settings.DATABASE_POOL_SIZE,
       logLevel: settings.LOG_LEVEL,
       answerLimits: { maxItems: settings.MAX_ANSWER_ITEMS, memoryCeilingBytes: memoryCeilingBytes(settings.MEMORY_CEILING_PERCENT) },
+      metrics: { port: settings.METRICS_PORT, token: settings.METRICS_TOKEN },
     },
     settings,
   );
