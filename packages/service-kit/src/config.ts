@@ -87,7 +87,8 @@ export function subgraphConfigSchema(defaultPort: number) {
 /** Where /metrics is served: METRICS_PORT, a port of its own (unset: the service's port), and METRICS_TOKEN, a bearer token it then asks for. */
 export function metricsConfigShape() {
   return {
-    METRICS_PORT: port(0).optional(),
+    // Unset stays unset (port() alone would default it).
+    METRICS_PORT: z.union([z.undefined(), port(0)]),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   };
 }
