@@ -3,6 +3,7 @@ import { ErrorCode, RequestErrorCode } from '@academy/service-kit';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import WebSocket from 'ws';
+import { as, collect, signUpUser, wsClient } from './support/clients.js';
 import { parsePrometheusText, sampleNames, sampleValue, type Family } from './support/prometheus-text.js';
 import { startStack, type SubgraphName, type TestStack } from './support/stack.js';
 
@@ -94,6 +95,36 @@ describe('/metrics on every service', () => {
       await closed;
     }
   });
+
+  it('shows running subscriptions, and the delivery lag of chat messages delivered live', async () => {
+    const [alice, bob] = [await signUpUser(stack, 'MetricsAlice'), await signUpUser(stack, 'MetricsBob')];
+    const { createChatRoom } = await as<{ createChatRoom: { id: string } }>(
+      stack,
+      alice,
+      'mutation($input: CreateChatRoomInput!) { createChatRoom(input: $input) { id } }',
+      { input: { name: 'Metrics', kind: 'GROUP', memberIds: [bob.id] } },
+    );
+    const lagCount = async () => value(await scrape(stack.subgraphs.community.metricsUrl!), 'chat_message_delivery_lag_seconds_count');
+    const before = await lagCount();
+    const client = wsClient(stack.gateway.url, bob);
+    try {
+      const received = collect(client, 'subscription($r: ID!) { messageAdded(roomId: $r, afterSequence: 0) { sequence } }', { r: createChatRoom.id }, (data) => data.messageAdded);
+      while (value(await gatewayMetrics(), 'gateway_subscriptions_active') < 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      // A message sent before the room's live feed is up reaches bob by replay, which is not a
+      // live delivery: send until one was delivered live.
+      let sent = 0;
+      while ((await lagCount()) === before && sent < 50) {
+        sent += 1;
+        await as(stack, alice, 'mutation($r: ID!, $c: String!) { sendMessage(roomId: $r, content: $c) { sequence } }', { r: createChatRoom.id, c: `metrics ${sent}` });
+        await received.waitFor(sent);
+      }
+      expect(await lagCount()).toBeGreaterThan(before);
+      expect(received.errors).toEqual([]);
+      received.stop();
+    } finally {
+      await client.dispose();
+    }
+  }, 60_000);
 
   it('keeps operation names bounded: 500 distinct names add at most the configured number of series', async () => {
     const gateway = await stack.startGateway({ METRICS_OPERATION_NAMES: '20', PLAYGROUND: 'false', THROTTLE_SIGN_UP_PER_ADDRESS: '1000' });
