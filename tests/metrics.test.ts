@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { as, collect, signUpUser, wsClient } from './support/clients.js';
 import { parsePrometheusText, sampleNames, sampleValue, type Family } from './support/prometheus-text.js';
 import { startStack, type SubgraphName, type TestStack } from './support/stack.js';
+import { buildLearningSubgraph } from '@academy/subgraph-learning';
 
 let stack: TestStack;
 
@@ -159,6 +160,28 @@ describe('/metrics on every service', () => {
     const families = await scrape(gateway.metricsUrl, { authorization: `Bearer ${token}` });
     expect(families.has('gateway_graphql_requests_total')).toBe(true);
     expect((await fetch(gateway.url.replace('/graphql', '/metrics'))).status).toBe(404);
+  });
+
+  it("serves a subgraph's /metrics on its METRICS_PORT behind its METRICS_TOKEN", async () => {
+    const token = 'subgraph-metrics-token';
+    const learning = buildLearningSubgraph({
+      databaseUrl: stack.database.urlFor('academy_learning'),
+      gatewaySecret: 'a-secret-of-at-least-32-characters-long',
+      poolSize: 2,
+      logLevel: 'silent',
+      metrics: { port: 0, token },
+    });
+    const running = await learning.start(0, '127.0.0.1');
+    try {
+      expect(new URL(running.metricsUrl!).port).not.toBe(String(running.port));
+      expect((await fetch(running.url.replace('/graphql', '/metrics'))).status).toBe(404);
+      expect((await fetch(running.metricsUrl!)).status).toBe(401);
+      const families = await scrape(running.metricsUrl!, { authorization: `Bearer ${token}` });
+      expect(families.has('subgraph_request_duration_seconds')).toBe(true);
+    } finally {
+      await running.stop();
+      await learning.database.close();
+    }
   });
 
   it('does not serve /metrics on the public port in production without a token or a port of its own', async () => {
