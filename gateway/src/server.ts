@@ -204,7 +204,12 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       });
       const unwatchSockets = metrics.watchSockets(subscriptions.counts);
       const bound = await listen(httpServer, port, host);
-      const metricsServer = await startMetricsServer(metricsServing, host);
+      const metricsServer = await startMetricsServer(metricsServing, host).catch(async (error: unknown) => {
+        unwatchSockets();
+        await subscriptions.close();
+        await closeServer(httpServer);
+        throw error;
+      });
       if (!metricsServing.served) logger.warn('/metrics is not served: in production set METRICS_PORT (a port clients cannot reach) or METRICS_TOKEN');
       logger.info('gateway listening', { port: bound });
       return {
