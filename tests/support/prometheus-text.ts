@@ -162,6 +162,9 @@ export function sampleNames(families: Map<string, Family>): Set<string> {
   const names = new Set<string>();
   for (const family of families.values()) {
     names.add(family.name);
+    // A histogram's or summary's series names exist with the family, before any observation.
+    if (family.type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${family.name}${suffix}`);
+    if (family.type === 'summary') for (const suffix of ['_sum', '_count']) names.add(`${family.name}${suffix}`);
     for (const sample of family.samples) names.add(sample.name);
   }
   return names;

@@ -142,6 +142,7 @@ export function createGatewayMetrics(options: { knownOperationNames: Iterable<st
   liveGauge('gateway_subscriptions_active', 'Subscriptions running on the gateway sockets.', (counts) => counts.subscriptions);
   requests.inc({ operation: ANONYMOUS_OPERATION, outcome: 'success' }, 0);
   requests.inc({ operation: ANONYMOUS_OPERATION, outcome: 'error' }, 0);
+  duration.zero({ operation: ANONYMOUS_OPERATION });
 
   /** Counts each request as Apollo Server answers it (refusals before it, such as an oversized body, are not seen). */
   const plugin: ApolloServerPlugin<GatewayContext> = {
