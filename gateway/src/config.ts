@@ -1,4 +1,4 @@
-import { badPortReason, gatewaySecret, loadConfig, logLevel, port, z } from '@academy/service-kit';
+import { badPortReason, gatewaySecret, loadConfig, logLevel, metricsConfigShape, port, z } from '@academy/service-kit';
 import { fileURLToPath } from 'node:url';
 import type { ThrottleSettings } from './abuse/throttles.js';
 import { parseTrustedProxies } from './client-address.js';
@@ -145,6 +145,9 @@ export const gatewayConfigSchema = z.object({
       return z.NEVER;
     }),
   LOG_LEVEL: logLevel(),
+  ...metricsConfigShape(),
+  /** Distinct operation names (besides the manifest's) that get series of their own; later ones count as "other". */
+  METRICS_OPERATION_NAMES: z.coerce.number().int().min(0).max(10_000).default(200),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
@@ -234,6 +237,21 @@ export function gatewayProfile(config: GatewayConfig) {
     production,
     playground: config.PLAYGROUND ?? !production,
     introspection: config.INTROSPECTION ?? !production,
+  };
+}
+
+/**
+ * Where the gateway serves /metrics: on METRICS_PORT when set; else on its own port, behind
+ * METRICS_TOKEN when set. In production the public port serves it only with a token: the
+ * numbers (operation names, error rates) are for the operator, not for every client.
+ */
+export function metricsSettings(config: GatewayConfig) {
+  const onPublicPort = config.METRICS_PORT === undefined;
+  return {
+    port: config.METRICS_PORT,
+    token: config.METRICS_TOKEN,
+    served: !onPublicPort || config.METRICS_TOKEN !== undefined || !gatewayProfile(config).production,
+    maxOperationNames: config.METRICS_OPERATION_NAMES,
   };
 }
 

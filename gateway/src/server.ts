@@ -9,10 +9,12 @@ import {
   graphqlTracingPlugin,
   healthRoute,
   listen,
+  metricsRoutes,
   readinessRoute,
   traceHttpRequests,
   accessLogPlugin,
   withRequestLog,
+  startMetricsServer,
   type Logger,
 } from '@academy/service-kit';
 import { readFileSync } from 'node:fs';
@@ -51,12 +53,16 @@ import { createSubgraphFetcher, InProcessDataSource, SubgraphDataSource, type Lo
 import { clientErrorsPlugin, installScalarParsing } from './client-errors.js';
 import { createPlaygroundHandler, ensurePlayground } from './playground/index.js';
 import { timedDataSource } from './observability/access-log.js';
+import { metricsSettings } from './config.js';
+import { createGatewayMetrics, operationNamesOf } from './observability/metrics.js';
 
 export type { LocalSubgraph } from './subgraph-client.js';
 
 export interface RunningGateway {
   port: number;
   url: string;
+  /** Where its Prometheus metrics are read (on the gateway's port unless METRICS_PORT is set). */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -83,14 +89,17 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const dataSources: Record<string, GraphQLDataSource> = {};
+  const persisted = persistedOperationSettings(config);
+  const metricsServing = metricsSettings(config);
+  const metrics = createGatewayMetrics({ knownOperationNames: operationNamesOf(persisted.manifest.values()), maxOperationNames: metricsServing.maxOperationNames });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const local = parts.localSubgraphs?.[name];
-      if (local) return (dataSources[name] = timedDataSource(name, new InProcessDataSource(local)));
+      if (local) return (dataSources[name] = metrics.instrument(name, timedDataSource(name, new InProcessDataSource(local))));
       const configured = urls[name];
       if (!configured) logger.warn('subgraph without a configured URL; using the composed one', { subgraph: name, url });
-      return (dataSources[name] = timedDataSource(name, new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher, name, logger })));
+      return (dataSources[name] = metrics.instrument(name, timedDataSource(name, new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher, name, logger }))));
     },
   });
   // Subscriptions: planned like queries; the owning subgraph streams over graphql-ws, the rest
@@ -106,7 +115,6 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const upstream = new UpstreamSubscriptions(urls, signer, logger);
   const engine = new SubscriptionEngine(planner, upstream, dataSources, signer, logger, formatError);
   const throttles = createThrottles(throttleSettings(config), logger);
-  const persisted = persistedOperationSettings(config);
   const persistedQueries = persistedQueryStore(persisted, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -119,6 +127,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     // runProcess owns signals: Apollo's own handler would race it and hang the second stop().
     stopOnTerminationSignals: false,
     plugins: [
+      metrics.plugin,
       operationLimitsPlugin(operationLimits),
       throttles.plugin,
       clientErrorsPlugin({ path: '/graphql' }),
@@ -154,6 +163,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     maxBodyBytes: config.MAX_BODY_BYTES,
     cors: createCorsHandler(corsOrigins(config)),
     routes: {
+      ...(metricsServing.served ? metricsRoutes(metricsServing) : {}),
       '/healthz': healthRoute,
       '/readyz': readinessRoute(readiness),
       [OAUTH_TOKEN_PATH]: oauthTokenForwarder({ identityUrl: oauthTokenUrl(config), fetch: http.fetcher, throttles, trustProxy, logger }),
@@ -204,12 +214,23 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
           keepAliveMs: config.WS_KEEPALIVE_MS,
         },
       });
+      const unwatchSockets = metrics.watchSockets(subscriptions.counts);
       const bound = await listen(httpServer, port, host);
+      const metricsServer = await startMetricsServer(metricsServing, host).catch(async (error: unknown) => {
+        unwatchSockets();
+        await subscriptions.close();
+        await closeServer(httpServer);
+        throw error;
+      });
+      if (!metricsServing.served) logger.warn('/metrics is not served: in production set METRICS_PORT (a port clients cannot reach) or METRICS_TOKEN');
       logger.info('gateway listening', { port: bound });
       return {
         port: bound,
         url: `http://127.0.0.1:${bound}/graphql`,
+        metricsUrl: metricsServer?.url ?? `http://127.0.0.1:${bound}/metrics`,
         stop: async () => {
+          unwatchSockets();
+          await metricsServer?.stop();
           await subscriptions.close();
           await upstream.close();
           await closeServer(httpServer);

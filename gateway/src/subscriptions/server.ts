@@ -165,6 +165,12 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
   keepAlive?.unref();
 
   return {
+    /** The sockets open now, and the subscriptions running on them (for the metrics). */
+    counts(): { sockets: number; subscriptions: number } {
+      let subscriptions = 0;
+      for (const connection of connections) subscriptions += connection.subscriptionCount;
+      return { sockets: connections.size, subscriptions };
+    },
     /** Closes every socket (going away) and stops accepting new ones. */
     async close(): Promise<void> {
       options.httpServer.off('upgrade', upgrade);
@@ -230,6 +236,11 @@ class Connection {
 
   get closed(): boolean {
     return this.#state === 'closed';
+  }
+
+  /** Subscriptions running (or starting) on this socket. */
+  get subscriptionCount(): number {
+    return this.#subscriptions.size;
   }
 
   /** Keep-alive: a socket that did not answer the previous ping is dropped. */

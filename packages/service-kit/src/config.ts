@@ -83,6 +83,16 @@ export function subgraphConfigSchema(defaultPort: number) {
     LOG_LEVEL: logLevel(),
     /** The fewest distinct users a bucket of an analyst figure may count and still be shown (privacy). */
     MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MIN_GROUP_SIZE),
+    ...metricsConfigShape(),
   });
+}
+
+/** Where /metrics is served: METRICS_PORT, a port of its own (unset: the service's port), and METRICS_TOKEN, a bearer token it then asks for. */
+export function metricsConfigShape() {
+  return {
+    // Unset stays unset (port() alone would default it).
+    METRICS_PORT: z.union([z.undefined(), port(0)]),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  };
 }
 export type SubgraphConfig = z.output<ReturnType<typeof subgraphConfigSchema>>;

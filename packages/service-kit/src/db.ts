@@ -3,6 +3,7 @@ import pg from 'pg';
 import { isDatabaseUnavailable } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { traceStatement } from './observability/tracing.js';
+import { secondsSince, watchDatabasePool } from './observability/metrics.js';
 
 // timestamptz and timestamp columns come back as Date; bigint counts as numbers (they stay far
 // below 2^53 here); numeric stays a string so money is never rounded by accident.
@@ -43,6 +44,8 @@ export interface DatabaseOptions {
   onSlowQuery?: (event: LogEvent) => void;
   /** Told of connections lost while idle (server restart, terminated backend); default: stderr. */
   logger?: Logger;
+  /** The service whose metrics show this pool (connections, waiting requests, time to get one); default: none. */
+  metricsService?: string;
 }
 
 /** Statement texts worth naming: queries and changes, not transaction control. */
@@ -98,9 +101,10 @@ const isStalePlan = (error: unknown) => (error as { code?: string })?.code === '
 
 /**
  * `pool` for Kysely, sending each statement that `names` names as a named (prepared) statement;
- * each runs in a span when a traced operation is under way (see traceStatement).
+ * each runs in a span when a traced operation is under way (see traceStatement), and the wait for
+ * a connection is reported to `onConnectionWait`.
  */
-function preparingPool(pool: pg.Pool, names: StatementNames, application?: string): PostgresPool {
+function preparingPool(pool: pg.Pool, names: StatementNames, application?: string, onConnectionWait?: (seconds: number) => void): PostgresPool {
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     // A statement failing inside a transaction aborts it: only outside one is a retry harmless.
     let inTransaction = false;
@@ -125,7 +129,15 @@ function preparingPool(pool: pg.Pool, names: StatementNames, application?: strin
       release: (error?: Error | boolean) => client.release(error),
     } as unknown as PostgresPoolClient;
   };
-  return { connect: async () => wrap(await pool.connect()), end: () => pool.end() };
+  return {
+    connect: async () => {
+      const startedAt = performance.now();
+      const client = await pool.connect();
+      onConnectionWait?.(secondsSince(startedAt));
+      return wrap(client);
+    },
+    end: () => pool.end(),
+  };
 }
 
 export interface Database<DB> {
@@ -166,9 +178,10 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   const statements = new StatementCounter();
   const slow = options.slowQueryMs ?? Number.POSITIVE_INFINITY;
   const names = new StatementNames();
+  const watched = options.metricsService === undefined ? undefined : watchDatabasePool(pool, options.metricsService);
   const kysely = (inRequest: boolean) =>
     new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: preparingPool(pool, names, options.applicationName) }),
+      dialect: new PostgresDialect({ pool: preparingPool(pool, names, options.applicationName, watched?.observeConnectionWait) }),
       log(event) {
         statements.record(event.query.sql, inRequest);
         if (event.queryDurationMillis >= slow || event.level === 'error') options.onSlowQuery?.(event);

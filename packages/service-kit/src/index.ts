@@ -24,3 +24,4 @@ export * from './columns.js';
 export * from './observability/tracing.js';
 export * from './figures.js';
 export * from './observability/access-log.js';
+export * from './observability/metrics.js';

@@ -7,6 +7,7 @@ import { loadConfig, subgraphConfigSchema, type SubgraphConfig } from './config.
 import { createDatabase, type Database } from './db.js';
 import type { Route } from './http.js';
 import { createLogger, requestLogger, type LogDestination, type Logger, type LogLevel } from './logger.js';
+import type { MetricsSettings } from './observability/metrics.js';
 import type { SubgraphResolvers } from './resolver-map.js';
 import { startTracing } from './observability/tracing.js';
 import { createSubgraph, runProcess, type RunningServer } from './subgraph.js';
@@ -24,6 +25,8 @@ export interface ServiceOptions {
   answerLimits?: AnswerLimits;
   /** Below this many distinct users a bucket of an analyst figure is withheld (default DEFAULT_MIN_GROUP_SIZE). */
   minGroupSize?: number;
+  /** Where /metrics is served and whether it needs a token (default: the service's port, open). */
+  metrics?: MetricsSettings;
 }
 
 /** What a subgraph service is built on, opened before anything that needs it. */
@@ -44,6 +47,7 @@ export function openServiceResources<DB>(name: string, options: ServiceOptions):
     poolSize: options.poolSize,
     applicationName: name,
     logger,
+    metricsService: name,
   });
   return { name, logger, database, options };
 }
@@ -77,6 +81,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     gatewaySecret: options.gatewaySecret,
     routes: definition.routes,
     answerLimits: options.answerLimits,
+    metrics: options.metrics,
   });
   return { ...subgraph, database, logger };
 }
@@ -108,6 +113,7 @@ export async function runSubgraphService<S extends SubgraphConfig = SubgraphConf
       logLevel: settings.LOG_LEVEL,
       answerLimits: { maxItems: settings.MAX_ANSWER_ITEMS, memoryCeilingBytes: memoryCeilingBytes(settings.MEMORY_CEILING_PERCENT) },
       minGroupSize: settings.MIN_GROUP_SIZE,
+      metrics: { port: settings.METRICS_PORT, token: settings.METRICS_TOKEN },
     },
     settings,
   );

@@ -14,6 +14,7 @@ import type { Logger } from './logger.js';
 import { graphqlTracingPlugin, inChildSpan, traceHttpRequests, TraceAttribute, tracingActive } from './observability/tracing.js';
 import { nameLoaders } from './loaders.js';
 import { accessLogPlugin, adoptRequestId, withRequestLog } from './observability/access-log.js';
+import { metricsRoutes, secondsSince, startMetricsServer, subgraphRequestMetrics, type MetricsSettings } from './observability/metrics.js';
 
 /** Parses a subgraph's schema.graphql, given a URL relative to the calling module. */
 export function loadTypeDefs(url: URL): DocumentNode {
@@ -39,6 +40,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   routes?: Record<string, Route>;
   /** How large an answer one request may build; default 50,000 list items and 80 % of the heap limit. */
   answerLimits?: AnswerLimits;
+  /** Where /metrics is served and whether it needs a token (default: the subgraph's port, open). */
+  metrics?: MetricsSettings;
   logger: Logger;
 }
 
@@ -52,6 +55,8 @@ export interface SubgraphRequest {
 export interface RunningServer {
   port: number;
   url: string;
+  /** Where its Prometheus metrics are read. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -64,6 +69,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   // One request must not be able to build an answer that exhausts the process (a few nested
   // lists multiply): each request's lists are counted, and heap use is watched while they grow.
   countListItems(schema);
+  const requestMetrics = subgraphRequestMetrics(options.name);
   const answerLimits = options.answerLimits ?? { maxItems: DEFAULT_MAX_ANSWER_ITEMS, memoryCeilingBytes: memoryCeilingBytes(DEFAULT_MEMORY_CEILING_PERCENT) };
   const contextFor = async (caller: RequestCaller, req?: IncomingMessage): Promise<C> => {
     const context = await options.context(caller, req);
@@ -89,9 +95,15 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
         // A request ended by its answer budget answers with the error alone: the lists resolved
         // empty after it would read as real, complete data.
         async requestDidStart() {
+          const startedAt = performance.now();
           return {
             async willSendResponse({ contextValue, response }) {
               if (response.body.kind === 'single' && answerBudgetOf(contextValue)?.exceeded) response.body.singleResult.data = null;
+              const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+              requestMetrics.observe(
+                secondsSince(startedAt),
+                errors.map((error) => error.extensions?.code),
+              );
             },
           };
         },
@@ -104,7 +116,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   const serveGraphQL = graphqlRequestListener<C>({
     apollo,
     context: async ({ req }) => contextFor(callers.get(req)!, req),
-    routes: { ...options.routes, '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness) },
+    routes: { ...options.routes, ...metricsRoutes(options.metrics), '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness) },
   });
   // Only the gateway may query a subgraph (including _service and _entities): it signs the caller.
   // Every request is logged once (an access line) under the id the gateway gave it, inside its span.
@@ -150,11 +162,17 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     async start(port: number, host?: string): Promise<RunningServer> {
       await apollo.start();
       const bound = await listen(httpServer, port, host);
+      const metrics = await startMetricsServer(options.metrics ?? {}, host).catch(async (error: unknown) => {
+        await closeServer(httpServer);
+        throw error;
+      });
       options.logger.info('subgraph listening', { subgraph: options.name, port: bound });
       return {
         port: bound,
         url: `http://127.0.0.1:${bound}/graphql`,
+        metricsUrl: metrics?.url ?? `http://127.0.0.1:${bound}/metrics`,
         stop: async () => {
+          await metrics?.stop();
           await closeServer(httpServer);
           await apollo.stop();
         },

@@ -4,6 +4,7 @@ import { OutageLog } from '../db.js';
 import { ListeningConnection } from '../listening-connection.js';
 import { createLogger, type Logger } from '../logger.js';
 import { contextOfTraceparent, inSpan, SpanKind, TraceAttribute, tracingActive } from '../observability/tracing.js';
+import { watchEventConsumer, type ConsumerLag } from '../observability/consumer-metrics.js';
 import { outboxChannel, type DomainEvent } from './outbox.js';
 
 /** Handles one event inside the consumer's transaction; throwing rolls that transaction back. */
@@ -92,6 +93,8 @@ const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 30_000;
 /** Longest wait between tries while the database is unavailable: work resumes soon after it is back. */
 const OUTAGE_RETRY_MS = 1_000;
+/** Pending events a lag reading counts at most: beyond it the consumer is far behind, and the age says how far. */
+const LAG_COUNT_CAP = 1_000;
 
 /**
  * A consumer of `source`'s domain events, delivering each at least once and in outbox order.
@@ -122,6 +125,8 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
   let loop: Promise<void> | null = null;
   let starting: Promise<void> | null = null;
   let stopped: Promise<void> | null = null;
+  /** Its metrics while it runs (see start). */
+  let watched: ReturnType<typeof watchEventConsumer> | null = null;
 
   // Batches never overlap, whether they come from the loop or from drain().
   let lock: Promise<unknown> = Promise.resolve();
@@ -223,6 +228,7 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
           try {
             await handle(event, handler);
             await onHandled?.(event);
+            watched?.handled();
           } catch (error) {
             throw new EventHandlerError(name, event, { cause: error });
           }
@@ -256,6 +262,7 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
         failures = 0;
         outage.recovered();
       } catch (error) {
+        watched?.failed();
         const cause = error instanceof EventHandlerError ? error.cause : error;
         if (outage.failed(cause)) {
           if (!stopping) await sleep(OUTAGE_RETRY_MS, false);
@@ -282,6 +289,17 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
       }
       await sleep(delay, true);
     }
+  }
+
+  /** How far behind the outbox this consumer is, read through the same function it reads events with. */
+  async function lag(): Promise<ConsumerLag> {
+    const from = position ?? (await loadPosition());
+    const { rows } = await sql<{ pending: number; oldest_age: number | null }>`
+      SELECT count(*)::int AS pending, extract(epoch FROM clock_timestamp() - min(occurred_at))::float8 AS oldest_age
+      FROM ${readOutbox}(${from.txId}::xid8, ${from.lastId}::bigint, ${LAG_COUNT_CAP}::integer)
+    `.execute(db);
+    const row = rows[0];
+    return { pending: row?.pending ?? 0, oldestAgeSeconds: Math.max(0, row?.oldest_age ?? 0) };
   }
 
   // The LISTEN connection, replaced on each start (a stopped one cannot be reopened).
@@ -324,6 +342,7 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
       }
       // stop() was called while connecting: it waited for this, and there is no loop to end.
       if (stopping) return;
+      watched = watchEventConsumer({ name, source, lag });
       loop = run().catch((error: unknown) => logger.error('event consumer stopped unexpectedly', { err: error }));
       logger.info('event consumer started', { listening: Boolean(options.listen), pollIntervalMs });
     },
@@ -339,6 +358,8 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
         const closing = listening;
         listening = null;
         await closing?.close();
+        watched?.unwatch();
+        watched = null;
         loop = null;
         running = false;
         stopping = false;

@@ -7,6 +7,7 @@ import { findFeedStart, findMemberIdsAmong } from '../repositories/chat-room.rep
 import { decodeRoomEvent, roomChannel, type RoomEvent } from './channels.js';
 import type { EventQueue } from './event-queue.js';
 import { MessageStream } from './message-stream.js';
+import { chatDeliveryLag } from './delivery-metrics.js';
 
 /** What the room feeds of a process are built on. */
 export interface RoomFeedsOptions {
@@ -105,6 +106,8 @@ export class RoomFeeds {
     await Promise.all(rooms.map((room) => room.close()));
   }
 }
+
+const deliveryLag = chatDeliveryLag();
 
 /** One room's subscribers in this process and its pub/sub subscription. */
 class RoomFeed {
@@ -215,6 +218,7 @@ class RoomFeed {
       if (!stream.granted && !members.has(stream.userId)) stream.revoke();
       else if (messages.length > 0) stream.offer(messages);
     }
+    deliveryLag.delivered(messages);
   }
 
   /** The announced messages: carried whole in the announcement, or read by id when they were too large. */
