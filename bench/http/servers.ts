@@ -172,7 +172,7 @@ async function prepareFloorRole(adminUrl: string): Promise<string> {
          commerce.prices, commerce.orders, commerce.order_items, commerce.refunds,
          scheduling.training_sessions, scheduling.venues, scheduling.registrations,
          community.chat_rooms, community.chat_room_members, community.chat_messages, community.chat_room_mutes,
-         scheduling.course_prices, commerce.courses, commerce.seat_holds, commerce.payments, commerce.invoice_counters
+         scheduling.course_prices, commerce.courses, commerce.seat_holds, commerce.payments, commerce.invoice_counters, commerce.invoices
        TO ${FLOOR_ROLE}`,
     );
     await db.query(
