@@ -3,10 +3,12 @@
 // enrollments, registrations and orders, and the ANALYST users for the revenue figure. Every
 // answer must stay the same for the whole run, so the signed-in lists are those of users with
 // nothing a background job can change meanwhile (no seat hold or unpaid order that lapses, no
-// refund under way), and the revenue figure covers whole days before the run's own day.
+// refund under way) and who never booked in a run (a booker's lists grow from run to run), and
+// the revenue figure covers whole days before the run's own day.
 import type pg from 'pg';
 import { MY_PAGE_SIZE, SEARCH_PAGE_SIZE, SESSIONS_PAGE_SIZE, type OperationName } from './operations.js';
 import { request, VARIANTS_PER_OPERATION, type Data, type Variant } from './variants.js';
+import { neverBooked } from './writes.js';
 
 type Token = (userId: string, roles: string[]) => Promise<string>;
 
@@ -48,6 +50,7 @@ export async function chooseDomainVariants(db: pg.Client, input: { courseIds: st
   const learners = await db.query<{ user_id: string; roles: string[] }>(
     `SELECT u.user_id, ${rolesOfUser} AS roles
      FROM (SELECT user_id, count(*) AS n FROM learning.enrollments GROUP BY user_id) u
+     WHERE ${neverBooked('u.user_id')}
      ORDER BY u.n DESC, u.user_id LIMIT $1`,
     [n],
   );
@@ -55,6 +58,7 @@ export async function chooseDomainVariants(db: pg.Client, input: { courseIds: st
     `SELECT u.user_id, ${rolesOfUser} AS roles
      FROM (SELECT user_id, count(*) AS n FROM scheduling.registrations GROUP BY user_id
            HAVING count(*) FILTER (WHERE status = 'PENDING_PAYMENT') = 0) u
+     WHERE ${neverBooked('u.user_id')}
      ORDER BY u.n DESC, u.user_id LIMIT $1`,
     [n],
   );
@@ -64,6 +68,7 @@ export async function chooseDomainVariants(db: pg.Client, input: { courseIds: st
            HAVING count(*) FILTER (WHERE o.status = 'PENDING') = 0
               AND NOT EXISTS (SELECT 1 FROM commerce.refunds r JOIN commerce.orders ro ON ro.id = r.order_id
                               WHERE ro.user_id = o.user_id AND r.status NOT IN ('COMPLETED', 'REJECTED'))) u
+     WHERE ${neverBooked('u.user_id')}
      ORDER BY u.n DESC, u.user_id LIMIT $1`,
     [n],
   );

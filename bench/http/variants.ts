@@ -8,7 +8,7 @@ import pg from 'pg';
 import { mintAccessToken, ROLES, type Role } from './access-token.js';
 import { CATALOGUE_PAGE_SIZE, OPERATIONS, type OperationName } from './operations.js';
 import { chooseDomainVariants } from './domain-variants.js';
-import { chooseWrites, type BookingPool, type FlowStep } from './writes.js';
+import { chooseWrites, notBookedByRuns, type BookingPool, type FlowStep } from './writes.js';
 
 /** One request of an operation, ready to send. */
 export interface Variant {
@@ -54,9 +54,10 @@ export async function chooseVariants(
   await db.connect();
   try {
     const n = VARIANTS_PER_OPERATION;
-    // Courses with sessions ahead first, so that the course page has all its parts.
+    // Courses with sessions ahead first, so that the course page has all its parts (never the
+    // course the bookings go to: its seats change during a run).
     const courses = await db.query<{ id: string }>(
-      `SELECT c.id FROM learning.courses c WHERE c.status = 'PUBLISHED'
+      `SELECT c.id FROM learning.courses c WHERE c.status = 'PUBLISHED' AND ${notBookedByRuns('c.id')}
        ORDER BY EXISTS (SELECT 1 FROM scheduling.training_sessions s
                         WHERE s.course_id = c.id AND s.starts_at > now() AND s.status IN ('SCHEDULED', 'CONFIRMED')) DESC, c.id
        LIMIT $1`,

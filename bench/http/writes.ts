@@ -17,6 +17,21 @@ import { mintAccessToken } from './access-token.js';
 import { CHECKOUT, PAY, REGISTER, SEND_MESSAGE } from './operations.js';
 import { rolesOf, type Variant } from './variants.js';
 
+/** The join link of the sessions the harness schedules for bookings: how later runs know them. */
+export const BOOKING_SESSION_URL = 'https://meet.example.com/bench-booking';
+
+/**
+ * A condition on the user `userColumn`: they never booked a session of the harness's (a past
+ * run's booker). Reads keep off them, so that no read's answer grows from run to run.
+ */
+export const neverBooked = (userColumn: string) =>
+  `NOT EXISTS (SELECT 1 FROM scheduling.registrations br JOIN scheduling.training_sessions bs ON bs.id = br.session_id
+               WHERE br.user_id = ${userColumn} AND bs.online_join_url = '${BOOKING_SESSION_URL}')`;
+
+/** A condition on the course `courseColumn`: the harness never scheduled bookings' sessions of it. */
+export const notBookedByRuns = (courseColumn: string) =>
+  `NOT EXISTS (SELECT 1 FROM scheduling.training_sessions bs WHERE bs.course_id = ${courseColumn} AND bs.online_join_url = '${BOOKING_SESSION_URL}')`;
+
 /** What a connection remembers between the steps of a flow. */
 export type FlowState = Record<string, unknown>;
 
@@ -126,7 +141,7 @@ export class BookingPool {
       startsAt: startsAt.toISOString(),
       endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
       capacity: this.capacity,
-      onlineJoinUrl: 'https://meet.example.com/bench-booking',
+      onlineJoinUrl: BOOKING_SESSION_URL,
     };
     const response = await fetch(this.options.gatewayUrl, {
       method: 'POST',
@@ -275,12 +290,13 @@ export async function chooseWrites(
   input: { gatewayUrl: string; key: { privateKey: KeyObject; keyId: string }; exclude: { users: Set<string>; courses: Set<string>; rooms: Set<string> }; variants: number },
 ): Promise<{ booking: Variant[]; sendMessage: Variant[]; pool: BookingPool }> {
   const exclude = { users: [...input.exclude.users], courses: [...input.exclude.courses], rooms: [...input.exclude.rooms] };
-  // A priced, published course with a title in commerce's copy, whose sessions no read shows.
+  // A priced, published course with a title in commerce's copy, whose sessions no read shows:
+  // the one earlier runs booked, if any, so that bookings stay on one course run after run.
   const course = await db.query<{ id: string; title: string; amount_minor: number; currency: string }>(
     `SELECT c.id, cc.title, p.amount_minor, p.currency
      FROM learning.courses c JOIN commerce.prices p ON p.course_id = c.id JOIN commerce.courses cc ON cc.id = c.id
      WHERE c.status = 'PUBLISHED' AND p.amount_minor > 0 AND NOT (c.id = ANY($1::uuid[]))
-     ORDER BY c.id LIMIT 1`,
+     ORDER BY ${notBookedByRuns('c.id')}, c.id LIMIT 1`,
     [exclude.courses],
   );
   const trainer = await db.query<{ id: string; free_from: Date }>(
