@@ -1,8 +1,9 @@
 // HTTP operations side by side: our gateway, Hive Gateway over the same supergraph and
 // subgraphs, and the floor (the same answers from hand-written SQL), under the same load from
 // autocannon; on request also our gateway with the six subgraphs in its own process (`single`,
-// the stack's STACK_LAYOUT=single). Reports throughput, latency, errors (every response is
-// checked), SQL statements, peak memory and CPU per request, and appends the table to
+// the stack's STACK_LAYOUT=single). The operations (operations.ts) cover every domain, writes
+// included (a booking and a chat message, writes.ts). Reports throughput, latency, errors (every
+// response is checked), SQL statements, peak memory and CPU per request, and appends the table to
 // BENCHMARKS.md. Run on purpose:
 //   pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,hive,floor]
 //   (--servers takes any of ours,single,hive,floor; --workers processes of each)
