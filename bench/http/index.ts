@@ -1,8 +1,9 @@
 // HTTP operations side by side: our gateway, Hive Gateway over the same supergraph and
 // subgraphs, and the floor (the same answers from hand-written SQL), under the same load from
 // autocannon; on request also our gateway with the six subgraphs in its own process (`single`,
-// the stack's STACK_LAYOUT=single). Reports throughput, latency, errors (every response is
-// checked), SQL statements, peak memory and CPU per request, and appends the table to
+// the stack's STACK_LAYOUT=single). The operations (operations.ts) cover every domain, writes
+// included (a booking and a chat message, writes.ts). Reports throughput, latency, errors (every
+// response is checked), SQL statements, peak memory and CPU per request, and appends the table to
 // BENCHMARKS.md. Run on purpose:
 //   pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,hive,floor]
 //   (--servers takes any of ours,single,hive,floor; --workers processes of each)
@@ -26,6 +27,7 @@ import { measureOperationLimits } from './limits.js';
 import { StatementCounter } from './sql-statements.js';
 import { ensureStatementStatistics, startStack, type Stack, type StackOptions } from './stack.js';
 import { chooseVariants, describeData, VARIANTS_PER_OPERATION, type Variant } from './variants.js';
+import { runFlowOnce, type BookingPool } from './writes.js';
 
 const HIVE_DIR = join(REPO_ROOT, 'bench', '.hive');
 /** The warm-up before each server's measurements: long enough for JIT and pools, at most 10 s. */
@@ -41,23 +43,44 @@ async function stopAll(): Promise<void> {
   while (running.length > 0) await running.pop()!.stop().catch((error: Error) => log(`stopping: ${error.message}`));
 }
 
-/** The mix as requests: operations in their weighted order, each cycling through its own requests. */
+/** Whether an operation's requests are the steps of one flow, sent together (the booking). */
+const isChain = (requests: Variant[]) => (requests[0]?.step?.count ?? 1) > 1;
+
+/**
+ * The mix as requests: operations in their weighted order, each cycling through its own
+ * requests; a flow of several steps (the booking) is all its steps, one after the other.
+ */
 function mixRequests(variants: Record<OperationName, Variant[]>): Variant[] {
   const next = new Map<OperationName, number>();
   const total = Object.values(MIX_WEIGHTS).reduce((a, b) => a + b, 0);
-  return mixOrder(MIX_WEIGHTS, total * VARIANTS_PER_OPERATION).map((operation) => {
+  return mixOrder(MIX_WEIGHTS, total * VARIANTS_PER_OPERATION).flatMap((operation) => {
+    const own = variants[operation];
+    if (isChain(own)) return own;
     const i = next.get(operation) ?? 0;
     next.set(operation, i + 1);
-    const own = variants[operation];
-    return own[i % own.length]!;
+    return [own[i % own.length]!];
   });
 }
+
+/** The flows among `requests`: each first step with the steps that follow it. */
+function flowsOf(requests: Variant[]): Variant[][] {
+  return requests
+    .filter((variant) => variant.step?.index === 0)
+    .map((first) => [
+      first,
+      ...requests.filter((v) => v.operation === first.operation && (v.step?.index ?? 0) > 0).sort((a, b) => a.step!.index - b.step!.index),
+    ]);
+}
+
+/** Bookings a measurement of `seconds` may make at most, for the pool to have a pair for each (more than any server here books). */
+const bookingsBound = (requests: Variant[], seconds: number) => (requests.some((v) => v.operation === 'booking') ? (seconds + 10) * 300 : 0);
 
 interface Context {
   options: BenchOptions;
   stackOptions: StackOptions;
   stack: Stack;
   statements: StatementCounter;
+  bookings: BookingPool;
 }
 
 const perRequestMs = (seconds: number, responses: number) => (responses > 0 ? (seconds * 1000) / responses : NaN);
@@ -66,8 +89,15 @@ const perRequestMs = (seconds: number, responses: number) => (responses > 0 ? (s
 async function measure(context: Context, server: ServerUnderTest, workload: string, requests: Variant[], seconds: number): Promise<Measurement> {
   const { stack, statements, options } = context;
   const referenceUrl = stack.gatewayUrls[0]!;
-  const distinct = [...new Set(requests)];
+  // Reads are compared with the reference's answers; a write's steps check their own answers.
+  const distinct = [...new Set(requests)].filter((variant) => !variant.step);
+  const flows = flowsOf([...new Set(requests)]);
+  await context.bookings.ensure(bookingsBound(requests, seconds) + flows.length);
   const { expected, wrong } = await expectedAnswers(referenceUrl, server.urls[0]!, distinct);
+  for (const flow of flows) {
+    const problem = await runFlowOnce(server.urls[0]!, flow.map((variant) => variant.step!));
+    if (problem) wrong.push(`${flow[0]!.label}: ${problem}`);
+  }
   for (const line of wrong.slice(0, 3)) log(`${SERVER_TITLES[server.name]}: wrong answer to ${line}`);
   const expectedOf = new Map(distinct.map((variant, i) => [variant, expected[i]!]));
 
@@ -79,13 +109,17 @@ async function measure(context: Context, server: ServerUnderTest, workload: stri
     urls: server.urls,
     connections: options.connections,
     seconds,
-    requests: requests.map((variant) => ({ variant, expected: expectedOf.get(variant)! })),
+    requests: requests.map((variant) => ({ variant, expected: expectedOf.get(variant) ?? null })),
   });
   const peaks = await memory.stop();
   const cpuUsed = await cpu.stop();
   const statementCount = await statements.count();
 
   for (const line of result.wrongExamples) log(`${SERVER_TITLES[server.name]}, ${workload}: wrong answer to ${line}`);
+  if (context.bookings.missed > 0) {
+    log(`${context.bookings.missed} bookings found no session scheduled for them (more than the bound allowed for): their requests failed`);
+    context.bookings.missed = 0;
+  }
   // Upcoming sessions depend on the time: one that starts during a measurement changes the
   // right answer, and the errors it causes are no server's fault. Say so when it happens.
   for (let i = 0; i < distinct.length; i++) {
@@ -163,13 +197,13 @@ async function main(): Promise<void> {
     }
     data = await describeData(stack.adminUrl);
     log(`data: ${data}`);
-    const variants = await chooseVariants(stack.adminUrl, key);
+    const { variants, bookings } = await chooseVariants(stack.adminUrl, stack.gatewayUrls[0]!, key);
     const statements = new StatementCounter(stack.adminUrl, [...SUBGRAPH_DATABASES.map((s) => s.role), FLOOR_ROLE]);
     await statements.open();
     running.push({ stop: () => statements.close() });
     const background = await statements.learnBackground();
     log(`background statements (not counted): ${background.length}`);
-    const context: Context = { options, stackOptions, stack, statements };
+    const context: Context = { options, stackOptions, stack, statements, bookings };
     const mix = mixRequests(variants);
     limitsMicroseconds = measureOperationLimits(mix);
     log(`operation limits: ${limitsMicroseconds.toFixed(1)} µs of CPU per request of the mix`);

@@ -2,7 +2,9 @@
 // the next request as soon as the previous is answered, cycling through the requests given.
 // Every response is checked (answers.ts) and its latency kept. At the end each connection waits
 // for its last answer instead of being cut: every request sent is answered and counted, so
-// that the statements PostgreSQL ran can be divided by the requests that caused them.
+// that the statements PostgreSQL ran can be divided by the requests that caused them. A write
+// flow's steps (writes.ts) are built when sent, from what the connection kept of the answers
+// before, and checked by the step; a connection whose time is up finishes the flow it is in.
 import autocannon from 'autocannon';
 import { StringDecoder } from 'node:string_decoder';
 import { canonical, firstDifference, isExpected, type ExpectedAnswer } from './answers.js';
@@ -10,7 +12,16 @@ import type { Variant } from './variants.js';
 
 export interface LoadRequest {
   variant: Variant;
-  expected: ExpectedAnswer;
+  /** The expected answer; none for a write's step, which checks its answer itself. */
+  expected: ExpectedAnswer | null;
+}
+
+/** What a connection keeps between requests (autocannon's per-client context). */
+interface ConnectionContext {
+  /** The state of the write flow the connection is in. */
+  flow?: Record<string, unknown>;
+  /** Steps of that flow after the one last sent. */
+  stepsLeft?: number;
 }
 
 export interface LoadResult {
@@ -46,6 +57,7 @@ interface ClientInternals {
   };
   reqsMade: number;
   responseMax: number | undefined;
+  requestIterator: { context: ConnectionContext };
 }
 
 function decodeBodiesWhole(client: ClientInternals): void {
@@ -67,24 +79,46 @@ export function runLoad(options: { urls: string[]; connections: number; seconds:
   const started = performance.now();
   let lastResponse = started;
 
-  const requests: autocannon.Request[] = options.requests.map(({ variant, expected }) => ({
-    method: 'POST',
-    path: '/graphql',
-    headers: variant.headers,
-    body: variant.body,
-    onResponse: (status: number, body: string) => {
-      if (isExpected(expected, status, body)) {
-        correct += 1;
-        return;
-      }
-      wrong += 1;
-      if (wrongExamples.length < 3) {
+  const wrongAnswer = (variant: Variant, status: number, where: string) => {
+    wrong += 1;
+    if (wrongExamples.length < 3) wrongExamples.push(`${variant.label}: status ${status}, ${where}`);
+  };
+  const requests: autocannon.Request[] = options.requests.map(({ variant, expected }) => {
+    const step = variant.step;
+    if (step) {
+      return {
+        method: 'POST',
+        path: '/graphql',
+        setupRequest: (request: autocannon.Request, context: ConnectionContext) => {
+          const built = step.build((context.flow ??= {}));
+          context.stepsLeft = step.count - 1 - step.index;
+          return { ...request, body: built.body, headers: { ...request.headers, ...built.headers } };
+        },
+        onResponse: (status: number, body: string, context: ConnectionContext) => {
+          const problem = step.check(status, body, (context.flow ??= {}));
+          if (problem === null) correct += 1;
+          else wrongAnswer(variant, status, problem);
+        },
+      } as autocannon.Request;
+    }
+    if (!expected) throw new Error(`no expected answer to ${variant.label}`);
+    return {
+      method: 'POST',
+      path: '/graphql',
+      headers: variant.headers,
+      body: variant.body,
+      onResponse: (status: number, body: string) => {
+        if (isExpected(expected, status, body)) {
+          correct += 1;
+          return;
+        }
         const got = canonical(body);
-        const where = got ? firstDifference(JSON.parse(expected.canonical), JSON.parse(got)) : body.slice(0, 200);
-        wrongExamples.push(`${variant.label}: status ${status}, ${where}`);
-      }
-    },
-  }));
+        wrongAnswer(variant, status, got ? firstDifference(JSON.parse(expected.canonical), JSON.parse(got))! : body.slice(0, 200));
+      },
+    };
+  });
+  // A connection starts at the first step of a flow, never in the middle of one.
+  const startsHere = (i: number) => (options.requests[i]!.variant.step?.index ?? 0) === 0;
 
   return new Promise((resolve, reject) => {
     let drain: NodeJS.Timeout | undefined;
@@ -101,9 +135,12 @@ export function runLoad(options: { urls: string[]; connections: number; seconds:
           // Each connection starts at its own place in the requests: in lockstep, all would send
           // the same request at once, and a short run would use only the first few. (Copies:
           // autocannon keeps each connection's encoded request on the request object.)
-          const offset = Math.floor((clients.length * requests.length) / options.connections) % requests.length;
+          let offset = Math.floor((clients.length * requests.length) / options.connections) % requests.length;
+          while (!startsHere(offset)) offset = (offset + 1) % requests.length;
           client.setRequests([...requests.slice(offset), ...requests.slice(0, offset)].map((request) => ({ ...request })));
           const internals = client as unknown as ClientInternals;
+          // Setting the requests built the first one: a flow's first step counted its steps, anything else has none.
+          if (!options.requests[offset]!.variant.step) internals.requestIterator.context.stepsLeft = 0;
           decodeBodiesWhole(internals);
           clients.push(internals);
         },
@@ -128,9 +165,10 @@ export function runLoad(options: { urls: string[]; connections: number; seconds:
       latencies.push(responseTime);
       lastResponse = performance.now();
     });
-    // Time is up: no new requests; each connection ends once its request in flight is answered.
+    // Time is up: no new requests; each connection ends once its request in flight is answered,
+    // or once the flow it is in is done.
     drain = setTimeout(() => {
-      for (const client of clients) client.responseMax = Math.max(1, client.reqsMade);
+      for (const client of clients) client.responseMax = Math.max(1, client.reqsMade + (client.requestIterator.context.stepsLeft ?? 0));
     }, options.seconds * 1000);
   });
 }

@@ -3,7 +3,19 @@
 // free of anything but the operations themselves.
 
 /** The operations of the benchmark, by the name they are reported under. */
-export type OperationName = 'catalogue' | 'course' | 'me' | 'chatRoom';
+export type OperationName =
+  | 'catalogue'
+  | 'course'
+  | 'me'
+  | 'chatRoom'
+  | 'search'
+  | 'sessions'
+  | 'myEnrollments'
+  | 'myRegistrations'
+  | 'myOrders'
+  | 'revenue'
+  | 'booking'
+  | 'sendMessage';
 
 export interface Operation {
   name: OperationName;
@@ -55,6 +67,113 @@ export const CHAT_ROOM = /* GraphQL */ `
   }
 `;
 
+/** A catalogue search: learning's ranked full-text search (best match first), with commerce's prices. */
+export const CATALOGUE_SEARCH = /* GraphQL */ `
+  query CatalogueSearch($search: String!) {
+    courses(first: 10, filter: { search: $search }) {
+      totalCount
+      edges { node { id title level price { formatted } } }
+    }
+  }
+`;
+
+/** A course's sessions with free seats, each with what a seat costs (scheduling, commerce's price). */
+export const SESSIONS = /* GraphQL */ `
+  query Sessions($courseId: ID!) {
+    trainingSessions(first: 10, filter: { courseId: $courseId, hasSeats: true }) {
+      totalCount
+      edges { node { id startsAt status capacity seatsAvailable price { amountMinor currency formatted } venue { name } } }
+    }
+  }
+`;
+
+/** The signed-in learner's enrollments, newest first, with their progress and courses. */
+export const MY_ENROLLMENTS = /* GraphQL */ `
+  query MyEnrollments {
+    me {
+      id
+      enrollments(first: 10) {
+        totalCount
+        edges { node { id status progressPercent enrolledAt completedAt course { id title } } }
+      }
+    }
+  }
+`;
+
+/** The signed-in user's session registrations, by session start, with their sessions and courses. */
+export const MY_REGISTRATIONS = /* GraphQL */ `
+  query MyRegistrations {
+    me {
+      id
+      registrations { id status createdAt session { id startsAt course { title } } }
+    }
+  }
+`;
+
+/** The signed-in user's orders, newest first, with their totals and items. */
+export const MY_ORDERS = /* GraphQL */ `
+  query MyOrders {
+    me {
+      id
+      orders(first: 10) {
+        totalCount
+        edges { node { id reference status createdAt paidAt total { amountMinor currency formatted } items { kind description quantity } } }
+      }
+    }
+  }
+`;
+
+/** An analyst's figure: revenue net of refunds per UTC day over a span (ANALYST). */
+export const REVENUE = /* GraphQL */ `
+  query Revenue($range: TimeRange!, $currency: String!) {
+    revenueStats(range: $range, granularity: DAY, currency: $currency) { metric total points { bucket value } }
+  }
+`;
+
+/** A booking, step 1: the signed-in learner registers for a priced session (the seat is held). */
+export const REGISTER = /* GraphQL */ `
+  mutation Register($sessionId: ID!) {
+    registerForSession(sessionId: $sessionId) { id status holdExpiresAt session { id } }
+  }
+`;
+
+/** A booking, step 2: the held seat checked out (a PENDING order). */
+export const CHECKOUT = /* GraphQL */ `
+  mutation Checkout($input: CheckoutInput!) {
+    checkout(input: $input) {
+      id reference status
+      total { amountMinor currency formatted }
+      items { kind description quantity unitPrice { amountMinor currency } registration { id } }
+    }
+  }
+`;
+
+/** A booking, step 3: the order paid with the local provider's tok_ok (PAID, with its invoice). */
+export const PAY = /* GraphQL */ `
+  mutation Pay($orderId: ID!) {
+    payOrder(orderId: $orderId, paymentToken: "tok_ok") {
+      id status paidAt
+      total { amountMinor currency }
+      payments { status provider amount { amountMinor currency } }
+      invoice { number total { amountMinor currency } }
+    }
+  }
+`;
+
+/** A chat message sent by a member of the room. */
+export const SEND_MESSAGE = /* GraphQL */ `
+  mutation SendMessage($roomId: ID!, $content: String!) {
+    sendMessage(roomId: $roomId, content: $content) { id sequence content sentAt sender { displayName } }
+  }
+`;
+
+/** Courses the catalogue search asks for (`courses(first: 10, …)` above). */
+export const SEARCH_PAGE_SIZE = 10;
+/** Sessions the sessions operation asks for. */
+export const SESSIONS_PAGE_SIZE = 10;
+/** Enrollments and orders the signed-in lists ask for. */
+export const MY_PAGE_SIZE = 10;
+
 /** Messages the chat room operation asks for (`messages(last: 50)` above). */
 export const CHAT_PAGE_SIZE = 50;
 /** Courses the catalogue operation asks for. */
@@ -65,13 +184,37 @@ export const OPERATIONS: Record<OperationName, Operation> = {
   course: { name: 'course', title: 'course detail', query: COURSE_DETAIL },
   me: { name: 'me', title: 'me', query: ME },
   chatRoom: { name: 'chatRoom', title: 'chat room (last 50)', query: CHAT_ROOM },
+  search: { name: 'search', title: 'catalogue search', query: CATALOGUE_SEARCH },
+  sessions: { name: 'sessions', title: 'sessions with seats and price', query: SESSIONS },
+  myEnrollments: { name: 'myEnrollments', title: 'my enrollments', query: MY_ENROLLMENTS },
+  myRegistrations: { name: 'myRegistrations', title: 'my registrations', query: MY_REGISTRATIONS },
+  myOrders: { name: 'myOrders', title: 'my orders', query: MY_ORDERS },
+  revenue: { name: 'revenue', title: 'revenue per day (analyst)', query: REVENUE },
+  booking: { name: 'booking', title: 'booking: register, checkout, pay', query: REGISTER },
+  sendMessage: { name: 'sendMessage', title: 'send a chat message', query: SEND_MESSAGE },
 };
 
 /**
- * The mix, in requests per round: browsing (catalogue and course pages) is most of the traffic,
- * `me` comes with every app start and a chat room with every room opened.
+ * The mix, in requests per round: browsing (catalogue and course pages, search, a course's
+ * sessions) is most of the traffic, `me` comes with every app start and a chat room with every
+ * room opened; each signed-in list, the analyst's figure and a chat message are one in 22. A
+ * booking's weight counts bookings, each three requests (register, checkout, pay), sent one
+ * after the other on one connection.
  */
-export const MIX_WEIGHTS: Record<OperationName, number> = { catalogue: 3, course: 3, me: 2, chatRoom: 2 };
+export const MIX_WEIGHTS: Record<OperationName, number> = {
+  catalogue: 3,
+  course: 3,
+  me: 2,
+  chatRoom: 2,
+  search: 2,
+  sessions: 2,
+  myEnrollments: 1,
+  myRegistrations: 1,
+  myOrders: 1,
+  revenue: 1,
+  booking: 1,
+  sendMessage: 1,
+};
 
 /**
  * The order of a mix of `length` requests: smooth weighted round-robin, so that each

@@ -154,7 +154,10 @@ async function whenReady(
   };
 }
 
-/** Creates (or updates) the floor's role: it may read the tables of the benchmark's operations, nothing else. */
+/**
+ * Creates (or updates) the floor's role: it may read the tables of the benchmark's operations
+ * and write those its writes write (floor/writes.ts), nothing else.
+ */
 async function prepareFloorRole(adminUrl: string): Promise<string> {
   const password = randomBytes(18).toString('hex');
   const db = new pg.Client({ connectionString: adminUrl });
@@ -165,8 +168,21 @@ async function prepareFloorRole(adminUrl: string): Promise<string> {
     await db.query(`GRANT CONNECT ON DATABASE ${EMBEDDED_DATABASE} TO ${FLOOR_ROLE}`);
     await db.query(`GRANT USAGE ON SCHEMA identity, learning, scheduling, commerce, community TO ${FLOOR_ROLE}`);
     await db.query(
-      `GRANT SELECT ON identity.users, identity.user_roles, learning.courses, learning.modules, learning.lessons, commerce.prices,
-         scheduling.training_sessions, scheduling.venues, community.chat_rooms, community.chat_room_members, community.chat_messages
+      `GRANT SELECT ON identity.users, identity.user_roles, learning.courses, learning.modules, learning.lessons, learning.enrollments,
+         commerce.prices, commerce.orders, commerce.order_items, commerce.refunds,
+         scheduling.training_sessions, scheduling.venues, scheduling.registrations,
+         community.chat_rooms, community.chat_room_members, community.chat_messages, community.chat_room_mutes,
+         scheduling.course_prices, commerce.courses, commerce.seat_holds, commerce.payments, commerce.invoice_counters, commerce.invoices
+       TO ${FLOOR_ROLE}`,
+    );
+    await db.query(
+      `GRANT INSERT ON scheduling.registrations, commerce.seat_holds, commerce.orders, commerce.order_items, commerce.idempotency_keys,
+         commerce.payments, commerce.invoice_counters, commerce.invoices, community.chat_messages
+       TO ${FLOOR_ROLE}`,
+    );
+    await db.query(
+      `GRANT UPDATE ON scheduling.training_sessions, scheduling.registrations, commerce.seat_holds, commerce.orders, commerce.invoice_counters,
+         community.chat_rooms, community.chat_room_members
        TO ${FLOOR_ROLE}`,
     );
   } finally {

@@ -1,11 +1,14 @@
 // The requests of each operation: real courses, users and rooms of the seeded data. `me` and
 // the chat room need a signed-in viewer and are sent with an access token as identity would
 // issue it; the catalogue and course pages are public and sent without. Picked by SQL once per
-// run, in a fixed order, so that runs on the same data send the same requests.
+// run, in a fixed order, so that runs on the same data send the same requests. The reads of the
+// other domains are chosen in domain-variants.ts, the writes in writes.ts (on data no read shows).
 import type { KeyObject } from 'node:crypto';
 import pg from 'pg';
 import { mintAccessToken, ROLES, type Role } from './access-token.js';
 import { CATALOGUE_PAGE_SIZE, OPERATIONS, type OperationName } from './operations.js';
+import { chooseDomainVariants } from './domain-variants.js';
+import { chooseWrites, notBookedByRuns, type BookingPool, type FlowStep } from './writes.js';
 
 /** One request of an operation, ready to send. */
 export interface Variant {
@@ -17,14 +20,16 @@ export interface Variant {
   headers: Record<string, string>;
   /** What is wrong with an answer's `data` for this request, if anything: a check of the reference answer. */
   problem(data: unknown): string | null;
+  /** A write's step: its request is built when sent and its answer checked by the step, not against a reference. */
+  step?: FlowStep;
 }
 
 /** Requests per operation (different courses, users, rooms). */
 export const VARIANTS_PER_OPERATION = 20;
 
-type Data = Record<string, unknown> | null | undefined;
+export type Data = Record<string, unknown> | null | undefined;
 
-function request(operation: OperationName, label: string, variables: Record<string, unknown>, token: string | null, problem: Variant['problem']): Variant {
+export function request(operation: OperationName, label: string, variables: Record<string, unknown>, token: string | null, problem: Variant['problem']): Variant {
   return {
     operation,
     label: `${operation} ${label}`,
@@ -34,16 +39,25 @@ function request(operation: OperationName, label: string, variables: Record<stri
   };
 }
 
-const rolesOf = (roles: string[]): Role[] => roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+export const rolesOf = (roles: string[]): Role[] => roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 
-export async function chooseVariants(adminUrl: string, key: { privateKey: KeyObject; keyId: string }): Promise<Record<OperationName, Variant[]>> {
+/**
+ * The requests of every operation, and the pool of sessions the bookings draw on (scheduled
+ * through our gateway at `gatewayUrl`).
+ */
+export async function chooseVariants(
+  adminUrl: string,
+  gatewayUrl: string,
+  key: { privateKey: KeyObject; keyId: string },
+): Promise<{ variants: Record<OperationName, Variant[]>; bookings: BookingPool }> {
   const db = new pg.Client({ connectionString: adminUrl });
   await db.connect();
   try {
     const n = VARIANTS_PER_OPERATION;
-    // Courses with sessions ahead first, so that the course page has all its parts.
+    // Courses with sessions ahead first, so that the course page has all its parts (never the
+    // course the bookings go to: its seats change during a run).
     const courses = await db.query<{ id: string }>(
-      `SELECT c.id FROM learning.courses c WHERE c.status = 'PUBLISHED'
+      `SELECT c.id FROM learning.courses c WHERE c.status = 'PUBLISHED' AND ${notBookedByRuns('c.id')}
        ORDER BY EXISTS (SELECT 1 FROM scheduling.training_sessions s
                         WHERE s.course_id = c.id AND s.starts_at > now() AND s.status IN ('SCHEDULED', 'CONFIRMED')) DESC, c.id
        LIMIT $1`,
@@ -68,7 +82,20 @@ export async function chooseVariants(adminUrl: string, key: { privateKey: KeyObj
       throw new Error('the database has no published course, user or chat room: was it seeded?');
     }
     const token = (userId: string, roles: string[]) => mintAccessToken({ userId, roles: rolesOf(roles) }, key);
-    return {
+    const domain = await chooseDomainVariants(db, { courseIds: courses.rows.map((row) => row.id), token });
+    // The writes keep off everything the reads show: their users, rooms, and the courses whose sessions they list.
+    const firstPage = await db.query<{ id: string }>(`SELECT id FROM learning.courses WHERE status = 'PUBLISHED' ORDER BY title, id LIMIT $1`, [CATALOGUE_PAGE_SIZE]);
+    const writes = await chooseWrites(db, {
+      gatewayUrl,
+      key,
+      variants: n,
+      exclude: {
+        users: new Set([...domain.readers, ...users.rows.map((row) => row.id), ...rooms.rows.map((row) => row.user_id)]),
+        courses: new Set([...courses.rows, ...firstPage.rows].map((row) => row.id)),
+        rooms: new Set(rooms.rows.map((row) => row.room_id)),
+      },
+    });
+    const variants: Record<OperationName, Variant[]> = {
       catalogue: [
         request('catalogue', `first ${CATALOGUE_PAGE_SIZE}`, { first: CATALOGUE_PAGE_SIZE }, null, (data) => {
           const page = (data as Data)?.courses as { totalCount?: number; edges?: unknown[] } | undefined;
@@ -84,6 +111,7 @@ export async function chooseVariants(adminUrl: string, key: { privateKey: KeyObj
           request('me', id, {}, await token(id, roles), (data) => (((data as Data)?.me as { id?: string } | null)?.id === id ? null : 'not the signed-in user')),
         ),
       ),
+      ...domain.variants,
       chatRoom: await Promise.all(
         rooms.rows.map(async ({ room_id, user_id, roles }) =>
           request('chatRoom', room_id, { id: room_id }, await token(user_id, roles), (data) =>
@@ -91,7 +119,10 @@ export async function chooseVariants(adminUrl: string, key: { privateKey: KeyObj
           ),
         ),
       ),
+      booking: writes.booking,
+      sendMessage: writes.sendMessage,
     };
+    return { variants, bookings: writes.pool };
   } finally {
     await db.end();
   }

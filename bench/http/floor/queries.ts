@@ -9,7 +9,7 @@ import { CATALOGUE_PAGE_SIZE, CHAT_PAGE_SIZE } from '../operations.js';
 import type { Viewer } from '../access-token.js';
 
 /** A timestamptz as the DateTime scalar writes it (Date.prototype.toISOString). */
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The next five sessions open for registration of course `courseId`, soonest first (as scheduling's upcomingSessions). */
 const upcomingSessions = (courseId: string, fields: string) => `
@@ -92,7 +92,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A variable the API would refuse (BAD_USER_INPUT): the floor answers only well-formed requests. */
 export class BadInputError extends Error {}
 
-function uuidOf(value: unknown, name: string): string {
+export function uuidOf(value: unknown, name: string): string {
   if (typeof value !== 'string' || !UUID.test(value)) throw new BadInputError(`"${name}" must be a UUID`);
   return value;
 }

@@ -8,7 +8,24 @@ import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
 import { AccessTokenError, bearerToken, createAccessTokenVerifier, type Viewer } from '../access-token.js';
-import { CATALOGUE, CHAT_ROOM, COURSE_DETAIL, ME } from '../operations.js';
+import {
+  CATALOGUE,
+  CATALOGUE_SEARCH,
+  CHAT_ROOM,
+  CHECKOUT,
+  COURSE_DETAIL,
+  ME,
+  MY_ENROLLMENTS,
+  MY_ORDERS,
+  MY_REGISTRATIONS,
+  PAY,
+  REGISTER,
+  REVENUE,
+  SEND_MESSAGE,
+  SESSIONS,
+} from '../operations.js';
+import { checkout, ConflictError, payOrder, registerForSession, sendMessage } from './writes.js';
+import { ForbiddenError, myEnrollments, myOrders, myRegistrations, revenue, search, sessions } from './domain-queries.js';
 import { BadInputError, catalogue, chatRoom, course, me } from './queries.js';
 import { ErrorCode } from '../../../packages/service-kit/src/error-codes.js';
 
@@ -26,6 +43,14 @@ type Handler = (pool: pg.Pool, variables: Record<string, unknown>, viewer: Viewe
 
 class UnauthenticatedError extends Error {}
 
+/** A handler for signed-in viewers only (UNAUTHENTICATED otherwise, as the subgraphs answer). */
+const signedIn =
+  (handler: (pool: pg.Pool, variables: Record<string, unknown>, viewer: Viewer) => Promise<unknown>): Handler =>
+  (pool, variables, viewer) => {
+    if (!viewer) throw new UnauthenticatedError('You must be signed in.');
+    return handler(pool, variables, viewer);
+  };
+
 const HANDLERS = new Map<string, Handler>([
   [CATALOGUE, (pool, variables) => catalogue(pool, variables)],
   [COURSE_DETAIL, (pool, variables, viewer) => course(pool, variables, viewer)],
@@ -37,6 +62,16 @@ const HANDLERS = new Map<string, Handler>([
       return chatRoom(pool, variables, viewer);
     },
   ],
+  [CATALOGUE_SEARCH, (pool, variables) => search(pool, variables)],
+  [SESSIONS, (pool, variables) => sessions(pool, variables)],
+  [MY_ENROLLMENTS, (pool, _variables, viewer) => myEnrollments(pool, viewer)],
+  [MY_REGISTRATIONS, (pool, _variables, viewer) => myRegistrations(pool, viewer)],
+  [MY_ORDERS, (pool, _variables, viewer) => myOrders(pool, viewer)],
+  [REVENUE, signedIn(revenue)],
+  [REGISTER, signedIn(registerForSession)],
+  [CHECKOUT, signedIn(checkout)],
+  [PAY, signedIn(payOrder)],
+  [SEND_MESSAGE, signedIn(sendMessage)],
 ]);
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -83,6 +118,8 @@ function serve(): void {
       send(res, 200, { data: await handler(pool, request.variables ?? {}, viewer) });
     } catch (error) {
       if (error instanceof AccessTokenError || error instanceof UnauthenticatedError) return send(res, 401, failure(error.message, ErrorCode.UNAUTHENTICATED));
+      if (error instanceof ConflictError) return send(res, 200, { data: null, ...failure(error.message, ErrorCode.CONFLICT) });
+      if (error instanceof ForbiddenError) return send(res, 200, { data: null, ...failure(error.message, ErrorCode.FORBIDDEN) });
       if (error instanceof BadInputError || error instanceof SyntaxError) return send(res, 400, failure(error.message, ErrorCode.BAD_USER_INPUT));
       process.stderr.write(`floor: ${(error as Error).stack ?? String(error)}\n`);
       send(res, 500, failure('Unexpected error.', ErrorCode.INTERNAL_SERVER_ERROR));
