@@ -5,6 +5,7 @@ import {
   closeServer,
   createLogger,
   createServer,
+  drainRequests,
   graphqlRequestListener,
   healthRoute,
   listen,
@@ -148,7 +149,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     cors: createCorsHandler(corsOrigins(config)),
     routes: {
       '/healthz': healthRoute,
-      '/readyz': readinessRoute(readiness),
+      '/readyz': readinessRoute(readiness, undefined, () => drain.draining),
       [OAUTH_TOKEN_PATH]: oauthTokenForwarder({ identityUrl: oauthTokenUrl(config), fetch: http.fetcher, throttles, trustProxy, logger }),
       [PAYMENT_WEBHOOK_PATH]: paymentWebhookForwarder({ commerceUrl: paymentWebhookUrl(config), fetch: http.fetcher, logger }),
       [LOCAL_PAYMENT_ACTIONS_PATH]: localPaymentActionsForwarder({ commerceUrl: localPaymentActionsUrl(config), fetch: http.fetcher, logger }),
@@ -156,6 +157,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     },
   });
   const httpServer = createServer({ keepAliveTimeout: 65_000 }, (req, res) => (playground?.(req, res) ? undefined : api(req, res)));
+  const drain = drainRequests(httpServer, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, delayMs: config.SHUTDOWN_DELAY_MS, logger });
 
   return {
     apollo,
@@ -197,9 +199,13 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       return {
         port: bound,
         url: `http://127.0.0.1:${bound}/graphql`,
+        // Readiness turns 503 at once; sockets close with GoingAway (clients reconnect to another
+        // process); every HTTP request in flight is answered before the rest closes.
         stop: async () => {
+          drain.begin();
           await subscriptions.close();
           await upstream.close();
+          await drain.close();
           await closeServer(httpServer);
           await apollo.stop();
           await http.close();

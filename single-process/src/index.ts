@@ -60,7 +60,14 @@ const parts = Object.entries(builders).map(([name, build]) => {
     // The common settings speak of DATABASE_URL: here it is the subgraph's own variable.
     throw new Error(`${name}: ${(error as Error).message.replaceAll('DATABASE_URL', variable)}`);
   }
-  const part = build({ databaseUrl: settings.DATABASE_URL, gatewaySecret: settings.GATEWAY_SECRET, poolSize: settings.DATABASE_POOL_SIZE, logLevel: settings.LOG_LEVEL });
+  const part = build({
+    databaseUrl: settings.DATABASE_URL,
+    gatewaySecret: settings.GATEWAY_SECRET,
+    poolSize: settings.DATABASE_POOL_SIZE,
+    logLevel: settings.LOG_LEVEL,
+    // Only the gateway waits out the delay: behind it, the subgraphs' listeners get no new traffic.
+    shutdown: { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS },
+  });
   return { name, part, settings };
 });
 const localSubgraphs = Object.fromEntries(parts.map(({ name, part }) => [name, part]));
@@ -91,4 +98,9 @@ await runProcess({
     for (const { part } of parts) await part.database.close();
   },
   logger: createLogger(parts[0]?.settings.LOG_LEVEL ?? 'info', { service: 'single-process' }),
+  // The gateway drains first, then each subgraph's own listener: the forced exit allows both.
+  shutdown: {
+    delayMs: parts[0]?.settings.SHUTDOWN_DELAY_MS,
+    timeoutMs: 2 * (parts[0]?.settings.SHUTDOWN_TIMEOUT_MS ?? 10_000),
+  },
 });

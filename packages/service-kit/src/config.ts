@@ -80,6 +80,17 @@ export function subgraphConfigSchema(defaultPort: number) {
     /** Share of V8's heap limit above which requests still building large answers are ended. */
     MEMORY_CEILING_PERCENT: z.coerce.number().int().min(10).max(100).default(80),
     LOG_LEVEL: logLevel(),
+    ...shutdownSettingsShape(),
   });
+}
+
+/** The shutdown settings every process reads (gateway and subgraphs): see graceful-shutdown.ts. */
+export function shutdownSettingsShape() {
+  return {
+    /** Longest wait for requests in flight once a stop began (then they are cut). */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    /** How long a stopping process still accepts connections while its readiness answers 503. */
+    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  };
 }
 export type SubgraphConfig = z.output<ReturnType<typeof subgraphConfigSchema>>;

@@ -5,6 +5,7 @@ import { memoryCeilingBytes, type AnswerLimits } from './answer-limits.js';
 import type { RequestCaller } from './auth.js';
 import { loadConfig, subgraphConfigSchema, type SubgraphConfig } from './config.js';
 import { createDatabase, type Database } from './db.js';
+import type { ShutdownSettings } from './graceful-shutdown.js';
 import type { Route } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { SubgraphResolvers } from './resolver-map.js';
@@ -19,6 +20,8 @@ export interface ServiceOptions {
   logLevel?: LogLevel;
   /** How large an answer one request may build (default: see createSubgraph). */
   answerLimits?: AnswerLimits;
+  /** How a stop waits for requests in flight (default: 10 s, no delay). */
+  shutdown?: ShutdownSettings;
 }
 
 /** What a subgraph service is built on, opened before anything that needs it. */
@@ -69,6 +72,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     gatewaySecret: options.gatewaySecret,
     routes: definition.routes,
     answerLimits: options.answerLimits,
+    shutdown: options.shutdown,
   });
   return { ...subgraph, database, logger };
 }
@@ -92,6 +96,7 @@ export async function runSubgraphService<S extends SubgraphConfig = SubgraphConf
   config: number | (() => S),
 ): Promise<void> {
   const settings = typeof config === 'number' ? (loadConfig(subgraphConfigSchema(config)) as S) : config();
+  const shutdown = { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, delayMs: settings.SHUTDOWN_DELAY_MS };
   const service = build(
     {
       databaseUrl: settings.DATABASE_URL,
@@ -99,10 +104,12 @@ export async function runSubgraphService<S extends SubgraphConfig = SubgraphConf
       poolSize: settings.DATABASE_POOL_SIZE,
       logLevel: settings.LOG_LEVEL,
       answerLimits: { maxItems: settings.MAX_ANSWER_ITEMS, memoryCeilingBytes: memoryCeilingBytes(settings.MEMORY_CEILING_PERCENT) },
+      shutdown,
     },
     settings,
   );
   await runProcess({
+    shutdown,
     start: () => service.start(settings.PORT, settings.HOST),
     close: () => service.database.close(),
     logger: service.logger,
