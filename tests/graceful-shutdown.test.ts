@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CloseCode } from '@academy/service-kit';
-import { queryRows } from '@academy/service-kit/testing';
+import { createTestDatabase, queryRows } from '@academy/service-kit/testing';
 import { Agent, request } from 'node:http';
 import pg from 'pg';
 import { WebSocket } from 'ws';
@@ -171,7 +171,9 @@ describe('graceful shutdown', () => {
 
   it('an event consumer stops at a checkpoint, and restarted resumes without loss or duplicates', async () => {
     const EVENTS = 3000;
-    const admin = stack.database.adminUrl;
+    // A database of its own: the stack's in-process ai-analytics would consume these events too.
+    const database = await createTestDatabase();
+    const admin = database.adminUrl;
     // learning's CourseCompleted events, which ai-analytics records one by one as analytics events.
     for (let i = 0; i < EVENTS; i += 500) {
       await queryRows(
@@ -185,7 +187,7 @@ describe('graceful shutdown', () => {
     }
     const consumer = 'ai-analytics.learning-analytics';
     const processed = async () => Number((await queryRows<{ n: string }>(admin, 'SELECT count(*) AS n FROM ai_analytics.processed_events WHERE consumer = $1', [consumer]))[0]!.n);
-    const env = { DATABASE_URL: stack.database.urlFor('academy_ai_analytics'), GATEWAY_SECRET: stack.gatewaySecret };
+    const env = { DATABASE_URL: database.urlFor('academy_ai_analytics'), GATEWAY_SECRET: stack.gatewaySecret };
 
     const first = await start('ai-analytics', env);
     await waitUntil('the consumer handled some events', async () => (await processed()) > 0);
@@ -202,7 +204,7 @@ describe('graceful shutdown', () => {
     );
     expect(Number(checkpoint!.behind)).toBe(atStop);
 
-    await start('ai-analytics', env);
+    const second = await start('ai-analytics', env);
     await waitUntil('every event was handled', async () => (await processed()) === EVENTS);
     const [recorded] = await queryRows<{ rows: string; distinct: string }>(
       admin,
@@ -210,5 +212,8 @@ describe('graceful shutdown', () => {
        WHERE source_event_id IN (SELECT event_id FROM learning.outbox WHERE type = 'CourseCompleted')`,
     );
     expect({ rows: Number(recorded!.rows), distinct: Number(recorded!.distinct) }).toEqual({ rows: EVENTS, distinct: EVENTS });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    await database.drop();
   }, 180_000);
 });
