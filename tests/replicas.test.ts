@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, mintTestAccessToken, queryRows, type TestDatabase } from '@academy/service-kit/testing';
 import { createClient, type Client } from 'graphql-ws';
 import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import WebSocket from 'ws';
 import { haproxyAvailable, startScaleLayout, type ScaleLayout } from '../scripts/scale/layout.js';
@@ -89,6 +90,7 @@ describeLayout('several replicas behind HAProxy', () => {
       redisUrl,
       env: { LOG_LEVEL: 'warn', PLAYGROUND: 'false', THROTTLE_SIGN_UP_PER_ADDRESS: '1000' },
       output: (service, chunk) => {
+        if (process.env.SCALE_OUTPUT) appendFileSync(process.env.SCALE_OUTPUT, chunk.replace(/^(?=.)/gm, `${service}: `));
         if (/"level":"(error|warn)"/.test(chunk) || (service === "haproxy" && /ALERT/.test(chunk))) process.stderr.write(`${service}: ${chunk}`);
       },
     });

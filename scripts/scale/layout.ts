@@ -13,8 +13,8 @@ import { buildServices } from '../build.js';
 import { freePort } from '../stack/ports.js';
 import { CHECK_INTERVAL_MS, haproxyConfig, serverStates } from './haproxy.js';
 
-/** A stopping process keeps listening this long after its readiness turned 503: HAProxy's checks notice first. */
-export const SCALE_SHUTDOWN_DELAY_MS = 4 * CHECK_INTERVAL_MS;
+/** A stopping process keeps listening this long after its readiness turned 503: HAProxy's two failed checks come first. */
+export const SCALE_SHUTDOWN_DELAY_MS = 7 * CHECK_INTERVAL_MS;
 
 export interface ScaleLayoutOptions {
   /** Each subgraph's own role connection, by subgraph name. */

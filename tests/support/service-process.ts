@@ -25,7 +25,7 @@ export function serviceEntry(service: string): string {
  * Starts `service` (`gateway` or a subgraph's name) as a child process with `env` besides the
  * test's own, and resolves once it logged the port it listens on.
  */
-export function startServiceProcess(service: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
+export function startServiceProcess(service: string, env: Record<string, string>, timeoutMs = 180_000): Promise<ServiceProcess> {
   const inherited = { ...process.env };
   for (const name of Object.keys(inherited)) if (name.endsWith('DATABASE_URL') || name.endsWith('_URL')) delete inherited[name];
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', serviceEntry(service)], {
