@@ -94,7 +94,7 @@ describeLayout('several replicas behind HAProxy', () => {
         if (/"level":"(error|warn)"/.test(chunk) || (service === "haproxy" && /ALERT/.test(chunk))) process.stderr.write(`${service}: ${chunk}`);
       },
     });
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.dispose()));

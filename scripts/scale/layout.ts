@@ -68,7 +68,7 @@ export function haproxyAvailable(): boolean {
 const urlVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_URL`;
 const entryOf = (service: string) => join(REPO_ROOT, service === 'gateway' ? 'gateway' : join('subgraphs', service), 'dist', 'index.js');
 
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 240_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;
@@ -105,6 +105,8 @@ export async function startScaleLayout(options: ScaleLayoutOptions): Promise<Sca
       ? {
           ...common,
           PORT: String(port),
+          // Throttles and automatic persisted queries shared by the gateways.
+          REDIS_URL: options.redisUrl,
           ...Object.fromEntries(names.map((name) => [urlVariable(name), `http://127.0.0.1:${subgraphFrontends[name]}/graphql`])),
         }
       : {
