@@ -88,7 +88,9 @@ describeLayout('several replicas behind HAProxy', () => {
       databaseUrls: Object.fromEntries(names.map((name) => [name, database.urlFor(`academy_${name.replace('-', '_')}`)])),
       gatewaySecret,
       redisUrl,
-      env: { LOG_LEVEL: 'warn', PLAYGROUND: 'false', THROTTLE_SIGN_UP_PER_ADDRESS: '1000' },
+      // 200 registrations at once queue on one row lock: on a busy machine the last ones wait
+      // longer than the default 10 s the gateway gives a subgraph.
+      env: { LOG_LEVEL: 'warn', PLAYGROUND: 'false', THROTTLE_SIGN_UP_PER_ADDRESS: '1000', SUBGRAPH_TIMEOUT_MS: '60000' },
       output: (service, chunk) => {
         if (process.env.SCALE_OUTPUT) appendFileSync(process.env.SCALE_OUTPUT, chunk.replace(/^(?=.)/gm, `${service}: `));
         if (/"level":"(error|warn)"/.test(chunk) || (service === "haproxy" && /ALERT/.test(chunk))) process.stderr.write(`${service}: ${chunk}`);
@@ -144,7 +146,7 @@ describeLayout('several replicas behind HAProxy', () => {
     const [trainer] = await queryRows<{ id: string }>(admin, 'INSERT INTO scheduling.trainers (user_id) VALUES ($1) RETURNING id', [randomUUID()]);
     await queryRows(admin, 'INSERT INTO scheduling.course_prices (course_id, amount_minor, currency, set_at) VALUES ($1, NULL, NULL, now())', [courseId]);
     const users = await Promise.all(Array.from({ length: 200 }, () => tokenFor(randomUUID())));
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       const startsAt = new Date(Date.now() + (7 * 24 + round) * 3_600_000);
       const [session] = await queryRows<{ id: string }>(
         admin,
@@ -164,7 +166,7 @@ describeLayout('several replicas behind HAProxy', () => {
   it('restarts every process, one after the other, under continuous load without a failed request', async () => {
     const user = await signUp('Gus');
     // One operation that visits every subgraph.
-    const QUERY = `{ me { id } courses(first: 1) { totalCount } notificationPreferences { __typename } aiConversations { id } orders(first: 1) { totalCount } }`;
+    const QUERY = `{ me { id } courses(first: 1) { totalCount } venues { id } order(id: "${randomUUID()}") { id } notificationPreferences { __typename } aiConversations { id } }`;
     const probe = await send(layout.url, QUERY, {}, user);
     expect(probe.body.errors).toBeUndefined();
 

@@ -12,7 +12,7 @@ export interface ProxiedService {
 }
 
 /** How often HAProxy checks each process: a stopping process must keep listening for longer (SHUTDOWN_DELAY_MS). */
-export const CHECK_INTERVAL_MS = 300;
+export const CHECK_INTERVAL_MS = 400;
 
 /** The text of haproxy.cfg for `services` (the gateways first) and a stats page on `statsPort`. */
 export function haproxyConfig(services: ProxiedService[], statsPort: number): string {
@@ -38,10 +38,11 @@ export function haproxyConfig(services: ProxiedService[], statsPort: number): st
     '  balance roundrobin',
     '  option httpchk GET /readyz',
     '  http-check expect status 200',
-    // Two failed checks take a process out (a slow answer on a busy machine is not a failure
-    // until the check timeout); a stopping process answers 503 at once.
-    '  timeout check 3s',
-    `  default-server check inter ${CHECK_INTERVAL_MS} fall 2 rise 1`,
+    // Three failed checks take a process out: a process slow to answer under a burst (its
+    // database check waits) is not taken out with its peer at once; a stopping process answers
+    // 503 at once and keeps listening for longer than three checks.
+    '  timeout check 5s',
+    `  default-server check inter ${CHECK_INTERVAL_MS} fall 3 rise 1`,
     '',
     'frontend stats',
     `  bind 127.0.0.1:${statsPort}`,

@@ -13,7 +13,7 @@ import { buildServices } from '../build.js';
 import { freePort } from '../stack/ports.js';
 import { CHECK_INTERVAL_MS, haproxyConfig, serverStates } from './haproxy.js';
 
-/** A stopping process keeps listening this long after its readiness turned 503: HAProxy's two failed checks come first. */
+/** A stopping process keeps listening this long after its readiness turned 503: HAProxy's three failed checks come first. */
 export const SCALE_SHUTDOWN_DELAY_MS = 7 * CHECK_INTERVAL_MS;
 
 export interface ScaleLayoutOptions {
