@@ -5,6 +5,7 @@ import {
   closeServer,
   createLogger,
   createServer,
+  drainRequests,
   graphqlRequestListener,
   graphqlTracingPlugin,
   healthRoute,
@@ -165,7 +166,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     routes: {
       ...(metricsServing.served ? metricsRoutes(metricsServing) : {}),
       '/healthz': healthRoute,
-      '/readyz': readinessRoute(readiness),
+      '/readyz': readinessRoute(readiness, undefined, () => drain.draining),
       [OAUTH_TOKEN_PATH]: oauthTokenForwarder({ identityUrl: oauthTokenUrl(config), fetch: http.fetcher, throttles, trustProxy, logger }),
       [PAYMENT_WEBHOOK_PATH]: paymentWebhookForwarder({ commerceUrl: paymentWebhookUrl(config), fetch: http.fetcher, logger }),
       [LOCAL_PAYMENT_ACTIONS_PATH]: localPaymentActionsForwarder({ commerceUrl: localPaymentActionsUrl(config), fetch: http.fetcher, logger }),
@@ -178,6 +179,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
     { keepAliveTimeout: 65_000 },
     traceHttpRequests(withRequestLog(logger, (req, res) => (playground?.(req, res) ? undefined : api(req, res)))),
   );
+  const drain = drainRequests(httpServer, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, delayMs: config.SHUTDOWN_DELAY_MS, logger });
 
   return {
     apollo,
@@ -228,11 +230,15 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
         port: bound,
         url: `http://127.0.0.1:${bound}/graphql`,
         metricsUrl: metricsServer?.url ?? `http://127.0.0.1:${bound}/metrics`,
+        // Readiness turns 503 at once; sockets close with GoingAway (clients reconnect to another
+        // process); every HTTP request in flight is answered before the rest closes.
         stop: async () => {
+          drain.begin();
           unwatchSockets();
           await metricsServer?.stop();
           await subscriptions.close();
           await upstream.close();
+          await drain.close();
           await closeServer(httpServer);
           await apollo.stop();
           await http.close();

@@ -63,7 +63,15 @@ const parts = Object.entries(builders).map(([name, build]) => {
     // The common settings speak of DATABASE_URL: here it is the subgraph's own variable.
     throw new Error(`${name}: ${(error as Error).message.replaceAll('DATABASE_URL', variable)}`);
   }
-  const part = build({ databaseUrl: settings.DATABASE_URL, gatewaySecret: settings.GATEWAY_SECRET, poolSize: settings.DATABASE_POOL_SIZE, logLevel: settings.LOG_LEVEL, minGroupSize: settings.MIN_GROUP_SIZE });
+  const part = build({
+    databaseUrl: settings.DATABASE_URL,
+    gatewaySecret: settings.GATEWAY_SECRET,
+    poolSize: settings.DATABASE_POOL_SIZE,
+    logLevel: settings.LOG_LEVEL,
+    minGroupSize: settings.MIN_GROUP_SIZE,
+    // Only the gateway waits out the delay: behind it, the subgraphs' listeners get no new traffic.
+    shutdown: { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS },
+  });
   return { name, part, settings };
 });
 const localSubgraphs = Object.fromEntries(parts.map(({ name, part }) => [name, part]));
@@ -95,4 +103,9 @@ await runProcess({
     await tracing.shutdown();
   },
   logger: createLogger(parts[0]?.settings.LOG_LEVEL ?? 'info', { service: 'single-process' }),
+  // The gateway drains first, then each subgraph's own listener: the forced exit allows both.
+  shutdown: {
+    delayMs: parts[0]?.settings.SHUTDOWN_DELAY_MS,
+    timeoutMs: 2 * (parts[0]?.settings.SHUTDOWN_TIMEOUT_MS ?? 10_000),
+  },
 });

@@ -38,6 +38,8 @@ export interface SubgraphProbe {
 /** The whole supergraph on one test database: six subgraphs and the gateway, each on a free port. */
 export interface TestStack {
   database: TestDatabase;
+  /** The secret the stack's gateway and subgraphs share, for a gateway or subgraph started as a process of its own. */
+  gatewaySecret: string;
   /** identity's signing key (Ed25519, PKCS#8 PEM) and its kid, to mint tokens in tests. */
   signingKey: { pem: string; kid: string };
   /** Where identity delivers e-mail (one JSON file per message). */
@@ -168,6 +170,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   if (!paymentProvider) throw new Error('commerce was built without a payment provider');
   return {
     database,
+    gatewaySecret,
     signingKey,
     mailDir,
     get gateway() {

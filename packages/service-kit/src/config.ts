@@ -84,6 +84,7 @@ export function subgraphConfigSchema(defaultPort: number) {
     /** The fewest distinct users a bucket of an analyst figure may count and still be shown (privacy). */
     MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MIN_GROUP_SIZE),
     ...metricsConfigShape(),
+    ...shutdownSettingsShape(),
   });
 }
 
@@ -93,6 +94,16 @@ export function metricsConfigShape() {
     // Unset stays unset (port() alone would default it).
     METRICS_PORT: z.union([z.undefined(), port(0)]),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  };
+}
+
+/** The shutdown settings every process reads (gateway and subgraphs): see graceful-shutdown.ts. */
+export function shutdownSettingsShape() {
+  return {
+    /** Longest wait for requests in flight once a stop began (then they are cut). */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    /** How long a stopping process still accepts connections while its readiness answers 503. */
+    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   };
 }
 export type SubgraphConfig = z.output<ReturnType<typeof subgraphConfigSchema>>;

@@ -133,9 +133,17 @@ export function graphqlRequestListener<C extends BaseContext>(options: GraphQLHt
 /** Answers 200 {"status":"up"}: the process is alive. */
 export const healthRoute: Route = (_req, res) => sendJson(res, 200, { status: 'up' });
 
-/** Answers 200 when every check passes, 503 with the failing ones otherwise. */
-export function readinessRoute(checks: Record<string, () => Promise<unknown>>, timeoutMs = 2000): Route {
+/**
+ * Answers 200 when every check passes, 503 with the failing ones otherwise; 503 {"status":
+ * "stopping"} once `stopping()` is true, so that a proxy sends nothing more to a process that
+ * is shutting down.
+ */
+export function readinessRoute(checks: Record<string, () => Promise<unknown>>, timeoutMs = 2000, stopping?: () => boolean): Route {
   return async (_req, res) => {
+    if (stopping?.()) {
+      sendJson(res, 503, { status: 'stopping' });
+      return;
+    }
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
         let timer: NodeJS.Timeout | undefined;

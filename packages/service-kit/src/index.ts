@@ -6,6 +6,7 @@ export * from './db.js';
 export * from './close-codes.js';
 export * from './errors.js';
 export * from './http.js';
+export * from './graceful-shutdown.js';
 export * from './loaders.js';
 export * from './logger.js';
 export * from './money.js';

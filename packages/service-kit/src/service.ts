@@ -5,6 +5,7 @@ import { memoryCeilingBytes, type AnswerLimits } from './answer-limits.js';
 import type { RequestCaller } from './auth.js';
 import { loadConfig, subgraphConfigSchema, type SubgraphConfig } from './config.js';
 import { createDatabase, type Database } from './db.js';
+import type { ShutdownSettings } from './graceful-shutdown.js';
 import type { Route } from './http.js';
 import { createLogger, requestLogger, type LogDestination, type Logger, type LogLevel } from './logger.js';
 import type { MetricsSettings } from './observability/metrics.js';
@@ -27,6 +28,8 @@ export interface ServiceOptions {
   minGroupSize?: number;
   /** Where /metrics is served and whether it needs a token (default: the service's port, open). */
   metrics?: MetricsSettings;
+  /** How a stop waits for requests in flight (default: 10 s, no delay). */
+  shutdown?: ShutdownSettings;
 }
 
 /** What a subgraph service is built on, opened before anything that needs it. */
@@ -82,6 +85,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     routes: definition.routes,
     answerLimits: options.answerLimits,
     metrics: options.metrics,
+    shutdown: options.shutdown,
   });
   return { ...subgraph, database, logger };
 }
@@ -105,6 +109,7 @@ export async function runSubgraphService<S extends SubgraphConfig = SubgraphConf
   config: number | (() => S),
 ): Promise<void> {
   const settings = typeof config === 'number' ? (loadConfig(subgraphConfigSchema(config)) as S) : config();
+  const shutdown = { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, delayMs: settings.SHUTDOWN_DELAY_MS };
   const service = build(
     {
       databaseUrl: settings.DATABASE_URL,
@@ -114,12 +119,14 @@ export async function runSubgraphService<S extends SubgraphConfig = SubgraphConf
       answerLimits: { maxItems: settings.MAX_ANSWER_ITEMS, memoryCeilingBytes: memoryCeilingBytes(settings.MEMORY_CEILING_PERCENT) },
       minGroupSize: settings.MIN_GROUP_SIZE,
       metrics: { port: settings.METRICS_PORT, token: settings.METRICS_TOKEN },
+      shutdown,
     },
     settings,
   );
   // Traces (OTEL_* variables), under the subgraph's name unless OTEL_SERVICE_NAME says otherwise.
   const tracing = await startTracing(service.name);
   await runProcess({
+    shutdown,
     start: () => service.start(settings.PORT, settings.HOST),
     close: async () => {
       await service.database.close();

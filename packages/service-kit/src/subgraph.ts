@@ -15,6 +15,7 @@ import { graphqlTracingPlugin, inChildSpan, traceHttpRequests, TraceAttribute, t
 import { nameLoaders } from './loaders.js';
 import { accessLogPlugin, adoptRequestId, withRequestLog } from './observability/access-log.js';
 import { metricsRoutes, secondsSince, startMetricsServer, subgraphRequestMetrics, type MetricsSettings } from './observability/metrics.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainRequests, type ShutdownSettings } from './graceful-shutdown.js';
 
 /** Parses a subgraph's schema.graphql, given a URL relative to the calling module. */
 export function loadTypeDefs(url: URL): DocumentNode {
@@ -42,6 +43,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   answerLimits?: AnswerLimits;
   /** Where /metrics is served and whether it needs a token (default: the subgraph's port, open). */
   metrics?: MetricsSettings;
+  /** How `stop` waits for requests in flight (see drainRequests). */
+  shutdown?: ShutdownSettings;
   logger: Logger;
 }
 
@@ -116,7 +119,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   const serveGraphQL = graphqlRequestListener<C>({
     apollo,
     context: async ({ req }) => contextFor(callers.get(req)!, req),
-    routes: { ...options.routes, ...metricsRoutes(options.metrics), '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness) },
+    routes: { ...options.routes, ...metricsRoutes(options.metrics), '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness, undefined, () => drain.draining) },
   });
   // Only the gateway may query a subgraph (including _service and _entities): it signs the caller.
   // Every request is logged once (an access line) under the id the gateway gave it, inside its span.
@@ -137,6 +140,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     }
     await serveGraphQL(req, res);
   }), { [TraceAttribute.SUBGRAPH]: options.name }));
+  const drain = drainRequests(httpServer, { ...options.shutdown, logger: options.logger });
 
   return {
     name: options.name,
@@ -171,7 +175,10 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
         port: bound,
         url: `http://127.0.0.1:${bound}/graphql`,
         metricsUrl: metrics?.url ?? `http://127.0.0.1:${bound}/metrics`,
+        // Readiness turns 503, the listener closes, and every request in flight is answered
+        // (bounded by the shutdown timeout) before Apollo stops.
         stop: async () => {
+          await drain.close();
           await metrics?.stop();
           await closeServer(httpServer);
           await apollo.stop();
@@ -181,26 +188,39 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   };
 }
 
+/** What a stop may take besides waiting for requests in flight: workers, sockets and pools. */
+const STOP_MARGIN_MS = 5_000;
+
 /**
- * Runs a built subgraph as a process: listens, and on SIGINT or SIGTERM stops accepting,
- * finishes what is in flight, closes the database and exits 0.
+ * Runs a built subgraph (or the gateway) as a process: listens, and on SIGINT or SIGTERM stops
+ * accepting, answers what is in flight, stops its workers at a checkpoint, closes the database
+ * and exits 0. Should the stop take longer than `shutdownTimeoutMs` and a margin, it exits 1.
  */
 export async function runProcess(options: {
   start: () => Promise<RunningServer>;
   close?: () => Promise<void>;
   logger: Logger;
+  /** The process's shutdown settings: the forced exit waits for the shutdown delay and the timeout. */
+  shutdown?: ShutdownSettings;
 }): Promise<void> {
-  const running = await options.start();
+  // Signals are handled from the first moment: one that arrives while the process starts stops
+  // it as soon as it has started (a rolling restart may reach a process that is still starting).
+  const started = options.start();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     options.logger.info('stopping', { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const limitMs = (options.shutdown?.delayMs ?? 0) + (options.shutdown?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS) + STOP_MARGIN_MS;
+    const force = setTimeout(() => {
+      options.logger.error('stop took too long; exiting', { limitMs });
+      process.exit(1);
+    }, limitMs);
     force.unref();
     try {
-      await running.stop();
+      await (await started).stop();
       await options.close?.();
+      options.logger.info('stopped', { signal });
       process.exit(0);
     } catch (error) {
       options.logger.error('stop failed', { err: error });
@@ -211,4 +231,5 @@ export async function runProcess(options: {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // Started by the stack's supervisor: when it goes away, so does this process.
   if (process.send) process.on('disconnect', () => void stop('disconnect'));
+  await started;
 }
