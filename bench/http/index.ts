@@ -180,6 +180,7 @@ async function main(): Promise<void> {
     gatewaySecret,
     jwtPrivateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     jwtKeyId: key.keyId,
+    logLevel: options.logLevel,
   };
   const measurements: Measurement[] = [];
   let data = '';

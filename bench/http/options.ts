@@ -17,11 +17,13 @@ export interface BenchOptions {
   workers: number;
   /** The servers to measure, in this order. */
   servers: ServerName[];
+  /** LOG_LEVEL of our processes: `info` writes an access line per request, `warn` (default) none. */
+  logLevel: 'warn' | 'info';
 }
 
-export const USAGE = 'pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,single,hive,floor]';
+export const USAGE = 'pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,single,hive,floor] [--log-level warn|info]';
 
-const DEFAULTS: Record<string, string> = { scale: '5', connections: '32', seconds: '20', workers: '1', servers: DEFAULT_SERVERS.join(',') };
+const DEFAULTS: Record<string, string> = { scale: '5', connections: '32', seconds: '20', workers: '1', servers: DEFAULT_SERVERS.join(','), 'log-level': 'warn' };
 
 export function parseOptions(argv: string[]): BenchOptions {
   const given = new Map<string, string>();
@@ -45,7 +47,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     seconds: integer('seconds', 1, 3600),
     workers: integer('workers', 1, 64),
     servers: value('servers').split(',').map((s) => s.trim()) as ServerName[],
+    logLevel: value('log-level') as BenchOptions['logLevel'],
   };
+  if (!['warn', 'info'].includes(options.logLevel)) problems.push('--log-level takes warn or info');
   const unknown = options.servers.filter((s) => !SERVER_NAMES.includes(s));
   if (unknown.length > 0 || options.servers.length === 0) problems.push(`--servers takes some of ${SERVER_NAMES.join(',')}`);
   if (new Set(options.servers).size !== options.servers.length) problems.push('--servers names a server twice');
@@ -55,5 +59,5 @@ export function parseOptions(argv: string[]): BenchOptions {
 
 /** The command that reproduces a run, every option spelled out. */
 export function commandLine(options: BenchOptions): string {
-  return `pnpm bench:http --scale ${options.scale} --connections ${options.connections} --seconds ${options.seconds} --workers ${options.workers} --servers ${options.servers.join(',')}`;
+  return `pnpm bench:http --scale ${options.scale} --connections ${options.connections} --seconds ${options.seconds} --workers ${options.workers} --servers ${options.servers.join(',')}${options.logLevel === 'warn' ? '' : ` --log-level ${options.logLevel}`}`;
 }

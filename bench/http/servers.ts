@@ -87,7 +87,7 @@ export async function startHiveGateway(stack: Stack, options: { bin: string; dir
  */
 export async function startSingleProcess(
   stack: Stack,
-  options: { dataDir: string; gatewaySecret: string; jwtPrivateKeyPem: string; jwtKeyId: string; workers: number },
+  options: { dataDir: string; gatewaySecret: string; jwtPrivateKeyPem: string; jwtKeyId: string; workers: number; logLevel: string },
 ): Promise<ServerUnderTest> {
   const connections = await subgraphConnections({ DATA_DIR: options.dataDir }, stack.adminUrl);
   const databaseUrls = Object.fromEntries(SUBGRAPH_DATABASES.map((s) => [s.urlVariable, connections.urls[s.name]!]));
@@ -106,7 +106,7 @@ export async function startSingleProcess(
         JWT_PRIVATE_KEY: options.jwtPrivateKeyPem,
         JWT_KEY_ID: options.jwtKeyId,
         MAIL_DIR: join(options.dataDir, 'mail'),
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: options.logLevel,
         PLAYGROUND: 'false',
         NODE_ENV: 'production',
       },

@@ -18,6 +18,8 @@ export interface StackOptions {
   /** Identity signs (and publishes) with this key; the harness mints access tokens with it. */
   jwtPrivateKeyPem: string;
   jwtKeyId: string;
+  /** LOG_LEVEL of every process of the stack. */
+  logLevel: string;
 }
 
 export interface Stack {
@@ -74,7 +76,7 @@ export async function startStack(options: StackOptions, log: (line: string) => v
       GATEWAY_SECRET: options.gatewaySecret,
       JWT_PRIVATE_KEY: options.jwtPrivateKeyPem,
       JWT_KEY_ID: options.jwtKeyId,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: options.logLevel,
       NODE_ENV: 'production',
     },
     onLine: (line) => {
