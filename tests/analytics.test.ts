@@ -6,6 +6,7 @@ import { createDatabase, createLogger, type Database } from '@academy/service-ki
 import { appendEvent } from '@academy/service-kit/events';
 import { createLearningAnalyticsConsumer, LEARNING_ANALYTICS_CONSUMER } from '@academy/subgraph-ai-analytics';
 import { publishOrderPaid } from '@academy/subgraph-commerce';
+import { publishNotificationEmailRequested, type CommunityDatabase } from '@academy/subgraph-community';
 import { setTimeout as delay } from 'node:timers/promises';
 import { as, signUpUser, signUpWithRoles, type SignedUpUser } from './support/clients.js';
 import { adminRows, insertRows, uuid, withAdmin } from './support/fixtures.js';
@@ -130,9 +131,10 @@ describe('domain events as analytics events', () => {
     expect(await recorded('enrollment.created', newcomer.id)).toBe(1);
   }, 180_000);
 
-  it("records commerce's and scheduling's events with the user they are about", async () => {
+  it("records commerce's, scheduling's and community's events with the user they are about", async () => {
     const commerce: Database<any> = createDatabase<any>({ connectionString: stack.database.urlFor('academy_commerce'), poolSize: 1 });
     const scheduling: Database<any> = createDatabase<any>({ connectionString: stack.database.urlFor('academy_scheduling'), poolSize: 1 });
+    const community = createDatabase<CommunityDatabase>({ connectionString: stack.database.urlFor('academy_community'), poolSize: 1 });
     try {
       const buyer = uuid();
       await commerce.db.transaction().execute((trx) =>
@@ -146,11 +148,32 @@ describe('domain events as analytics events', () => {
           payload: { registrationId: uuid(), sessionId: uuid(), userId: registrant, courseId: uuid(), status: 'CONFIRMED', at: new Date().toISOString(), orderId: null, referredByUserId: null },
         }),
       );
+      const notified = uuid();
+      await community.db.transaction().execute((trx) =>
+        publishNotificationEmailRequested(trx, {
+          notificationId: uuid(),
+          userId: notified,
+          kind: 'BOOKING_CONFIRMED',
+          subject: 'Your booking is confirmed',
+          text: 'Dear learner@example.com, see you there.',
+          unsubscribeUrl: 'https://academy.example/unsubscribe/secret-token',
+          sendAfter: new Date().toISOString(),
+        }),
+      );
       await until(() => recorded('order.paid', buyer), (n) => n === 1, 'order.paid');
       await until(() => recorded('registration.confirmed', registrant), (n) => n === 1, 'registration.confirmed');
+      await until(() => recorded('notification.email_requested', notified), (n) => n === 1, 'notification.email_requested');
+      // Only the ids and the kind are kept: nothing of the e-mail's text, address or links.
+      const [row] = await adminRows<{ properties: Record<string, unknown> }>(
+        stack.database.adminUrl,
+        "SELECT properties FROM ai_analytics.analytics_events WHERE name = 'notification.email_requested' AND user_id = $1",
+        [notified],
+      );
+      expect(Object.keys(row!.properties).sort()).toEqual(['kind', 'notificationId', 'userId']);
     } finally {
       await commerce.close();
       await scheduling.close();
+      await community.close();
     }
   }, 180_000);
 });

@@ -6,6 +6,7 @@ import * as m2 from './2026-12-05T1200-posts.js';
 import * as m3 from './2026-12-05T1300-notification-delivery.js';
 import * as m4 from './2026-12-05T1400-chat-moderation.js';
 import * as m5 from './2026-12-06T0300-outbox-traceparent.js';
+import * as m6 from './2026-12-06T0400-analytics-reads-outbox.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-chat-rooms': m0,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T1300-notification-delivery': m3,
   '2026-12-05T1400-chat-moderation': m4,
   '2026-12-06T0300-outbox-traceparent': m5,
+  '2026-12-06T0400-analytics-reads-outbox': m6,
 };

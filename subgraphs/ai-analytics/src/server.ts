@@ -10,6 +10,7 @@ import { createIdentityEventConsumer } from './events/identity-events.consumer.j
 import { createLearningAnalyticsConsumer } from './events/learning-analytics.consumer.js';
 import { createLearningEventConsumer } from './events/learning-events.consumer.js';
 import { createSchedulingAnalyticsConsumer } from './events/scheduling-analytics.consumer.js';
+import { createCommunityAnalyticsConsumer } from './events/community-analytics.consumer.js';
 import { createSchedulingEventConsumer } from './events/scheduling-events.consumer.js';
 import { createLocalEventTaskGenerator } from './generation/event-task-generator.js';
 import { createLocalTipGenerator } from './generation/tip-generator.js';
@@ -24,6 +25,7 @@ export { createLearningEventConsumer, LEARNING_CONSUMER } from './events/learnin
 export { createSchedulingEventConsumer, SCHEDULING_CONSUMER } from './events/scheduling-events.consumer.js';
 export { createLearningAnalyticsConsumer, LEARNING_ANALYTICS_CONSUMER } from './events/learning-analytics.consumer.js';
 export { createSchedulingAnalyticsConsumer, SCHEDULING_ANALYTICS_CONSUMER } from './events/scheduling-analytics.consumer.js';
+export { createCommunityAnalyticsConsumer, COMMUNITY_ANALYTICS_CONSUMER } from './events/community-analytics.consumer.js';
 export { createCommerceEventConsumer, COMMERCE_CONSUMER } from './events/commerce-events.consumer.js';
 export type { TipGenerator, TipRequest, GeneratedTip } from './generation/tip-generator.js';
 export type { EventTaskGenerator, EventTaskRequest, GeneratedEventTask } from './generation/event-task-generator.js';
@@ -52,7 +54,7 @@ export interface RunningAiAnalyticsServer extends RunningServer {
 
 /**
  * Builds the ai-analytics subgraph (schema, HTTP server, subscription endpoint, database, the
- * consumers of identity's, learning's and scheduling's events) without listening. `start`
+ * consumers of identity's, learning's, scheduling's, commerce's and community's events) without listening. `start`
  * listens and starts the consumers; the `stop` it returns stops all of it. Tips and event tasks
  * are written by the local generators.
  */
@@ -75,8 +77,9 @@ export function buildAiAnalyticsSubgraph(options: AiAnalyticsServiceOptions) {
   // ai-analytics' copies (documents, recommendations, events), once to record them as analytics events.
   const learningAnalytics = createLearningAnalyticsConsumer(consumerOptions('learning-analytics'));
   const schedulingAnalytics = createSchedulingAnalyticsConsumer(consumerOptions('scheduling-analytics'));
+  const communityAnalytics = createCommunityAnalyticsConsumer(consumerOptions('community-analytics'));
   const commerceEvents = createCommerceEventConsumer(consumerOptions('commerce-events'));
-  const consumers = [identityEvents, learningEvents, schedulingEvents, learningAnalytics, schedulingAnalytics, commerceEvents];
+  const consumers = [identityEvents, learningEvents, schedulingEvents, learningAnalytics, schedulingAnalytics, communityAnalytics, commerceEvents];
   const figures: AiAnalyticsSettings = { minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE };
   const generators: Generators = { tipGenerator: createLocalTipGenerator(), eventTaskGenerator: createLocalEventTaskGenerator() };
   const context = (caller: Parameters<typeof createContext>[1], requestLogger: Logger) => createContext(db, caller, requestLogger, generators, assistant, figures);
@@ -98,6 +101,7 @@ export function buildAiAnalyticsSubgraph(options: AiAnalyticsServiceOptions) {
     schedulingEvents,
     learningAnalytics,
     schedulingAnalytics,
+    communityAnalytics,
     commerceEvents,
     async start(port: number, host?: string): Promise<RunningAiAnalyticsServer> {
       // Before any consumer records an event, so a newly listed zone is counted from the start.

@@ -25,6 +25,7 @@ export { LEARNING_CONSUMER } from './events/learning-events.consumer.js';
 export { COMMERCE_CONSUMER } from './events/commerce-events.consumer.js';
 export { createReminderJob } from './jobs/reminder.job.js';
 export { LinkTokens } from './security/link-tokens.js';
+export { publishNotificationEmailRequested } from './events/published.js';
 export type { NotificationEmailRequestedPayload } from './events/published.js';
 export type { CommunityDatabase } from './db/database.js';
 
