@@ -1,6 +1,7 @@
 import { badUserInput, conflict, parseId, requireViewer } from '@academy/service-kit';
 import { createHash, randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { waitForCopy } from '@academy/service-kit/events';
 import type { CommerceContext } from '../context.js';
 import type { CommerceDatabase, Order, Quote } from '../db/database.js';
 import type { CheckoutInput, CheckoutItemInput, OrderItemKind, QueryQuoteArgs } from '../generated/graphql.js';
@@ -25,9 +26,6 @@ import { amountOf } from './pricing.service.js';
 export const MAX_ORDER_LINES = 20;
 /** Most tickets of one type per line. */
 export const MAX_TICKETS_PER_LINE = 10;
-/** How long checkout waits for commerce's copy of a seat hold that scheduling has just published. */
-export const HOLD_COPY_WAIT_MS = 3_000;
-const HOLD_COPY_POLL_MS = 100;
 /** The booking reference alphabet: no 0/O or 1/I, which read alike. */
 export const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
@@ -182,15 +180,17 @@ const requestHashOf = (lines: BasketLine[], code: string | null): string =>
     .update(JSON.stringify({ items: lines.map((l) => (l.attendees ? [l.kind, l.id, l.quantity, l.attendees.map((a) => [a.name, a.email])] : [l.kind, l.id, l.quantity])), code }))
     .digest('hex');
 
-/** Waits (up to HOLD_COPY_WAIT_MS) until commerce's copy has each seat hold of the basket. */
+/** Waits (up to COPY_WAIT_MS) until commerce's copy has each seat hold of the basket. */
 async function waitForHoldCopies(db: Kysely<CommerceDatabase>, registrationIds: string[]): Promise<void> {
-  const deadline = Date.now() + HOLD_COPY_WAIT_MS;
   let missing = registrationIds;
-  while (missing.length > 0 && Date.now() < deadline) {
-    const found = await Promise.all(missing.map((id) => findSeatHold(db, id)));
-    missing = missing.filter((_, i) => !found[i]);
-    if (missing.length > 0) await new Promise((resolve) => setTimeout(resolve, HOLD_COPY_POLL_MS));
-  }
+  await waitForCopy(
+    async () => {
+      const found = await Promise.all(missing.map((id) => findSeatHold(db, id)));
+      missing = missing.filter((_, i) => !found[i]);
+      return missing.length;
+    },
+    (left) => left === 0,
+  );
 }
 
 /**
@@ -204,7 +204,7 @@ async function waitForHoldCopies(db: Kysely<CommerceDatabase>, registrationIds: 
  *   limit is never exceeded, and a redemption row records it for the order;
  * - the reference is drawn again on the (rare) collision.
  * Holds arrive by event: a registration made a moment ago may not be in commerce's copy yet, so
- * checkout first waits up to HOLD_COPY_WAIT_MS for it before refusing.
+ * checkout first waits up to COPY_WAIT_MS for it before refusing.
  */
 export async function checkout(ctx: CommerceContext, input: CheckoutInput): Promise<Order> {
   const viewer = requireViewer(ctx);

@@ -1,4 +1,5 @@
 import { badUserInput, forbidden, hasRole, intInRange, isCurrencyCode, notFound, parseId, requireRole, text } from '@academy/service-kit';
+import { waitForCopy } from '@academy/service-kit/events';
 import type { CommerceContext } from '../context.js';
 import type { EventReference, TicketType } from '../db/database.js';
 import type { MutationCreateTicketTypeArgs } from '../generated/graphql.js';
@@ -7,13 +8,11 @@ import { insertTicketType } from '../repositories/ticket.repository.js';
 
 /** The highest ticket price, in minor units. */
 const MAX_TICKET_PRICE_MINOR = 10_000_000;
-/** How long createTicketType waits for commerce's copy of an event scheduling has just announced. */
-const EVENT_COPY_WAIT_MS = 3_000;
 
 /**
  * ADMIN, or the event's organizer (by commerce's copy of the event, from EventScheduled), puts a
  * kind of ticket on sale. An event created a moment ago may not be copied yet: it is waited for
- * briefly before NOT_FOUND.
+ *  (up to COPY_WAIT_MS) before NOT_FOUND.
  */
 export async function createTicketType(ctx: CommerceContext, args: MutationCreateTicketTypeArgs): Promise<TicketType> {
   const viewer = requireRole(ctx, 'ADMIN', 'ORGANIZER');
@@ -23,12 +22,7 @@ export async function createTicketType(ctx: CommerceContext, args: MutationCreat
   const currency = args.currency.trim().toUpperCase();
   if (!isCurrencyCode(currency)) throw badUserInput(`"currency" must be an ISO 4217 code such as GBP (got "${args.currency}").`, 'currency');
   const quantity = intInRange(args.quantity, 'quantity', 1, 100_000);
-  const deadline = Date.now() + EVENT_COPY_WAIT_MS;
-  let event = await findEvent(ctx.db, eventId);
-  while (!event && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    event = await findEvent(ctx.db, eventId);
-  }
+  const event = await waitForCopy(() => findEvent(ctx.db, eventId), (found) => found !== undefined);
   if (!event) throw notFound('No such event.');
   if (event.organizer_id !== viewer.userId && !hasRole(ctx, 'ADMIN')) throw forbidden('Only the event\'s organizer or ADMIN sells its tickets.');
   const created = await insertTicketType(ctx.db, { event_id: eventId, name, amount_minor: amountMinor, currency, quantity });
