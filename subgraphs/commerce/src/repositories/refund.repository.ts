@@ -18,7 +18,7 @@ export function insertAutomaticRefund(db: Db, values: Insertable<CommerceRefunds
   return db
     .insertInto('commerce.refunds')
     .values({ ...values, automatic: true })
-    .onConflict((oc) => oc.column('order_item_id').where('automatic', '=', true).doNothing())
+    .onConflict((oc) => oc.column('order_item_id').where('automatic', '=', sql.lit(true)).doNothing())
     .returningAll()
     .executeTakeFirst();
 }

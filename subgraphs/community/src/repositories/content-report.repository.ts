@@ -23,7 +23,7 @@ export async function insertReportIfAbsent(
       resolved_at: null,
       resolved_by: null,
     })
-    .onConflict((oc) => oc.columns(['reporter_id', 'kind', 'content_id']).where('status', '=', 'OPEN').doNothing())
+    .onConflict((oc) => oc.columns(['reporter_id', 'kind', 'content_id']).where('status', '=', sql.lit('OPEN')).doNothing())
     .returningAll()
     .executeTakeFirst();
   return row ?? null;
