@@ -98,7 +98,7 @@ async function checkout(user: SignedUpUser, items: Record<string, unknown>[]): P
 }
 
 /**
- * Waits for commerce's copy of a seat hold (RegistrationHeld). Checkout itself waits up to 10 s for it;
+ * Waits for commerce's copy of a seat hold (RegistrationHeld). Checkout itself waits up to 5 s for it;
  * a long transaction elsewhere in the cluster can delay events for longer.
  */
 const holdCopied = (registrationId: string) =>
