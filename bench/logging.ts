@@ -8,7 +8,7 @@ import { createWriteStream, mkdtempSync, rmSync, writeSync, openSync, closeSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createLogger, logDestination, runInRequestScope, type LogDestination } from '../packages/service-kit/src/logger.js';
+import { createLogger, logDestination, requestLogger, type LogDestination } from '../packages/service-kit/src/logger.js';
 
 const linesArg = process.argv.indexOf('--lines');
 const LINES = linesArg > 0 ? Number(process.argv[linesArg + 1]) : 200_000;
@@ -64,10 +64,10 @@ for (const sync of [true, false]) {
     return { line: (i) => logger.info('request', { requestId: `r-${i}`, ...accessFields(i) }), done: flush };
   });
 }
-await measure('pino, asynchronous, id from the request scope', (file) => {
+await measure("pino, asynchronous, through a request's child logger", (file) => {
   const { destination, flush } = pinoTo(file, false);
   const logger = createLogger('info', { service: 'gateway' }, { destination: destination as LogDestination });
-  return { line: (i) => runInRequestScope(`r-${i}`, () => logger.info('request', accessFields(i))), done: flush };
+  return { line: (i) => requestLogger(logger, `r-${i}`).info('request', accessFields(i)), done: flush };
 });
 await measure('pino, level above info (line not written)', () => {
   const logger = createLogger('warn', { service: 'gateway' }, { destination: createWriteStream('/dev/null') as unknown as LogDestination });

@@ -89,6 +89,27 @@ describe('request ids', () => {
     expect(linesOf('learning').some((line) => line.requestId === requestId)).toBe(false);
   });
 
+  it('writes an access line in each subgraph a gateway in the same process runs an operation in', async () => {
+    const inProcess = await stack.startInProcessGateway();
+    const requestId = `in-process-${randomUUID()}`;
+    const response = await fetch(inProcess.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ada.accessToken}`, 'x-request-id': requestId },
+      body: JSON.stringify({ query: ME_AND_ROOMS, operationName: 'MeAndRooms' }),
+    });
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    for (const subgraph of ['identity', 'community']) {
+      expect(await accessLine(subgraph, requestId)).toMatchObject({
+        level: 'info',
+        path: 'in-process',
+        operationName: expect.stringMatching(new RegExp(`^MeAndRooms__${subgraph}__\\d+$`)),
+        errorCodes: [],
+        durationMs: expect.any(Number),
+      });
+    }
+  });
+
   it('replaces a malformed id with a new one', async () => {
     for (const malformed of ['has spaces', 'x'.repeat(129), 'semi;colon', '']) {
       const { requestId } = await post({ query: '{ __typename }' }, { 'x-request-id': malformed });
@@ -125,6 +146,13 @@ describe('request ids', () => {
     expect(token.status).toBeGreaterThanOrEqual(400);
     expect(token.headers.get('x-request-id')).toBe('token-1');
     expect(await accessLine('gateway', 'token-1')).toMatchObject({ path: '/oauth/token', status: token.status });
+    // Passed on with the request: identity, which owns the grant, logs it under the same id.
+    expect(await accessLine('identity', 'token-1')).toMatchObject({ path: '/oauth/token', status: token.status });
+
+    const unsubscribe = await fetch(new URL('/notifications/unsubscribe?token=not-a-token', stack.gateway.url), { headers: { 'x-request-id': 'unsubscribe-1' } });
+    await unsubscribe.arrayBuffer();
+    expect(unsubscribe.headers.get('x-request-id')).toBe('unsubscribe-1');
+    expect(await accessLine('community', 'unsubscribe-1')).toMatchObject({ status: unsubscribe.status });
   });
 
   it("puts an error answer's id and codes on its access line", async () => {

@@ -27,6 +27,15 @@ const signalGroup = (pid: number, signal: NodeJS.Signals) => {
   }
 };
 
+/**
+ * Whether a line of a server's output is a problem to show while measuring: a JSON line (after
+ * the supervisor's name column) at level warn or above (not an access line, whose `errorCodes` field would match a word search),
+ * or a plain line naming an error or warning.
+ */
+function worthShowing(line: string): boolean {
+  return line.includes('{"level":') ? /\{"level":"(warn|error|fatal)"/.test(line) : /\b(error|warn|fatal)/i.test(line);
+}
+
 /** Starts `command` in a new process group; `onLine` sees every line of its output. */
 export function startProcess(
   name: string,
@@ -44,7 +53,7 @@ export function startProcess(
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       lines.push(line);
       if (lines.length > TAIL_LINES) lines.shift();
-      if (/\b(error|warn|fatal)/i.test(line)) process.stderr.write(`[${name}] ${line}\n`);
+      if (worthShowing(line)) process.stderr.write(`[${name}] ${line}\n`);
       options.onLine?.(line);
     });
   }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBodyWithin, type Logger, type Route } from '@academy/service-kit';
+import { loggerForRequest, readBodyWithin, requestIdHeader, type Logger, type Route } from '@academy/service-kit';
 import type { Throttles } from './abuse/throttles.js';
 import { clientAddressOf, type ProxyTrust } from './client-address.js';
 
@@ -53,7 +53,7 @@ export function oauthTokenForwarder(options: { identityUrl: string; fetch: Fetch
     if (retryAfter !== null) {
       return answer(res, 429, { error: 'slow_down', error_description: `Too many token requests: try again in ${retryAfter} s.` }, { 'retry-after': String(retryAfter) });
     }
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = requestIdHeader(req);
     if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
     if (req.headers.authorization) headers.authorization = req.headers.authorization;
     let upstream;
@@ -62,7 +62,7 @@ export function oauthTokenForwarder(options: { identityUrl: string; fetch: Fetch
       upstream = await options.fetch(options.identityUrl, { method: 'POST', headers, body });
       text = await upstream.text();
     } catch (error) {
-      options.logger.warn('identity unreachable for a token request', { err: error });
+      loggerForRequest(options.logger, req).warn('identity unreachable for a token request', { err: error });
       return answer(res, 503, { error: 'temporarily_unavailable', error_description: 'Try again in a few seconds.' }, { 'retry-after': '2' });
     }
     const forwarded: Record<string, string> = {};

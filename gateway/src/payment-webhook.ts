@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { readRawBodyWithin, type Logger, type Route } from '@academy/service-kit';
+import { loggerForRequest, readRawBodyWithin, requestIdHeader, type Logger, type Route } from '@academy/service-kit';
 
 /** The path payment providers deliver webhooks to, on the gateway and on commerce alike. */
 export const PAYMENT_WEBHOOK_PATH = '/webhooks/payments';
@@ -44,7 +44,7 @@ export function paymentWebhookForwarder(options: { commerceUrl: string; fetch: F
     // Providers send UTF-8 JSON; a body that does not survive as text could not carry a valid signature anyway.
     const body = raw.toString('utf8');
     if (!Buffer.from(body, 'utf8').equals(raw)) return answer(res, 400, { error: 'invalid_webhook', message: 'The webhook could not be verified.' });
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = requestIdHeader(req);
     for (const name of FORWARDED_HEADERS) {
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
@@ -55,7 +55,7 @@ export function paymentWebhookForwarder(options: { commerceUrl: string; fetch: F
       upstream = await options.fetch(options.commerceUrl, { method: 'POST', headers, body });
       text = await upstream.text();
     } catch (error) {
-      options.logger.warn('commerce unreachable for a payment webhook', { err: error });
+      loggerForRequest(options.logger, req).warn('commerce unreachable for a payment webhook', { err: error });
       // Providers deliver again after a failure, so nothing is lost.
       return answer(res, 503, { error: 'temporarily_unavailable', message: 'Deliver the event again later.' }, { 'retry-after': '5' });
     }
@@ -83,7 +83,7 @@ export function localPaymentActionsForwarder(options: { commerceUrl: string; fet
     }
     const target = new URL(options.commerceUrl);
     target.search = new URL(req.url ?? '/', 'http://localhost').search;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = requestIdHeader(req);
     let body: string | undefined;
     if (req.method === 'POST') {
       const raw = await readRawBodyWithin(req, 4096);
@@ -97,7 +97,7 @@ export function localPaymentActionsForwarder(options: { commerceUrl: string; fet
       upstream = await options.fetch(target.toString(), { method: req.method, headers, ...(body === undefined ? {} : { body }) });
       text = await upstream.text();
     } catch (error) {
-      options.logger.warn('commerce unreachable for a local payment action', { err: error });
+      loggerForRequest(options.logger, req).warn('commerce unreachable for a local payment action', { err: error });
       return answer(res, 503, { error: 'temporarily_unavailable' }, { 'retry-after': '2' });
     }
     const contentType = upstream.headers.get('content-type');

@@ -134,7 +134,8 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       clientErrorsPlugin({ path: '/graphql' }),
       serviceUnavailablePlugin(),
       graphqlTracingPlugin(),
-      accessLogPlugin<GatewayContext>(),
+      accessLogPlugin<GatewayContext>((context) => context.requestScope),
+      formatError.plugin<GatewayContext>((context) => context.requestId),
       // The playground, when on, is the gateway's own page (./playground), never Apollo's.
       ApolloServerPluginLandingPageDisabled(),
     ],

@@ -1,4 +1,4 @@
-import type { Logger, Route } from '@academy/service-kit';
+import { loggerForRequest, requestIdHeader, type Logger, type Route } from '@academy/service-kit';
 
 /** The path of the unsubscribe links in notification e-mails, on the gateway and on community alike. */
 export const UNSUBSCRIBE_PATH = '/notifications/unsubscribe';
@@ -29,10 +29,10 @@ export function unsubscribeForwarder(options: { communityUrl: string; fetch: Fet
     let upstream;
     let text;
     try {
-      upstream = await options.fetch(target.toString(), { method: req.method, headers: {} });
+      upstream = await options.fetch(target.toString(), { method: req.method, headers: requestIdHeader(req) });
       text = await upstream.text();
     } catch (error) {
-      options.logger.warn('community unreachable for an unsubscribe link', { err: error });
+      loggerForRequest(options.logger, req).warn('community unreachable for an unsubscribe link', { err: error });
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5', 'cache-control': 'no-store' });
       res.end('The service is briefly unavailable: try the link again in a minute.');
       return;

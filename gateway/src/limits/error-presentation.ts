@@ -1,4 +1,4 @@
-import { createErrorFormatter, type Logger } from '@academy/service-kit';
+import { createErrorFormatter, type ErrorFormatter, type Logger } from '@academy/service-kit';
 import { ApolloServerErrorCode, ApolloServerValidationErrorCode } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { tooManyTokens } from './operation-limits.js';
@@ -24,9 +24,9 @@ export const withoutSuggestions = (message: string) => message.replace(SUGGESTIO
  * the contract pass, anything else becomes INTERNAL_SERVER_ERROR), the token limit named as
  * such, and in production neither suggestions nor the name of the subgraph that failed.
  */
-export function createGatewayErrorFormatter(logger: Logger, presentation: ErrorPresentation) {
+export function createGatewayErrorFormatter(logger: Logger, presentation: ErrorPresentation): ErrorFormatter {
   const masked = createErrorFormatter(logger);
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     let shown = masked(formatted, error);
     if (shown.extensions?.code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED && TOKENS_EXCEEDED.test(shown.message)) {
       const refused = tooManyTokens(presentation.maxTokens);
@@ -41,4 +41,5 @@ export function createGatewayErrorFormatter(logger: Logger, presentation: ErrorP
         : withoutSuggestions(shown.message);
     return { ...shown, message, extensions };
   };
+  return Object.assign(format, { plugin: masked.plugin });
 }

@@ -14,7 +14,7 @@ export function timedDataSource(subgraph: string, source: GraphQLDataSource<Gate
       try {
         return await source.process(options);
       } finally {
-        recordSubgraphFetch(subgraph, started);
+        recordSubgraphFetch(options.context.requestScope, subgraph, started);
       }
     },
   };

@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode, OperationLimitCode, RequestErrorCode } from './error-codes.js';
-import type { Logger } from './logger.js';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { requestLogger, type Logger } from './logger.js';
 
 export { ErrorCode, OperationLimitCode, RequestErrorCode } from './error-codes.js';
 
@@ -63,39 +64,81 @@ function infrastructureError(error: unknown): DomainError | null {
 /** How often an outage is logged per formatter while it lasts. */
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 
+/** Errors already logged for their request by a formatter's plugin, with the id an unexpected one was given. */
+const loggedForRequest = new WeakMap<object, { errorId?: string }>();
+
+/** Masks errors for clients and logs the unexpected ones; see `createErrorFormatter`. */
+export interface ErrorFormatter {
+  (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  /**
+   * An Apollo Server plugin logging each error of a request that needs a line (unexpected
+   * failures, limits, outages) with the request's id (`requestIdOf` reads it from the context),
+   * before the formatter masks it; the formatter then reuses the line's `errorId`.
+   */
+  plugin<C extends BaseContext>(requestIdOf: (context: C) => string | undefined): ApolloServerPlugin<C>;
+}
+
 /**
  * Apollo Server's formatError: errors with a code from the contract (or a request-shape code)
- * pass through; anything else is an unexpected failure, logged with the request id and shown
- * to the client only as INTERNAL_SERVER_ERROR. With `databaseErrors` (in a process that talks to
- * PostgreSQL: the subgraphs), an unavailable database is SERVICE_UNAVAILABLE and a statement
- * timeout RESOURCE_LIMIT_EXCEEDED.
+ * pass through; anything else is an unexpected failure, logged with the request id (by the
+ * formatter's plugin; errors outside a request, such as a subscription's, are logged by the
+ * formatter itself) and shown to the client only as INTERNAL_SERVER_ERROR. With
+ * `databaseErrors` (in a process that talks to PostgreSQL: the subgraphs), an unavailable
+ * database is SERVICE_UNAVAILABLE and a statement timeout RESOURCE_LIMIT_EXCEEDED.
  */
-export function createErrorFormatter(logger: Logger, options: { databaseErrors?: boolean } = {}) {
+export function createErrorFormatter(logger: Logger, options: { databaseErrors?: boolean } = {}): ErrorFormatter {
   let outageLoggedAt = Number.NEGATIVE_INFINITY;
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && (publicCodes.has(code) || requestCodes.has(code)) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const passes = (code: unknown) => typeof code === 'string' && (publicCodes.has(code) || requestCodes.has(code)) && code !== ErrorCode.INTERNAL_SERVER_ERROR;
+  const originalOf = (error: unknown) => (error instanceof GraphQLError ? (error.originalError ?? error) : error);
+  /** Writes the line an error needs, if any; answers the id given to an unexpected one. */
+  const log = (error: unknown, path: GraphQLFormattedError['path'], to: Logger): { errorId?: string } => {
+    const original = originalOf(error);
     const known = options.databaseErrors ? infrastructureError(original) : null;
     if (known) {
       const now = Date.now();
-      if (known.extensions.code !== ErrorCode.SERVICE_UNAVAILABLE) logger.info('request stopped by a limit', { err: original, path: formatted.path });
+      if (known.extensions.code !== ErrorCode.SERVICE_UNAVAILABLE) to.info('request stopped by a limit', { err: original, path });
       else if (now - outageLoggedAt >= OUTAGE_LOG_INTERVAL_MS) {
         outageLoggedAt = now;
-        logger.warn('database unavailable; answering SERVICE_UNAVAILABLE', { err: (original as Error).message });
+        to.warn('database unavailable; answering SERVICE_UNAVAILABLE', { err: (original as Error).message });
       }
-      return { message: known.message, locations: formatted.locations, path: formatted.path, extensions: { ...known.extensions } };
+      return {};
     }
     const errorId = crypto.randomUUID();
-    logger.error('unexpected error', { errorId, err: original, path: formatted.path });
+    to.error('unexpected error', { errorId, err: original, path });
+    return { errorId };
+  };
+  const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (passes(formatted.extensions?.code)) {
+      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    const original = originalOf(error);
+    const known = options.databaseErrors ? infrastructureError(original) : null;
+    const logged = (error !== null && typeof error === 'object' && loggedForRequest.get(error)) || log(error, formatted.path, logger);
+    if (known) return { message: known.message, locations: formatted.locations, path: formatted.path, extensions: { ...known.extensions } };
     return {
       message: 'Internal server error',
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId },
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId: logged.errorId ?? crypto.randomUUID() },
     };
   };
+  return Object.assign(format, {
+    plugin<C extends BaseContext>(requestIdOf: (context: C) => string | undefined): ApolloServerPlugin<C> {
+      return {
+        async requestDidStart() {
+          return {
+            async didEncounterErrors({ contextValue, errors }) {
+              const requestId = contextValue ? requestIdOf(contextValue) : undefined;
+              const to = requestId ? requestLogger(logger, requestId) : logger;
+              for (const error of errors) {
+                if (passes(error.extensions?.code) || loggedForRequest.has(error)) continue;
+                loggedForRequest.set(error, log(error, error.path, to));
+              }
+            },
+          };
+        },
+      };
+    },
+  });
 }

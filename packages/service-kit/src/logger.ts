@@ -1,7 +1,6 @@
 // The logger lives with the rest of observability; this module keeps the old import path.
 export {
   createLogger,
-  currentRequestScope,
   flushLogs,
   isWellFormedRequestId,
   logDestination,
@@ -9,7 +8,8 @@ export {
   REQUEST_ID_HEADER,
   requestIdFrom,
   requestLogger,
-  runInRequestScope,
+  openRequestScope,
+  requestScopeOf,
   type LogDestination,
   type LogLevel,
   type Logger,

@@ -10,10 +10,10 @@ import { CALLER_HEADER, CallerTokenError, verifyCallerToken } from './caller-tok
 import { createErrorFormatter, ErrorCode } from './errors.js';
 import { resolverMapOf, type SubgraphResolvers } from './resolver-map.js';
 import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
-import type { Logger } from './logger.js';
+import { requestScopeOf, type Logger, type RequestScope } from './logger.js';
 import { graphqlTracingPlugin, inChildSpan, traceHttpRequests, TraceAttribute, tracingActive } from './observability/tracing.js';
 import { nameLoaders } from './loaders.js';
-import { accessLogPlugin, adoptRequestId, withRequestLog } from './observability/access-log.js';
+import { accessLogPlugin, adoptRequestId, logInProcessRequest, withRequestLog } from './observability/access-log.js';
 import { metricsRoutes, secondsSince, startMetricsServer, subgraphRequestMetrics, type MetricsSettings } from './observability/metrics.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainRequests, type ShutdownSettings } from './graceful-shutdown.js';
 
@@ -48,6 +48,11 @@ export interface SubgraphOptions<C extends BaseContext> {
   logger: Logger;
 }
 
+const REQUEST_SCOPE = Symbol('requestScope');
+const REQUEST_ID = Symbol('requestId');
+/** A subgraph context's keys for its request's scope and id. */
+type RequestKeys = { [REQUEST_SCOPE]?: RequestScope; [REQUEST_ID]?: string };
+
 /** One operation, as the gateway sends it to a subgraph. */
 export interface SubgraphRequest {
   query: string;
@@ -76,15 +81,20 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   const answerLimits = options.answerLimits ?? { maxItems: DEFAULT_MAX_ANSWER_ITEMS, memoryCeilingBytes: memoryCeilingBytes(DEFAULT_MEMORY_CEILING_PERCENT) };
   const contextFor = async (caller: RequestCaller, req?: IncomingMessage): Promise<C> => {
     const context = await options.context(caller, req);
+    // What the access line and the error lines of the request need, kept on its context under
+    // symbols (Apollo Server copies a context per operation; its own keys come along).
+    const scope = req ? requestScopeOf(req) : undefined;
+    Object.assign(context, { [REQUEST_SCOPE]: scope, [REQUEST_ID]: scope?.requestId ?? caller.requestId ?? undefined });
     attachAnswerBudget(context, answerLimits);
     // Traced batches are named after their loaders (`courseById`); untraced, nobody reads the names.
     const loaders = (context as { loaders?: unknown }).loaders;
     if (tracingActive() && loaders && typeof loaders === 'object') nameLoaders(loaders as Record<string, unknown>);
     return context;
   };
+  const formatError = createErrorFormatter(options.logger, { databaseErrors: true });
   const apollo = new ApolloServer<C>({
     schema,
-    formatError: createErrorFormatter(options.logger, { databaseErrors: true }),
+    formatError,
     includeStacktraceInErrorResponses: false,
     // Cache hints are not used (nothing caches whole responses), and the cache-control plugin
     // would wrap every field's resolver to collect them: no field is wrapped without it.
@@ -93,7 +103,8 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       graphqlTracingPlugin(),
-      accessLogPlugin<C>(),
+      accessLogPlugin<C>((context) => (context as RequestKeys)[REQUEST_SCOPE]),
+      formatError.plugin<C>((context) => (context as RequestKeys)[REQUEST_ID]),
       {
         // A request ended by its answer budget answers with the error alone: the lists resolved
         // empty after it would read as real, complete data.
@@ -128,7 +139,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
       try {
         const header = req.headers[CALLER_HEADER];
         const caller = await verifyCallerToken(Array.isArray(header) ? header[0] : header, options.gatewaySecret, options.name);
-        adoptRequestId(caller.requestId, res);
+        adoptRequestId(req, caller.requestId, res);
         callers.set(req, caller);
       } catch (error) {
         const message = error instanceof CallerTokenError ? error.message : 'invalid gateway credentials';
@@ -154,12 +165,15 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
      */
     async execute(request: SubgraphRequest, caller: RequestCaller): Promise<FormattedExecutionResult> {
       return inChildSpan(`subgraph ${options.name}`, { [TraceAttribute.SUBGRAPH]: options.name }, async () => {
+        const started = performance.now();
         const response = await apollo.executeOperation<Record<string, unknown>>(
           { query: request.query, variables: request.variables, operationName: request.operationName },
           { contextValue: await contextFor(caller) },
         );
         if (response.body.kind !== 'single') throw new Error('incremental delivery is not served in process');
-        return response.body.singleResult;
+        const result = response.body.singleResult;
+        logInProcessRequest(options.logger, caller.requestId ?? null, request.operationName ?? null, result.errors, started);
+        return result;
       });
     },
     /** Starts Apollo Server and listens; port 0 picks a free port. */

@@ -2,12 +2,13 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import {
-  currentRequestScope,
   isWellFormedRequestId,
+  openRequestScope,
   recordErrorCode,
   REQUEST_ID_HEADER,
   requestIdFrom,
-  runInRequestScope,
+  requestLogger,
+  requestScopeOf,
   type Logger,
   type RequestScope,
 } from './logging.js';
@@ -49,50 +50,71 @@ function accessLine(scope: RequestScope, req: IncomingMessage, res: ServerRespon
 /**
  * Wraps a server's request listener so that every request has an id (the client's well-formed
  * `x-request-id`, else a new UUID), answered in the `x-request-id` response header whatever
- * answers it, carried by every line logged while it runs, and reported in one access line
- * when its response ends.
+ * answers it (the scope is reached with `requestScopeOf(req)`), and reported in one access
+ * line when its response ends.
  */
 export function withRequestLog(logger: Logger, listener: Listener): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const started = performance.now();
-    runInRequestScope(requestIdFrom(req.headers[REQUEST_ID_HEADER]), (scope) => {
-      res.setHeader(REQUEST_ID_HEADER, scope.requestId);
-      res.once('close', () => logger.info('request', accessLine(scope, req, res, performance.now() - started)));
-      return listener(req, res);
-    });
+    const scope = openRequestScope(req, requestIdFrom(req.headers[REQUEST_ID_HEADER]));
+    res.setHeader(REQUEST_ID_HEADER, scope.requestId);
+    res.once('close', () => logger.info('request', accessLine(scope, req, res, performance.now() - started)));
+    return listener(req, res);
   };
+}
+
+/** The header passing request `req`'s id on to a service it forwards to (none outside a scope). */
+export function requestIdHeader(req: IncomingMessage): Record<string, string> {
+  const scope = requestScopeOf(req);
+  return scope ? { [REQUEST_ID_HEADER]: scope.requestId } : {};
+}
+
+/** `logger`, with request `req`'s id on every line when it has one. */
+export function loggerForRequest(logger: Logger, req: IncomingMessage): Logger {
+  const scope = requestScopeOf(req);
+  return scope ? requestLogger(logger, scope.requestId) : logger;
+}
+
+/**
+ * The access line of an operation a gateway in the same process ran without HTTP: the same
+ * fields, with `path: "in-process"` and no status.
+ */
+export function logInProcessRequest(logger: Logger, requestId: string | null, operationName: string | null, errors: readonly { extensions?: Record<string, unknown> }[] | undefined, startedAt: number): void {
+  const errorCodes = [...new Set((errors ?? []).map((error) => error.extensions?.code).filter((code): code is string => typeof code === 'string'))];
+  logger.info('request', { requestId, path: 'in-process', operationName, status: null, durationMs: roundMs(performance.now() - startedAt), errorCodes });
 }
 
 /**
  * Adopts the id the gateway signed into the caller token (the request's id across the
- * federation) for the request being answered, when it is well-formed.
+ * federation) for request `req`, when it is well-formed.
  */
-export function adoptRequestId(requestId: string | null, res?: ServerResponse): void {
-  const scope = currentRequestScope();
+export function adoptRequestId(req: IncomingMessage, requestId: string | null, res?: ServerResponse): void {
+  const scope = requestScopeOf(req);
   if (!scope || !isWellFormedRequestId(requestId) || scope.requestId === requestId) return;
   scope.requestId = requestId;
   if (res && !res.headersSent) res.setHeader(REQUEST_ID_HEADER, requestId);
 }
 
-/** Notes a subgraph fetch of the request being answered, for its access line. */
-export function recordSubgraphFetch(subgraph: string, startedAt: number): void {
-  currentRequestScope()?.fetches.push({ subgraph, durationMs: roundMs(performance.now() - startedAt) });
+/** Notes a subgraph fetch of the request of `scope`, for its access line. */
+export function recordSubgraphFetch(scope: RequestScope | undefined, subgraph: string, startedAt: number): void {
+  scope?.fetches.push({ subgraph, durationMs: roundMs(performance.now() - startedAt) });
 }
 
 /**
  * Gives the access line of each GraphQL request its operation name and the error codes of its
- * answer (as the client gets them, after masking).
+ * answer (as the client gets them, after masking); `scopeOf` finds the request's scope from
+ * its GraphQL context.
  */
-export function accessLogPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+export function accessLogPlugin<C extends BaseContext>(scopeOf: (context: C) => RequestScope | undefined): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ operationName, request, response }) {
-          const scope = currentRequestScope();
+        async willSendResponse({ contextValue, operationName, request, response }) {
+          const scope = scopeOf(contextValue);
           if (!scope) return;
           scope.operationName = operationName ?? request.operationName ?? null;
           if (response.body.kind !== 'single') return;
-          for (const error of response.body.singleResult.errors ?? []) recordErrorCode(error.extensions?.code);
+          for (const error of response.body.singleResult.errors ?? []) recordErrorCode(scope, error.extensions?.code);
         },
       };
     },

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
@@ -39,10 +38,10 @@ export interface SubgraphFetchRecord {
 }
 
 /**
- * What is known about the request being answered, for every line it causes: its id, and what
- * its access line reports when it ends. The async context carries it, so a line logged by
- * shared machinery (error formatting, data sources, the database layer) while the request runs
- * carries the request's id without the logger being handed down.
+ * What is known about one HTTP request while it is answered, for its access line: its id, and
+ * what the line reports when the response ends. It is kept beside the request object (and
+ * reached from the GraphQL context), not in an async context: AsyncLocalStorage on Node 20
+ * turns on promise hooks for every promise of the process, a cost measured in bench:http.
  */
 export interface RequestScope {
   requestId: string;
@@ -51,23 +50,23 @@ export interface RequestScope {
   fetches: SubgraphFetchRecord[];
 }
 
-const scopes = new AsyncLocalStorage<RequestScope>();
+const scopes = new WeakMap<object, RequestScope>();
 
-/** Runs `work` as part of the request `requestId`: lines logged meanwhile carry the id. */
-export function runInRequestScope<T>(requestId: string, work: (scope: RequestScope) => T): T {
+/** Starts the scope of request `req` (an IncomingMessage) under `requestId`. */
+export function openRequestScope(req: object, requestId: string): RequestScope {
   const scope: RequestScope = { requestId, operationName: null, errorCodes: [], fetches: [] };
-  return scopes.run(scope, work, scope);
+  scopes.set(req, scope);
+  return scope;
 }
 
-/** The request being answered in this async context, if any. */
-export function currentRequestScope(): RequestScope | undefined {
-  return scopes.getStore();
+/** The scope of request `req`, if it was opened (by the access log). */
+export function requestScopeOf(req: object): RequestScope | undefined {
+  return scopes.get(req);
 }
 
 /** Notes an error code of the answer being built (once each) for the access line. */
-export function recordErrorCode(code: unknown): void {
-  const scope = scopes.getStore();
-  if (scope && typeof code === 'string' && !scope.errorCodes.includes(code)) scope.errorCodes.push(code);
+export function recordErrorCode(scope: RequestScope, code: unknown): void {
+  if (typeof code === 'string' && !scope.errorCodes.includes(code)) scope.errorCodes.push(code);
 }
 
 /**
@@ -136,9 +135,6 @@ function scrub(value: unknown, depth: number): unknown {
   return out;
 }
 
-/** Marks a pino logger made for one request: its lines carry the id already. */
-const BOUND_TO_REQUEST = Symbol('boundToRequest');
-
 let sharedStderr: DestinationStream | undefined;
 
 /**
@@ -189,17 +185,14 @@ class JsonLogger implements Logger {
     this.pino.error(fields ?? {}, message);
   }
   child(fields: Record<string, unknown>): Logger {
-    const child = this.pino.child(fields);
-    // A child bound to a request names it itself; the async context must not name it again.
-    if (typeof fields.requestId === 'string') (child as unknown as Record<symbol, boolean>)[BOUND_TO_REQUEST] = true;
-    return new JsonLogger(child);
+    return new JsonLogger(this.pino.child(fields));
   }
 }
 
 /**
  * A JSON-lines logger (pino): `time` (ISO), `level` (its name), `msg`, the `base` fields (the
- * service's name), the request id of the request being answered if any, then the line's own
- * fields, with secrets and personal data redacted.
+ * service's name), then the line's own fields (a request's logger adds its id: `requestLogger`),
+ * with secrets and personal data redacted.
  */
 export function createLogger(level: LogLevel, base: Record<string, unknown> = {}, options: LoggerOptions = {}): Logger {
   const logger = pino(
@@ -215,11 +208,6 @@ export function createLogger(level: LogLevel, base: Record<string, unknown> = {}
       // Errors are already reduced (and scrubbed) by `scrub`.
       serializers: { err: (err: unknown) => err },
       redact: { paths: REDACT_PATHS, censor: REDACTED },
-      mixin: (fields, _level, instance) => {
-        const scope = scopes.getStore();
-        if (!scope || 'requestId' in fields || (instance as unknown as Record<symbol, boolean>)[BOUND_TO_REQUEST]) return {};
-        return { requestId: scope.requestId };
-      },
     },
     options.destination ?? stderrDestination(),
   );
