@@ -45,6 +45,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 const isStatementTimeout = (error: unknown) =>
   (error as { code?: unknown })?.code === '57014' && /statement timeout/.test(String((error as { message?: unknown }).message));
 
+/**
+ * A hot standby (the analyst figures' read replica) cancelled a statement whose snapshot needed
+ * rows that the primary's changes, replayed there, were removing (40001, or 40P01 for a buffer
+ * deadlock). The same statement succeeds when run again.
+ */
+export const isRecoveryConflict = (error: unknown) =>
+  ['40001', '40P01'].includes(String((error as { code?: unknown })?.code)) && /conflict with recovery/.test(String((error as { message?: unknown }).message));
+
 /** The error a client gets when the database is unavailable. */
 export const serviceUnavailable = () =>
   new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'A service this request needs cannot reach its database right now; try again in a few seconds.');
@@ -55,9 +63,20 @@ export const resourceLimitExceeded = (message: string, limit: 'statementTimeout'
 
 /** Known infrastructure failures as the client error they stand for; null for anything else. */
 function infrastructureError(error: unknown): DomainError | null {
-  if (isDatabaseUnavailable(error)) return serviceUnavailable();
+  if (isDatabaseUnavailable(error) || isRecoveryConflict(error)) return serviceUnavailable();
   if (isStatementTimeout(error)) return resourceLimitExceeded('The database took too long to answer this request; ask for less.', 'statementTimeout');
   return null;
+}
+
+/**
+ * What was thrown, as the formatter classifies it. graphql-js wraps anything it does not take
+ * for an Error (`instanceof Error` in its realm) as `NonErrorThrown`: a connection error from
+ * Node's own sockets, seen from code loaded in another realm (a test runner's sandbox, where the
+ * services also run in process), arrives that way, and its `code` is what says the database is away.
+ */
+function thrownValue(error: unknown): unknown {
+  const wrapped = error as { name?: unknown; thrownValue?: unknown } | null;
+  return wrapped?.name === 'NonErrorThrown' && wrapped.thrownValue !== undefined ? wrapped.thrownValue : error;
 }
 
 /** How often an outage is logged per formatter while it lasts. */
@@ -67,7 +86,7 @@ const OUTAGE_LOG_INTERVAL_MS = 10_000;
  * Apollo Server's formatError: errors with a code from the contract (or a request-shape code)
  * pass through; anything else is an unexpected failure, logged with the request id and shown
  * to the client only as INTERNAL_SERVER_ERROR. With `databaseErrors` (in a process that talks to
- * PostgreSQL: the subgraphs), an unavailable database is SERVICE_UNAVAILABLE and a statement
+ * PostgreSQL: the subgraphs), an unavailable database or a replica's recovery conflict is SERVICE_UNAVAILABLE and a statement
  * timeout RESOURCE_LIMIT_EXCEEDED.
  */
 export function createErrorFormatter(logger: Logger, options: { databaseErrors?: boolean } = {}) {
@@ -79,13 +98,13 @@ export function createErrorFormatter(logger: Logger, options: { databaseErrors?:
       return { ...formatted, extensions };
     }
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    const known = options.databaseErrors ? infrastructureError(original) : null;
+    const known = options.databaseErrors ? infrastructureError(thrownValue(original)) : null;
     if (known) {
       const now = Date.now();
       if (known.extensions.code !== ErrorCode.SERVICE_UNAVAILABLE) logger.info('request stopped by a limit', { err: original, path: formatted.path });
       else if (now - outageLoggedAt >= OUTAGE_LOG_INTERVAL_MS) {
         outageLoggedAt = now;
-        logger.warn('database unavailable; answering SERVICE_UNAVAILABLE', { err: (original as Error).message });
+        logger.warn('database unavailable; answering SERVICE_UNAVAILABLE', { err: String((thrownValue(original) as { message?: unknown }).message) });
       }
       return { message: known.message, locations: formatted.locations, path: formatted.path, extensions: { ...known.extensions } };
     }
