@@ -3,10 +3,12 @@
 // figures of all five subgraphs that have them come from the replica; writes (trackEvents, a
 // saved report's creation and refresh) and every other read (a course, the saved reports
 // themselves) stay on the primary. The replica's pool survives its connections being ended,
-// shows in the pool metrics under its own label, and is closed with the service.
+// shows in the pool metrics under its own label, and is closed with the service; while the
+// replica cannot be reached, only the figures fail (SERVICE_UNAVAILABLE) and only until it is back.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConfigError } from '@academy/service-kit';
-import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
+import { GraphQLError } from 'graphql';
+import { ConfigError, createErrorFormatter, createLogger, ErrorCode } from '@academy/service-kit';
+import { createTestDatabase, startTcpProxy, type TcpProxy, type TestDatabase } from '@academy/service-kit/testing';
 import { loadAiAnalyticsConfig } from '@academy/subgraph-ai-analytics';
 import { loadCommerceConfig } from '@academy/subgraph-commerce';
 import { loadCommunityConfig } from '@academy/subgraph-community';
@@ -45,6 +47,8 @@ const EVENT = 'replica.figure_seen';
 
 let primary: TestDatabase;
 let replica: TestDatabase;
+/** Between the services and the replica, to take it away and bring it back. */
+let replicaProxy: TcpProxy;
 let stack: TestStack;
 let stopped = false;
 let analyst: SignedUpUser;
@@ -99,7 +103,10 @@ const series = (total: number) => ({ total, points: [{ bucket: DAY.from, value: 
 
 beforeAll(async () => {
   replica = await createTestDatabase();
-  stack = await startStack({ analyticsReplica: replica, minGroupSize: 1 });
+  const server = new URL(replica.adminUrl);
+  replicaProxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  const proxied: TestDatabase = { ...replica, urlFor: (role) => replicaProxy.through(replica.urlFor(role)) };
+  stack = await startStack({ analyticsReplica: proxied, minGroupSize: 1 });
   primary = stack.database;
   analyst = await signUpWithRoles(stack, 'Analyst', ['ANALYST']);
   await seedFigures(primary.adminUrl, 'Read on the primary', primaryUsers);
@@ -108,6 +115,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!stopped) await stack?.stop();
+  await replicaProxy?.stop();
   await replica?.drop();
 });
 
@@ -201,13 +209,36 @@ describe("the replica's pool", () => {
         expect(body.data!.figure).toEqual(before);
         break;
       }
-      expect(body.errors[0]!.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(body.errors[0]!.extensions?.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
       if (Date.now() > deadline) throw new Error(`figures did not recover: ${JSON.stringify(body.errors)}`);
       await delay(50);
     }
   });
 
+  it('while the replica cannot be reached, figures answer SERVICE_UNAVAILABLE and everything else is served; then they answer again', async () => {
+    const before = await figure(ENROLLMENTS);
+    await replicaProxy.stop();
+    try {
+      const analystAsks = (query: string) => stack.query(query, { range: DAY }, { authorization: `Bearer ${analyst.accessToken}` });
+      for (const query of [ENROLLMENTS, REVENUE, ACTIVE]) {
+        const { body } = await analystAsks(query);
+        expect(body.errors?.map((e) => e.extensions?.code)).toEqual([ErrorCode.SERVICE_UNAVAILABLE]);
+      }
+      expect((await stack.query<{ course: { title: string } }>(COURSE, { id: course })).body).toEqual({ data: { course: { title: 'Read on the primary' } } });
+      const events = [{ name: 'replica.tracked', clientEventId: 'replica-away' }];
+      expect((await as<{ trackEvents: number }>(stack, analyst, TRACK, { events })).trackEvents).toBe(1);
+      // Readiness checks the primary only: a replica outage takes no process out of the balancer.
+      for (const name of ['learning', 'ai-analytics'] as const) {
+        expect((await fetch(new URL('/readyz', stack.subgraphs[name].url))).status).toBe(200);
+      }
+    } finally {
+      await replicaProxy.start();
+    }
+    expect(await figure(ENROLLMENTS)).toEqual(before);
+  });
+
   it("closes with the services: no subgraph connection is left on the replica", async () => {
+    await figure(ACTIVE);
     const connected = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename LIKE 'academy\\_%'";
     expect(await count(replica.adminUrl, connected)).toBeGreaterThan(0);
     stopped = true;
@@ -249,5 +280,19 @@ describe('ANALYTICS_READ_DATABASE_URL', () => {
         "ANALYTICS_READ_DATABASE_URL: must connect as DATABASE_URL's role (academy_x)",
       ]);
     }
+  });
+});
+
+describe('a statement the replica cancels', () => {
+  it('for a conflict with recovery is SERVICE_UNAVAILABLE (run again, it succeeds), not an internal error', () => {
+    const format = createErrorFormatter(createLogger('silent', { service: 'test' }), { databaseErrors: true });
+    // As pg reports what a hot standby sends when replaying the primary's changes needs the rows a statement still reads.
+    const cancelled = Object.assign(new Error('canceling statement due to conflict with recovery'), { code: '40001', severity: 'ERROR' });
+    const error = new GraphQLError(cancelled.message, { path: ['funnel'], originalError: cancelled });
+    expect(format({ message: error.message, path: ['funnel'] }, error).extensions?.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
+    // A serialization failure on the primary is no replica's doing.
+    const serialization = Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+    const other = new GraphQLError(serialization.message, { originalError: serialization });
+    expect(format({ message: other.message }, other).extensions?.code).toBe(ErrorCode.INTERNAL_SERVER_ERROR);
   });
 });
