@@ -6,13 +6,26 @@
 // Configuration, as the separate processes read it: the gateway's variables (PORT, HOST,
 // GATEWAY_SECRET, JWT_*, WS_*, ...), each subgraph's database as <SCHEMA>_DATABASE_URL
 // (IDENTITY_DATABASE_URL, ..., AI_ANALYTICS_DATABASE_URL), DATABASE_POOL_SIZE for each of the six
-// pools, identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...), scheduling's SEAT_HOLD_MINUTES, COACHING_MEETING_BASE_URL and
+// pools, the analyst figures' read replica of each subgraph that has figures as
+// <SCHEMA>_ANALYTICS_READ_DATABASE_URL (LEARNING_…, SCHEDULING_…, COMMERCE_…, COMMUNITY_…, AI_ANALYTICS_…), identity's settings (JWT_PRIVATE_KEY, MAIL_DIR, ...), scheduling's SEAT_HOLD_MINUTES, COACHING_MEETING_BASE_URL and
 // HOLD_RELEASE_INTERVAL_SECONDS, commerce's PAYMENT_* settings, community's REDIS_URL, ai-analytics' AI_*
 // settings and ANALYTICS_TIME_ZONES, and MIN_GROUP_SIZE for every subgraph's figures. Traces: the
 // OTEL_* variables (README "Traces"), one service (default name academy-supergraph) whose spans
 // name the subgraph they ran in.
 import { buildGateway, loadGatewayConfig, type LocalSubgraph } from '@academy/gateway';
-import { createLogger, loadConfig, runProcess, startTracing, subgraphConfigSchema, withoutEmptyValues, z, type RunningServer, type ServiceOptions, type SubgraphConfig } from '@academy/service-kit';
+import {
+  analyticsReadConfigShape,
+  checkAnalyticsReadRole,
+  createLogger,
+  loadConfig,
+  runProcess,
+  startTracing,
+  subgraphConfigSchema,
+  withoutEmptyValues,
+  z,
+  type RunningServer,
+  type ServiceOptions,
+} from '@academy/service-kit';
 import { aiAnalyticsConfigSchema, assistantSettings, buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph, paymentSettings, refundSettings } from '@academy/subgraph-commerce';
 import { buildCommunitySubgraph, communityConfigSchema } from '@academy/subgraph-community';
@@ -53,18 +66,28 @@ const builders: Record<string, (options: ServiceOptions) => Part> = {
 /** `ai-analytics` → `AI_ANALYTICS`, the prefix of its variables. */
 const prefix = (name: string) => name.toUpperCase().replaceAll('-', '_');
 
+/** The settings each subgraph reads here: the common ones and the figures' read replica. */
+const partConfigSchema = subgraphConfigSchema(0).extend(analyticsReadConfigShape()).superRefine(checkAnalyticsReadRole);
+/** identity serves no analyst figures, so it has no read replica. */
+const WITHOUT_FIGURES = new Set(['identity']);
+
 // Each subgraph's own settings, checked as its own process would check them (minus the port).
 const parts = Object.entries(builders).map(([name, build]) => {
-  const variable = `${prefix(name)}_DATABASE_URL`;
-  let settings: SubgraphConfig;
+  const own = (variable: string) => `${prefix(name)}_${variable}`;
+  let settings: z.output<typeof partConfigSchema>;
   try {
-    settings = loadConfig(subgraphConfigSchema(0), { ...present, DATABASE_URL: env[variable] ?? '' });
+    settings = loadConfig(partConfigSchema, {
+      ...present,
+      DATABASE_URL: env[own('DATABASE_URL')] ?? '',
+      ANALYTICS_READ_DATABASE_URL: WITHOUT_FIGURES.has(name) ? undefined : present[own('ANALYTICS_READ_DATABASE_URL')],
+    });
   } catch (error) {
-    // The common settings speak of DATABASE_URL: here it is the subgraph's own variable.
-    throw new Error(`${name}: ${(error as Error).message.replaceAll('DATABASE_URL', variable)}`);
+    // The settings speak of DATABASE_URL and ANALYTICS_READ_DATABASE_URL: here they are the subgraph's own variables.
+    throw new Error(`${name}: ${(error as Error).message.replaceAll(/\b(?:ANALYTICS_READ_)?DATABASE_URL\b/g, (variable) => own(variable))}`);
   }
   const part = build({
     databaseUrl: settings.DATABASE_URL,
+    analyticsReadDatabaseUrl: settings.ANALYTICS_READ_DATABASE_URL,
     gatewaySecret: settings.GATEWAY_SECRET,
     poolSize: settings.DATABASE_POOL_SIZE,
     logLevel: settings.LOG_LEVEL,

@@ -87,7 +87,15 @@ export interface StackOptions {
   minGroupSize?: number;
   /** Log lines of each process (gateway and subgraphs, by service name) at `level`, to its own destination. */
   logs?: { level: LogLevel; destination: (service: string) => LogDestination };
+  /**
+   * A second database playing the read replica: every subgraph with analyst figures gets its
+   * role's URL there as ANALYTICS_READ_DATABASE_URL would give it (the test creates and drops it).
+   */
+  analyticsReplica?: TestDatabase;
 }
+
+/** identity serves no analyst figures, so it never gets a read replica. */
+const WITHOUT_FIGURES: ReadonlySet<SubgraphName> = new Set(['identity']);
 
 /**
  * Every test client calls from 127.0.0.1, where a real deployment has one address per client:
@@ -109,7 +117,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const local = {} as Record<SubgraphName, LocalSubgraph>;
   const closers: (() => Promise<void>)[] = [];
   for (const [name, { build, role }] of Object.entries(BUILDERS) as [SubgraphName, (typeof BUILDERS)[SubgraphName]][]) {
-    const service = build({ databaseUrl: database.urlFor(role), gatewaySecret, poolSize: 5, logLevel: options.logs?.level ?? 'error', logDestination: options.logs?.destination(name), minGroupSize: options.minGroupSize, identity, payments, refunds, ...options.community, ...options.scheduling, ...options.notifications });
+    const analyticsReadDatabaseUrl = options.analyticsReplica && !WITHOUT_FIGURES.has(name) ? options.analyticsReplica.urlFor(role) : undefined;
+    const service = build({ databaseUrl: database.urlFor(role), analyticsReadDatabaseUrl, gatewaySecret, poolSize: 5, logLevel: options.logs?.level ?? 'error', logDestination: options.logs?.destination(name), minGroupSize: options.minGroupSize, identity, payments, refunds, ...options.community, ...options.scheduling, ...options.notifications });
     let fetches = 0;
     let upgrades = 0;
     let lastCallerToken: string | undefined;

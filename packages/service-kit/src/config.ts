@@ -88,6 +88,38 @@ export function subgraphConfigSchema(defaultPort: number) {
   });
 }
 
+/**
+ * ANALYTICS_READ_DATABASE_URL, for the subgraphs that serve analyst figures: a read replica of
+ * the subgraph's database, as its own role, for those figures' reads. Unset: they read from
+ * DATABASE_URL.
+ */
+export function analyticsReadConfigShape() {
+  return {
+    ANALYTICS_READ_DATABASE_URL: postgresUrl().optional(),
+  };
+}
+
+/** The user a postgres:// URL connects as, or null when it names none or does not parse. */
+function urlUser(value: string): string | null {
+  try {
+    return decodeURIComponent(new URL(value).username) || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * With ANALYTICS_READ_DATABASE_URL set: it connects as DATABASE_URL's role, which a replica of
+ * the database has too and whose rights (its own schema only) and statement timeout hold there.
+ */
+export function checkAnalyticsReadRole(settings: { DATABASE_URL: string; ANALYTICS_READ_DATABASE_URL?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (settings.ANALYTICS_READ_DATABASE_URL === undefined) return;
+  const role = urlUser(settings.DATABASE_URL);
+  if (role !== null && urlUser(settings.ANALYTICS_READ_DATABASE_URL) !== role) {
+    ctx.addIssue({ code: 'custom', path: ['ANALYTICS_READ_DATABASE_URL'], message: `must connect as DATABASE_URL's role (${role})` });
+  }
+}
+
 /** Where /metrics is served: METRICS_PORT, a port of its own (unset: the service's port), and METRICS_TOKEN, a bearer token it then asks for. */
 export function metricsConfigShape() {
   return {

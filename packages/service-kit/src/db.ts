@@ -46,7 +46,15 @@ export interface DatabaseOptions {
   logger?: Logger;
   /** The service whose metrics show this pool (connections, waiting requests, time to get one); default: none. */
   metricsService?: string;
+  /**
+   * A read replica of the same database for analyst figures, connected as the same role: a pool
+   * of its own (`poolSize` connections) behind `Database.figures`. Unset: figures read here.
+   */
+  figuresConnectionString?: string;
 }
+
+/** The `pool` label of a database pool's metrics and log lines. */
+export type PoolRole = 'primary' | 'analytics-read';
 
 /** Statement texts worth naming: queries and changes, not transaction control. */
 const NAMEABLE = /^\s*(select|with|insert|update|delete)\b/i;
@@ -149,53 +157,84 @@ export interface Database<DB> {
    * carried through async context, which would slow down every promise in the process.
    */
   background: Kysely<DB>;
+  /**
+   * For analyst figures' read-only statements in requests: the read replica's pool when
+   * `figuresConnectionString` was given, else `db` itself. Never for writes, nor for reads that
+   * must see the request's own or a just-made change (a replica may lag behind).
+   */
+  figures: Kysely<DB>;
   pool: pg.Pool;
+  /** The read replica's pool, or null when figures read from `pool`. */
+  figuresPool: pg.Pool | null;
   statements: StatementCounter;
+  /** Ends every pool of this database (the replica's too). */
   close(): Promise<void>;
 }
 
-/** A Kysely instance over a pg pool, counting every statement it sends. */
-export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
+/**
+ * A pg pool that survives losing its connections: each loss is logged with the pool's role and
+ * the pool opens a new connection on next use.
+ */
+function resilientPool(options: DatabaseOptions, connectionString: string, role: PoolRole, logger: Logger): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: options.connectionString,
+    connectionString,
     max: options.poolSize ?? 10,
     application_name: options.applicationName,
     idleTimeoutMillis: 30_000,
   });
+  const context = { application: options.applicationName, pool: role };
   // An idle connection the server ends (restart, failover, terminated backend) is dropped from
   // the pool and replaced on next use; without this listener the error would end the process.
-  const logger = options.logger ?? createLogger('warn', { component: 'database' });
-  pool.on('error', (error) => logger.warn('idle database connection lost', { err: error, application: options.applicationName }));
+  pool.on('error', (error) => logger.warn('idle database connection lost', { err: error, ...context }));
   // pg-pool listens for errors only on idle clients: a connection lost while checked out would
   // emit an 'error' nobody handles, which ends the process. Every client therefore carries this
   // listener from the moment it is acquired (the pool emits 'acquire' before it takes its own
   // listener off, and a termination can arrive in the same read as the connection's first
   // ReadyForQuery) until it is released; the statement in flight fails by itself, and the pool
   // discards the dead client on release.
-  const lostInUse = (error: Error) => logger.warn('database connection lost while in use', { err: error.message, application: options.applicationName });
+  const lostInUse = (error: Error) => logger.warn('database connection lost while in use', { err: error.message, ...context });
   pool.on('acquire', (client) => client.on('error', lostInUse));
   pool.on('release', (_error, client) => client.off('error', lostInUse));
+  return pool;
+}
+
+/**
+ * A Kysely instance over a pg pool, counting every statement it sends; with
+ * `figuresConnectionString`, a second pool on the read replica for analyst figures.
+ */
+export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
+  const logger = options.logger ?? createLogger('warn', { component: 'database' });
   const statements = new StatementCounter();
   const slow = options.slowQueryMs ?? Number.POSITIVE_INFINITY;
-  const names = new StatementNames();
-  const watched = options.metricsService === undefined ? undefined : watchDatabasePool(pool, options.metricsService);
-  const kysely = (inRequest: boolean) =>
-    new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: preparingPool(pool, names, options.applicationName, watched?.observeConnectionWait) }),
-      log(event) {
-        statements.record(event.query.sql, inRequest);
-        if (event.queryDurationMillis >= slow || event.level === 'error') options.onSlowQuery?.(event);
-      },
-    });
-  const db = kysely(true);
-  const background = kysely(false);
+  const kyselyOver = (pool: pg.Pool, role: PoolRole) => {
+    const names = new StatementNames();
+    const watched = options.metricsService === undefined ? undefined : watchDatabasePool(pool, options.metricsService, role);
+    return (inRequest: boolean) =>
+      new Kysely<DB>({
+        dialect: new PostgresDialect({ pool: preparingPool(pool, names, options.applicationName, watched?.observeConnectionWait) }),
+        log(event) {
+          statements.record(event.query.sql, inRequest);
+          if (event.queryDurationMillis >= slow || event.level === 'error') options.onSlowQuery?.(event);
+        },
+      });
+  };
+  const pool = resilientPool(options, options.connectionString, 'primary', logger);
+  const primary = kyselyOver(pool, 'primary');
+  const db = primary(true);
+  const background = primary(false);
+  const figuresPool = options.figuresConnectionString === undefined ? null : resilientPool(options, options.figuresConnectionString, 'analytics-read', logger);
+  const figures = figuresPool ? kyselyOver(figuresPool, 'analytics-read')(true) : db;
   return {
     db,
     background,
+    figures,
     pool,
+    figuresPool,
     statements,
-    // Destroying one instance ends the pool they share.
-    close: () => db.destroy(),
+    // Destroying one instance ends the pool it shares with the others of that pool.
+    close: async () => {
+      await Promise.all([db.destroy(), figures === db ? undefined : figures.destroy()]);
+    },
   };
 }
 

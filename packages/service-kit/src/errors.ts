@@ -46,6 +46,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 const isStatementTimeout = (error: unknown) =>
   (error as { code?: unknown })?.code === '57014' && /statement timeout/.test(String((error as { message?: unknown }).message));
 
+/**
+ * A hot standby (the analyst figures' read replica) cancelled a statement whose snapshot needed
+ * rows that the primary's changes, replayed there, were removing (40001, or 40P01 for a buffer
+ * deadlock). The same statement succeeds when run again.
+ */
+export const isRecoveryConflict = (error: unknown) =>
+  ['40001', '40P01'].includes(String((error as { code?: unknown })?.code)) && /conflict with recovery/.test(String((error as { message?: unknown }).message));
+
 /** The error a client gets when the database is unavailable. */
 export const serviceUnavailable = () =>
   new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'A service this request needs cannot reach its database right now; try again in a few seconds.');
@@ -56,9 +64,20 @@ export const resourceLimitExceeded = (message: string, limit: 'statementTimeout'
 
 /** Known infrastructure failures as the client error they stand for; null for anything else. */
 function infrastructureError(error: unknown): DomainError | null {
-  if (isDatabaseUnavailable(error)) return serviceUnavailable();
+  if (isDatabaseUnavailable(error) || isRecoveryConflict(error)) return serviceUnavailable();
   if (isStatementTimeout(error)) return resourceLimitExceeded('The database took too long to answer this request; ask for less.', 'statementTimeout');
   return null;
+}
+
+/**
+ * What was thrown, as the formatter classifies it. graphql-js wraps anything it does not take
+ * for an Error (`instanceof Error` in its realm) as `NonErrorThrown`: a connection error from
+ * Node's own sockets, seen from code loaded in another realm (a test runner's sandbox, where the
+ * services also run in process), arrives that way, and its `code` is what says the database is away.
+ */
+function thrownValue(error: unknown): unknown {
+  const wrapped = error as { name?: unknown; thrownValue?: unknown } | null;
+  return wrapped?.name === 'NonErrorThrown' && wrapped.thrownValue !== undefined ? wrapped.thrownValue : error;
 }
 
 /** How often an outage is logged per formatter while it lasts. */
@@ -84,7 +103,8 @@ export interface ErrorFormatter {
  * formatter's plugin; errors outside a request, such as a subscription's, are logged by the
  * formatter itself) and shown to the client only as INTERNAL_SERVER_ERROR. With
  * `databaseErrors` (in a process that talks to PostgreSQL: the subgraphs), an unavailable
- * database is SERVICE_UNAVAILABLE and a statement timeout RESOURCE_LIMIT_EXCEEDED.
+ * database or a replica's recovery conflict is SERVICE_UNAVAILABLE and a statement timeout
+ * RESOURCE_LIMIT_EXCEEDED.
  */
 export function createErrorFormatter(logger: Logger, options: { databaseErrors?: boolean } = {}): ErrorFormatter {
   let outageLoggedAt = Number.NEGATIVE_INFINITY;
@@ -93,13 +113,13 @@ export function createErrorFormatter(logger: Logger, options: { databaseErrors?:
   /** Writes the line an error needs, if any; answers the id given to an unexpected one. */
   const log = (error: unknown, path: GraphQLFormattedError['path'], to: Logger): { errorId?: string } => {
     const original = originalOf(error);
-    const known = options.databaseErrors ? infrastructureError(original) : null;
+    const known = options.databaseErrors ? infrastructureError(thrownValue(original)) : null;
     if (known) {
       const now = Date.now();
       if (known.extensions.code !== ErrorCode.SERVICE_UNAVAILABLE) to.info('request stopped by a limit', { err: original, path });
       else if (now - outageLoggedAt >= OUTAGE_LOG_INTERVAL_MS) {
         outageLoggedAt = now;
-        to.warn('database unavailable; answering SERVICE_UNAVAILABLE', { err: (original as Error).message });
+        to.warn('database unavailable; answering SERVICE_UNAVAILABLE', { err: String((thrownValue(original) as { message?: unknown }).message) });
       }
       return {};
     }
@@ -113,7 +133,7 @@ export function createErrorFormatter(logger: Logger, options: { databaseErrors?:
       return { ...formatted, extensions };
     }
     const original = originalOf(error);
-    const known = options.databaseErrors ? infrastructureError(original) : null;
+    const known = options.databaseErrors ? infrastructureError(thrownValue(original)) : null;
     const logged = (error !== null && typeof error === 'object' && loggedForRequest.get(error)) || log(error, formatted.path, logger);
     if (known) return { message: known.message, locations: formatted.locations, path: formatted.path, extensions: { ...known.extensions } };
     return {

@@ -16,6 +16,11 @@ import { createSubgraph, runProcess, type RunningServer } from './subgraph.js';
 /** How a subgraph service is connected and how loud it is. */
 export interface ServiceOptions {
   databaseUrl: string;
+  /**
+   * A read replica of the same database, connected as the same role, that the analyst figures
+   * of the subgraph read from (ANALYTICS_READ_DATABASE_URL); unset: they read from `databaseUrl`.
+   */
+  analyticsReadDatabaseUrl?: string;
   /** Secret shared with the gateway, which signs each request's caller with it. */
   gatewaySecret: string;
   poolSize?: number;
@@ -37,7 +42,7 @@ export interface ServiceResources<DB> {
   /** The subgraph's name, as composed into the supergraph. */
   name: string;
   logger: Logger;
-  /** The subgraph's database (its own role): request pool and background pool. */
+  /** The subgraph's database (its own role): request pool and background pool, and the analyst figures' replica if one is set. */
   database: Database<DB>;
   options: ServiceOptions;
 }
@@ -47,6 +52,7 @@ export function openServiceResources<DB>(name: string, options: ServiceOptions):
   const logger = createLogger(options.logLevel ?? 'info', { service: name }, { destination: options.logDestination });
   const database = createDatabase<DB>({
     connectionString: options.databaseUrl,
+    figuresConnectionString: options.analyticsReadDatabaseUrl,
     poolSize: options.poolSize,
     applicationName: name,
     logger,

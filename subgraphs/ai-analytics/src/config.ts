@@ -1,6 +1,6 @@
 // The ai-analytics subgraph's configuration, read and validated once at start-up. Nothing else
 // in this subgraph reads process.env.
-import { loadConfig, subgraphConfigSchema, withoutEmptyValues, z } from '@academy/service-kit';
+import { analyticsReadConfigShape, checkAnalyticsReadRole, loadConfig, subgraphConfigSchema, withoutEmptyValues, z } from '@academy/service-kit';
 import { assistantSettingsShape, checkAssistantSettings } from './ai/assistant-config.js';
 
 /** ai-analytics listens here unless PORT says otherwise. */
@@ -32,10 +32,12 @@ export function isWholeHourZone(zone: string): boolean {
 
 /**
  * Everything the ai-analytics process reads: the common subgraph settings (MIN_GROUP_SIZE among
- * them, as every subgraph's figures withhold small groups), the assistant's and the kept zones.
+ * them, as every subgraph's figures withhold small groups), the figures' read replica, the
+ * assistant's and the kept zones.
  */
 export const aiAnalyticsConfigSchema = subgraphConfigSchema(AI_ANALYTICS_DEFAULT_PORT)
   .extend({
+    ...analyticsReadConfigShape(),
     ...assistantSettingsShape,
     /**
      * Comma-separated IANA zones (whole-hour offsets) whose local days, weeks and months get actor
@@ -48,7 +50,8 @@ export const aiAnalyticsConfigSchema = subgraphConfigSchema(AI_ANALYTICS_DEFAULT
       .transform((value) => (value.trim() === 'none' ? [] : [...new Set(value.split(',').map((zone) => zone.trim()).filter((zone) => zone !== '' && zone !== 'UTC'))]))
       .refine((zones) => zones.every(isWholeHourZone), 'must list IANA time zones whose offset from UTC is whole hours, e.g. Europe/Berlin, or be "none"'),
   })
-  .superRefine(checkAssistantSettings);
+  .superRefine(checkAssistantSettings)
+  .superRefine(checkAnalyticsReadRole);
 export type AiAnalyticsConfig = z.output<typeof aiAnalyticsConfigSchema>;
 
 /** Reads the ai-analytics process's configuration; a ConfigError lists every problem. */

@@ -15,6 +15,11 @@ export interface AiAnalyticsSettings {
 /** What every resolver of this subgraph receives, built anew for each request. */
 export interface AiAnalyticsContext extends AuthContext {
   db: Kysely<AiAnalyticsDatabase>;
+  /**
+   * The analyst figures' reads (read-only: activeUsers, eventCounts, funnel, a saved report's
+   * run, aiUsage): the analytics read replica when one is set, else `db`.
+   */
+  figuresDb: Kysely<AiAnalyticsDatabase>;
   loaders: Loaders;
   logger: Logger;
   /** Writes coaching tips. */
@@ -32,13 +37,15 @@ export interface Generators {
   eventTaskGenerator: EventTaskGenerator;
 }
 
+/** A request's context; `databases.figures` serves the analyst figures (see `Database.figures`). */
 export function createContext(
-  db: Kysely<AiAnalyticsDatabase>,
+  databases: { db: Kysely<AiAnalyticsDatabase>; figures: Kysely<AiAnalyticsDatabase> },
   caller: RequestCaller,
   logger: Logger,
   generators: Generators,
   assistant: AssistantRuntime,
   settings: AiAnalyticsSettings = { minGroupSize: DEFAULT_MIN_GROUP_SIZE },
 ): AiAnalyticsContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...generators, assistant, settings };
+  const { db } = databases;
+  return { db, figuresDb: databases.figures, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...generators, assistant, settings };
 }

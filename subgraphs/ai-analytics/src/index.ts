@@ -3,6 +3,6 @@ import { loadAiAnalyticsConfig } from './config.js';
 import { buildAiAnalyticsSubgraph } from './server.js';
 
 await runSubgraphService(
-  (options, config) => buildAiAnalyticsSubgraph({ ...options, assistant: config, analyticsTimeZones: config.ANALYTICS_TIME_ZONES }),
+  (options, config) => buildAiAnalyticsSubgraph({ ...options, analyticsReadDatabaseUrl: config.ANALYTICS_READ_DATABASE_URL, assistant: config, analyticsTimeZones: config.ANALYTICS_TIME_ZONES }),
   loadAiAnalyticsConfig,
 );

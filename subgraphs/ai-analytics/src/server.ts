@@ -60,7 +60,7 @@ export interface RunningAiAnalyticsServer extends RunningServer {
  */
 export function buildAiAnalyticsSubgraph(options: AiAnalyticsServiceOptions) {
   const resources = openServiceResources<AiAnalyticsDatabase>('ai-analytics', options);
-  const { db, background } = resources.database;
+  const { db, background, figures } = resources.database;
   const { logger } = resources;
   const settings = options.assistant ?? assistantSettings();
   const assistant: AssistantRuntime = { settings, provider: options.modelProvider ?? createModelProvider(settings, { logger }) };
@@ -80,9 +80,9 @@ export function buildAiAnalyticsSubgraph(options: AiAnalyticsServiceOptions) {
   const communityAnalytics = createCommunityAnalyticsConsumer(consumerOptions('community-analytics'));
   const commerceEvents = createCommerceEventConsumer(consumerOptions('commerce-events'));
   const consumers = [identityEvents, learningEvents, schedulingEvents, learningAnalytics, schedulingAnalytics, communityAnalytics, commerceEvents];
-  const figures: AiAnalyticsSettings = { minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE };
+  const figureSettings: AiAnalyticsSettings = { minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE };
   const generators: Generators = { tipGenerator: createLocalTipGenerator(), eventTaskGenerator: createLocalEventTaskGenerator() };
-  const context = (caller: Parameters<typeof createContext>[1], requestLogger: Logger) => createContext(db, caller, requestLogger, generators, assistant, figures);
+  const context = (caller: Parameters<typeof createContext>[1], requestLogger: Logger) => createContext({ db, figures }, caller, requestLogger, generators, assistant, figureSettings);
   const service = buildSubgraphService(resources, { typeDefs, resolvers, context });
   const subscriptions = createSubscriptionServer({
     httpServer: service.httpServer,

@@ -8,6 +8,8 @@ import type { RefundPolicy } from './services/refund-policy.js';
 /** What every resolver of this subgraph receives, built anew for each request. */
 export interface CommerceContext extends AuthContext {
   db: Kysely<CommerceDatabase>;
+  /** The analyst figures' reads (read-only): the analytics read replica when one is set, else `db`. */
+  figuresDb: Kysely<CommerceDatabase>;
   loaders: Loaders;
   logger: Logger;
   /** The payment provider orders are paid and refunds paid back through. */
@@ -18,11 +20,13 @@ export interface CommerceContext extends AuthContext {
   minGroupSize: number;
 }
 
+/** A request's context; `databases.figures` serves the analyst figures (see `Database.figures`). */
 export function createContext(
-  db: Kysely<CommerceDatabase>,
+  databases: { db: Kysely<CommerceDatabase>; figures: Kysely<CommerceDatabase> },
   caller: RequestCaller,
   logger: Logger,
   services: { payments: PaymentProvider; refundPolicy: RefundPolicy; minGroupSize: number },
 ): CommerceContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...services };
+  const { db } = databases;
+  return { db, figuresDb: databases.figures, viewer: caller.viewer, caller, loaders: createLoaders(db), logger, ...services };
 }

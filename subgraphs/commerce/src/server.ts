@@ -59,7 +59,7 @@ export interface CommerceServiceOptions extends ServiceOptions {
  */
 export function buildCommerceSubgraph(options: CommerceServiceOptions) {
   const resources = openServiceResources<CommerceDatabase>('commerce', options);
-  const { db, background } = resources.database;
+  const { db, background, figures } = resources.database;
   const { logger } = resources;
   const settings = options.payments ?? paymentSettings();
   const paymentProvider = options.paymentProvider ?? createPaymentProvider(settings, { logger });
@@ -80,7 +80,7 @@ export function buildCommerceSubgraph(options: CommerceServiceOptions) {
   });
   const learningEvents = createLearningEventConsumer({ db: background, listen: options.databaseUrl, logger: logger.child({ component: 'learning-events' }) });
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext(db, caller, requestLogger, { payments: paymentProvider, refundPolicy, minGroupSize }), routes });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext({ db, figures }, caller, requestLogger, { payments: paymentProvider, refundPolicy, minGroupSize }), routes });
 
   return {
     ...service,

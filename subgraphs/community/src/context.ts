@@ -7,6 +7,8 @@ import { createLoaders, type Loaders } from './loaders/index.js';
 /** What every resolver of this subgraph receives, built anew for each request or subscription. */
 export interface CommunityContext extends AuthContext {
   db: Kysely<CommunityDatabase>;
+  /** The analyst figures' reads (read-only): the analytics read replica when one is set, else `db`. */
+  figuresDb: Kysely<CommunityDatabase>;
   /** Per request; a subscription gets fresh ones for each event (see `renewLoaders`). */
   loaders: Loaders;
   logger: Logger;
@@ -16,9 +18,16 @@ export interface CommunityContext extends AuthContext {
   minGroupSize: number;
 }
 
-/** A context for one request (or one subscription) of `caller`. */
-export function createContext(db: Kysely<CommunityDatabase>, caller: RequestCaller, logger: Logger, live: LiveEvents, minGroupSize: number): CommunityContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger, live, minGroupSize };
+/** A context for one request (or one subscription) of `caller`; `databases.figures` serves the analyst figures (see `Database.figures`). */
+export function createContext(
+  databases: { db: Kysely<CommunityDatabase>; figures: Kysely<CommunityDatabase> },
+  caller: RequestCaller,
+  logger: Logger,
+  live: LiveEvents,
+  minGroupSize: number,
+): CommunityContext {
+  const { db } = databases;
+  return { db, figuresDb: databases.figures, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger, live, minGroupSize };
 }
 
 /**

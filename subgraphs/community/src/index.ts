@@ -6,6 +6,7 @@ await runSubgraphService(
   (options, config) =>
     buildCommunitySubgraph({
       ...options,
+      analyticsReadDatabaseUrl: config.ANALYTICS_READ_DATABASE_URL,
       redisUrl: config.REDIS_URL,
       publicApiUrl: config.PUBLIC_API_URL,
       appUrl: config.APP_URL,

@@ -75,7 +75,7 @@ export interface RunningCommunityServer extends RunningServer {
  */
 export function buildCommunitySubgraph(options: CommunityServiceOptions) {
   const resources = openServiceResources<CommunityDatabase>('community', options);
-  const { db, background, pool } = resources.database;
+  const { db, background, pool, figures } = resources.database;
   const { logger } = resources;
   const pubsub = options.pubsub ?? createPubSub({ databaseUrl: options.databaseUrl, pool, redisUrl: options.redisUrl, applicationName: 'community', logger });
   // Feeds read on events and on subscribe (over WebSocket), not for an HTTP request.
@@ -99,7 +99,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
   const service = buildSubgraphService(resources, {
     typeDefs,
     resolvers,
-    context: (caller, requestLogger) => createContext(db, caller, requestLogger, live, minGroupSize),
+    context: (caller, requestLogger) => createContext({ db, figures }, caller, requestLogger, live, minGroupSize),
     routes: { [UNSUBSCRIBE_PATH]: unsubscribeRoute(background, links, logger) },
   });
   const subscriptions = createSubscriptionServer({
@@ -107,7 +107,7 @@ export function buildCommunitySubgraph(options: CommunityServiceOptions) {
     schema: service.schema,
     gatewaySecret: options.gatewaySecret,
     subgraphName: service.name,
-    context: (caller, requestLogger) => createContext(db, caller, requestLogger, live, minGroupSize),
+    context: (caller, requestLogger) => createContext({ db, figures }, caller, requestLogger, live, minGroupSize),
     logger: service.logger,
     keepAliveMs: options.keepAliveMs,
   });

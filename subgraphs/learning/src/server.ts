@@ -7,6 +7,7 @@ import { resolvers } from './resolvers/index.js';
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 export { COMMERCE_CONSUMER, createCommerceEventConsumer } from './events/commerce-events.consumer.js';
+export { LEARNING_DEFAULT_PORT, learningConfigSchema, loadLearningConfig, type LearningConfig } from './config.js';
 
 /**
  * Builds the learning subgraph (schema, server, database, commerce's event consumer) without
@@ -14,7 +15,7 @@ export { COMMERCE_CONSUMER, createCommerceEventConsumer } from './events/commerc
  */
 export function buildLearningSubgraph(options: ServiceOptions) {
   const resources = openServiceResources<LearningDatabase>('learning', options);
-  const { db, background } = resources.database;
+  const { db, background, figures } = resources.database;
   const { logger } = resources;
   const commerceEvents = createCommerceEventConsumer({
     db: background,
@@ -23,7 +24,7 @@ export function buildLearningSubgraph(options: ServiceOptions) {
     logger: logger.child({ component: 'commerce-events' }),
   });
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext(db, caller, requestLogger, minGroupSize) });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext({ db, figures }, caller, requestLogger, minGroupSize) });
 
   return {
     ...service,

@@ -16,11 +16,20 @@ export interface SchedulingSettings {
 /** What every resolver of this subgraph receives, built anew for each request. */
 export interface SchedulingContext extends AuthContext {
   db: Kysely<SchedulingDatabase>;
+  /** The analyst figures' reads (read-only): the analytics read replica when one is set, else `db`. */
+  figuresDb: Kysely<SchedulingDatabase>;
   loaders: Loaders;
   logger: Logger;
   settings: SchedulingSettings;
 }
 
-export function createContext(db: Kysely<SchedulingDatabase>, caller: RequestCaller, logger: Logger, settings: SchedulingSettings): SchedulingContext {
-  return { db, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger, settings };
+/** A request's context; `databases.figures` serves the analyst figures (see `Database.figures`). */
+export function createContext(
+  databases: { db: Kysely<SchedulingDatabase>; figures: Kysely<SchedulingDatabase> },
+  caller: RequestCaller,
+  logger: Logger,
+  settings: SchedulingSettings,
+): SchedulingContext {
+  const { db } = databases;
+  return { db, figuresDb: databases.figures, viewer: caller.viewer, caller, loaders: createLoaders(db, caller.viewer), logger, settings };
 }

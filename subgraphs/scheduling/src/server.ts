@@ -31,7 +31,7 @@ export interface SchedulingServiceOptions extends ServiceOptions {
  */
 export function buildSchedulingSubgraph(options: SchedulingServiceOptions) {
   const resources = openServiceResources<SchedulingDatabase>('scheduling', options);
-  const { db, background } = resources.database;
+  const { db, background, figures } = resources.database;
   const { logger } = resources;
   const settings: SchedulingSettings = {
     meetingBaseUrl: options.meetingBaseUrl ?? DEFAULT_MEETING_BASE_URL,
@@ -45,7 +45,7 @@ export function buildSchedulingSubgraph(options: SchedulingServiceOptions) {
     logger: logger.child({ component: 'commerce-events' }),
   });
   const holdRelease = createHoldReleaseJob({ db: background, intervalMs: options.holdReleaseIntervalMs ?? 30_000, logger: logger.child({ component: 'hold-release' }) });
-  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext(db, caller, requestLogger, settings) });
+  const service = buildSubgraphService(resources, { typeDefs, resolvers, context: (caller, requestLogger) => createContext({ db, figures }, caller, requestLogger, settings) });
 
   return {
     ...service,

@@ -79,9 +79,15 @@ export function subgraphRequestMetrics(service: string) {
 
 // --- Database pools ----------------------------------------------------------------------------
 
-const pools = new Map<pg.Pool, string>();
+/** Which service a pool serves, and as what: the primary, or the read replica of analyst figures. */
+interface PoolLabels {
+  service: string;
+  pool: string;
+}
 
-/** The pools of this process as gauges, summed per service (a test process may run a service twice). */
+const pools = new Map<pg.Pool, PoolLabels>();
+
+/** The pools of this process as gauges, summed per service and pool role (a test process may run a service twice). */
 function poolGauge(name: string, help: string, read: (pool: pg.Pool) => number) {
   return metricFamily(
     name,
@@ -89,14 +95,14 @@ function poolGauge(name: string, help: string, read: (pool: pg.Pool) => number) 
       new Gauge({
         name,
         help,
-        labelNames: ['service'] as const,
+        labelNames: ['service', 'pool'] as const,
         registers,
         collect() {
           this.reset();
-          for (const [pool, service] of pools) {
+          for (const [pool, labels] of pools) {
             // An ended pool leaves the gauges at the next scrape.
             if (pool.ending) pools.delete(pool);
-            else this.inc({ service }, read(pool));
+            else this.inc(labels, read(pool));
           }
         },
       }),
@@ -105,9 +111,10 @@ function poolGauge(name: string, help: string, read: (pool: pg.Pool) => number) 
 
 /**
  * Watches `pool` for as long as it is open: its connections (open, idle, the most it opens),
- * the requests waiting for one, and how long taking one took (see `observeConnectionWait`).
+ * the requests waiting for one, and how long taking one took (see `observeConnectionWait`),
+ * labelled with `service` and `role` (`pool`: `primary`, or `analytics-read` for the replica).
  */
-export function watchDatabasePool(pool: pg.Pool, service: string): { observeConnectionWait(seconds: number): void } {
+export function watchDatabasePool(pool: pg.Pool, service: string, role = 'primary'): { observeConnectionWait(seconds: number): void } {
   poolGauge('db_pool_connections', 'Connections a service pool holds open (in use and idle).', (p) => p.totalCount);
   poolGauge('db_pool_idle_connections', 'Open connections of a service pool that are idle.', (p) => p.idleCount);
   poolGauge('db_pool_waiting_requests', 'Requests waiting for a connection of a service pool (all are in use).', (p) => p.waitingCount);
@@ -118,14 +125,15 @@ export function watchDatabasePool(pool: pg.Pool, service: string): { observeConn
       new Histogram({
         name: 'db_pool_acquire_duration_seconds',
         help: 'Time taken to get a connection from a service pool (including opening one).',
-        labelNames: ['service'] as const,
+        labelNames: ['service', 'pool'] as const,
         buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
         registers,
       }),
   );
-  wait.zero({ service });
-  pools.set(pool, service);
-  return { observeConnectionWait: (seconds) => wait.observe({ service }, seconds) };
+  const labels = { service, pool: role };
+  wait.zero(labels);
+  pools.set(pool, labels);
+  return { observeConnectionWait: (seconds) => wait.observe(labels, seconds) };
 }
 
 // --- Serving -----------------------------------------------------------------------------------

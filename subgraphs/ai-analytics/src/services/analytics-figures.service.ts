@@ -38,7 +38,7 @@ async function figures(ctx: AiAnalyticsContext, name: string, args: { range: Tim
   const { range, unit, timeZone } = checkFigureRequest(args);
   checkWholeHours(range);
   checkWholeHourZone(timeZone, range);
-  return figuresPerBucket(ctx.db, { name, from: range.from, to: range.to, unit, timeZone });
+  return figuresPerBucket(ctx.figuresDb, { name, from: range.from, to: range.to, unit, timeZone });
 }
 
 /** Distinct users (signed-in users and anonymous visitors) with any event per bucket (ANALYST, ADMIN). */
@@ -74,7 +74,7 @@ export async function funnel(ctx: AiAnalyticsContext, args: { steps: readonly st
     if (!EVENT_NAME.test(step)) throw badUserInput(`"steps[${i}]" is not an event name.`, `steps[${i}]`);
   });
   checkFigureRange(args.range, MAX_FUNNEL_DAYS, `${MAX_FUNNEL_DAYS} days`);
-  const counts = await funnelCounts(ctx.db, { steps: args.steps, from: args.range.from, to: args.range.to });
+  const counts = await funnelCounts(ctx.figuresDb, { steps: args.steps, from: args.range.from, to: args.range.to });
   const minGroupSize = ctx.settings.minGroupSize;
   const withheld = counts.map((users) => isWithheld(users, minGroupSize));
   return args.steps.map((name, i) => {

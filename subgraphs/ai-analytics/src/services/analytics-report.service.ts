@@ -103,7 +103,7 @@ function reportField(field: string, parameters: StoredReportParameters): string 
 
 /** Runs the report's figure over its range (a window resolved at `now`) as the live query would. */
 async function runReport(ctx: AiAnalyticsContext, type: AnalyticsReportType, parameters: StoredReportParameters, now: Date): Promise<StoredReportResult> {
-  const stored = parameters.range ?? (await resolveWindow(ctx.db, { ...parameters.window!, timeZone: parameters.timeZone, now }));
+  const stored = parameters.range ?? (await resolveWindow(ctx.figuresDb, { ...parameters.window!, timeZone: parameters.timeZone, now }));
   const range = { from: new Date(stored.from), to: new Date(stored.to) };
   try {
     if (type === 'FUNNEL') {

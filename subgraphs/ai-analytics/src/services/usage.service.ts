@@ -26,6 +26,6 @@ export async function usageDays(ctx: AiAnalyticsContext, args: QueryAiUsageArgs)
   if (to <= from) throw badUserInput('"to" must be a later day than "from".', 'to');
   if (Date.parse(to) - Date.parse(from) > MAX_SPAN_DAYS * DAY_MS) throw badUserInput(`The span may be at most ${MAX_SPAN_DAYS} days.`, 'to');
   const page = forwardPage(args, isUsageCursor);
-  const result = await findUsagePage(ctx.db, { userId, from, to, limit: page.limit, after: page.after });
+  const result = await findUsagePage(ctx.figuresDb, { userId, from, to, limit: page.limit, after: page.after });
   return toConnection({ ...result, limit: page.limit, cursorOf: (row) => [row.day, row.id], nodeOf: (row) => row });
 }

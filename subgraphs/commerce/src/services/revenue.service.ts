@@ -21,7 +21,7 @@ export async function revenueStats(ctx: CommerceContext, args: QueryRevenueStats
   requireRole(ctx, 'ANALYST', 'ADMIN');
   const request = checkFigureRequest(args);
   const currency = checkCurrency(args.currency);
-  return withheldSeries(`revenue:${currency}`, await revenuePerBucket(ctx.db, request, currency), ctx.minGroupSize);
+  return withheldSeries(`revenue:${currency}`, await revenuePerBucket(ctx.figuresDb, request, currency), ctx.minGroupSize);
 }
 
 /**
@@ -34,6 +34,6 @@ export async function revenueByCourse(ctx: CommerceContext, args: QueryRevenueBy
   const range = checkFigureRange(args.range, 3_660, '10 years');
   const currency = checkCurrency(args.currency);
   const first = intInRange(args.first ?? 10, 'first', 1, 100);
-  const rows = await revenueOfCourses(ctx.db, range, currency, first, ctx.minGroupSize);
+  const rows = await revenueOfCourses(ctx.figuresDb, range, currency, first, ctx.minGroupSize);
   return rows.map((r) => ({ course_id: r.course_id, orders: r.orders, revenue: { amount_minor: r.revenue, currency }, withheld: r.withheld }));
 }

@@ -13,7 +13,7 @@ function figureOf(ctx: CommunityContext, args: FigureArgs): FigureRequest {
 
 /** Chat messages sent per bucket (ANALYST, ADMIN); a bucket of fewer distinct senders than the minimum group size is withheld. */
 export async function chatActivity(ctx: CommunityContext, args: FigureArgs): Promise<TimeSeries> {
-  const rows = await countMessagesPerBucket(ctx.db, figureOf(ctx, args));
+  const rows = await countMessagesPerBucket(ctx.figuresDb, figureOf(ctx, args));
   return withheldSeries('messages', rows, ctx.minGroupSize);
 }
 
@@ -23,7 +23,7 @@ export async function chatActivity(ctx: CommunityContext, args: FigureArgs): Pro
  * the users reacting.
  */
 export async function postActivity(ctx: CommunityContext, args: FigureArgs) {
-  const rows = await countPostActivityPerBucket(ctx.db, figureOf(ctx, args));
+  const rows = await countPostActivityPerBucket(ctx.figuresDb, figureOf(ctx, args));
   const { minGroupSize } = ctx;
   return {
     posts: withheldSeries('posts', rows.map((r) => ({ bucket: r.bucket, value: r.posts, users: r.authors })), minGroupSize),

@@ -15,5 +15,5 @@ export async function enrollmentStats(
   requireRole(ctx, 'ANALYST', 'ADMIN');
   const request = checkFigureRequest(args);
   const courseId = args.courseId == null ? null : parseId(args.courseId, 'courseId');
-  return withheldSeries('enrollments', await countEnrollmentsPerBucket(ctx.db, request, courseId), ctx.minGroupSize);
+  return withheldSeries('enrollments', await countEnrollmentsPerBucket(ctx.figuresDb, request, courseId), ctx.minGroupSize);
 }

@@ -105,7 +105,7 @@ export async function attendanceStats(
   const request = checkFigureRequest(args);
   const venueId = args.venueId == null ? null : parseId(args.venueId, 'venueId');
   const trainerId = args.trainerId == null ? null : parseId(args.trainerId, 'trainerId');
-  const buckets = await countAttendancePerBucket(ctx.db, request, { venueId, trainerId });
+  const buckets = await countAttendancePerBucket(ctx.figuresDb, request, { venueId, trainerId });
   const { minGroupSize } = ctx.settings;
   const withheld = (b: AttendanceBucket) => isWithheld(b.registrants, minGroupSize) || isWithheld(b.attendees, minGroupSize);
   const shown = buckets.filter((b) => !withheld(b));
