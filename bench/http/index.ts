@@ -1,21 +1,23 @@
 // HTTP operations side by side: our gateway, Hive Gateway over the same supergraph and
 // subgraphs, and the floor (the same answers from hand-written SQL), under the same load from
 // autocannon; on request also our gateway with the six subgraphs in its own process (`single`,
-// the stack's STACK_LAYOUT=single). The operations (operations.ts) cover every domain, writes
+// the stack's STACK_LAYOUT=single) and Hive Gateway with Hive Router's Rust query planner
+// (`hive-rust`). The operations (operations.ts) cover every domain, writes
 // included (a booking and a chat message, writes.ts). Reports throughput, latency, errors (every
 // response is checked), SQL statements, peak memory and CPU per request, and appends the table to
 // BENCHMARKS.md. Run on purpose:
 //   pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,hive,floor]
-//   (--servers takes any of ours,single,hive,floor; --workers processes of each)
+//   (--servers takes any of ours,single,hive,hive-rust,floor; --workers processes of each)
 // It starts its own stack on bench/.data-http/scale-<N> (seeded once per scale) and installs
-// Hive Gateway into bench/.hive the first time it is asked for.
+// Hive Gateway into bench/.hive (with the Rust planner into bench/.hive-rust) the first time it
+// is asked for.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../db/src/config.js';
 import { SUBGRAPH_DATABASES } from '../../db/src/subgraphs.js';
 import { expectedAnswers, referenceAnswer } from './answers.js';
-import { ensureHiveGateway } from './hive/install.js';
+import { ensureHiveGateway, type HivePlanner } from './hive/install.js';
 import { percentile, runLoad } from './load.js';
 import { samplePeakMemory } from './memory.js';
 import { MIX_WEIGHTS, mixOrder, OPERATIONS, type OperationName } from './operations.js';
@@ -29,7 +31,15 @@ import { ensureStatementStatistics, startStack, type Stack, type StackOptions } 
 import { chooseVariants, describeData, VARIANTS_PER_OPERATION, type Variant } from './variants.js';
 import { runFlowOnce, type BookingPool } from './writes.js';
 
-const HIVE_DIR = join(REPO_ROOT, 'bench', '.hive');
+/** Each Hive Gateway's install directory, by its planner (apart, so that neither changes the other's tree). */
+const HIVE_DIRS: Record<HivePlanner, string> = {
+  javascript: join(REPO_ROOT, 'bench', '.hive'),
+  rust: join(REPO_ROOT, 'bench', '.hive-rust'),
+};
+/** The Hive Gateway servers, by the planner each runs. */
+const HIVE_SERVERS = { hive: 'javascript', 'hive-rust': 'rust' } as const satisfies Partial<Record<ServerName, HivePlanner>>;
+type HiveServerName = keyof typeof HIVE_SERVERS;
+const isHiveServer = (name: ServerName): name is HiveServerName => name in HIVE_SERVERS;
 /** The warm-up before each server's measurements: long enough for JIT and pools, at most 10 s. */
 const warmUpSeconds = (options: BenchOptions) => Math.min(10, options.seconds);
 
@@ -144,11 +154,15 @@ async function measure(context: Context, server: ServerUnderTest, workload: stri
   };
 }
 
-async function startServer(context: Context, name: ServerName, gatewaySecret: string, hiveBin: string | null): Promise<ServerUnderTest> {
+async function startServer(context: Context, name: ServerName, gatewaySecret: string, hiveBins: Map<HiveServerName, string>): Promise<ServerUnderTest> {
   const { stack, options } = context;
   if (name === 'ours') return ourGateway(stack);
   if (name === 'single') return startSingleProcess(stack, { ...context.stackOptions, workers: options.workers });
-  if (name === 'hive') return startHiveGateway(stack, { bin: hiveBin!, dir: HIVE_DIR, workers: options.workers, gatewaySecret });
+  if (isHiveServer(name)) {
+    const bin = hiveBins.get(name);
+    if (!bin) throw new Error(`${SERVER_TITLES[name]} is not installed`);
+    return startHiveGateway(stack, { name, bin, dir: HIVE_DIRS[HIVE_SERVERS[name]], workers: options.workers, gatewaySecret });
+  }
   return startFloor(stack, { workers: options.workers });
 }
 
@@ -168,7 +182,11 @@ async function main(): Promise<void> {
   }
 
   // Before the stack starts: installing takes a minute and the stack would sit idle meanwhile.
-  const hiveBin = options.servers.includes('hive') ? await ensureHiveGateway(HIVE_DIR, log) : null;
+  const hiveBins = new Map<HiveServerName, string>();
+  for (const name of options.servers.filter(isHiveServer)) {
+    const planner = HIVE_SERVERS[name];
+    hiveBins.set(name, await ensureHiveGateway(HIVE_DIRS[planner], planner, log));
+  }
 
   const { privateKey } = generateKeyPairSync('ed25519');
   const key = { privateKey, keyId: 'bench-http' };
@@ -211,7 +229,7 @@ async function main(): Promise<void> {
 
     for (const name of options.servers) {
       log(`${SERVER_TITLES[name]}: starting`);
-      const server = await startServer(context, name, gatewaySecret, hiveBin);
+      const server = await startServer(context, name, gatewaySecret, hiveBins);
       running.push(server);
       log(`${SERVER_TITLES[name]}: warming up for ${warmUpSeconds(options)} s`);
       const warmUp = await measure(context, server, 'warm-up', mix, warmUpSeconds(options));

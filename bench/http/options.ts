@@ -1,8 +1,13 @@
 // The command line of `pnpm bench:http`, read once and checked; every problem is listed.
 
-/** ours: the stack's gateway; single: the gateway with the subgraphs in its process; hive; floor. */
-export type ServerName = 'ours' | 'single' | 'hive' | 'floor';
-export const SERVER_NAMES: readonly ServerName[] = ['ours', 'single', 'hive', 'floor'];
+/**
+ * ours: the stack's gateway; single: the gateway with the subgraphs in its process; hive: Hive
+ * Gateway (its JavaScript query planner); hive-rust: Hive Gateway with Hive Router's Rust query
+ * planner; floor: hand-written SQL.
+ */
+export type ServerName = 'ours' | 'single' | 'hive' | 'hive-rust' | 'floor';
+/** Every server `--servers` may name. */
+export const SERVER_NAMES: readonly ServerName[] = ['ours', 'single', 'hive', 'hive-rust', 'floor'];
 /** Measured unless --servers says otherwise. */
 const DEFAULT_SERVERS: readonly ServerName[] = ['ours', 'hive', 'floor'];
 
@@ -21,7 +26,7 @@ export interface BenchOptions {
   logLevel: 'warn' | 'info';
 }
 
-export const USAGE = 'pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,single,hive,floor] [--log-level warn|info]';
+export const USAGE = 'pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,single,hive,hive-rust,floor] [--log-level warn|info]';
 
 const DEFAULTS: Record<string, string> = { scale: '5', connections: '32', seconds: '20', workers: '1', servers: DEFAULT_SERVERS.join(','), 'log-level': 'warn' };
 

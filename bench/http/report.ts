@@ -1,6 +1,6 @@
 // The markdown section a run adds to BENCHMARKS.md: how it was run, on what, and its figures.
 import { cpus, totalmem } from 'node:os';
-import { HIVE_GATEWAY_VERSION } from './hive/install.js';
+import { HIVE_GATEWAY_VERSION, HIVE_QUERY_PLANNER_VERSION, HIVE_ROUTER_RUNTIME_VERSION } from './hive/install.js';
 import { commandLine, type BenchOptions, type ServerName } from './options.js';
 import { SERVER_TITLES } from './servers.js';
 
@@ -55,6 +55,11 @@ export function markdownReport(input: {
     `Data: demo data at scale ${options.scale} (${input.data}).`,
     `Servers: our gateway (GATEWAY_PROCESSES); Hive Gateway ${HIVE_GATEWAY_VERSION} (\`hive-gateway supergraph\` on the same supergraph and subgraphs, its defaults, ` +
       'bench/http/hive/caller-plugin.ts verifying the access token and signing the caller as our gateway does; --fork); ' +
+      (options.servers.includes('hive-rust')
+        ? `Hive Gateway ${HIVE_GATEWAY_VERSION} with Hive Router's runtime (@graphql-hive/router-runtime ${HIVE_ROUTER_RUNTIME_VERSION}, ` +
+          `its Rust query planner @graphql-hive/router-query-planner ${HIVE_QUERY_PLANNER_VERSION} as a native addon, and its plan executor; ` +
+          'bench/http/hive/gateway-rust.config.ts: the same configuration and caller plugin with its `unifiedGraphHandler`); '
+        : '') +
       'the floor (bench/http/floor: node:http, one pg pool, one prepared statement per operation; node:cluster).' +
       (options.servers.includes('single')
         ? ' Our gateway with the subgraphs in its process: single-process/ (`pnpm start` with STACK_LAYOUT=single), a process running the gateway and the six subgraphs (one per worker, each on its own port), each fetch of a plan executed in process (no HTTP).'
@@ -82,19 +87,21 @@ export function markdownReport(input: {
     ),
     '',
   ];
-  const withHive = options.servers.includes('ours') && options.servers.includes('hive');
-  const withFloor = options.servers.includes('ours') && options.servers.includes('floor');
-  const singleWithFloor = options.servers.includes('single') && options.servers.includes('floor');
-  if (withHive || withFloor || singleWithFloor) {
+  const measured = (server: ServerName) => options.servers.includes(server);
+  // Each ratio: a heading, the two servers and the figure, shown when both servers were measured.
+  const comparisons: { heading: string; a: ServerName; b: ServerName; figure: 'requestsPerSecond' | 'p50' }[] = [
+    { heading: 'ours/Hive req/s', a: 'ours', b: 'hive', figure: 'requestsPerSecond' },
+    { heading: 'ours/Hive (Rust planner) req/s', a: 'ours', b: 'hive-rust', figure: 'requestsPerSecond' },
+    { heading: 'Hive (Rust planner)/Hive req/s', a: 'hive-rust', b: 'hive', figure: 'requestsPerSecond' },
+    { heading: 'ours/floor p50', a: 'ours', b: 'floor', figure: 'p50' },
+    { heading: 'in process/floor p50', a: 'single', b: 'floor', figure: 'p50' },
+  ];
+  const shown = comparisons.filter((c) => measured(c.a) && measured(c.b));
+  if (shown.length > 0) {
     lines.push(
-      `| operation |${withHive ? ' ours/Hive req/s |' : ''}${withFloor ? ' ours/floor p50 |' : ''}${singleWithFloor ? ' in process/floor p50 |' : ''}`,
-      `|---|${withHive ? '---|' : ''}${withFloor ? '---|' : ''}${singleWithFloor ? '---|' : ''}`,
-      ...workloads.map(
-        (w) =>
-          `| ${w} |${withHive ? ` ${ratio(find(w, 'ours')?.requestsPerSecond, find(w, 'hive')?.requestsPerSecond)} |` : ''}` +
-          `${withFloor ? ` ${ratio(find(w, 'ours')?.p50, find(w, 'floor')?.p50)} |` : ''}` +
-          `${singleWithFloor ? ` ${ratio(find(w, 'single')?.p50, find(w, 'floor')?.p50)} |` : ''}`,
-      ),
+      `| operation |${shown.map((c) => ` ${c.heading} |`).join('')}`,
+      `|---|${shown.map(() => '---|').join('')}`,
+      ...workloads.map((w) => `| ${w} |${shown.map((c) => ` ${ratio(find(w, c.a)?.[c.figure], find(w, c.b)?.[c.figure])} |`).join('')}`),
       '',
     );
   }

@@ -1,7 +1,7 @@
 // The servers compared, over the same stack: our gateway (already running in it), Hive Gateway
-// serving the same supergraph over the same subgraphs, and the floor reading the same database
-// directly. Each is measured alone; Hive Gateway and the floor are started for their turn and
-// stopped after it.
+// (with its JavaScript or its Rust query planner) serving the same supergraph over the same
+// subgraphs, and the floor reading the same database directly. Each is measured alone; Hive
+// Gateway and the floor are started for their turn and stopped after it.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -13,7 +13,13 @@ import type { ServerName } from './options.js';
 import { startProcess, waitForHttp } from './processes.js';
 import type { Stack } from './stack.js';
 
-export const SERVER_TITLES: Record<ServerName, string> = { ours: 'our gateway', single: 'our gateway, subgraphs in process', hive: 'Hive Gateway', floor: 'floor' };
+export const SERVER_TITLES: Record<ServerName, string> = {
+  ours: 'our gateway',
+  single: 'our gateway, subgraphs in process',
+  hive: 'Hive Gateway',
+  'hive-rust': 'Hive Gateway, Rust planner',
+  floor: 'floor',
+};
 
 export interface ServerUnderTest {
   name: ServerName;
@@ -56,10 +62,20 @@ function subgraphUrlVariables(stack: Stack): Record<string, string> {
   return Object.fromEntries(Object.entries(stack.subgraphUrls).map(([name, url]) => [`${name.toUpperCase().replaceAll('-', '_')}_URL`, url]));
 }
 
-export async function startHiveGateway(stack: Stack, options: { bin: string; dir: string; workers: number; gatewaySecret: string }): Promise<ServerUnderTest> {
+/**
+ * Hive Gateway from its install in `options.dir`, on the stack's supergraph and subgraphs: with
+ * its default JavaScript planner (`hive`, hive/gateway.config.ts), or with Hive Router's Rust
+ * planner and executor (`hive-rust`, hive/gateway-rust.config.ts, which loads them from that
+ * install, the CLI's working directory).
+ */
+export async function startHiveGateway(
+  stack: Stack,
+  options: { name: 'hive' | 'hive-rust'; bin: string; dir: string; workers: number; gatewaySecret: string },
+): Promise<ServerUnderTest> {
   const port = await freePort();
+  const configFile = options.name === 'hive-rust' ? 'gateway-rust.config.ts' : 'gateway.config.ts';
   const hive = startProcess(
-    'hive',
+    options.name,
     process.execPath,
     [
       options.bin,
@@ -67,7 +83,7 @@ export async function startHiveGateway(stack: Stack, options: { bin: string; dir
       join(REPO_ROOT, 'schema', 'supergraph.graphql'),
       '--host', '127.0.0.1',
       '--port', String(port),
-      '--config-path', join(REPO_ROOT, 'bench', 'http', 'hive', 'gateway.config.ts'),
+      '--config-path', join(REPO_ROOT, 'bench', 'http', 'hive', configFile),
       ...(options.workers > 1 ? ['--fork', String(options.workers)] : []),
     ],
     {
@@ -75,7 +91,7 @@ export async function startHiveGateway(stack: Stack, options: { bin: string; dir
       env: { ...process.env, ...subgraphUrlVariables(stack), GATEWAY_SECRET: options.gatewaySecret, JWKS_URL: stack.jwksUrl, NODE_ENV: 'production' },
     },
   );
-  return whenReady('hive', hive, port, '/readiness', true);
+  return whenReady(options.name, hive, port, '/readiness', true);
 }
 
 /**

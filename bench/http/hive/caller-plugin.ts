@@ -74,8 +74,11 @@ export function useAcademyCaller(options: { jwksUrl: string; gatewaySecret: stri
         token = signCallerToken(signed.caller, options.gatewaySecret, subgraphName);
         signed.tokens.set(subgraphName, token);
       }
-      const extensions = (executionRequest.extensions ??= {});
-      extensions.headers = { ...extensions.headers, [CALLER_HEADER]: await token };
+      // A new extensions object, never the one given: the Rust planner's executor hands every
+      // fetch of a request the client request's own extensions object (when it has one), and
+      // headers written into it would reach the request's other fetches, to other subgraphs.
+      const extensions = executionRequest.extensions;
+      executionRequest.extensions = { ...extensions, headers: { ...extensions?.headers, [CALLER_HEADER]: await token } };
     },
   };
 }
