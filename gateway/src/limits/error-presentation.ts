@@ -41,5 +41,5 @@ export function createGatewayErrorFormatter(logger: Logger, presentation: ErrorP
         : withoutSuggestions(shown.message);
     return { ...shown, message, extensions };
   };
-  return Object.assign(format, { plugin: masked.plugin });
+  return Object.assign(format, { plugin: masked.plugin, logForRequest: masked.logForRequest });
 }

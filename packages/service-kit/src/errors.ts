@@ -95,6 +95,8 @@ export interface ErrorFormatter {
    * before the formatter masks it; the formatter then reuses the line's `errorId`.
    */
   plugin<C extends BaseContext>(requestIdOf: (context: C) => string | undefined): ApolloServerPlugin<C>;
+  /** What the plugin does for one request's errors, for a request served without Apollo Server's pipeline. */
+  logForRequest(errors: readonly GraphQLError[], requestId: string | undefined): void;
 }
 
 /**
@@ -143,18 +145,21 @@ export function createErrorFormatter(logger: Logger, options: { databaseErrors?:
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId: logged.errorId ?? crypto.randomUUID() },
     };
   };
+  const logForRequest = (errors: readonly GraphQLError[], requestId: string | undefined): void => {
+    const to = requestId ? requestLogger(logger, requestId) : logger;
+    for (const error of errors) {
+      if (passes(error.extensions?.code) || loggedForRequest.has(error)) continue;
+      loggedForRequest.set(error, log(error, error.path, to));
+    }
+  };
   return Object.assign(format, {
+    logForRequest,
     plugin<C extends BaseContext>(requestIdOf: (context: C) => string | undefined): ApolloServerPlugin<C> {
       return {
         async requestDidStart() {
           return {
             async didEncounterErrors({ contextValue, errors }) {
-              const requestId = contextValue ? requestIdOf(contextValue) : undefined;
-              const to = requestId ? requestLogger(logger, requestId) : logger;
-              for (const error of errors) {
-                if (passes(error.extensions?.code) || loggedForRequest.has(error)) continue;
-                loggedForRequest.set(error, log(error, error.path, to));
-              }
+              logForRequest(errors, contextValue ? requestIdOf(contextValue) : undefined);
             },
           };
         },

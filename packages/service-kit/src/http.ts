@@ -16,6 +16,11 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   routes?: Record<string, Route>;
   /** Largest request body accepted, in bytes; default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * A way to answer a parsed JSON POST to `path` without Apollo Server: resolves true when it
+   * answered, false (having written nothing) to leave the request to Apollo Server.
+   */
+  direct?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>;
   /** Cross-origin access to `path`: adds its headers, and resolves true when it answered the request itself (a preflight). */
   cors?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -86,14 +91,10 @@ export function graphqlRequestListener<C extends BaseContext>(options: GraphQLHt
         return;
       }
       if (options.cors && (await options.cors(req, res))) return;
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
       let body: unknown;
       if (req.method === 'POST') {
         const text = await readBody(req, limit);
-        const type = headers.get('content-type') ?? '';
+        const type = req.headers['content-type'] ?? '';
         if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
           try {
             body = text.length ? JSON.parse(text) : undefined;
@@ -101,9 +102,14 @@ export function graphqlRequestListener<C extends BaseContext>(options: GraphQLHt
             sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: RequestErrorCode.BAD_REQUEST } }] });
             return;
           }
+          if (options.direct && (await options.direct(req, res, body))) return;
         } else {
           body = text;
         }
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
       const response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

@@ -8,6 +8,7 @@ import { answerBudgetOf, attachAnswerBudget, countListItems, DEFAULT_MAX_ANSWER_
 import type { RequestCaller } from './auth.js';
 import { CALLER_HEADER, CallerTokenError, verifyCallerToken } from './caller-token.js';
 import { createErrorFormatter, ErrorCode } from './errors.js';
+import { createDirectExecution } from './direct-execution.js';
 import { resolverMapOf, type SubgraphResolvers } from './resolver-map.js';
 import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
 import { requestScopeOf, type Logger, type RequestScope } from './logger.js';
@@ -127,8 +128,20 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     stopOnTerminationSignals: false,
   });
   const callers = new WeakMap<IncomingMessage, RequestCaller>();
+  // Fetches run without Apollo Server's per-request pipeline, except while tracing (its spans
+  // come from Apollo Server's plugins) and whatever the direct path leaves to it.
+  const direct = createDirectExecution<C>({
+    schema,
+    formatError,
+    context: (req) => contextFor(callers.get(req)!, req),
+    scopeOf: (context) => (context as RequestKeys)[REQUEST_SCOPE],
+    requestIdOf: (context) => (context as RequestKeys)[REQUEST_ID],
+    exceeded: (context) => Boolean(answerBudgetOf(context)?.exceeded),
+    answered: (startedAt, codes) => requestMetrics.observe(secondsSince(startedAt), codes),
+  });
   const serveGraphQL = graphqlRequestListener<C>({
     apollo,
+    direct: async (req, res, body) => !tracingActive() && (await direct.serve(req, res, body)),
     context: async ({ req }) => contextFor(callers.get(req)!, req),
     routes: { ...options.routes, ...metricsRoutes(options.metrics), '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness, undefined, () => drain.draining) },
   });
