@@ -2,14 +2,22 @@
 // 500 members, with senders at a steady rate. Reports delivery latency, messages lost and
 // duplicated, the gateway's memory and the most subscribers held. Run on purpose:
 //   pnpm bench:chat [--subscribers 1000,2500,5000,10000] [--rate 50] [--seconds 20] [--gateways 1]
+//                   [--pin auto|on|off] [--max-client-stall 100] [--profile <dir>]
 // It starts its own stack (data in bench/.data-chat, seeded once at scale 5: 10,000 users).
+//
+// The clients (this process: every subscriber's socket and the senders) measure the latency, so
+// their own stalls count in it. With --pin (default: on where `taskset` exists) they run on the
+// last core and the stack on the others, so that the two do not take each other's CPU; a step
+// whose clients' event loop stalled longer than --max-client-stall ms is reported but marked
+// discarded. --profile writes CPU profiles of the gateway and community processes over each
+// measured window (bench/cpu-profile.cjs; read them with bench/profile-summary.ts).
 import { createClient, type Client } from 'graphql-ws';
 import { generateKeyPairSync } from 'node:crypto';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, appendFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { mintTestAccessToken } from '../packages/service-kit/src/testing/access-token.js';
@@ -22,6 +30,28 @@ const RATE = Number(args.get('rate') ?? 50);
 const SECONDS = Number(args.get('seconds') ?? 20);
 const GATEWAYS = Number(args.get('gateways') ?? 1);
 const DATA_DIR = join(ROOT, 'bench', '.data-chat');
+const MAX_CLIENT_STALL_MS = Number(args.get('max-client-stall') ?? 100);
+const PROFILE_DIR = args.get('profile') ? resolve(args.get('profile')!) : null;
+
+/** Cores for the clients and for the stack, or null when not pinning. */
+function pinning(): { clients: string; stack: string } | null {
+  const mode = args.get('pin') ?? 'auto';
+  if (mode === 'off') return null;
+  let available = true;
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    available = false;
+  }
+  if (!available) {
+    if (mode === 'on') throw new Error('--pin on: taskset (util-linux) is not available');
+    return null;
+  }
+  const count = cpus().length;
+  if (count < 2) return null;
+  return { clients: String(count - 1), stack: count === 2 ? '0' : `0-${count - 2}` };
+}
+const PIN = pinning();
 
 const key = generateKeyPairSync('ed25519').privateKey;
 const KID = 'bench-key';
@@ -32,10 +62,21 @@ function log(line: string) {
 
 /** Starts the stack and resolves with its gateway URLs once ready. */
 async function startStack(): Promise<{ child: ChildProcess; urls: string[] }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(ROOT, 'scripts', 'start.ts')], {
+  const node = [process.execPath, '--conditions=source', '--import', 'tsx', join(ROOT, 'scripts', 'start.ts')];
+  // taskset execs the command: the child's pid is the stack's, and every process it starts inherits the cores.
+  const [command, ...commandArgs] = PIN ? ['taskset', '-c', PIN.stack, ...node] : node;
+  const profiling = PROFILE_DIR
+    ? {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(ROOT, 'bench', 'cpu-profile.cjs')}`.trim(),
+        CPU_PROFILE_DIR: PROFILE_DIR,
+        CPU_PROFILE_MATCH: '(gateway|subgraphs/community)/dist/index\\.js$',
+      }
+    : {};
+  const child = spawn(command!, commandArgs, {
     cwd: ROOT,
     env: {
       ...process.env,
+      ...profiling,
       DATA_DIR,
       SEED_SCALE: '5',
       GATEWAY_PORT: '0',
@@ -168,6 +209,18 @@ function cpuUsedBetween(before: Map<number, { name: string; seconds: number }>, 
   return used;
 }
 
+/** Sends `signal` to the stack's gateway and community processes (bench/cpu-profile.cjs toggles on SIGUSR2). */
+function signalProfiled(stackPid: number, signal: NodeJS.Signals): void {
+  for (const [pid, { name }] of cpuSeconds(stackPid)) {
+    if (name !== 'gateway' && name !== 'subgraphs/community') continue;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
 function gatewayRss(stackPid: number): number {
   const table = execFileSync('ps', ['-eo', 'pid,ppid,rss,args'], { encoding: 'utf8' }).split('\n').slice(1);
   const children = new Map<number, number[]>();
@@ -197,10 +250,20 @@ interface StepResult {
   p99: number;
   gatewayIdleMb: number;
   gatewayPeakMb: number;
+  /** From a send to the mutation's answer (its commit), p50 and p99. */
+  sendAnswerP50: number;
+  sendAnswerP99: number;
+  /** Per message: from its first delivery to its last (the fan-out to its room), p50 and p99. */
+  spreadP50: number;
+  spreadP99: number;
+  /** The clients' (this process's) CPU seconds while sending and settling. */
+  clientCpuSeconds: number;
   clientStallMs: number;
+  /** False when the clients stalled beyond --max-client-stall: their own delay is in the figures. */
+  kept: boolean;
 }
 
-async function runStep(urls: string[], stackPid: number, users: { id: string; token: string }[], count: number, seconds = SECONDS): Promise<StepResult> {
+async function runStep(urls: string[], stackPid: number, users: { id: string; token: string }[], count: number, seconds = SECONDS, recorded = true): Promise<StepResult> {
   const url = urls[0]!;
   const chosen = users.slice(0, count);
   log(`${count} subscribers: creating rooms`);
@@ -209,6 +272,10 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   for (const room of rooms) for (const member of room.members) roomOf.set(member.id, room);
 
   const latencies: number[] = [];
+  // Per message (its number n): when its first and its last delivery arrived.
+  const firstDelivery = new Map<number, number>();
+  const lastDelivery = new Map<number, number>();
+  const sendAnswers: number[] = [];
   const seen = new Map<string, number>(); // "subscriber|room|sequence" → times received
   let held = 0;
   const connected = new Set<string>();
@@ -254,8 +321,11 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
             next: ({ data, errors: eventErrors }) => {
               for (const e of eventErrors ?? []) noteError(`event: ${e.message}`);
               if (!data) return;
-              const sentAt = Number(JSON.parse(data.messageAdded.content).t);
-              latencies.push(Date.now() - sentAt);
+              const { t, n } = JSON.parse(data.messageAdded.content) as { t: number; n: number };
+              const now = Date.now();
+              latencies.push(now - Number(t));
+              if (!firstDelivery.has(n)) firstDelivery.set(n, now);
+              lastDelivery.set(n, now);
               const key = `${user.id}|${room.id}|${data.messageAdded.sequence}`;
               seen.set(key, (seen.get(key) ?? 0) + 1);
             },
@@ -284,6 +354,8 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   // garbage collection, 10,000 sockets' worth) count in the figures. Shown, to tell them apart.
   const clientLoop = monitorEventLoopDelay({ resolution: 10 });
   clientLoop.enable();
+  const clientCpuBefore = process.cpuUsage();
+  if (PROFILE_DIR && recorded) signalProfiled(stackPid, 'SIGUSR2');
   const sampler = setInterval(() => (peak = Math.max(peak, gatewayRss(stackPid))), 1000);
   let sent = 0;
   let expected = 0;
@@ -296,10 +368,12 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
     // Rooms are picked in proportion to their members, like traffic from their members.
     const sender = subscribed[Math.floor(Math.random() * subscribed.length)]!;
     const room = roomOf.get(sender.id)!;
-    const content = JSON.stringify({ t: Date.now(), n });
+    const sentAt = Date.now();
+    const content = JSON.stringify({ t: sentAt, n });
     sends.push(
       graphql(urls[n % urls.length]!, sender.token, 'mutation($r: ID!, $c: String!) { sendMessage(roomId: $r, content: $c) { sequence } }', { r: room.id, c: content }).then(
         () => {
+          sendAnswers.push(Date.now() - sentAt);
           sent += 1;
           // Deliveries due: to every member that subscribed (replay covers a late start).
           expected += room.members.filter((m) => subscribedIds.has(m.id)).length;
@@ -319,12 +393,25 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   if (errors.size) log(`${count} subscribers: errors ${JSON.stringify(Object.fromEntries(errors))}`);
   log(`${count} subscribers: deliveries settled ${((Date.now() - sendsDone) / 1000).toFixed(1)} s after the last send`);
   clearInterval(sampler);
+  if (PROFILE_DIR && recorded) signalProfiled(stackPid, 'SIGUSR2');
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const clientCpuSeconds = Math.round((clientCpu.user + clientCpu.system) / 1e4) / 100;
   const cpuAfter = cpuSeconds(stackPid);
   const cpuUsed = [...cpuUsedBetween(cpuBefore, cpuAfter)].map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`).join(', ');
   log(`${count} subscribers: CPU while sending and settling: ${cpuUsed}`);
   clientLoop.disable();
   const clientStallMs = Math.round(clientLoop.max / 1e6);
-  log(`${count} subscribers: the clients' own event loop: delay p99 ${Math.round(clientLoop.percentile(99) / 1e6)} ms, max ${clientStallMs} ms`);
+  const kept = clientStallMs <= MAX_CLIENT_STALL_MS;
+  log(
+    `${count} subscribers: the clients' own event loop: delay p99 ${Math.round(clientLoop.percentile(99) / 1e6)} ms, max ${clientStallMs} ms, CPU ${clientCpuSeconds} s` +
+      (kept ? '' : ` — DISCARDED: the clients stalled longer than ${MAX_CLIENT_STALL_MS} ms (--max-client-stall), so their own delay is in the latencies`),
+  );
+  const spreads = [...lastDelivery].map(([n, last]) => last - firstDelivery.get(n)!).sort((a, b) => a - b);
+  const answers = sendAnswers.sort((a, b) => a - b);
+  log(
+    `${count} subscribers: send → answer (commit) p50 ${percentile(answers, 50)} ms, p99 ${percentile(answers, 99)} ms; ` +
+      `first → last delivery of a message p50 ${percentile(spreads, 50)} ms, p99 ${percentile(spreads, 99)} ms`,
+  );
   const delivered = [...seen.values()].filter((times) => times >= 1).length;
   const duplicated = [...seen.values()].reduce((sum, times) => sum + Math.max(0, times - 1), 0);
   await Promise.all(clients.map((client) => client.dispose()));
@@ -342,13 +429,24 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
     p99: percentile(sorted, 99),
     gatewayIdleMb: Math.round(idle / 1024 / 1024),
     gatewayPeakMb: Math.round(peak / 1024 / 1024),
+    sendAnswerP50: percentile(answers, 50),
+    sendAnswerP99: percentile(answers, 99),
+    spreadP50: percentile(spreads, 50),
+    spreadP99: percentile(spreads, 99),
+    clientCpuSeconds,
     clientStallMs,
+    kept,
   };
 }
 
 async function main() {
   log('starting the stack (first run seeds 10,000 users)');
   const { child, urls } = await startStack();
+  if (PIN) {
+    // Every thread of this process (libuv's pool, the garbage collector's helpers) on the clients' core.
+    execFileSync('taskset', ['-a', '-p', '-c', PIN.clients, String(process.pid)], { stdio: 'ignore' });
+    log(`clients pinned to core ${PIN.clients}, the stack to ${PIN.stack} (taskset)`);
+  }
   const stop = () => {
     try {
       process.kill(-child.pid!, 'SIGTERM');
@@ -373,7 +471,7 @@ async function main() {
     // A first, unrecorded round: the first messages through fresh processes (code not yet
     // optimised, connections not yet open) would otherwise land in the first step's tail.
     log('warming up (500 subscribers, 5 s; not recorded)');
-    await runStep(urls, child.pid!, users, Math.min(500, max), 5);
+    await runStep(urls, child.pid!, users, Math.min(500, max), 5, false);
     for (const step of STEPS) {
       const result = await runStep(urls, child.pid!, users, step);
       results.push(result);
@@ -387,11 +485,18 @@ async function main() {
     `### Live chat subscriptions, ${new Date().toISOString().slice(0, 10)}`,
     '',
     `Command: \`pnpm bench:chat --subscribers ${STEPS.join(',')} --rate ${RATE} --seconds ${SECONDS} --gateways ${GATEWAYS}\``,
-    `Machine: ${machine}. The subscribers, the senders and the whole stack share this machine.`,
+    `Machine: ${machine}. ` +
+      (PIN
+        ? `The subscribers and senders (one process) ran on core ${PIN.clients}, the whole stack on core ${PIN.stack} (taskset).`
+        : 'The subscribers, the senders and the whole stack share this machine.'),
+    `A step whose clients' event loop stalled longer than ${MAX_CLIENT_STALL_MS} ms is marked discarded: its latencies include the clients' own delay.`,
     '',
-    '| subscribers | held | messages sent | deliveries expected | delivered | lost | duplicated | p50 ms | p95 ms | p99 ms | gateway RSS idle MB | gateway peak RSS MB | client event-loop longest stall ms |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.subscribers} | ${r.held} | ${r.sent} | ${r.expected} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.gatewayIdleMb} | ${r.gatewayPeakMb} | ${r.clientStallMs} |`),
+    '| subscribers | held | messages sent | deliveries expected | delivered | lost | duplicated | p50 ms | p95 ms | p99 ms | send answered p99 ms | first→last delivery p99 ms | gateway RSS idle MB | gateway peak RSS MB | client CPU s | client longest stall ms | kept |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.subscribers} | ${r.held} | ${r.sent} | ${r.expected} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.sendAnswerP99} | ${r.spreadP99} | ${r.gatewayIdleMb} | ${r.gatewayPeakMb} | ${r.clientCpuSeconds} | ${r.clientStallMs} | ${r.kept ? 'yes' : 'discarded'} |`,
+    ),
     '',
   ].join('\n');
   console.log(table);
