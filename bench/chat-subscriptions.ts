@@ -226,6 +226,23 @@ function signalProfiled(stackPid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * The gateways' resident memory read from /proc (a file read, not a `ps` run: sampled every
+ * second in the clients' process, a spawned `ps` blocked their event loop each time).
+ */
+function gatewayRssOf(pids: number[]): number {
+  let bytes = 0;
+  for (const pid of pids) {
+    try {
+      // statm: sizes in pages; the second is the resident set.
+      bytes += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return bytes;
+}
+
 function gatewayRss(stackPid: number): number {
   const table = execFileSync('ps', ['-eo', 'pid,ppid,rss,args'], { encoding: 'utf8' }).split('\n').slice(1);
   const children = new Map<number, number[]>();
@@ -364,7 +381,8 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   clientLoop.enable();
   const clientCpuBefore = process.cpuUsage();
   if (PROFILE_DIR && recorded) signalProfiled(stackPid, 'SIGUSR2');
-  const sampler = setInterval(() => (peak = Math.max(peak, gatewayRss(stackPid))), 1000);
+  const gatewayPids = [...cpuSeconds(stackPid)].filter(([, { name }]) => name === 'gateway').map(([pid]) => pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, gatewayRssOf(gatewayPids))), 1000);
   let sent = 0;
   let expected = 0;
   const started = Date.now();
