@@ -19,7 +19,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, appendFileSync, existsSync } from 'node:fs';
 import { cpus, setPriority, totalmem } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -298,7 +298,9 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   const firstDelivery = new Map<number, number>();
   const lastDelivery = new Map<number, number>();
   const sendAnswers: number[] = [];
-  const seen = new Map<string, number>(); // "subscriber|room|sequence" → times received
+  // Per subscriber (each in one room): sequence → times received. Small maps, rather than one of
+  // 150,000 entries whose growth (rehashing) stalled the clients' loop.
+  const seen = new Map<string, Map<number, number>>();
   let held = 0;
   const connected = new Set<string>();
   /** Every subscriber whose socket was acknowledged at some point: deliveries are due to them only. */
@@ -351,8 +353,9 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
               latencies.push(now - Number(t));
               if (!firstDelivery.has(n)) firstDelivery.set(n, now);
               lastDelivery.set(n, now);
-              const key = `${user.id}|${room.id}|${data.messageAdded.sequence}`;
-              seen.set(key, (seen.get(key) ?? 0) + 1);
+              let times = seen.get(user.id);
+              if (!times) seen.set(user.id, (times = new Map()));
+              times.set(data.messageAdded.sequence, (times.get(data.messageAdded.sequence) ?? 0) + 1);
             },
             error: (error) => noteError(`subscription: ${Array.isArray(error) ? error.map((e) => e.message).join('; ') : String((error as Error)?.message ?? (error as { code?: number })?.code ?? error)}`),
             complete: () => noteError('completed early'),
@@ -382,6 +385,16 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   // The bench's own blocking steps (reading the processes' CPU) stay outside this window.
   const clientLoop = monitorEventLoopDelay({ resolution: 10 });
   clientLoop.enable();
+  // Its garbage collections, to tell whether a stall was one.
+  const clientGc = { count: 0, totalMs: 0, longestMs: 0 };
+  const gcWatch = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      clientGc.count += 1;
+      clientGc.totalMs += entry.duration;
+      clientGc.longestMs = Math.max(clientGc.longestMs, entry.duration);
+    }
+  });
+  gcWatch.observe({ entryTypes: ['gc'] });
   const clientCpuBefore = process.cpuUsage();
   const sampler = setInterval(() => (peak = Math.max(peak, gatewayRssOf(gatewayPids))), 1000);
   let sent = 0;
@@ -422,6 +435,7 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   log(`${count} subscribers: deliveries settled ${((Date.now() - sendsDone) / 1000).toFixed(1)} s after the last send`);
   clearInterval(sampler);
   clientLoop.disable();
+  gcWatch.disconnect();
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const clientCpuSeconds = Math.round((clientCpu.user + clientCpu.system) / 1e4) / 100;
   if (PROFILE_DIR && recorded) signalProfiled(stackPid, 'SIGUSR2');
@@ -431,7 +445,7 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   const clientStallMs = Math.round(clientLoop.max / 1e6);
   const kept = clientStallMs <= MAX_CLIENT_STALL_MS;
   log(
-    `${count} subscribers: the clients' own event loop: delay p99 ${Math.round(clientLoop.percentile(99) / 1e6)} ms, max ${clientStallMs} ms, CPU ${clientCpuSeconds} s` +
+    `${count} subscribers: the clients' own event loop: delay p99 ${Math.round(clientLoop.percentile(99) / 1e6)} ms, max ${clientStallMs} ms, CPU ${clientCpuSeconds} s; ${clientGc.count} garbage collections, ${Math.round(clientGc.totalMs)} ms in all, the longest ${Math.round(clientGc.longestMs)} ms` +
       (kept ? '' : ` — DISCARDED: the clients stalled longer than ${MAX_CLIENT_STALL_MS} ms (--max-client-stall), so their own delay is in the latencies`),
   );
   const spreads = [...lastDelivery].map(([n, last]) => last - firstDelivery.get(n)!).sort((a, b) => a - b);
@@ -440,8 +454,9 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
     `${count} subscribers: send → answer (commit) p50 ${percentile(answers, 50)} ms, p99 ${percentile(answers, 99)} ms; ` +
       `first → last delivery of a message p50 ${percentile(spreads, 50)} ms, p99 ${percentile(spreads, 99)} ms`,
   );
-  const delivered = [...seen.values()].filter((times) => times >= 1).length;
-  const duplicated = [...seen.values()].reduce((sum, times) => sum + Math.max(0, times - 1), 0);
+  const received = [...seen.values()].flatMap((times) => [...times.values()]);
+  const delivered = received.filter((times) => times >= 1).length;
+  const duplicated = received.reduce((sum, times) => sum + Math.max(0, times - 1), 0);
   await Promise.all(clients.map((client) => client.dispose()));
   const sorted = latencies.sort((a, b) => a - b);
   return {
