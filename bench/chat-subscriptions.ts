@@ -243,6 +243,51 @@ function gatewayRssOf(pids: number[]): number {
   return bytes;
 }
 
+/** community's /metrics, found through the gateway's environment (the stack picks its ports). */
+function communityMetricsUrl(gatewayPid: number): string | null {
+  try {
+    const environment = readFileSync(`/proc/${gatewayPid}/environ`, 'utf8').split('\0');
+    const url = environment.find((entry) => entry.startsWith('COMMUNITY_URL='))?.slice('COMMUNITY_URL='.length);
+    return url ? new URL('/metrics', url).toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The cumulative buckets of community's delivery-lag histogram (seconds → count), summed over its labels. */
+async function deliveryLagBuckets(url: string | null): Promise<Map<number, number>> {
+  const buckets = new Map<number, number>();
+  if (!url) return buckets;
+  try {
+    const text = await (await fetch(url)).text();
+    for (const match of text.matchAll(/^chat_message_delivery_lag_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
+      const le = match[1] === '+Inf' ? Infinity : Number(match[1]);
+      buckets.set(le, (buckets.get(le) ?? 0) + Number(match[2]));
+    }
+  } catch {
+    // not reachable: no figure
+  }
+  return buckets;
+}
+
+/**
+ * The server's own part, from community's histogram between two readings: the bucket bound under
+ * which p50 and p99 of the messages were handed to their subscribers' streams, counted from the
+ * sending transaction's start (so: the mutation, its commit, the announcement and the membership check).
+ */
+function lagPercentiles(before: Map<number, number>, after: Map<number, number>): { count: number; p50: string; p99: string } | null {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const counts = bounds.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
+  const count = counts.at(-1) ?? 0;
+  if (count === 0) return null;
+  const at = (p: number) => {
+    const i = counts.findIndex((c) => c >= (p / 100) * count);
+    const le = bounds[i]!;
+    return le === Infinity ? `> ${bounds[i - 1]! * 1000} ms` : `≤ ${le * 1000} ms`;
+  };
+  return { count, p50: at(50), p99: at(99) };
+}
+
 function gatewayRss(stackPid: number): number {
   const table = execFileSync('ps', ['-eo', 'pid,ppid,rss,args'], { encoding: 'utf8' }).split('\n').slice(1);
   const children = new Map<number, number[]>();
@@ -379,6 +424,8 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   let peak = idle;
   const cpuBefore = cpuSeconds(stackPid);
   const gatewayPids = [...cpuBefore].filter(([, { name }]) => name === 'gateway').map(([pid]) => pid);
+  const metricsUrl = gatewayPids[0] === undefined ? null : communityMetricsUrl(gatewayPids[0]);
+  const lagBefore = await deliveryLagBuckets(metricsUrl);
   if (PROFILE_DIR && recorded) signalProfiled(stackPid, 'SIGUSR2');
   // The clients measure latency when their own event loop gets to a message: its stalls (its
   // garbage collection, 10,000 sockets' worth) count in the figures. Shown, to tell them apart.
@@ -439,6 +486,12 @@ async function runStep(urls: string[], stackPid: number, users: { id: string; to
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const clientCpuSeconds = Math.round((clientCpu.user + clientCpu.system) / 1e4) / 100;
   if (PROFILE_DIR && recorded) signalProfiled(stackPid, 'SIGUSR2');
+  const lag = lagPercentiles(lagBefore, await deliveryLagBuckets(metricsUrl));
+  log(
+    lag
+      ? `${count} subscribers: community handed ${lag.count} messages to their streams (from the sending transaction's start): p50 ${lag.p50}, p99 ${lag.p99}`
+      : `${count} subscribers: community's delivery-lag histogram could not be read`,
+  );
   const cpuAfter = cpuSeconds(stackPid);
   const cpuUsed = [...cpuUsedBetween(cpuBefore, cpuAfter)].map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`).join(', ');
   log(`${count} subscribers: CPU while sending and settling: ${cpuUsed}`);
