@@ -609,7 +609,9 @@ async function main() {
   const table = [
     `### Live chat subscriptions, ${new Date().toISOString().slice(0, 10)}`,
     '',
-    `Command: \`pnpm bench:chat --subscribers ${STEPS.join(',')} --rate ${RATE} --seconds ${SECONDS} --gateways ${GATEWAYS}\``,
+    // The options that change what is measured, as given (the stack's heap among them).
+    `Command: \`${process.env.SERVICE_HEAP_MB ? `SERVICE_HEAP_MB=${process.env.SERVICE_HEAP_MB} ` : ''}pnpm bench:chat --subscribers ${STEPS.join(',')} --rate ${RATE} --seconds ${SECONDS} --gateways ${GATEWAYS}` +
+      `${args.has('pin') ? ` --pin ${args.get('pin')}` : ''}${args.has('max-client-stall') ? ` --max-client-stall ${MAX_CLIENT_STALL_MS}` : ''}${PROFILE_DIR ? ' --profile <dir>' : ''}\``,
     `Machine: ${machine}. ` +
       (PIN
         ? `The subscribers and senders (one process) ran on core ${PIN.clients}${clientPriorityRaised ? ' at priority -5' : ''}, the whole stack on ${PIN.stack === null ? 'every core' : `core ${PIN.stack}`} (taskset).`
