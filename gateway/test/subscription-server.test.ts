@@ -71,8 +71,8 @@ interface Socket {
 }
 
 /** A raw graphql-transport-ws socket; `init` null sends no connection_init. */
-async function connect(wsUrl: string, init: Record<string, unknown> | null = {}): Promise<Socket> {
-  const ws = new WebSocket(wsUrl, 'graphql-transport-ws');
+async function connect(wsUrl: string, init: Record<string, unknown> | null = {}, options: WebSocket.ClientOptions = {}): Promise<Socket> {
+  const ws = new WebSocket(wsUrl, 'graphql-transport-ws', options);
   const messages: Record<string, unknown>[] = [];
   let arrived = () => {};
   ws.on('message', (data) => {
@@ -213,6 +213,27 @@ describe('WebSocket connection limits', () => {
       async () => (await slow.closed).code,
     );
     expect(end).toBe(CloseCode.TooSlowToReceive);
+  });
+});
+
+describe('WebSocket keep-alive', () => {
+  it('pings every socket once per WS_KEEPALIVE_MS and drops one that did not answer the previous ping; those that answer stay', async () => {
+    const gateway = await startGateway({ WS_KEEPALIVE_MS: '400' });
+    // More sockets than the pings' slices per interval, so that every slice is used; signed in,
+    // each as its own user, so that no per-address or per-user limit is met.
+    const signedIn = async () => ({ authorization: `Bearer ${await accessToken(randomUUID())}` });
+    const answering = await Promise.all(Array.from({ length: 25 }, async () => connect(gateway.wsUrl, await signedIn())));
+    const silent = await connect(gateway.wsUrl, await signedIn(), { autoPong: false });
+    expect(await Promise.all([...answering, silent].map(outcome))).toEqual(Array(26).fill('ack'));
+    const pings = answering.map(() => 0);
+    answering.forEach((socket, i) => socket.ws.on('ping', () => (pings[i]! += 1)));
+
+    // Dropped without a close handshake (terminated), on its second ping.
+    expect((await silent.closed).code).toBe(1006);
+    // Meanwhile every answering socket has been pinged, and each is still open two pings on.
+    while (pings.some((count) => count < 2)) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answering.map((socket) => socket.ws.readyState)).toEqual(Array(25).fill(WebSocket.OPEN));
+    await closeAll(answering);
   });
 });
 

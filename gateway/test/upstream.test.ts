@@ -64,6 +64,25 @@ describe('upstream subscriptions', () => {
     await upstream.close();
   });
 
+  it('hands every subscriber of the same event text one parsed event; other events and other frame layouts arrive as sent', async () => {
+    const subgraph = await fakeSubgraph();
+    const upstream = new UpstreamSubscriptions({ community: subgraph.url }, new CallerSigner(SECRET), createLogger('silent'));
+    const subscribers = [sink(), sink(), sink()];
+    for (const s of subscribers) upstream.subscribe('community', { query: 'subscription { n }', variables: {}, callerToken: 't' }, s.handlers);
+    await until(() => subscribers.every((s) => s.seen.events.length === 1));
+    const [first, second, third] = subscribers.map((s) => s.seen.events[0]);
+    expect(first).toEqual({ data: { n: 1 } });
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    // Another event, then a frame whose keys come in another order: each reaches its subscriber only.
+    const [socket] = subgraph.sockets;
+    socket!.send(JSON.stringify({ id: '1', type: 'next', payload: { data: { n: 2 } } }));
+    socket!.send(JSON.stringify({ type: 'next', payload: { data: { n: 3 } }, id: '2' }));
+    await until(() => subscribers[0]!.seen.events.length === 2 && subscribers[1]!.seen.events.length === 2);
+    expect(subscribers.map((s) => s.seen.events.slice(1))).toEqual([[{ data: { n: 2 } }], [{ data: { n: 3 } }], []]);
+    await upstream.close();
+  });
+
   it('ends every subscription with an error when the socket is lost', async () => {
     const subgraph = await fakeSubgraph();
     const upstream = new UpstreamSubscriptions({ community: subgraph.url }, new CallerSigner(SECRET), createLogger('silent'));

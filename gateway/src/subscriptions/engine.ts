@@ -57,6 +57,8 @@ export class SubscriptionEngine {
   readonly #formatError: ReturnType<typeof createErrorFormatter>;
   readonly #runs = new WeakMap<QueryPlan, PlanRun>();
   readonly #shared = new SharedResults<ClientResult>();
+  /** An event's data as text, once per event object (subscribers of one event share the object). */
+  readonly #eventKeys = new WeakMap<object, string>();
   #nextSharingId = 1;
 
   constructor(
@@ -86,6 +88,8 @@ export class SubscriptionEngine {
     }
     const run = this.#runOf(plan, request);
     const { primary } = run;
+    // What besides the event decides a shared result: fixed for the subscription's life.
+    const sharingKey = run.sharing ? `${run.sharing.id}\0${JSON.stringify(pick(request.variables, run.sharing.variables))}` : null;
 
     let ended = false;
     let unsubscribe: (() => void) | undefined;
@@ -124,7 +128,7 @@ export class SubscriptionEngine {
         next: (event) =>
           enqueue(async () => {
             if (ended) return;
-            const result = await this.#resultOf(event, run, request);
+            const result = await this.#resultOf(event, run, request, sharingKey);
             if (!ended) sink.next(result);
           }),
         error: (error) => enqueue(async () => finish({ errors: this.#upstreamErrors(error) })),
@@ -160,18 +164,22 @@ export class SubscriptionEngine {
    * One event's result for one subscriber. When the rest of the plan does not depend on the
    * viewer, subscribers who got the same event with the same variables share one execution.
    */
-  #resultOf(event: ExecutionResult<Record<string, unknown>>, run: PlanRun, request: SubscriptionRequest): Promise<ClientResult> {
-    if (!run.sharing || !event.data || event.errors?.length) return this.#complete(event, run, request);
-    const key = `${run.sharing.id}\0${JSON.stringify(pick(request.variables, run.sharing.variables))}\0${JSON.stringify(event.data)}`;
-    return this.#shared.get(key, () => this.#complete(event, run, request));
+  #resultOf(event: ExecutionResult<Record<string, unknown>>, run: PlanRun, request: SubscriptionRequest, sharingKey: string | null): Promise<ClientResult> {
+    if (sharingKey === null || !event.data || event.errors?.length) return this.#complete(event, run, request);
+    let eventKey = this.#eventKeys.get(event);
+    if (eventKey === undefined) this.#eventKeys.set(event, (eventKey = JSON.stringify(event.data)));
+    return this.#shared.get(`${sharingKey}\0${eventKey}`, () => this.#complete(event, run, request));
   }
 
   /** Runs the rest of the plan for one event of the primary subscription. */
   async #complete(event: ExecutionResult<Record<string, unknown>>, run: PlanRun, request: SubscriptionRequest): Promise<ClientResult> {
     if (!event.data) return { errors: (event.errors ?? []).map((e) => asGraphQLError(this.#formatError(e as unknown as GraphQLFormattedError, e))) };
+    // The event object is shared by every subscriber who received it, and the plan's executor
+    // merges the other subgraphs' fields into the data it is given: it gets its own copy.
+    const data = structuredClone(event.data);
     const serviceMap: ServiceMap = {
       ...this.dataSources,
-      [EVENT_SOURCE]: { process: async () => ({ data: event.data, errors: event.errors }) },
+      [EVENT_SOURCE]: { process: async () => ({ data, errors: event.errors }) },
     };
     const context: GatewayContext = {
       requestId: request.caller.requestId ?? '',

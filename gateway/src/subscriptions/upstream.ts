@@ -15,6 +15,10 @@ export interface UpstreamRequest {
 
 /** Where an upstream subscription's events go. */
 export interface UpstreamSink {
+  /**
+   * An event. Subscribers that received the same event text get the same object: it is shared,
+   * and must be read only (copy it before handing it to anything that writes into it).
+   */
   next(result: ExecutionResult<Record<string, unknown>>): void;
   /** The subgraph refused or ended it with errors, or the socket was lost (an Error). */
   error(error: readonly GraphQLFormattedError[] | Error): void;
@@ -23,6 +27,35 @@ export interface UpstreamSink {
 
 /** How long a socket without subscriptions stays open, in case another comes. */
 const IDLE_CLOSE_MS = 5_000;
+
+/**
+ * A `next` frame as graphql-ws's server writes it: `{"id":"<id>","type":"next","payload":<payload>}`.
+ * Our ids are decimal, so the id ends at the first quote after the prefix.
+ */
+const NEXT_PREFIX = '{"id":"';
+const NEXT_INFIX = '","type":"next","payload":';
+
+/** Distinct event texts remembered: a burst of messages to different rooms interleaves their frames. */
+const RECENT_EVENTS = 64;
+
+/**
+ * The events of recent `next` frames, by their payload's text. One message to a room of 500 is
+ * 500 frames on the socket that differ only in their id: the payload is parsed once and the
+ * 500 subscribers get the same object, which also lets the engine recognise the event as one.
+ */
+class RecentEvents {
+  readonly #byText = new Map<string, ExecutionResult<Record<string, unknown>>>();
+
+  parse(text: string): ExecutionResult<Record<string, unknown>> {
+    let event = this.#byText.get(text);
+    if (event === undefined) {
+      event = JSON.parse(text) as ExecutionResult<Record<string, unknown>>;
+      if (this.#byText.size >= RECENT_EVENTS) this.#byText.delete(this.#byText.keys().next().value!);
+      this.#byText.set(text, event);
+    }
+    return event;
+  }
+}
 
 /**
  * One GraphQL-over-WebSocket socket per subgraph, multiplexing every subscription the gateway
@@ -71,6 +104,7 @@ class UpstreamSocket {
   closed = false;
   readonly #ws: WebSocket;
   readonly #sinks = new Map<string, UpstreamSink>();
+  readonly #events = new RecentEvents();
   /** Messages waiting for the connection to be acknowledged. */
   #pending: string[] | null = [];
   #nextId = 1;
@@ -130,6 +164,7 @@ class UpstreamSocket {
   }
 
   #receive(data: string): void {
+    if (this.#receiveNext(data)) return;
     let message: { type?: unknown; id?: unknown; payload?: unknown };
     try {
       message = JSON.parse(data) as typeof message;
@@ -167,6 +202,26 @@ class UpstreamSocket {
       default:
         return;
     }
+  }
+
+  /**
+   * The frequent case, a `next` frame in graphql-ws's layout, without parsing the frame: its id,
+   * and its payload shared with every other subscriber's copy. False for anything else (then
+   * the frame is parsed whole); a payload that is not JSON on its own means the frame was not
+   * in that layout after all.
+   */
+  #receiveNext(data: string): boolean {
+    if (!data.startsWith(NEXT_PREFIX) || !data.endsWith('}')) return false;
+    const idEnd = data.indexOf('"', NEXT_PREFIX.length);
+    if (idEnd < 0 || !data.startsWith(NEXT_INFIX, idEnd)) return false;
+    let event: ExecutionResult<Record<string, unknown>>;
+    try {
+      event = this.#events.parse(data.slice(idEnd + NEXT_INFIX.length, -1));
+    } catch {
+      return false;
+    }
+    this.#sinks.get(data.slice(NEXT_PREFIX.length, idEnd))?.next(event);
+    return true;
   }
 
   /** The socket is gone: every subscription on it ends with an error (clients resume by sequence). */
