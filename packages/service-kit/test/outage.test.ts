@@ -80,6 +80,53 @@ describe('through a database outage', () => {
     expect(lines.filter((line) => line.level === 'error')).toEqual([]);
   }, 60_000);
 
+  it('a checkpoint the database went away before saving is saved once it is back, with nothing logged as an error', async () => {
+    await createTestEffectsTable(database.adminUrl);
+    const lines: LogLine[] = [];
+    const producer: Database<any> = createDatabase({ connectionString: database.urlFor('academy_commerce') });
+    const consuming: Database<any> = createDatabase({ connectionString: proxy.through(database.urlFor('academy_scheduling')), logger: recordingLogger([]) });
+    let cut = false;
+    const consumer = createEventConsumer({
+      name: 'checkpoint-probe',
+      source: 'commerce',
+      schema: 'scheduling',
+      db: consuming.db,
+      listen: proxy.through(database.urlFor('academy_scheduling')),
+      handlers: { ProbeEvent: recordEffect('checkpoint-probe') },
+      // The database goes away between the handler's commit and the checkpoint's save.
+      onHandled: async (event) => {
+        if (event.aggregateId !== 'cut' || cut) return;
+        cut = true;
+        await proxy.stop();
+      },
+      logger: recordingLogger(lines),
+    });
+    cleanups.push(() => producer.close(), () => consuming.close(), () => consumer.stop());
+    const produce = (aggregateId: string) => producer.db.transaction().execute((trx) => appendEvent(trx, 'commerce', { type: 'ProbeEvent', aggregateId, payload: {} }));
+    const effects = async () =>
+      (await admin.query<{ aggregate_id: string }>("SELECT aggregate_id FROM scheduling.test_effects WHERE consumer = 'checkpoint-probe' ORDER BY seq")).rows.map((r) => r.aggregate_id);
+    const checkpoint = async () =>
+      (await admin.query<{ last_id: string }>("SELECT last_id::text AS last_id FROM scheduling.event_checkpoints WHERE consumer = 'checkpoint-probe'")).rows[0]?.last_id;
+
+    await consumer.start();
+    await produce('cut');
+    await until(() => cut);
+    await delay(OUTAGE_MS);
+    expect(await effects()).toEqual(['cut']);
+    expect(await checkpoint()).toBe('0');
+    await proxy.start();
+    const { rows } = await admin.query<{ id: string }>("SELECT max(id)::text AS id FROM commerce.outbox");
+    await until(async () => (await checkpoint()) === rows[0]!.id);
+
+    await produce('after');
+    await until(async () => (await effects()).length === 2);
+    expect(await effects()).toEqual(['cut', 'after']);
+    const said = (pattern: RegExp) => lines.filter((line) => pattern.test(line.message));
+    expect(said(/^database unavailable; event consumer checkpoint-probe waits and retries$/)).toHaveLength(1);
+    await until(() => said(/^database available again; event consumer checkpoint-probe resumed$/).length === 1);
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+  }, 60_000);
+
   it("the pub/sub's LISTEN connection comes back by itself, and the outage is logged once", async () => {
     const lines: LogLine[] = [];
     const pubsub = createPostgresPubSub({ connectionString: proxy.through(database.urlFor('academy_community')), logger: recordingLogger(lines), minReconnectDelayMs: 50 });

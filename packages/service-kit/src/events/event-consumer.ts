@@ -120,6 +120,8 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
 
   const outage = new OutageLog(logger, `event consumer ${name}`);
   let position: Position | null = null;
+  /** A position reached but not yet saved (the save failed); saved before the next batch. */
+  let unsaved: Position | null = null;
   let running = false;
   let stopping = false;
   let loop: Promise<void> | null = null;
@@ -213,12 +215,19 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
 
   /** Reads and processes one batch; returns how many events were read. */
   async function processBatch(): Promise<number> {
+    if (unsaved) {
+      // A checkpoint that could not be saved (the database went away) is saved before going on.
+      await savePosition(unsaved);
+      unsaved = null;
+    }
     const from = await loadPosition();
     const { rows } = await sql<OutboxRow>`
       SELECT tx_id::text AS tx_id, id, event_id::text AS event_id, type, aggregate_id, payload, occurred_at, traceparent
       FROM ${readOutbox}(${from.txId}::xid8, ${from.lastId}::bigint, ${batchSize}::integer)
     `.execute(db);
     let reached: Position | null = null;
+    let failed = false;
+    let failure: unknown;
     try {
       for (const row of rows) {
         if (stopping) break;
@@ -235,13 +244,24 @@ export function createEventConsumer<DB = any>(options: EventConsumerOptions<DB>)
         }
         reached = { txId: event.txId, lastId: event.id };
       }
-    } finally {
-      if (reached) {
-        // Even after a failure, record the events before it so a restart does not redo them.
-        position = reached;
-        await savePosition(reached).catch((error: unknown) => logger.error('could not save the checkpoint', { err: error }));
+    } catch (error) {
+      failed = true;
+      failure = error;
+    }
+    if (reached) {
+      // Even after a failure, record the events before it so a restart does not redo them.
+      position = reached;
+      try {
+        await savePosition(reached);
+      } catch (error) {
+        unsaved = reached;
+        // With the batch done, the save's failure is the batch's: the run loop reports it (once
+        // per outage when the database went away) and saves the checkpoint before going on.
+        if (!failed) throw error;
+        if (!outage.failed(error)) logger.error('could not save the checkpoint', { err: error });
       }
     }
+    if (failed) throw failure;
     return rows.length;
   }
 
