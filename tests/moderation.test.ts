@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import type { Client } from 'graphql-ws';
 import { as, collect, signUpUser, signUpWithRoles, wsClient, type SignedUpUser } from './support/clients.js';
 import { adminRows } from './support/fixtures.js';
@@ -196,6 +197,40 @@ describe('muting members', () => {
 
     expect((await as<{ unmuteMember: { mutedUntil: string | null } }>(stack, moderator, UNMUTE, { r: roomId, u: bob.id })).unmuteMember.mutedUntil).toBeNull();
     expect((await send(bob, roomId, 'back')).sequence).toBe(before.sequence + 2);
+  });
+
+  it('refuses a send that waited for the room while a mute of its sender committed', async () => {
+    const roomId = await createRoom();
+    const before = await send(dave, roomId, 'before the mute');
+    // A moderator's transaction holds the room (as muteMember does) while Bob's send comes in.
+    const held = new pg.Client({ connectionString: stack.database.adminUrl });
+    await held.connect();
+    try {
+      await held.query('BEGIN');
+      await held.query('SELECT id FROM community.chat_rooms WHERE id = $1 FOR UPDATE', [roomId]);
+      const sending = codesOf(bob, SEND, { r: roomId, c: 'sent while the room was held' });
+      // The send is waiting for the room's lock.
+      for (let i = 0; i < 100; i++) {
+        const waiting = await adminRows<{ n: number }>(
+          stack.database.adminUrl,
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%chat_rooms%last_sequence%'",
+        );
+        if (waiting[0]!.n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await held.query('INSERT INTO community.chat_room_mutes (room_id, user_id, muted_until, muted_by) VALUES ($1, $2, $3, $4)', [
+        roomId,
+        bob.id,
+        new Date(Date.now() + 3_600_000),
+        moderator.id,
+      ]);
+      await held.query('COMMIT');
+      expect(await sending).toEqual(['FORBIDDEN']);
+    } finally {
+      await held.end();
+    }
+    // Nothing stored, no sequence number taken.
+    expect((await send(dave, roomId, 'after the mute')).sequence).toBe(before.sequence + 1);
   });
 
   it('ends a mute by itself at its time', async () => {
