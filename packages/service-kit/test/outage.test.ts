@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { createDatabase, type Database } from '../src/db.js';
-import { appendEvent, createEventConsumer } from '../src/events/index.js';
+import { appendEvent, createEventConsumer, type DomainEvent } from '../src/events/index.js';
 import { createPostgresPubSub } from '../src/pubsub/postgres.pubsub.js';
 import { createTestDatabase, recordingLogger, type LogLine, type TestDatabase } from '../src/testing/index.js';
 import { createTestEffectsTable, recordEffect } from './fixtures/test-effects.js';
@@ -43,25 +43,36 @@ afterEach(async () => {
   await database.drop();
 });
 
+/**
+ * A consumer of commerce's events in scheduling, reaching the database through the proxy: what
+ * it logs, a way to append an event, and the effects it recorded (aggregate ids, in order).
+ */
+async function probeConsumer(name: string, onHandled?: (event: DomainEvent) => Promise<void>) {
+  await createTestEffectsTable(database.adminUrl);
+  const lines: LogLine[] = [];
+  const producer: Database<any> = createDatabase({ connectionString: database.urlFor('academy_commerce') });
+  const consuming: Database<any> = createDatabase({ connectionString: proxy.through(database.urlFor('academy_scheduling')), logger: recordingLogger([]) });
+  const consumer = createEventConsumer({
+    name,
+    source: 'commerce',
+    schema: 'scheduling',
+    db: consuming.db,
+    listen: proxy.through(database.urlFor('academy_scheduling')),
+    handlers: { ProbeEvent: recordEffect(name) },
+    onHandled,
+    logger: recordingLogger(lines),
+  });
+  cleanups.push(() => producer.close(), () => consuming.close(), () => consumer.stop());
+  const produce = (aggregateId: string) => producer.db.transaction().execute((trx) => appendEvent(trx, 'commerce', { type: 'ProbeEvent', aggregateId, payload: {} }));
+  const effects = async () =>
+    (await admin.query<{ aggregate_id: string }>('SELECT aggregate_id FROM scheduling.test_effects WHERE consumer = $1 ORDER BY seq', [name])).rows.map((r) => r.aggregate_id);
+  const said = (pattern: RegExp) => lines.filter((line) => pattern.test(line.message));
+  return { lines, consumer, produce, effects, said };
+}
+
 describe('through a database outage', () => {
   it('an event consumer resumes by itself, and logs the outage once and its end once', async () => {
-    await createTestEffectsTable(database.adminUrl);
-    const lines: LogLine[] = [];
-    const producer: Database<any> = createDatabase({ connectionString: database.urlFor('academy_commerce') });
-    const consuming: Database<any> = createDatabase({ connectionString: proxy.through(database.urlFor('academy_scheduling')), logger: recordingLogger([]) });
-    const consumer = createEventConsumer({
-      name: 'outage-probe',
-      source: 'commerce',
-      schema: 'scheduling',
-      db: consuming.db,
-      listen: proxy.through(database.urlFor('academy_scheduling')),
-      handlers: { ProbeEvent: recordEffect('outage-probe') },
-      logger: recordingLogger(lines),
-    });
-    cleanups.push(() => producer.close(), () => consuming.close(), () => consumer.stop());
-    const produce = (aggregateId: string) => producer.db.transaction().execute((trx) => appendEvent(trx, 'commerce', { type: 'ProbeEvent', aggregateId, payload: {} }));
-    const effects = async () =>
-      (await admin.query<{ aggregate_id: string }>("SELECT aggregate_id FROM scheduling.test_effects WHERE consumer = 'outage-probe' ORDER BY seq")).rows.map((r) => r.aggregate_id);
+    const { lines, consumer, produce, effects, said } = await probeConsumer('outage-probe');
 
     await consumer.start();
     await produce('before');
@@ -74,37 +85,19 @@ describe('through a database outage', () => {
     await until(async () => (await effects()).length === 2);
 
     expect(await effects()).toEqual(['before', 'during']);
-    const said = (pattern: RegExp) => lines.filter((line) => pattern.test(line.message));
     expect(said(/^database unavailable; event consumer outage-probe waits and retries$/)).toHaveLength(1);
     await until(() => said(/^database available again; event consumer outage-probe resumed$/).length === 1);
     expect(lines.filter((line) => line.level === 'error')).toEqual([]);
   }, 60_000);
 
   it('a checkpoint the database went away before saving is saved once it is back, with nothing logged as an error', async () => {
-    await createTestEffectsTable(database.adminUrl);
-    const lines: LogLine[] = [];
-    const producer: Database<any> = createDatabase({ connectionString: database.urlFor('academy_commerce') });
-    const consuming: Database<any> = createDatabase({ connectionString: proxy.through(database.urlFor('academy_scheduling')), logger: recordingLogger([]) });
     let cut = false;
-    const consumer = createEventConsumer({
-      name: 'checkpoint-probe',
-      source: 'commerce',
-      schema: 'scheduling',
-      db: consuming.db,
-      listen: proxy.through(database.urlFor('academy_scheduling')),
-      handlers: { ProbeEvent: recordEffect('checkpoint-probe') },
-      // The database goes away between the handler's commit and the checkpoint's save.
-      onHandled: async (event) => {
-        if (event.aggregateId !== 'cut' || cut) return;
-        cut = true;
-        await proxy.stop();
-      },
-      logger: recordingLogger(lines),
+    // The database goes away between the handler's commit and the checkpoint's save.
+    const { lines, consumer, produce, effects, said } = await probeConsumer('checkpoint-probe', async (event) => {
+      if (event.aggregateId !== 'cut' || cut) return;
+      cut = true;
+      await proxy.stop();
     });
-    cleanups.push(() => producer.close(), () => consuming.close(), () => consumer.stop());
-    const produce = (aggregateId: string) => producer.db.transaction().execute((trx) => appendEvent(trx, 'commerce', { type: 'ProbeEvent', aggregateId, payload: {} }));
-    const effects = async () =>
-      (await admin.query<{ aggregate_id: string }>("SELECT aggregate_id FROM scheduling.test_effects WHERE consumer = 'checkpoint-probe' ORDER BY seq")).rows.map((r) => r.aggregate_id);
     const checkpoint = async () =>
       (await admin.query<{ last_id: string }>("SELECT last_id::text AS last_id FROM scheduling.event_checkpoints WHERE consumer = 'checkpoint-probe'")).rows[0]?.last_id;
 
@@ -121,7 +114,6 @@ describe('through a database outage', () => {
     await produce('after');
     await until(async () => (await effects()).length === 2);
     expect(await effects()).toEqual(['cut', 'after']);
-    const said = (pattern: RegExp) => lines.filter((line) => pattern.test(line.message));
     expect(said(/^database unavailable; event consumer checkpoint-probe waits and retries$/)).toHaveLength(1);
     await until(() => said(/^database available again; event consumer checkpoint-probe resumed$/).length === 1);
     expect(lines.filter((line) => line.level === 'error')).toEqual([]);
