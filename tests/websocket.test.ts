@@ -92,7 +92,8 @@ describe('the gateway WebSocket', () => {
   });
 
   it(`closes with ${CloseCode.AccessTokenExpired} when the access token expires while connected`, async () => {
-    const socket = await connect({ authorization: `Bearer ${await accessToken(randomUUID(), 2)}` });
+    // Valid for long enough to connect on a busy machine (2 s was not always), then it expires.
+    const socket = await connect({ authorization: `Bearer ${await accessToken(randomUUID(), 5)}` });
     await socket.next('connection_ack');
     const { code } = await socket.closed;
     expect(code).toBe(CloseCode.AccessTokenExpired);
