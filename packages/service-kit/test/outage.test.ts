@@ -67,12 +67,18 @@ async function probeConsumer(name: string, onHandled?: (event: DomainEvent) => P
   const effects = async () =>
     (await admin.query<{ aggregate_id: string }>('SELECT aggregate_id FROM scheduling.test_effects WHERE consumer = $1 ORDER BY seq', [name])).rows.map((r) => r.aggregate_id);
   const said = (pattern: RegExp) => lines.filter((line) => pattern.test(line.message));
-  return { lines, consumer, produce, effects, said };
+  /** The outage was logged once, its end once, and nothing at `error`. */
+  const loggedOutageOnce = async () => {
+    expect(said(new RegExp(`^database unavailable; event consumer ${name} waits and retries$`))).toHaveLength(1);
+    await until(() => said(new RegExp(`^database available again; event consumer ${name} resumed$`)).length === 1);
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+  };
+  return { consumer, produce, effects, loggedOutageOnce };
 }
 
 describe('through a database outage', () => {
   it('an event consumer resumes by itself, and logs the outage once and its end once', async () => {
-    const { lines, consumer, produce, effects, said } = await probeConsumer('outage-probe');
+    const { consumer, produce, effects, loggedOutageOnce } = await probeConsumer('outage-probe');
 
     await consumer.start();
     await produce('before');
@@ -85,15 +91,13 @@ describe('through a database outage', () => {
     await until(async () => (await effects()).length === 2);
 
     expect(await effects()).toEqual(['before', 'during']);
-    expect(said(/^database unavailable; event consumer outage-probe waits and retries$/)).toHaveLength(1);
-    await until(() => said(/^database available again; event consumer outage-probe resumed$/).length === 1);
-    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    await loggedOutageOnce();
   }, 60_000);
 
   it('a checkpoint the database went away before saving is saved once it is back, with nothing logged as an error', async () => {
     let cut = false;
     // The database goes away between the handler's commit and the checkpoint's save.
-    const { lines, consumer, produce, effects, said } = await probeConsumer('checkpoint-probe', async (event) => {
+    const { consumer, produce, effects, loggedOutageOnce } = await probeConsumer('checkpoint-probe', async (event) => {
       if (event.aggregateId !== 'cut' || cut) return;
       cut = true;
       await proxy.stop();
@@ -114,9 +118,7 @@ describe('through a database outage', () => {
     await produce('after');
     await until(async () => (await effects()).length === 2);
     expect(await effects()).toEqual(['cut', 'after']);
-    expect(said(/^database unavailable; event consumer checkpoint-probe waits and retries$/)).toHaveLength(1);
-    await until(() => said(/^database available again; event consumer checkpoint-probe resumed$/).length === 1);
-    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    await loggedOutageOnce();
   }, 60_000);
 
   it("the pub/sub's LISTEN connection comes back by itself, and the outage is logged once", async () => {
