@@ -1,7 +1,7 @@
 // The playground in a real browser (headless Chromium through playwright-core) against a real
 // stack: nothing is loaded from another host, a query runs, the docs open, the sign-in helper
 // signs in, and a subscription in the page receives a message another client sends.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,13 @@ import { startStack, type TestStack } from './support/stack.js';
 
 const SCREENSHOTS = join(import.meta.dirname, 'artifacts', 'playground');
 const PASSWORD = 'a long enough passphrase 1';
+/**
+ * How long the browser may take for one step. Generous: in a full run this suite shares two cores
+ * with suites that start a dozen processes, and once the page's first load (megabytes of script)
+ * took longer than 30 s.
+ */
+const STEP_TIMEOUT_MS = 120_000;
+jest.setTimeout(STEP_TIMEOUT_MS + 60_000);
 
 /** Debian's chromium (.ci/run installs it), or the browser named by CHROMIUM_PATH. */
 function chromiumPath(): string {
@@ -48,7 +55,7 @@ async function waitForText(selector: string, text: string): Promise<void> {
   await page.waitForFunction(
     ([selector, text]) => ((globalThis as unknown as PageGlobals).document.querySelector(selector!)?.textContent ?? '').replace(/\u00a0/g, ' ').includes(text!),
     [selector, text],
-    { timeout: 30_000 },
+    { timeout: STEP_TIMEOUT_MS },
   ).catch(async (error: unknown) => {
     await screenshot(`failed-waiting-for-${text.replace(/\W+/g, '-')}`);
     throw error;
@@ -81,6 +88,8 @@ beforeAll(async () => {
   roomId = created.createChatRoom.id;
   browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox'] });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
   context.on('request', (request) => void requested.push(request.url()));
   // The page's clock runs on, and is moved forward to reach the token's renewal.
   await context.clock.install();
