@@ -491,6 +491,8 @@ async function runStep(urls: string[], stackPid: number, users: Subscriber[], co
   await Promise.all(sends);
   // Count only once deliveries stop arriving (10 s without one, 120 s at most): late is not lost.
   const sendsDone = Date.now();
+  // Epoch milliseconds, to line other records (bench/gc-log.cjs) up with the window.
+  log(`${count} subscribers: sending window ${started}..${sendsDone} (epoch ms)`);
   for (let last = -1, quiet = 0; quiet < 10 && Date.now() - sendsDone < 120_000; ) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     quiet = latencies.length === last ? quiet + 1 : 0;

@@ -186,7 +186,7 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
       supervisor.fork({
         name: subgraph.name,
         entry: join(REPO_ROOT, 'subgraphs', subgraph.name, 'dist', 'index.js'),
-        execArgv: [`--max-old-space-size=${config.SERVICE_HEAP_MB}`],
+        execArgv: [`--max-old-space-size=${config.SERVICE_HEAP_MB}`, ...config.SERVICE_NODE_FLAGS],
         env: {
           ...inherited,
           ...(subgraph.name === 'identity' ? mailDir : {}),
@@ -211,7 +211,7 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
     supervisor.fork({
       name: gatewayName(i),
       entry: gateway.entry,
-      execArgv: [`--max-old-space-size=${gateway.heapMb}`],
+      execArgv: [`--max-old-space-size=${gateway.heapMb}`, ...config.SERVICE_NODE_FLAGS],
       env: { ...inherited, NODE_ENV: config.NODE_ENV, LOG_LEVEL: config.LOG_LEVEL, PORT: String(port), GATEWAY_SECRET: gatewaySecret, ...gateway.env },
       tier: TIER.gateway,
       stopTimeoutMs: SERVICE_STOP_TIMEOUT_MS,

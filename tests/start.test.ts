@@ -6,6 +6,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '@academy/service-kit';
+import { loadStartConfig } from '../scripts/stack/config.js';
 import { killAll, postmasterPid, processTree, waitUntilGone } from './support/process-tree.js';
 import { startCommand, testStackEnvironment, type StartedCommand } from './support/start-command.js';
 
@@ -222,9 +224,15 @@ describe('pnpm start', () => {
     'starts again on the same DATA_DIR with the same data, without seeding',
     async () => {
       expect(firstIds.length).toBeGreaterThan(0);
-      const started = await start();
+      // Flags Node refuses in NODE_OPTIONS reach every service process through SERVICE_NODE_FLAGS.
+      const started = await start({ SERVICE_NODE_FLAGS: '--single-threaded-gc  --stack-trace-limit=17' });
       const origin = new URL(started.url).origin;
       expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+      const services = processTree(started.child.pid!)
+        .map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'))
+        .filter((argv) => argv.some((arg) => /(gateway|subgraphs\/[a-z-]+)\/dist\/index\.js$/.test(arg)));
+      expect(services).toHaveLength(7);
+      for (const argv of services) expect(argv).toEqual(expect.arrayContaining(['--single-threaded-gc', '--stack-trace-limit=17']));
 
       const ids = await query<{ courses: { totalCount: number; edges: { node: { id: string } }[] } }>(started.url, COURSE_IDS);
       expect(ids.courses.totalCount).toBe(firstTotal);
@@ -290,4 +298,14 @@ describe('pnpm start', () => {
     },
     240_000,
   );
+});
+
+describe('SERVICE_NODE_FLAGS', () => {
+  it('takes flags separated by spaces and refuses anything else', () => {
+    expect(loadStartConfig({}).SERVICE_NODE_FLAGS).toEqual([]);
+    expect(loadStartConfig({ SERVICE_NODE_FLAGS: ' --single-threaded-gc   --max-semi-space-size=32 ' }).SERVICE_NODE_FLAGS).toEqual(['--single-threaded-gc', '--max-semi-space-size=32']);
+    for (const bad of ['single-threaded-gc', '--max-semi-space-size=32;touch x', '-e process.exit()', '--require=/tmp/x.js extra']) {
+      expect(() => loadStartConfig({ SERVICE_NODE_FLAGS: bad })).toThrow(ConfigError);
+    }
+  });
 });

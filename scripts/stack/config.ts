@@ -33,6 +33,15 @@ export const startConfigSchema = z
      * 175 MB under load) instead of drifting past 300 MB.
      */
     SERVICE_HEAP_MB: z.coerce.number().int().min(64).max(65536).default(384),
+    /**
+     * Further Node and V8 flags for every service process (gateways and subgraphs), separated by
+     * spaces: those Node refuses in NODE_OPTIONS (such as garbage-collector settings) too.
+     */
+    SERVICE_NODE_FLAGS: z
+      .string()
+      .default('')
+      .transform((flags) => flags.split(/\s+/).filter(Boolean))
+      .refine((flags) => flags.every((flag) => /^--[a-z0-9][a-z0-9-]*(=[\w.,:-]+)?$/i.test(flag)), 'each flag is --name or --name=value'),
     /** What the gateway signs callers with for the subgraphs; unset: generated once and kept in DATA_DIR. */
     GATEWAY_SECRET: gatewaySecret().optional(),
     LOG_LEVEL: logLevel(),
