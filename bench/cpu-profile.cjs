@@ -9,12 +9,11 @@
 const { Session } = require('node:inspector');
 const { writeFileSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
+const { watchedProcess } = require('./stack-process.cjs');
 
-const dir = process.env.CPU_PROFILE_DIR;
-const script = process.argv[1] ?? '';
-const match = process.env.CPU_PROFILE_MATCH;
-if (dir && match && new RegExp(match).test(script)) {
-  const name = /(gateway|subgraphs\/[a-z-]+|single-process)\//.exec(script)?.[1]?.replace('subgraphs/', '') ?? 'node';
+const watched = watchedProcess('CPU_PROFILE_DIR', 'CPU_PROFILE_MATCH');
+if (watched) {
+  const { dir, name } = watched;
   const session = new Session();
   session.connect();
   let running = false;

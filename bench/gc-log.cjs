@@ -9,12 +9,11 @@
 const { PerformanceObserver, monitorEventLoopDelay, performance, constants } = require('node:perf_hooks');
 const { writeFileSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
+const { watchedProcess } = require('./stack-process.cjs');
 
-const dir = process.env.GC_LOG_DIR;
-const script = process.argv[1] ?? '';
-const match = process.env.GC_LOG_MATCH;
-if (dir && match && new RegExp(match).test(script)) {
-  const name = /(gateway|subgraphs\/[a-z-]+|single-process)\//.exec(script)?.[1]?.replace('subgraphs/', '') ?? 'node';
+const watched = watchedProcess('GC_LOG_DIR', 'GC_LOG_MATCH');
+if (watched) {
+  const { dir, name } = watched;
   const KINDS = {
     [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
     [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
