@@ -208,16 +208,16 @@ describe('muting members', () => {
     try {
       await held.query('BEGIN');
       await held.query('SELECT id FROM community.chat_rooms WHERE id = $1 FOR UPDATE', [roomId]);
+      const [{ pid }] = (await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
       const sending = codesOf(bob, SEND, { r: roomId, c: 'sent while the room was held' });
-      // The send is waiting for the room's lock.
-      for (let i = 0; i < 100; i++) {
-        const waiting = await adminRows<{ n: number }>(
-          stack.database.adminUrl,
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%chat_rooms%last_sequence%'",
-        );
-        if (waiting[0]!.n > 0) break;
+      // The send is waiting for the room's lock (whatever its statement's text).
+      let waiting = 0;
+      for (let i = 0; i < 100 && waiting === 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
+        const rows = await adminRows<{ n: number }>(stack.database.adminUrl, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
+        waiting = rows[0]!.n;
       }
+      expect(waiting).toBe(1);
       await held.query('INSERT INTO community.chat_room_mutes (room_id, user_id, muted_until, muted_by) VALUES ($1, $2, $3, $4)', [
         roomId,
         bob.id,

@@ -3,53 +3,42 @@ import type { ChatMemberRole, ChatMessage, CommunityDatabase } from '../db/datab
 
 type Db = Kysely<CommunityDatabase> | Transaction<CommunityDatabase>;
 
+/** Why community.send_message refused to store a message (see storeMessage). */
+export class MessageRefused extends Error {
+  constructor(
+    readonly reason: 'muted' | 'already-sent',
+    /** Until when the sender is muted (reason `muted`). */
+    readonly mutedUntil: Date | null = null,
+  ) {
+    super(reason === 'muted' ? 'the sender is muted in the room' : 'the sender already sent this client message id to the room');
+  }
+}
+
 /**
- * Takes the room's next sequence number for a message `senderId` sends, or null when the room
- * does not exist or the sender is not a member.
+ * Stores a message in one statement (community.send_message): takes the room's next sequence
+ * number, checks the sender's mute, inserts the message and moves the sender's read pointer to
+ * it. null when the room does not exist or, with `checkMembership`, the sender is not a member.
+ * Throws MessageRefused when the sender is muted, or already sent a message with this client
+ * message id to the room; nothing is stored then, and the sequence number is given back.
  *
- * The row lock this takes on the room is held until the transaction ends: concurrent senders
- * queue on it, each gets the next number, and a number is only ever visible once its message
- * is committed, so sequences are gapless and commit in order.
+ * The room's row lock is held only while the statement runs: concurrent senders queue on it,
+ * each gets the next number, and a number is only ever visible once its message is committed,
+ * so sequences are gapless and commit in order.
  */
-export async function takeNextSequence(trx: Transaction<CommunityDatabase>, roomId: string, senderId: string): Promise<number | null> {
-  const { rows } = await sql<{ last_sequence: number }>`
-    UPDATE community.chat_rooms r SET last_sequence = r.last_sequence + 1
-    WHERE r.id = ${roomId}
-      AND EXISTS (SELECT 1 FROM community.chat_room_members m WHERE m.room_id = r.id AND m.user_id = ${senderId})
-    RETURNING r.last_sequence`.execute(trx);
-  return rows[0]?.last_sequence ?? null;
-}
-
-/** Takes the room's next sequence number, for a sender whose right to post was checked already; null for no such room. */
-export async function takeNextSequenceOfRoom(trx: Transaction<CommunityDatabase>, roomId: string): Promise<number | null> {
-  const { rows } = await sql<{ last_sequence: number }>`
-    UPDATE community.chat_rooms SET last_sequence = last_sequence + 1 WHERE id = ${roomId} RETURNING last_sequence`.execute(trx);
-  return rows[0]?.last_sequence ?? null;
-}
-
-/**
- * Stores a message; null when the sender already sent one with this client message id in the
- * room (the caller then rolls back, giving its sequence number back).
- */
-export async function insertMessage(
-  trx: Transaction<CommunityDatabase>,
-  message: { roomId: string; sequence: number; senderId: string | null; content: string; clientMessageId: string | null },
+export async function storeMessage(
+  db: Kysely<CommunityDatabase>,
+  message: { roomId: string; senderId: string; content: string; clientMessageId: string | null; checkMembership: boolean },
 ): Promise<ChatMessage | null> {
-  const row = await trx
-    .insertInto('community.chat_messages')
-    .values({
-      room_id: message.roomId,
-      sequence: message.sequence,
-      sender_id: message.senderId,
-      content: message.content,
-      client_message_id: message.clientMessageId,
-      edited_at: null,
-      deleted_at: null,
-    })
-    .onConflict((oc) => oc.columns(['room_id', 'sender_id', 'client_message_id']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  return row ?? null;
+  try {
+    const { rows } = await sql<ChatMessage>`
+      SELECT * FROM community.send_message(${message.roomId}, ${message.senderId}, ${message.content}, ${message.clientMessageId}, ${message.checkMembership})`.execute(db);
+    return rows[0] ?? null;
+  } catch (error) {
+    const { code, detail } = error as { code?: unknown; detail?: unknown };
+    if (code === 'CM001') throw new MessageRefused('muted', typeof detail === 'string' ? new Date(detail) : null);
+    if (code === 'CM002') throw new MessageRefused('already-sent');
+    throw error;
+  }
 }
 
 /** The message a sender already sent to the room under this client message id, if any. */

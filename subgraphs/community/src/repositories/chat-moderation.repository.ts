@@ -27,18 +27,6 @@ export async function deleteMute(trx: Transaction<CommunityDatabase>, roomId: st
   await trx.deleteFrom('community.chat_room_mutes').where('room_id', '=', roomId).where('user_id', '=', userId).execute();
 }
 
-/** The member's mute in the room if it has not ended (by the database's clock). */
-export async function findActiveMute(db: Db, roomId: string, userId: string): Promise<ActiveMute | null> {
-  const row = await db
-    .selectFrom('community.chat_room_mutes')
-    .select(['room_id', 'user_id', 'muted_until'])
-    .where('room_id', '=', roomId)
-    .where('user_id', '=', userId)
-    .where('muted_until', '>', sql<Date>`now()`)
-    .executeTakeFirst();
-  return row ?? null;
-}
-
 /** The mutes, not yet ended, of any number of (room, member) pairs in one statement. */
 export async function findActiveMutes(db: Db, pairs: readonly { roomId: string; userId: string }[]): Promise<ActiveMute[]> {
   const { rows } = await sql<ActiveMute>`

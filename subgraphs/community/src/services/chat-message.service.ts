@@ -24,16 +24,14 @@ import type {
 } from '../generated/graphql.js';
 import {
   findMessageByClientId,
-  insertMessage,
-  takeNextSequenceOfRoom,
   lockMessageForChange,
   markMessageDeleted,
-  takeNextSequence,
+  MessageRefused,
+  storeMessage,
   updateMessageContent,
   type MessagePage,
 } from '../repositories/chat-message.repository.js';
-import { advanceReadPointer } from '../repositories/chat-room.repository.js';
-import { assertMayDelete, requireNotMuted } from './chat-moderation.service.js';
+import { assertMayDelete, mutedError } from './chat-moderation.service.js';
 import { managesRoom, roomAccessError, viewerIsMember } from './chat-room.service.js';
 import { partnerGrantsOf, requireGrantedRoom } from './partner-access.service.js';
 
@@ -118,9 +116,6 @@ export async function messageFeed(ctx: CommunityContext, args: SubscriptionMessa
   return ctx.live.messageFeed(roomId, viewer.userId, after, { granted: grants !== null });
 }
 
-/** Thrown inside the send transaction to roll it back when the message turns out to be a retry. */
-class AlreadySent extends Error {}
-
 function clientMessageIdOf(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (value.length < 1 || value.length > MAX_CLIENT_MESSAGE_ID_LENGTH) {
@@ -154,20 +149,12 @@ export async function sendMessage(ctx: CommunityContext, args: MutationSendMessa
 
   let message: ChatMessage | null;
   try {
-    message = await ctx.db.transaction().execute(async (trx) => {
-      // A partner client's grant was checked above: it has no membership to check.
-      const sequence = grants ? await takeNextSequenceOfRoom(trx, roomId) : await takeNextSequence(trx, roomId, viewer.userId);
-      if (sequence === null) return null;
-      await requireNotMuted(trx, roomId, viewer.userId);
-      const stored = await insertMessage(trx, { roomId, sequence, senderId: viewer.userId, content, clientMessageId });
-      // A concurrent attempt with the same clientMessageId committed first: give the number back.
-      if (!stored) throw new AlreadySent();
-      // Whoever writes has read everything before.
-      await advanceReadPointer(trx, roomId, viewer.userId, sequence);
-      return stored;
-    });
+    // A partner client's grant was checked above: it has no membership to check.
+    message = await storeMessage(ctx.db, { roomId, senderId: viewer.userId, content, clientMessageId, checkMembership: !grants });
   } catch (error) {
-    if (!(error instanceof AlreadySent)) throw error;
+    if (!(error instanceof MessageRefused)) throw error;
+    if (error.reason === 'muted') throw mutedError(error.mutedUntil);
+    // A concurrent attempt with the same clientMessageId committed first: its message is the answer.
     const first = await sentBefore();
     if (!first) throw new Error('a message collided on its clientMessageId and was then not found');
     return first;

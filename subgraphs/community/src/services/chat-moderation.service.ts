@@ -4,7 +4,7 @@ import type { CommunityContext } from '../context.js';
 import type { ChatMemberRole, ChatMessage, ChatRoomMember, CommunityDatabase } from '../db/database.js';
 import type { MutationMuteMemberArgs, MutationUnmuteMemberArgs, SubscriptionMessageDeletedArgs } from '../generated/graphql.js';
 import { memberKey } from '../loaders/index.js';
-import { deleteMute, findActiveMute, upsertMute } from '../repositories/chat-moderation.repository.js';
+import { deleteMute, upsertMute } from '../repositories/chat-moderation.repository.js';
 import { findMembership, lockRoom } from '../repositories/chat-room.repository.js';
 import { managesRoom } from './chat-room.service.js';
 
@@ -24,10 +24,9 @@ export function assertMayDelete(ctx: CommunityContext, found: { message: ChatMes
   }
 }
 
-/** FORBIDDEN, naming when the mute ends, while the member is muted in the room (call with the room locked). */
-export async function requireNotMuted(trx: Transaction<CommunityDatabase>, roomId: string, userId: string): Promise<void> {
-  const mute = await findActiveMute(trx, roomId, userId);
-  if (mute) throw forbidden(`You are muted in this room until ${mute.muted_until.toISOString()}: you cannot send to it until then.`);
+/** What a muted member gets for a send: FORBIDDEN, naming when the mute ends. */
+export function mutedError(mutedUntil: Date | null) {
+  return forbidden(`You are muted in this room${mutedUntil ? ` until ${mutedUntil.toISOString()}` : ''}: you cannot send to it until then.`);
 }
 
 /** When the member's mute ends; null when not muted. */
