@@ -330,7 +330,6 @@ interface Shard {
 /** Forks ceil(n / PER_PROCESS) subscriber processes and hands each its share of `subscribers`. */
 async function startShards(subscribers: ShardSubscriber[]): Promise<Shard[]> {
   const count = Math.max(1, Math.ceil(subscribers.length / PER_PROCESS));
-  const share = Math.ceil(subscribers.length / count);
   return Array.from({ length: count }, (_, i) => {
     // Same runtime flags as this process (tsx, the collector's settings, gc exposed); the
     // clients' core and priority are inherited.
@@ -358,7 +357,9 @@ async function startShards(subscribers: ShardSubscriber[]): Promise<Shard[]> {
     child.on('message', (message: FromShard) => {
       if (message.type === 'status') shard.status = { held: message.held, closed: message.closed, deliveries: message.deliveries };
     });
-    child.send({ type: 'start', subscribers: subscribers.slice(i * share, (i + 1) * share) } satisfies ToShard);
+    // Every count-th subscriber: rooms take consecutive subscribers, so each process gets its
+    // share of the large rooms (and of the deliveries) rather than one process all of them.
+    child.send({ type: 'start', subscribers: subscribers.filter((_, j) => j % count === i) } satisfies ToShard);
     return shard;
   });
 }

@@ -66,13 +66,48 @@ export function groupedLoader<K extends string | number, R, V = R>(
   return loader;
 }
 
+/** A factory per loader of a set: given the set's inputs and the set itself (to prime another loader). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory states the part of the set it uses
+export type LoaderFactories<I> = Record<string, (inputs: I, loaders: any) => unknown>;
+
+/** A set of loaders as its factories make them. */
+export type LoaderSet<F extends LoaderFactories<never>> = { readonly [K in keyof F]: ReturnType<F[K]> };
+
+const INPUTS = Symbol('loader inputs');
+
 /**
- * Names each DataLoader of a request's set after its key (`courseById`), the name its batches'
- * spans carry; returns the set.
+ * A subgraph's per-request DataLoaders, each made when a resolver first reads it. A request, or
+ * a subscription's event, uses a few of a subgraph's twenty-odd loaders: making every one for
+ * each came to 9–15 KB per set, garbage for each request and, since a live subscription takes
+ * fresh loaders for every event, for every subscriber a message is delivered to. Each loader is
+ * named after its key (`courseById`), the name its traced batches carry.
+ *
+ * `defineLoaders<Inputs>()({ courseById: ({ db }) => keyedLoader(...), ... })` returns the
+ * function that makes a set for given inputs; a factory that needs another loader of its set
+ * (to prime it) reads it from its second argument.
  */
-export function nameLoaders<L extends Record<string, unknown>>(loaders: L): L {
-  for (const [name, loader] of Object.entries(loaders)) if (loader instanceof DataLoader) loader.name = name;
-  return loaders;
+export function defineLoaders<I>() {
+  return <F extends LoaderFactories<I>>(factories: F): ((inputs: I) => LoaderSet<F>) => {
+    class Loaders {
+      [INPUTS]: I;
+      constructor(inputs: I) {
+        this[INPUTS] = inputs;
+      }
+    }
+    for (const [name, make] of Object.entries(factories)) {
+      Object.defineProperty(Loaders.prototype, name, {
+        enumerable: true,
+        get(this: Loaders) {
+          const loader = make(this[INPUTS], this);
+          if (loader instanceof DataLoader) loader.name = name;
+          // Made once per set: later reads find it on the set itself.
+          Object.defineProperty(this, name, { value: loader, enumerable: true });
+          return loader;
+        },
+      });
+    }
+    return (inputs) => new Loaders(inputs) as unknown as LoaderSet<F>;
+  };
 }
 
 /**

@@ -13,7 +13,6 @@ import { resolverMapOf, type SubgraphResolvers } from './resolver-map.js';
 import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
 import { requestScopeOf, type Logger, type RequestScope } from './logger.js';
 import { graphqlTracingPlugin, inChildSpan, traceHttpRequests, TraceAttribute, tracingActive } from './observability/tracing.js';
-import { nameLoaders } from './loaders.js';
 import { accessLogPlugin, adoptRequestId, logInProcessRequest, withRequestLog } from './observability/access-log.js';
 import { metricsRoutes, secondsSince, startMetricsServer, subgraphRequestMetrics, type MetricsSettings } from './observability/metrics.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainRequests, type ShutdownSettings } from './graceful-shutdown.js';
@@ -87,9 +86,6 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     const scope = req ? requestScopeOf(req) : undefined;
     Object.assign(context, { [REQUEST_SCOPE]: scope, [REQUEST_ID]: scope?.requestId ?? caller.requestId ?? undefined });
     attachAnswerBudget(context, answerLimits);
-    // Traced batches are named after their loaders (`courseById`); untraced, nobody reads the names.
-    const loaders = (context as { loaders?: unknown }).loaders;
-    if (tracingActive() && loaders && typeof loaders === 'object') nameLoaders(loaders as Record<string, unknown>);
     return context;
   };
   const formatError = createErrorFormatter(options.logger, { databaseErrors: true });

@@ -1,4 +1,4 @@
-import { groupedLoader, isUuid, keyedLoader } from '@academy/service-kit';
+import { defineLoaders, groupedLoader, isUuid, keyedLoader } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
 import type { AiAnalyticsDatabase } from '../db/database.js';
 import { listTipsOfTopics } from '../repositories/coaching-tip.repository.js';
@@ -9,17 +9,19 @@ import { findScheduledEvents, listTasksOfEvents } from '../repositories/event-ta
 const uuids = (keys: readonly string[]) => keys.filter(isUuid);
 
 /** The per-request DataLoaders of the ai-analytics subgraph. */
+const makeLoaders = defineLoaders<{ db: Kysely<AiAnalyticsDatabase> }>()({
+  /** Each topic's coaching tips, in the order linked. */
+  tipsByTopic: ({ db }) => groupedLoader((ids: readonly string[]) => listTipsOfTopics(db, uuids(ids)), (tip) => tip.topic_id),
+  /** ai-analytics' copy of an event, or null before EventScheduled arrived. */
+  scheduledEventById: ({ db }) => keyedLoader((ids: readonly string[]) => findScheduledEvents(db, uuids(ids)), (event) => event.event_id),
+  /** Each event's accepted tasks, soonest due first. */
+  acceptedTasksByEvent: ({ db }) => groupedLoader((ids: readonly string[]) => listTasksOfEvents(db, uuids(ids), false), (task) => task.event_id),
+  /** A conversation's messages, in order. */
+  messagesOfConversation: ({ db }) => groupedLoader((ids: readonly string[]) => findMessagesOfConversations(db, ids), (m) => m.conversation_id),
+});
+
 export function createLoaders(db: Kysely<AiAnalyticsDatabase>) {
-  return {
-    /** Each topic's coaching tips, in the order linked. */
-    tipsByTopic: groupedLoader((ids: readonly string[]) => listTipsOfTopics(db, uuids(ids)), (tip) => tip.topic_id),
-    /** ai-analytics' copy of an event, or null before EventScheduled arrived. */
-    scheduledEventById: keyedLoader((ids: readonly string[]) => findScheduledEvents(db, uuids(ids)), (event) => event.event_id),
-    /** Each event's accepted tasks, soonest due first. */
-    acceptedTasksByEvent: groupedLoader((ids: readonly string[]) => listTasksOfEvents(db, uuids(ids), false), (task) => task.event_id),
-    /** A conversation's messages, in order. */
-    messagesOfConversation: groupedLoader((ids: readonly string[]) => findMessagesOfConversations(db, ids), (m) => m.conversation_id),
-  };
+  return makeLoaders({ db });
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,6 +1,6 @@
-import { DataLoader, groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
+import { DataLoader, defineLoaders, groupedLoader, keyedLoader, type Viewer } from '@academy/service-kit';
 import type { Kysely } from 'kysely';
-import type { CoachingSession, Registration, SchedulingDatabase } from '../db/database.js';
+import type { CoachingSession, Registration, SchedulingDatabase, Venue } from '../db/database.js';
 import { findAttendanceOfRegistrations } from '../repositories/attendance.repository.js';
 import { findCoachingSessionsByIds, findCoachingSessionsOfUsers } from '../repositories/coaching-session.repository.js';
 import { findEventsByIds } from '../repositories/event.repository.js';
@@ -38,90 +38,88 @@ export interface UserRegistrationsKey {
   upcomingOnly: boolean;
 }
 
-/** The per-request DataLoaders of the scheduling subgraph; `viewer` is whoever the request is for. */
-export function createLoaders(db: Kysely<SchedulingDatabase>, viewer: Viewer | null) {
-  const venueById = keyedLoader((ids: readonly string[]) => findVenuesByIds(db, ids), (v) => v.id);
-
-  /** Upcoming sessions by owner and page size; one statement per distinct page size. */
-  const upcomingSessionsOf = (owner: SessionOwner) =>
-    new DataLoader<UpcomingSessionsKey, SessionWithVenue[], string>(
-      async (keys) => {
-        const bySize = new Map<number, string[]>();
-        for (const { ownerId, limit } of keys) {
-          const ids = bySize.get(limit);
-          if (ids) ids.push(ownerId);
-          else bySize.set(limit, [ownerId]);
-        }
-        const found = new Map<string, SessionWithVenue[]>();
-        await Promise.all(
-          [...bySize].map(async ([limit, ids]) => {
-            for (const row of await findUpcomingSessions(db, owner, ids, limit)) {
-              if (row.venue) venueById.prime(row.venue.id, row.venue);
-              const key = upcomingKey({ ownerId: row.owner_id, limit });
-              const list = found.get(key);
-              if (list) list.push(row);
-              else found.set(key, [row]);
-            }
-          }),
-        );
-        return keys.map((key) => found.get(upcomingKey(key)) ?? []);
-      },
-      { cacheKeyFn: upcomingKey },
-    );
-
-  const upcomingSessions: Record<SessionOwner, DataLoader<UpcomingSessionsKey, SessionWithVenue[], string>> = {
-    course: upcomingSessionsOf('course'),
-    venue: upcomingSessionsOf('venue'),
-    trainer: upcomingSessionsOf('trainer'),
-  };
-
-  return {
-    venueById,
-    trainerById: keyedLoader((ids: readonly string[]) => findTrainersByIds(db, ids), (t) => t.id),
-    sessionById: keyedLoader((ids: readonly string[]) => findSessionsByIds(db, ids), (s) => s.id),
-    upcomingSessions,
-    coachingSessionById: keyedLoader((ids: readonly string[]) => findCoachingSessionsByIds(db, ids), (c) => c.id),
-    /** A user's coaching sessions (as learner or coach), upcoming only or all. */
-    coachingSessionsOfUser: {
-      upcoming: coachingSessionsOfUser(db, true),
-      all: coachingSessionsOfUser(db, false),
-    },
-    /** Each trainer's time off that has not ended, soonest first. */
-    timeOffOfTrainer: groupedLoader((ids: readonly string[]) => findCurrentTimeOffOfTrainers(db, ids), (t) => t.trainer_id),
-    /** Whether the viewer holds a CONFIRMED or ATTENDED registration for each session; false for nobody signed in. */
-    viewerAttendsSession: keyedLoader(
-      async (sessionIds: readonly string[]) => (viewer ? findSessionsAttendedBy(db, viewer.userId, sessionIds) : []),
-      (r) => r.session_id,
-      { project: () => true, missing: false },
-    ),
-    workingHoursOfTrainer: groupedLoader((ids: readonly string[]) => findWorkingHoursOfTrainers(db, ids), (h) => h.trainer_id),
-    trainerByUserId: keyedLoader((userIds: readonly string[]) => findTrainersByUserIds(db, userIds), (t) => t.user_id),
-    qualificationsOfTrainer: groupedLoader((ids: readonly string[]) => findQualificationsOfTrainers(db, ids), (q) => q.trainer_id),
-    topicsOfSession: groupedLoader((ids: readonly string[]) => findTopicsOfSessions(db, ids), (t) => t.session_id),
-    eventById: keyedLoader((ids: readonly string[]) => findEventsByIds(db, ids), (e) => e.id),
-    registrationById: keyedLoader((ids: readonly string[]) => findRegistrationsByIds(db, ids), (r) => r.id),
-    registrationsOfSession: groupedLoader((ids: readonly string[]) => findRegistrationsOfSessions(db, ids), (r) => r.session_id),
-    /** A user's registrations; one statement per value of upcomingOnly. */
-    registrationsOfUser: new DataLoader<UserRegistrationsKey, Registration[], string>(
-      async (keys) => {
-        const found = new Map<string, Registration[]>();
-        for (const upcomingOnly of [false, true]) {
-          const userIds = keys.filter((k) => k.upcomingOnly === upcomingOnly).map((k) => k.userId);
-          if (userIds.length === 0) continue;
-          for (const row of await findRegistrationsOfUsers(db, userIds, upcomingOnly)) {
-            const key = userRegistrationsKey({ userId: row.user_id, upcomingOnly });
+/** Upcoming sessions by owner and page size; one statement per distinct page size; their venues primed. */
+const upcomingSessionsOf = (db: Kysely<SchedulingDatabase>, owner: SessionOwner, venueById: DataLoader<string, Venue | null>) =>
+  new DataLoader<UpcomingSessionsKey, SessionWithVenue[], string>(
+    async (keys) => {
+      const bySize = new Map<number, string[]>();
+      for (const { ownerId, limit } of keys) {
+        const ids = bySize.get(limit);
+        if (ids) ids.push(ownerId);
+        else bySize.set(limit, [ownerId]);
+      }
+      const found = new Map<string, SessionWithVenue[]>();
+      await Promise.all(
+        [...bySize].map(async ([limit, ids]) => {
+          for (const row of await findUpcomingSessions(db, owner, ids, limit)) {
+            if (row.venue) venueById.prime(row.venue.id, row.venue);
+            const key = upcomingKey({ ownerId: row.owner_id, limit });
             const list = found.get(key);
             if (list) list.push(row);
             else found.set(key, [row]);
           }
+        }),
+      );
+      return keys.map((key) => found.get(upcomingKey(key)) ?? []);
+    },
+    { cacheKeyFn: upcomingKey },
+  );
+
+/** The per-request DataLoaders of the scheduling subgraph; `viewer` is whoever the request is for. */
+const makeLoaders = defineLoaders<{ db: Kysely<SchedulingDatabase>; viewer: Viewer | null }>()({
+  venueById: ({ db }) => keyedLoader((ids: readonly string[]) => findVenuesByIds(db, ids), (v) => v.id),
+  upcomingSessions: ({ db }, loaders: { venueById: DataLoader<string, Venue | null> }): Record<SessionOwner, DataLoader<UpcomingSessionsKey, SessionWithVenue[], string>> => ({
+    course: upcomingSessionsOf(db, 'course', loaders.venueById),
+    venue: upcomingSessionsOf(db, 'venue', loaders.venueById),
+    trainer: upcomingSessionsOf(db, 'trainer', loaders.venueById),
+  }),
+  trainerById: ({ db }) => keyedLoader((ids: readonly string[]) => findTrainersByIds(db, ids), (t) => t.id),
+  sessionById: ({ db }) => keyedLoader((ids: readonly string[]) => findSessionsByIds(db, ids), (s) => s.id),
+  coachingSessionById: ({ db }) => keyedLoader((ids: readonly string[]) => findCoachingSessionsByIds(db, ids), (c) => c.id),
+  /** A user's coaching sessions (as learner or coach), upcoming only or all. */
+  coachingSessionsOfUser: ({ db }) => ({
+    upcoming: coachingSessionsOfUser(db, true),
+    all: coachingSessionsOfUser(db, false),
+  }),
+  /** Each trainer's time off that has not ended, soonest first. */
+  timeOffOfTrainer: ({ db }) => groupedLoader((ids: readonly string[]) => findCurrentTimeOffOfTrainers(db, ids), (t) => t.trainer_id),
+  /** Whether the viewer holds a CONFIRMED or ATTENDED registration for each session; false for nobody signed in. */
+  viewerAttendsSession: ({ db, viewer }) => keyedLoader(
+    async (sessionIds: readonly string[]) => (viewer ? findSessionsAttendedBy(db, viewer.userId, sessionIds) : []),
+    (r) => r.session_id,
+    { project: () => true, missing: false },
+  ),
+  workingHoursOfTrainer: ({ db }) => groupedLoader((ids: readonly string[]) => findWorkingHoursOfTrainers(db, ids), (h) => h.trainer_id),
+  trainerByUserId: ({ db }) => keyedLoader((userIds: readonly string[]) => findTrainersByUserIds(db, userIds), (t) => t.user_id),
+  qualificationsOfTrainer: ({ db }) => groupedLoader((ids: readonly string[]) => findQualificationsOfTrainers(db, ids), (q) => q.trainer_id),
+  topicsOfSession: ({ db }) => groupedLoader((ids: readonly string[]) => findTopicsOfSessions(db, ids), (t) => t.session_id),
+  eventById: ({ db }) => keyedLoader((ids: readonly string[]) => findEventsByIds(db, ids), (e) => e.id),
+  registrationById: ({ db }) => keyedLoader((ids: readonly string[]) => findRegistrationsByIds(db, ids), (r) => r.id),
+  registrationsOfSession: ({ db }) => groupedLoader((ids: readonly string[]) => findRegistrationsOfSessions(db, ids), (r) => r.session_id),
+  /** A user's registrations; one statement per value of upcomingOnly. */
+  registrationsOfUser: ({ db }) => new DataLoader<UserRegistrationsKey, Registration[], string>(
+    async (keys) => {
+      const found = new Map<string, Registration[]>();
+      for (const upcomingOnly of [false, true]) {
+        const userIds = keys.filter((k) => k.upcomingOnly === upcomingOnly).map((k) => k.userId);
+        if (userIds.length === 0) continue;
+        for (const row of await findRegistrationsOfUsers(db, userIds, upcomingOnly)) {
+          const key = userRegistrationsKey({ userId: row.user_id, upcomingOnly });
+          const list = found.get(key);
+          if (list) list.push(row);
+          else found.set(key, [row]);
         }
-        return keys.map((key) => found.get(userRegistrationsKey(key)) ?? []);
-      },
-      { cacheKeyFn: userRegistrationsKey },
-    ),
-    requirementsOfRegistration: groupedLoader((ids: readonly string[]) => findRequirementsOfRegistrations(db, ids), (r) => r.registration_id),
-    attendanceOfRegistration: keyedLoader((ids: readonly string[]) => findAttendanceOfRegistrations(db, ids), (a) => a.registration_id),
-  };
+      }
+      return keys.map((key) => found.get(userRegistrationsKey(key)) ?? []);
+    },
+    { cacheKeyFn: userRegistrationsKey },
+  ),
+  requirementsOfRegistration: ({ db }) => groupedLoader((ids: readonly string[]) => findRequirementsOfRegistrations(db, ids), (r) => r.registration_id),
+  attendanceOfRegistration: ({ db }) => keyedLoader((ids: readonly string[]) => findAttendanceOfRegistrations(db, ids), (a) => a.registration_id),
+});
+
+export function createLoaders(db: Kysely<SchedulingDatabase>, viewer: Viewer | null) {
+  return makeLoaders({ db, viewer });
 }
 
 const coachingSessionsOfUser = (db: Kysely<SchedulingDatabase>, upcomingOnly: boolean) =>
