@@ -51,3 +51,33 @@ export async function countCpu<K extends string>(groups: Record<K, ProcessSelect
     },
   };
 }
+
+/** How long `settle` waited, and the CPU (seconds per second, all groups) of its last window. */
+export interface Settled {
+  waitedSeconds: number;
+  idleCoresUsed: number;
+}
+
+/**
+ * Waits until the groups together use less than `idleCores` of a core over a window of
+ * `windowMs` (or `maxSeconds` have passed): the work an earlier measurement left behind (events
+ * its writes published, still being relayed and consumed) is then done, and is not counted
+ * against the next one.
+ */
+export async function settle<K extends string>(
+  groups: Record<K, ProcessSelector>,
+  options: { idleCores?: number; windowMs?: number; maxSeconds?: number } = {},
+): Promise<Settled> {
+  const idleCores = options.idleCores ?? 0.1;
+  const windowMs = options.windowMs ?? 1000;
+  const maxSeconds = options.maxSeconds ?? 120;
+  const started = Date.now();
+  for (;;) {
+    const cpu = await countCpu(groups);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const used = Object.values<number>(await cpu.stop()).reduce((sum, seconds) => sum + seconds, 0);
+    const idleCoresUsed = used / (windowMs / 1000);
+    const waitedSeconds = (Date.now() - started) / 1000;
+    if (idleCoresUsed < idleCores || waitedSeconds >= maxSeconds) return { waitedSeconds, idleCoresUsed };
+  }
+}

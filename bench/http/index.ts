@@ -24,7 +24,7 @@ import { MIX_WEIGHTS, mixOrder, OPERATIONS, type OperationName } from './operati
 import { parseOptions, type BenchOptions, type ServerName } from './options.js';
 import { markdownReport, type Measurement } from './report.js';
 import { FLOOR_ROLE, ourGateway, postgresProcesses, SERVER_TITLES, startFloor, startHiveGateway, startSingleProcess, subgraphProcesses, type ServerUnderTest } from './servers.js';
-import { countCpu } from './cpu.js';
+import { countCpu, settle } from './cpu.js';
 import { measureOperationLimits } from './limits.js';
 import { StatementCounter } from './sql-statements.js';
 import { ensureStatementStatistics, startStack, type Stack, type StackOptions } from './stack.js';
@@ -111,8 +111,11 @@ async function measure(context: Context, server: ServerUnderTest, workload: stri
   for (const line of wrong.slice(0, 3)) log(`${SERVER_TITLES[server.name]}: wrong answer to ${line}`);
   const expectedOf = new Map(distinct.map((variant, i) => [variant, expected[i]!]));
 
-  await statements.reset();
   const groups = { server: server.processes, subgraphs: subgraphProcesses(stack), postgres: postgresProcesses(stack) };
+  // What the last measurement's writes started (events relayed and consumed) finishes first.
+  const settled = await settle(groups);
+  log(`${SERVER_TITLES[server.name]}, ${workload}: the stack settled in ${settled.waitedSeconds.toFixed(1)} s (then ${(settled.idleCoresUsed * 100).toFixed(1)} % of a core)`);
+  await statements.reset();
   const cpu = await countCpu(groups);
   const memory = samplePeakMemory({ server: server.processes, subgraphs: subgraphProcesses(stack) });
   const result = await runLoad({

@@ -69,7 +69,7 @@ export function markdownReport(input: {
       'req/s counts right answers only; every response is compared with the expected answer and a wrong one is an error. ' +
       'SQL statements per request: calls in pg_stat_statements by the subgraphs\' and the floor\'s roles, background polling left out. ' +
       'Peak RSS: the server\'s processes, and the six subgraphs\' together. ' +
-      'CPU per request: the CPU time the server\'s processes (with the subgraphs\', where it uses them) and PostgreSQL\'s used during the measurement, over its responses.',
+      'CPU per request: the CPU time the server\'s processes (with the subgraphs\', where it uses them) and PostgreSQL\'s used during the measurement, over its responses; each measurement starts once they use less than a tenth of a core together (the events an earlier measurement\'s writes published relayed and consumed).',
     ...(input.limitsMicroseconds !== undefined && !Number.isNaN(input.limitsMicroseconds)
       ? [
           `Operation limits (cost, depth, aliases, directives; checked by our gateway before planning, at their defaults): ${input.limitsMicroseconds.toFixed(1)} µs of CPU per request of the mix, ` +
