@@ -2,7 +2,8 @@
 // database: each repository function is run against a Kysely whose driver answers every
 // statement with no rows at once (Kysely's DummyDriver), with the statement log our databases
 // use. Its time is what building, compiling and executing a query costs in Kysely; compiling
-// each query once per shape could save part of it, never more. Run on purpose:
+// each query once per shape could save part of it, never more. The booking flow's writes are
+// measured too, alone and inside a transaction. Run on purpose:
 //   node --conditions=source --import tsx bench/query-building.ts [--calls 50000]
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Dialect } from 'kysely';
 import { randomUUID } from 'node:crypto';
@@ -10,9 +11,10 @@ import { cpus } from 'node:os';
 import { findUsersByIds } from '../subgraphs/identity/src/repositories/user.repository.js';
 import { findCoursePage, findCoursesByIds } from '../subgraphs/learning/src/repositories/course.repository.js';
 import { findCoursePrices } from '../subgraphs/commerce/src/repositories/price.repository.js';
-import { findOrdersByIds } from '../subgraphs/commerce/src/repositories/order.repository.js';
+import { findOrdersByIds, insertOrderItems, insertOrderUnlessReferenceTaken, moveOrderStatus } from '../subgraphs/commerce/src/repositories/order.repository.js';
 import { findMessagePages } from '../subgraphs/community/src/repositories/chat-message.repository.js';
 import { findUpcomingSessions } from '../subgraphs/scheduling/src/repositories/training-session.repository.js';
+import { takeSeat } from '../subgraphs/scheduling/src/repositories/registration.repository.js';
 
 const calls = Number(process.argv[process.argv.indexOf('--calls') + 1] || 50_000) || 50_000;
 
@@ -38,10 +40,18 @@ const reads: [string, () => Promise<unknown>][] = [
   ['commerce: orders by ids (builder)', () => findOrdersByIds(db, ids)],
   ['community: last 50 messages of a room (sql)', () => findMessagePages(db, [{ roomId: ids[0]!, before: null, limit: 51 }])],
   ['scheduling: upcoming sessions of courses (sql)', () => findUpcomingSessions(db, 'course', ids, 3)],
+  ['scheduling: take a seat (builder, update)', () => takeSeat(db, ids[0]!)],
+  [
+    'commerce: insert an order (builder, insert)',
+    () => insertOrderUnlessReferenceTaken(db, { reference: 'ORD-BENCH', user_id: ids[0]!, currency: 'GBP', subtotal_minor: 5000, total_minor: 5000, discount_code: null, discount_code_id: null, paid_at: null, cancelled_at: null }),
+  ],
+  ['commerce: insert its item (builder, insert)', () => insertOrderItems(db, [{ order_id: ids[0]!, kind: 'SESSION', session_id: ids[1]!, course_id: ids[2]!, registration_id: ids[3]!, description: 'A session', quantity: 1, unit_price_minor: 5000, total_minor: 5000 }] as never)],
+  ['commerce: mark an order paid (builder, update)', () => moveOrderStatus(db, ids[0]!, ['PENDING'], 'PAID', new Date())],
+  ['commerce: mark an order paid in a transaction (BEGIN, update, COMMIT)', () => db.transaction().execute((trx) => moveOrderStatus(trx as never, ids[0]!, ['PENDING'], 'PAID', new Date()))],
 ];
 
 console.log(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; ${calls} calls each after as many to warm up.\n`);
-console.log('| read | µs per call |');
+console.log('| statement (repository function) | µs per call |');
 console.log('|---|---|');
 for (const [name, read] of reads) {
   for (let i = 0; i < calls; i++) await read();
