@@ -127,7 +127,8 @@ const makeLoaders = defineLoaders<{ db: Kysely<LearningDatabase>; viewer: Viewer
 });
 
 export function createLoaders(db: Kysely<LearningDatabase>, viewer: Viewer | null) {
-  return makeLoaders({ db, viewer });
+  // The outline's factories see the set as OutlineLoaders: the compiler checks that it is one.
+  return makeLoaders({ db, viewer }) satisfies OutlineLoaders;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -38,6 +38,11 @@ export interface UserRegistrationsKey {
   upcomingOnly: boolean;
 }
 
+/** The loader that upcoming sessions, read with their venues, fill. */
+interface VenueLoaders {
+  venueById: DataLoader<string, Venue | null>;
+}
+
 /** Upcoming sessions by owner and page size; one statement per distinct page size; their venues primed. */
 const upcomingSessionsOf = (db: Kysely<SchedulingDatabase>, owner: SessionOwner, venueById: DataLoader<string, Venue | null>) =>
   new DataLoader<UpcomingSessionsKey, SessionWithVenue[], string>(
@@ -68,7 +73,7 @@ const upcomingSessionsOf = (db: Kysely<SchedulingDatabase>, owner: SessionOwner,
 /** The per-request DataLoaders of the scheduling subgraph; `viewer` is whoever the request is for. */
 const makeLoaders = defineLoaders<{ db: Kysely<SchedulingDatabase>; viewer: Viewer | null }>()({
   venueById: ({ db }) => keyedLoader((ids: readonly string[]) => findVenuesByIds(db, ids), (v) => v.id),
-  upcomingSessions: ({ db }, loaders: { venueById: DataLoader<string, Venue | null> }): Record<SessionOwner, DataLoader<UpcomingSessionsKey, SessionWithVenue[], string>> => ({
+  upcomingSessions: ({ db }, loaders: VenueLoaders): Record<SessionOwner, DataLoader<UpcomingSessionsKey, SessionWithVenue[], string>> => ({
     course: upcomingSessionsOf(db, 'course', loaders.venueById),
     venue: upcomingSessionsOf(db, 'venue', loaders.venueById),
     trainer: upcomingSessionsOf(db, 'trainer', loaders.venueById),
@@ -119,7 +124,8 @@ const makeLoaders = defineLoaders<{ db: Kysely<SchedulingDatabase>; viewer: View
 });
 
 export function createLoaders(db: Kysely<SchedulingDatabase>, viewer: Viewer | null) {
-  return makeLoaders({ db, viewer });
+  // upcomingSessions' factory sees the set as VenueLoaders: the compiler checks that it is one.
+  return makeLoaders({ db, viewer }) satisfies VenueLoaders;
 }
 
 const coachingSessionsOfUser = (db: Kysely<SchedulingDatabase>, upcomingOnly: boolean) =>
