@@ -21,8 +21,6 @@ interface Prepared {
 export interface DirectExecutionOptions<C> {
   schema: GraphQLSchema;
   formatError: ErrorFormatter;
-  /** The request's context (loaders, database, answer budget), as Apollo Server would be given it. */
-  context: (req: IncomingMessage) => Promise<C>;
   /** The request's scope (its access line) and id, read from the context. */
   scopeOf: (context: C) => RequestScope | undefined;
   requestIdOf: (context: C) => string | undefined;
@@ -38,8 +36,8 @@ export interface DirectExecutionOptions<C> {
  * same context, error masking and logging, answer budget, metrics and access line as through
  * Apollo Server. Anything out of the ordinary (a text that does not parse or validate, several
  * operations without a name, variables that do not coerce, an answer type other than JSON) is
- * left to Apollo Server, which answers it as it always has: `serve` then resolves false and has
- * written nothing.
+ * left to Apollo Server, which answers it as it always has: `answer` then resolves null, having
+ * run nothing.
  */
 export function createDirectExecution<C>(options: DirectExecutionOptions<C>) {
   const prepared = new Map<string, Prepared | null>();
@@ -68,29 +66,30 @@ export function createDirectExecution<C>(options: DirectExecutionOptions<C>) {
   /** The answer types this path writes: JSON, which is what a gateway asks for. */
   const acceptsJson = (accept: string | undefined) => accept === undefined || accept.includes('application/json') || accept.includes('*/*');
 
-  return {
+  const direct = {
     /**
-     * Answers `body` (a parsed POST body) on `res` if it is an ordinary fetch; resolves false,
-     * having written nothing, if Apollo Server must answer it.
+     * The answer (JSON text, HTTP status 200) to `body` (a parsed POST body) if it is an
+     * ordinary fetch, run with the context `contextOf` builds; null, having run nothing, if
+     * Apollo Server must answer it.
      */
-    async serve(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<boolean> {
-      if (body === null || typeof body !== 'object' || Array.isArray(body) || !acceptsJson(req.headers.accept)) return false;
+    async answer(body: unknown, accept: string | undefined, contextOf: () => Promise<C>): Promise<string | null> {
+      if (body === null || typeof body !== 'object' || Array.isArray(body) || !acceptsJson(accept)) return null;
       const { query, variables, operationName, extensions } = body as Record<string, unknown>;
-      if (typeof query !== 'string' || extensions !== undefined) return false;
-      if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return false;
-      if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return false;
+      if (typeof query !== 'string' || extensions !== undefined) return null;
+      if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
+      if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
       const operations = prepare(query);
-      if (!operations) return false;
+      if (!operations) return null;
       const operation = typeof operationName === 'string' ? operations.operations.get(operationName) : getOperationAST(operations.document);
       // Mutations are answered over POST only, which this is.
-      if (!operation) return false;
+      if (!operation) return null;
       const startedAt = performance.now();
       let context: C;
       try {
-        context = await options.context(req);
+        context = await contextOf();
       } catch {
         // Apollo Server answers a context that cannot be built, as it always has.
-        return false;
+        return null;
       }
       const result = await execute({
         schema: options.schema,
@@ -100,7 +99,7 @@ export function createDirectExecution<C>(options: DirectExecutionOptions<C>) {
         operationName: operation.name?.value,
       });
       // No data at all: the variables did not coerce, nothing ran; Apollo Server answers it (a 400).
-      if (!('data' in result)) return false;
+      if (!('data' in result)) return null;
       const errors = result.errors ?? [];
       const requestId = options.requestIdOf(context);
       if (errors.length > 0) options.formatError.logForRequest(errors, requestId);
@@ -114,12 +113,22 @@ export function createDirectExecution<C>(options: DirectExecutionOptions<C>) {
         for (const code of codes) recordErrorCode(scope, code);
       }
       options.answered(startedAt, codes);
-      const text = JSON.stringify(answer);
+      return JSON.stringify(answer);
+    },
+
+    /**
+     * Answers `body` (a parsed POST body) on `res` if it is an ordinary fetch; resolves false,
+     * having written nothing, if Apollo Server must answer it.
+     */
+    async serve(req: IncomingMessage, res: ServerResponse, body: unknown, contextOf: () => Promise<C>): Promise<boolean> {
+      const text = await direct.answer(body, req.headers.accept, contextOf);
+      if (text === null) return false;
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
       res.end(text);
       return true;
     },
   };
+  return direct;
 }
 
 /** An error as Apollo Server hands it to formatError: an error without a code is INTERNAL_SERVER_ERROR. */

@@ -26,3 +26,4 @@ export * from './observability/tracing.js';
 export * from './figures.js';
 export * from './observability/access-log.js';
 export * from './observability/metrics.js';
+export * from './fetch-batch.js';

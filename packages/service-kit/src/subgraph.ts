@@ -9,6 +9,7 @@ import type { RequestCaller } from './auth.js';
 import { CALLER_HEADER, CallerTokenError, verifyCallerToken } from './caller-token.js';
 import { createErrorFormatter, ErrorCode } from './errors.js';
 import { createDirectExecution } from './direct-execution.js';
+import { FETCH_BATCH_PATH, fetchBatchListener } from './fetch-batch.js';
 import { resolverMapOf, type SubgraphResolvers } from './resolver-map.js';
 import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
 import { requestScopeOf, type Logger, type RequestScope } from './logger.js';
@@ -30,9 +31,9 @@ export interface SubgraphOptions<C extends BaseContext> {
   resolvers: SubgraphResolvers;
   /**
    * Builds the per-request context (DataLoaders, database) for the caller the gateway vouched
-   * for; `req` is absent when the gateway runs the operation in this process.
+   * for.
    */
-  context: (caller: RequestCaller, req?: IncomingMessage) => C | Promise<C>;
+  context: (caller: RequestCaller) => C | Promise<C>;
   /** Checks behind /readyz, e.g. the database. */
   readiness: Record<string, () => Promise<unknown>>;
   /** The secret shared with the gateway: requests to /graphql without its caller, signed for this subgraph, are refused. */
@@ -79,11 +80,11 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   countListItems(schema);
   const requestMetrics = subgraphRequestMetrics(options.name);
   const answerLimits = options.answerLimits ?? { maxItems: DEFAULT_MAX_ANSWER_ITEMS, memoryCeilingBytes: memoryCeilingBytes(DEFAULT_MEMORY_CEILING_PERCENT) };
-  const contextFor = async (caller: RequestCaller, req?: IncomingMessage): Promise<C> => {
-    const context = await options.context(caller, req);
+  // `scope` is the request's access line (none when the gateway runs the operation in this process).
+  const contextFor = async (caller: RequestCaller, scope?: RequestScope): Promise<C> => {
+    const context = await options.context(caller);
     // What the access line and the error lines of the request need, kept on its context under
     // symbols (Apollo Server copies a context per operation; its own keys come along).
-    const scope = req ? requestScopeOf(req) : undefined;
     Object.assign(context, { [REQUEST_SCOPE]: scope, [REQUEST_ID]: scope?.requestId ?? caller.requestId ?? undefined });
     attachAnswerBudget(context, answerLimits);
     return context;
@@ -129,7 +130,6 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   const direct = createDirectExecution<C>({
     schema,
     formatError,
-    context: (req) => contextFor(callers.get(req)!, req),
     scopeOf: (context) => (context as RequestKeys)[REQUEST_SCOPE],
     requestIdOf: (context) => (context as RequestKeys)[REQUEST_ID],
     exceeded: (context) => Boolean(answerBudgetOf(context)?.exceeded),
@@ -137,16 +137,32 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
   });
   const serveGraphQL = graphqlRequestListener<C>({
     apollo,
-    direct: async (req, res, body) => !tracingActive() && (await direct.serve(req, res, body)),
-    context: async ({ req }) => contextFor(callers.get(req)!, req),
+    direct: async (req, res, body) => !tracingActive() && (await direct.serve(req, res, body, () => contextFor(callers.get(req)!, requestScopeOf(req)))),
+    context: async ({ req }) => contextFor(callers.get(req)!, requestScopeOf(req)),
     routes: { ...options.routes, ...metricsRoutes(options.metrics), '/healthz': healthRoute, '/readyz': readinessRoute(options.readiness, undefined, () => drain.draining) },
+  });
+  // Several of the gateway's fetches in one request (see fetch-batch.ts): each checked, run and
+  // logged as it would be alone.
+  const fetchListeners = new Set<(callerToken: string | undefined) => void>();
+  const received = (callerToken: string | undefined) => {
+    for (const listener of fetchListeners) listener(callerToken);
+  };
+  const serveBatch = fetchBatchListener<C>({
+    received,
+    name: options.name,
+    gatewaySecret: options.gatewaySecret,
+    logger: options.logger,
+    answer: direct.answer,
+    contextFor,
+    serving: () => !tracingActive(),
   });
   // Only the gateway may query a subgraph (including _service and _entities): it signs the caller.
   // Every request is logged once (an access line) under the id the gateway gave it, inside its span.
-  const httpServer = createServer({ keepAliveTimeout: 65_000 }, traceHttpRequests(withRequestLog(options.logger, async (req, res) => {
+  const serveLogged = withRequestLog(options.logger, async (req, res) => {
     if ((req.url ?? '/').split('?')[0] === '/graphql') {
+      const header = req.headers[CALLER_HEADER];
+      if (req.method === 'POST' && fetchListeners.size > 0) received(Array.isArray(header) ? header[0] : header);
       try {
-        const header = req.headers[CALLER_HEADER];
         const caller = await verifyCallerToken(Array.isArray(header) ? header[0] : header, options.gatewaySecret, options.name);
         adoptRequestId(req, caller.requestId, res);
         callers.set(req, caller);
@@ -159,7 +175,13 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
       }
     }
     await serveGraphQL(req, res);
-  }), { [TraceAttribute.SUBGRAPH]: options.name }));
+  });
+  const httpServer = createServer(
+    { keepAliveTimeout: 65_000 },
+    traceHttpRequests((req, res) => ((req.url ?? '/').split('?')[0] === FETCH_BATCH_PATH ? serveBatch(req, res) : serveLogged(req, res)), {
+      [TraceAttribute.SUBGRAPH]: options.name,
+    }),
+  );
   const drain = drainRequests(httpServer, { ...options.shutdown, logger: options.logger });
 
   return {
@@ -167,6 +189,13 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     schema,
     apollo,
     httpServer,
+    /**
+     * Calls `listener` with the caller token of each fetch the subgraph receives over HTTP
+     * (a POST to /graphql, or a fetch of a batch that it runs), before it is checked.
+     */
+    onFetch(listener: (callerToken: string | undefined) => void): void {
+      fetchListeners.add(listener);
+    },
     /**
      * Runs one operation for `caller` in this process, as a request to /graphql would run it
      * (the same context, the same error masking), without HTTP: for a gateway in the same
