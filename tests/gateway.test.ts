@@ -28,6 +28,25 @@ describe('gateway configuration', () => {
   });
 });
 
+describe('fetch batches', () => {
+  it("sends concurrent requests' fetches to a subgraph in batches, each answered as alone", async () => {
+    const learning = stack.subgraphs.learning;
+    const expected = (await stack.query('{ courses(first: 3) { totalCount edges { node { id title } } } }')).body;
+    expect(expected.errors).toBeUndefined();
+    // Requests that arrive together meet in the gateway's event loop: their fetches share requests.
+    let saved = 0;
+    for (let round = 0; round < 5 && saved === 0; round++) {
+      const fetches = learning.fetches();
+      const requests = learning.fetchRequests();
+      const answers = await Promise.all(Array.from({ length: 30 }, () => stack.query('{ courses(first: 3) { totalCount edges { node { id title } } } }')));
+      for (const answer of answers) expect(answer.body).toEqual(expected);
+      expect(learning.fetches() - fetches).toBe(30);
+      saved = 30 - (learning.fetchRequests() - requests);
+    }
+    expect(saved).toBeGreaterThan(0);
+  });
+});
+
 describe('gateway HTTP', () => {
   it('answers /healthz and /readyz when every subgraph and its database is up', async () => {
     const health = await fetch(gatewayUrl('/healthz'));

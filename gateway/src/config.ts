@@ -1,4 +1,4 @@
-import { badPortReason, gatewaySecret, loadConfig, logLevel, metricsConfigShape, port, shutdownSettingsShape, z } from '@academy/service-kit';
+import { badPortReason, booleanFlag, gatewaySecret, loadConfig, logLevel, metricsConfigShape, port, shutdownSettingsShape, z } from '@academy/service-kit';
 import { fileURLToPath } from 'node:url';
 import type { ThrottleSettings } from './abuse/throttles.js';
 import { parseTrustedProxies } from './client-address.js';
@@ -62,6 +62,8 @@ export const gatewayConfigSchema = z.object({
     }),
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Send the fetches to one subgraph made in the same turn of the event loop as one request. */
+  SUBGRAPH_BATCHING: booleanFlag(true),
   /** SHUTDOWN_TIMEOUT_MS and SHUTDOWN_DELAY_MS, as every process reads them. */
   ...shutdownSettingsShape(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),

@@ -88,7 +88,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const trustProxy = proxyTrustOf(config.TRUST_PROXY);
   const signer = new CallerSigner(config.GATEWAY_SECRET, subgraphSecrets(config));
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
-  const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+  const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, batching: config.SUBGRAPH_BATCHING, logger });
   const dataSources: Record<string, GraphQLDataSource> = {};
   const persisted = persistedOperationSettings(config);
   const metricsServing = metricsSettings(config);
@@ -100,7 +100,7 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
       if (local) return (dataSources[name] = metrics.instrument(name, timedDataSource(name, new InProcessDataSource(local))));
       const configured = urls[name];
       if (!configured) logger.warn('subgraph without a configured URL; using the composed one', { subgraph: name, url });
-      return (dataSources[name] = metrics.instrument(name, timedDataSource(name, new SubgraphDataSource({ url: configured ?? url, fetcher: http.fetcher, name, logger }))));
+      return (dataSources[name] = metrics.instrument(name, timedDataSource(name, new SubgraphDataSource({ url: configured ?? url, fetcher: http.subgraphFetcher, name, logger }))));
     },
   });
   // Subscriptions: planned like queries; the owning subgraph streams over graphql-ws, the rest

@@ -1,6 +1,6 @@
 import { buildGateway, loadGatewayConfig, type LocalSubgraph, type RunningGateway } from '@academy/gateway';
 import { randomBytes } from 'node:crypto';
-import { CALLER_HEADER, createLogger, type LogDestination, type LogLevel, type RunningServer } from '@academy/service-kit';
+import { createLogger, type LogDestination, type LogLevel, type RunningServer } from '@academy/service-kit';
 import { createTestDatabase, type TestDatabase } from '@academy/service-kit/testing';
 import { buildAiAnalyticsSubgraph } from '@academy/subgraph-ai-analytics';
 import { buildCommerceSubgraph, paymentSettings, refundSettings, type PaymentProvider } from '@academy/subgraph-commerce';
@@ -27,8 +27,10 @@ export type SubgraphName = keyof typeof BUILDERS;
 export interface SubgraphProbe {
   /** SQL statements the subgraph has sent so far while handling requests. */
   statements(): number;
-  /** GraphQL requests (fetches of a query plan) the subgraph has received so far. */
+  /** GraphQL requests (fetches of a query plan) the subgraph has received so far, alone or in batches. */
   fetches(): number;
+  /** HTTP requests that carried them (POST /graphql, one fetch; POST /graphql/batch, several). */
+  fetchRequests(): number;
   /** WebSocket upgrades (subscription sockets) the subgraph has received so far. */
   upgrades(): number;
   /** The caller token of the last GraphQL request the subgraph received. */
@@ -120,14 +122,16 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     const analyticsReadDatabaseUrl = options.analyticsReplica && !WITHOUT_FIGURES.has(name) ? options.analyticsReplica.urlFor(role) : undefined;
     const service = build({ databaseUrl: database.urlFor(role), analyticsReadDatabaseUrl, gatewaySecret, poolSize: 5, logLevel: options.logs?.level ?? 'error', logDestination: options.logs?.destination(name), minGroupSize: options.minGroupSize, identity, payments, refunds, ...options.community, ...options.scheduling, ...options.notifications });
     let fetches = 0;
+    let fetchRequests = 0;
     let upgrades = 0;
     let lastCallerToken: string | undefined;
+    // Each fetch, whether it came alone or in a batch.
+    service.onFetch((token) => {
+      fetches += 1;
+      lastCallerToken = token ?? lastCallerToken;
+    });
     service.httpServer.on('request', (req) => {
-      if (req.method === 'POST' && req.url?.startsWith('/graphql')) {
-        fetches += 1;
-        const token = req.headers[CALLER_HEADER];
-        lastCallerToken = typeof token === 'string' ? token : lastCallerToken;
-      }
+      if (req.method === 'POST' && req.url?.startsWith('/graphql')) fetchRequests += 1;
     });
     service.httpServer.on('upgrade', () => (upgrades += 1));
     const server = await service.start(0, '127.0.0.1');
@@ -137,6 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       ...server,
       statements: () => service.database.statements.inRequests,
       fetches: () => fetches,
+      fetchRequests: () => fetchRequests,
       upgrades: () => upgrades,
       lastCallerToken: () => lastCallerToken,
     };
