@@ -6,7 +6,7 @@
 // included (a booking and a chat message, writes.ts). Reports throughput, latency, errors (every
 // response is checked), SQL statements, peak memory and CPU per request, and appends the table to
 // BENCHMARKS.md. Run on purpose:
-//   pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,hive,floor]
+//   pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,hive,floor] [--workloads all|mix]
 //   (--servers takes any of ours,single,hive,hive-rust,floor; --workers processes of each)
 // It starts its own stack on bench/.data-http/scale-<N> (seeded once per scale) and installs
 // Hive Gateway into bench/.hive (with the Rust planner into bench/.hive-rust) the first time it
@@ -237,7 +237,7 @@ async function main(): Promise<void> {
       log(`${SERVER_TITLES[name]}: warming up for ${warmUpSeconds(options)} s`);
       const warmUp = await measure(context, server, 'warm-up', mix, warmUpSeconds(options));
       if (warmUp.errors > 0) log(`${SERVER_TITLES[name]}: ${warmUp.errors} errors while warming up`);
-      for (const operation of Object.keys(OPERATIONS) as OperationName[]) {
+      for (const operation of options.workloads === 'all' ? (Object.keys(OPERATIONS) as OperationName[]) : []) {
         const measurement = await measure(context, server, OPERATIONS[operation].title, variants[operation], options.seconds);
         log(`${SERVER_TITLES[name]}, ${measurement.workload}: ${Math.round(measurement.requestsPerSecond)} req/s, p50 ${measurement.p50.toFixed(1)} ms, ${measurement.errors} errors, ${measurement.statementsPerRequest.toFixed(2)} statements/request`);
         measurements.push(measurement);

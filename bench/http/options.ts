@@ -24,11 +24,13 @@ export interface BenchOptions {
   servers: ServerName[];
   /** LOG_LEVEL of our processes: `info` writes an access line per request, `warn` (default) none. */
   logLevel: 'warn' | 'info';
+  /** `all`: each operation alone, then the mix; `mix`: the mix alone (for comparing two builds). */
+  workloads: 'all' | 'mix';
 }
 
-export const USAGE = 'pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,single,hive,hive-rust,floor] [--log-level warn|info]';
+export const USAGE = 'pnpm bench:http [--scale 5] [--connections 32] [--seconds 20] [--workers 1] [--servers ours,single,hive,hive-rust,floor] [--log-level warn|info] [--workloads all|mix]';
 
-const DEFAULTS: Record<string, string> = { scale: '5', connections: '32', seconds: '20', workers: '1', servers: DEFAULT_SERVERS.join(','), 'log-level': 'warn' };
+const DEFAULTS: Record<string, string> = { scale: '5', connections: '32', seconds: '20', workers: '1', servers: DEFAULT_SERVERS.join(','), 'log-level': 'warn', workloads: 'all' };
 
 export function parseOptions(argv: string[]): BenchOptions {
   const given = new Map<string, string>();
@@ -53,7 +55,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     workers: integer('workers', 1, 64),
     servers: value('servers').split(',').map((s) => s.trim()) as ServerName[],
     logLevel: value('log-level') as BenchOptions['logLevel'],
+    workloads: value('workloads') as BenchOptions['workloads'],
   };
+  if (!['all', 'mix'].includes(options.workloads)) problems.push('--workloads takes all or mix');
   if (!['warn', 'info'].includes(options.logLevel)) problems.push('--log-level takes warn or info');
   const unknown = options.servers.filter((s) => !SERVER_NAMES.includes(s));
   if (unknown.length > 0 || options.servers.length === 0) problems.push(`--servers takes some of ${SERVER_NAMES.join(',')}`);
@@ -64,5 +68,5 @@ export function parseOptions(argv: string[]): BenchOptions {
 
 /** The command that reproduces a run, every option spelled out. */
 export function commandLine(options: BenchOptions): string {
-  return `pnpm bench:http --scale ${options.scale} --connections ${options.connections} --seconds ${options.seconds} --workers ${options.workers} --servers ${options.servers.join(',')}${options.logLevel === 'warn' ? '' : ` --log-level ${options.logLevel}`}`;
+  return `pnpm bench:http --scale ${options.scale} --connections ${options.connections} --seconds ${options.seconds} --workers ${options.workers} --servers ${options.servers.join(',')}${options.logLevel === 'warn' ? '' : ` --log-level ${options.logLevel}`}${options.workloads === 'all' ? '' : ` --workloads ${options.workloads}`}`;
 }
