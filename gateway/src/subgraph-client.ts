@@ -122,10 +122,11 @@ function batchedAnswer(url: string, status: number, body: unknown): FetchAnswer 
  * still has its own caller token, request id and answer, so a batch changes nothing a fetch
  * answers, only how many requests both processes parse, route and write.
  *
- * A fetch the subgraph did not run (answered `retry`), or every fetch of a batch the subgraph
- * refused as a whole, is sent again on its own; a subgraph answering 404 does not serve batches
- * and gets single fetches from then on. A batch lost on the way (connection reset, timeout) fails
- * each of its fetches as a fetch of its own would fail: none is sent twice.
+ * A fetch the subgraph did not run (answered `retry`), or every fetch of a batch refused as a
+ * whole (4xx: nothing ran), is sent again on its own; a subgraph answering 404 does not serve
+ * batches and gets single fetches from then on. A batch lost on the way (connection reset,
+ * timeout) or failed (5xx) fails each of its fetches as a fetch of its own would fail: none is
+ * sent twice.
  */
 export function batchFetches(plain: PlainFetch, logger?: Logger): PlainFetch {
   const queued = new Map<string, PendingFetch[]>();
@@ -163,14 +164,20 @@ export function batchFetches(plain: PlainFetch, logger?: Logger): PlainFetch {
       for (const fetch of fetches) fetch.reject(error);
       return;
     }
-    if (status === 404) {
-      unbatched.add(url);
-      logger?.info('subgraph does not serve fetch batches; sending fetches one by one', { url });
+    if (status >= 400 && status < 500) {
+      // Refused as a whole (malformed, too large, or not served here): none of it ran.
+      if (status === 404) {
+        unbatched.add(url);
+        logger?.info('subgraph does not serve fetch batches; sending fetches one by one', { url });
+      }
+      fetches.forEach(alone);
+      return;
     }
     if (!Array.isArray(answers) || answers.length !== fetches.length) {
-      // The subgraph refused the batch as a whole before running any of it.
-      if (status === 200) logger?.warn('a fetch batch answered out of shape; sending its fetches one by one', { url });
-      fetches.forEach(alone);
+      // A failure (5xx, say from a proxy whose subgraph went away) or an answer out of shape:
+      // some fetches may have run, so none is sent again; each fails as a failed fetch does.
+      const failure = new Error(`the subgraph answered a fetch batch with ${status === 200 ? 'an answer out of shape' : `status ${status}`}`);
+      for (const fetch of fetches) fetch.reject(failure);
       return;
     }
     fetches.forEach((fetch, index) => {

@@ -1,7 +1,8 @@
 // The gateway's side of fetch batches: fetches to one subgraph made in the same turn of the
 // event loop travel as one request and each gets the answer it would have got alone; a fetch
 // alone goes out as before; what the subgraph did not run is sent again alone; a subgraph
-// without batches gets single fetches; a batch lost on the way fails its fetches, none sent twice.
+// without batches gets single fetches; a batch lost on the way or failed (5xx) fails its
+// fetches, none sent twice.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CALLER_HEADER, createLogger, createSubgraph, FETCH_BATCH_MAX_FETCHES, signCallerToken, type RunningServer } from '@academy/service-kit';
 import { parse } from 'graphql';
@@ -172,6 +173,23 @@ describe('fetch batching', () => {
     const inits = await Promise.all(Array.from({ length: 4 }, (_x, n) => fetchInit(`lost-${n}`, { query: 'mutation { bump }' })));
     const outcomes = await Promise.allSettled(inits.map((init) => batched(url, init)));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect(seen).toEqual(['/graphql/batch']);
+  });
+
+  it('fails every fetch of a batch answered 5xx (a proxy whose subgraph went away), and sends none of them again', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.writeHead(502, { 'content-type': 'text/plain' }).end('bad gateway'));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const { batched } = fetchers(true);
+    const inits = await Promise.all(Array.from({ length: 3 }, (_x, n) => fetchInit(`failed-${n}`, { query: 'mutation { bump }' })));
+    const outcomes = await Promise.allSettled(inits.map((init) => batched(url, init)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(seen).toEqual(['/graphql/batch']);
   });
 

@@ -23,8 +23,9 @@ import { isWellFormedRequestId, openRequestScope, REQUEST_ID_HEADER, requestIdFr
  *
  * `retry` marks a fetch that was not run (what the direct path leaves to Apollo Server: a text
  * that does not validate, variables that do not coerce, or any fetch while tracing): the gateway
- * sends it again on its own. Any other status of the whole batch means that none of its fetches
- * ran, so each may be sent again on its own; 404 says the subgraph does not serve batches.
+ * sends it again on its own. A 4xx status of the whole batch means that none of its fetches ran,
+ * so each may be sent again on its own (404: the subgraph does not serve batches); after a 5xx
+ * or a lost connection some may have run, and none is sent again.
  */
 export const FETCH_BATCH_PATH = '/graphql/batch';
 
