@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CALLER_HEADER, createLogger, createSubgraph, FETCH_BATCH_MAX_FETCHES, signCallerToken, type RunningServer } from '@academy/service-kit';
 import { parse } from 'graphql';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSubgraphFetcher } from '../src/subgraph-client.js';
 
@@ -78,6 +78,18 @@ async function fetchInit(requestId: string, body: unknown) {
   };
 }
 
+/** A stand-in for a subgraph, answering with `handle`: its /graphql URL and the paths it was asked. */
+async function standIn(handle: (req: IncomingMessage, res: ServerResponse) => void) {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.url ?? '');
+    handle(req, res);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, seen };
+}
+
 describe('fetch batching', () => {
   it('sends the fetches of one turn as one request, each answered as alone', async () => {
     const { batched, plain } = fetchers(true);
@@ -132,9 +144,7 @@ describe('fetch batching', () => {
   });
 
   it('gives a subgraph without batches single fetches, from then on without asking', async () => {
-    const seen: string[] = [];
-    const server = createServer((req, res) => {
-      seen.push(req.url ?? '');
+    const { url, seen } = await standIn((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
@@ -146,9 +156,6 @@ describe('fetch batching', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { n: variables.n } }));
       });
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
     const { batched } = fetchers(true);
     const inits = await Promise.all(Array.from({ length: 3 }, (_x, n) => fetchInit(`old-${n}`, { query: '{ n }', variables: { n } })));
     const round = async () => Promise.all(inits.map(async (init) => (await batched(url, init)).json()));
@@ -161,14 +168,7 @@ describe('fetch batching', () => {
   });
 
   it('fails every fetch of a batch lost on the way, and sends none of them again', async () => {
-    const seen: string[] = [];
-    const server = createServer((req) => {
-      seen.push(req.url ?? '');
-      req.socket.destroy();
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const { url, seen } = await standIn((req) => req.socket.destroy());
     const { batched } = fetchers(true);
     const inits = await Promise.all(Array.from({ length: 4 }, (_x, n) => fetchInit(`lost-${n}`, { query: 'mutation { bump }' })));
     const outcomes = await Promise.allSettled(inits.map((init) => batched(url, init)));
@@ -177,15 +177,10 @@ describe('fetch batching', () => {
   });
 
   it('fails every fetch of a batch answered 5xx (a proxy whose subgraph went away), and sends none of them again', async () => {
-    const seen: string[] = [];
-    const server = createServer((req, res) => {
-      seen.push(req.url ?? '');
+    const { url, seen } = await standIn((req, res) => {
       req.resume();
       req.on('end', () => res.writeHead(502, { 'content-type': 'text/plain' }).end('bad gateway'));
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
     const { batched } = fetchers(true);
     const inits = await Promise.all(Array.from({ length: 3 }, (_x, n) => fetchInit(`failed-${n}`, { query: 'mutation { bump }' })));
     const outcomes = await Promise.allSettled(inits.map((init) => batched(url, init)));

@@ -5,55 +5,13 @@
 // not coerce, an unknown operation name) is answered by it, with its HTTP status.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { parse } from 'graphql';
 import { CALLER_HEADER, signCallerToken } from '../src/caller-token.js';
-import { badUserInput } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
-import { createSubgraph, type RunningServer } from '../src/subgraph.js';
+import type { RunningServer } from '../src/subgraph.js';
+import { probeSubgraph } from './fixtures/probe-subgraph.js';
 
 const gatewaySecret = randomBytes(32).toString('base64url');
-const typeDefs = parse(`
-  type Query {
-    "A greeting."
-    hello(name: String!): String
-    "Fails unexpectedly."
-    broken: Int
-    "Refuses its input."
-    refused: Int
-    "A list of n numbers."
-    numbers(n: Int!): [Int!]!
-    "Who asks."
-    who: String
-  }
-  type Mutation {
-    "Counts calls."
-    bump: Int
-  }
-`);
-let bumps = 0;
-const subgraph = createSubgraph({
-  name: 'probe',
-  typeDefs,
-  resolvers: {
-    Query: {
-      hello: (_: unknown, { name }: { name: string }) => `hello ${name}`,
-      broken: () => {
-        throw new Error('kaput');
-      },
-      refused: () => {
-        throw badUserInput('not like that', 'refused');
-      },
-      numbers: (_: unknown, { n }: { n: number }) => Array.from({ length: n }, (_x, i) => i),
-      who: (_: unknown, _args: unknown, context: { requestId: string | null }) => context.requestId,
-    },
-    Mutation: { bump: () => ++bumps },
-  },
-  context: (caller) => ({ requestId: caller.requestId }),
-  readiness: {},
-  gatewaySecret,
-  answerLimits: { maxItems: 100, memoryCeilingBytes: Number.MAX_SAFE_INTEGER },
-  logger: createLogger('silent'),
-});
+const { subgraph, runs } = probeSubgraph({ gatewaySecret, logger: createLogger('silent') });
 let running: RunningServer;
 
 beforeAll(async () => {
@@ -94,10 +52,10 @@ describe('a fetch served without the pipeline', () => {
   }
 
   it('runs a mutation once', async () => {
-    const before = bumps;
+    const before = runs.bumps;
     const { answer } = await overHttp({ query: 'mutation { bump }' });
     expect(answer).toEqual({ data: { bump: before + 1 } });
-    expect(bumps).toBe(before + 1);
+    expect(runs.bumps).toBe(before + 1);
   });
 });
 

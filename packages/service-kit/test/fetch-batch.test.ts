@@ -4,56 +4,18 @@
 // leaves to Apollo Server comes back marked `retry`, not run; a malformed batch runs nothing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { parse } from 'graphql';
 import { CALLER_HEADER, signCallerToken } from '../src/caller-token.js';
-import { badUserInput } from '../src/errors.js';
 import { FETCH_BATCH_MAX_BYTES, FETCH_BATCH_MAX_FETCHES, FETCH_BATCH_PATH } from '../src/fetch-batch.js';
 import { createLogger } from '../src/logger.js';
-import { createSubgraph, type RunningServer } from '../src/subgraph.js';
+import type { RunningServer } from '../src/subgraph.js';
+import { probeSubgraph } from './fixtures/probe-subgraph.js';
 
 type Line = Record<string, unknown> & { msg: string };
 
 const lines: Line[] = [];
 const gatewaySecret = randomBytes(32).toString('base64url');
-let bumps = 0;
-const subgraph = createSubgraph({
-  name: 'probe',
-  typeDefs: parse(`
-    type Query {
-      "A greeting."
-      hello(name: String!): String
-      "Fails unexpectedly."
-      broken: Int
-      "Refuses its input."
-      refused: Int
-      "A list of n numbers."
-      numbers(n: Int!): [Int!]!
-      "Who asks: the request id the gateway signed."
-      who: String
-    }
-    type Mutation {
-      "Counts calls."
-      bump: Int
-    }
-  `),
-  resolvers: {
-    Query: {
-      hello: (_: unknown, { name }: { name: string }) => `hello ${name}`,
-      broken: () => {
-        throw new Error('kaput');
-      },
-      refused: () => {
-        throw badUserInput('not like that', 'refused');
-      },
-      numbers: (_: unknown, { n }: { n: number }) => Array.from({ length: n }, (_x, i) => i),
-      who: (_: unknown, _args: unknown, context: { requestId: string | null }) => context.requestId,
-    },
-    Mutation: { bump: () => ++bumps },
-  },
-  context: (caller) => ({ requestId: caller.requestId }),
-  readiness: {},
+const { subgraph, runs } = probeSubgraph({
   gatewaySecret,
-  answerLimits: { maxItems: 100, memoryCeilingBytes: Number.MAX_SAFE_INTEGER },
   logger: createLogger('info', { service: 'probe' }, { destination: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Line)) } }),
 });
 let running: RunningServer;
@@ -132,7 +94,7 @@ describe('a fetch batch', () => {
   });
 
   it('refuses a fetch whose caller token is not for this subgraph, and answers the others', async () => {
-    const before = bumps;
+    const before = runs.bumps;
     const { status, answer } = await postBatch(
       JSON.stringify({ fetches: [await entry({ query: 'mutation { bump }' }, 'other-1', 'learning'), await entry({ query: 'mutation { bump }' }, 'mine-1')] }),
     );
@@ -142,13 +104,13 @@ describe('a fetch batch', () => {
     expect(refused!.body).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(refused!.body.data).toBeUndefined();
     expect(ran).toEqual({ status: 200, body: { data: { bump: before + 1 } } });
-    expect(bumps).toBe(before + 1);
+    expect(runs.bumps).toBe(before + 1);
     const missing = await postBatch(JSON.stringify({ fetches: [{ headers: {}, body: { query: '{ who }' } }, await entry({ query: '{ who }' }, 'mine-2')] }));
     expect((missing.answer.answers as { status: number }[]).map((one) => one.status)).toEqual([401, 200]);
   });
 
   it('marks what Apollo Server must answer as retry, without running it, and runs the rest once', async () => {
-    const before = bumps;
+    const before = runs.bumps;
     const reportedBefore = reported;
     const { status, answer } = await postBatch(
       JSON.stringify({
@@ -163,12 +125,12 @@ describe('a fetch batch', () => {
     );
     expect(status).toBe(200);
     expect(answer.answers).toEqual([{ retry: true }, { retry: true }, { retry: true }, { retry: true }, { status: 200, body: { data: { bump: before + 1 } } }]);
-    expect(bumps).toBe(before + 1);
+    expect(runs.bumps).toBe(before + 1);
     expect(reported - reportedBefore).toBe(1);
   });
 
   it('refuses a malformed batch as a whole, running none of it', async () => {
-    const before = bumps;
+    const before = runs.bumps;
     const bump = await entry({ query: 'mutation { bump }' }, 'malformed');
     const cases: [string, number][] = [
       ['{"fetches": [', 400],
@@ -191,6 +153,6 @@ describe('a fetch batch', () => {
       body: JSON.stringify({ fetches: [{ ...bump, body: { query: `mutation { bump } #${'x'.repeat(FETCH_BATCH_MAX_BYTES)}` } }] }),
     });
     expect(huge.status).toBe(413);
-    expect(bumps).toBe(before);
+    expect(runs.bumps).toBe(before);
   });
 });
