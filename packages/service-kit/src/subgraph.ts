@@ -190,8 +190,9 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     apollo,
     httpServer,
     /**
-     * Calls `listener` with the caller token of each fetch the subgraph receives over HTTP
-     * (a POST to /graphql, or a fetch of a batch that it runs), before it is checked.
+     * Calls `listener` with the caller token of each fetch the subgraph receives over HTTP: a
+     * POST to /graphql before its token is checked, a fetch of a batch once it is answered or
+     * refused (one the batch leaves to be sent again alone is reported when it comes alone).
      */
     onFetch(listener: (callerToken: string | undefined) => void): void {
       fetchListeners.add(listener);
