@@ -103,6 +103,16 @@ export function localBuckets(request: FigureRequest): RawBuilder<unknown> {
     ) AS b`;
 }
 
+/**
+ * The start of the `localBuckets` bucket that the instant in `column` (timestamptz) falls in:
+ * its local time truncated to the unit, turned back into an instant, exactly as the series of
+ * `localBuckets` makes each bucket's start. Joining a figure's rows to the buckets on equality
+ * with it (a hash join) replaces comparing every row with every bucket's range.
+ */
+export function localBucketOf(request: FigureRequest, column: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`date_trunc(${request.unit}, ${column} AT TIME ZONE ${request.timeZone}) AT TIME ZONE ${request.timeZone}`;
+}
+
 /** Whether a figure over `users` distinct users is withheld: some, but fewer than the minimum group size. */
 export function isWithheld(users: number, minGroupSize: number): boolean {
   return users > 0 && users < minGroupSize;

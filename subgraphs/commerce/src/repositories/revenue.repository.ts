@@ -1,4 +1,4 @@
-import { localBuckets, type CountedBucket, type FigureRequest } from '@academy/service-kit';
+import { localBucketOf, localBuckets, type CountedBucket, type FigureRequest } from '@academy/service-kit';
 import { sql, type Kysely } from 'kysely';
 import type { CommerceDatabase } from '../db/database.js';
 
@@ -33,7 +33,7 @@ export async function revenuePerBucket(db: Db, request: FigureRequest, currency:
     )
     SELECT buckets.start AS bucket, coalesce(sum(moves.amount), 0)::float8 AS value, count(DISTINCT moves.user_id)::int AS users
     FROM buckets
-    LEFT JOIN moves ON moves.at >= buckets.start AND moves.at < buckets.stop
+    LEFT JOIN moves ON ${localBucketOf(request, sql`moves.at`)} = buckets.start
     GROUP BY buckets.start
     ORDER BY buckets.start`.execute(db);
   return rows;
