@@ -4,41 +4,15 @@
 // without batches gets single fetches; a batch lost on the way or failed (5xx) fails its
 // fetches, none sent twice.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CALLER_HEADER, createLogger, createSubgraph, FETCH_BATCH_MAX_FETCHES, signCallerToken, type RunningServer } from '@academy/service-kit';
-import { parse } from 'graphql';
+import { CALLER_HEADER, createLogger, FETCH_BATCH_MAX_FETCHES, signCallerToken, type RunningServer } from '@academy/service-kit';
+import { probeSubgraph } from '@academy/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSubgraphFetcher } from '../src/subgraph-client.js';
 
 const SECRET = randomBytes(32).toString('base64url');
-let counter = 0;
-const subgraph = createSubgraph({
-  name: 'probe',
-  typeDefs: parse(`
-    type Query {
-      "The request id the gateway signed."
-      who: String
-      "A greeting."
-      hello(name: String!): String
-    }
-    type Mutation {
-      "Counts calls."
-      bump: Int
-    }
-  `),
-  resolvers: {
-    Query: {
-      who: (_: unknown, _args: unknown, context: { requestId: string | null }) => context.requestId,
-      hello: (_: unknown, { name }: { name: string }) => `hello ${name}`,
-    },
-    Mutation: { bump: () => ++counter },
-  },
-  context: (caller) => ({ requestId: caller.requestId }),
-  readiness: {},
-  gatewaySecret: SECRET,
-  logger: createLogger('silent'),
-});
+const { subgraph, runs } = probeSubgraph({ gatewaySecret: SECRET, logger: createLogger('silent') });
 let running: RunningServer;
 /** Paths of the HTTP requests the subgraph received. */
 let paths: string[] = [];
@@ -131,7 +105,7 @@ describe('fetch batching', () => {
     const aloneAnswer = await plain(running.url, broken);
     const bump = await fetchInit('bump', { query: 'mutation { bump }' });
     const who = await fetchInit('other', { query: '{ who }' });
-    const before = counter;
+    const before = runs.bumps;
     paths = [];
     const [retried, bumped, other] = await Promise.all([batched(running.url, broken), batched(running.url, bump), batched(running.url, who)]);
     expect(paths.sort()).toEqual(['/graphql', '/graphql/batch']);
@@ -140,7 +114,7 @@ describe('fetch batching', () => {
     expect(await retried.json()).toEqual(await aloneAnswer.json());
     expect(await bumped.json()).toEqual({ data: { bump: before + 1 } });
     expect(await other.json()).toEqual({ data: { who: 'other' } });
-    expect(counter).toBe(before + 1);
+    expect(runs.bumps).toBe(before + 1);
   });
 
   it('gives a subgraph without batches single fetches, from then on without asking', async () => {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { CALLER_HEADER, signCallerToken } from '../src/caller-token.js';
 import { createLogger } from '../src/logger.js';
 import type { RunningServer } from '../src/subgraph.js';
-import { probeSubgraph } from './fixtures/probe-subgraph.js';
+import { probeSubgraph } from '../src/testing/probe-subgraph.js';
 
 const gatewaySecret = randomBytes(32).toString('base64url');
 const { subgraph, runs } = probeSubgraph({ gatewaySecret, logger: createLogger('silent') });

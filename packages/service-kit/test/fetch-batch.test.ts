@@ -8,7 +8,7 @@ import { CALLER_HEADER, signCallerToken } from '../src/caller-token.js';
 import { FETCH_BATCH_MAX_BYTES, FETCH_BATCH_MAX_FETCHES, FETCH_BATCH_PATH } from '../src/fetch-batch.js';
 import { createLogger } from '../src/logger.js';
 import type { RunningServer } from '../src/subgraph.js';
-import { probeSubgraph } from './fixtures/probe-subgraph.js';
+import { probeSubgraph } from '../src/testing/probe-subgraph.js';
 
 type Line = Record<string, unknown> & { msg: string };
 

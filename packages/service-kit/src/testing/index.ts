@@ -3,3 +3,4 @@ export * from './subgraph.js';
 export * from './tcp-proxy.js';
 export * from './logger.js';
 export * from './access-token.js';
+export * from './probe-subgraph.js';
