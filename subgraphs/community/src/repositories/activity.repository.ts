@@ -1,4 +1,4 @@
-import { localBuckets, type CountedBucket, type FigureRequest } from '@academy/service-kit';
+import { localBucketOf, localBuckets, type CountedBucket, type FigureRequest } from '@academy/service-kit';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { CommunityDatabase } from '../db/database.js';
 
@@ -10,12 +10,14 @@ import type { CommunityDatabase } from '../db/database.js';
 export async function countMessagesPerBucket(db: Kysely<CommunityDatabase>, request: FigureRequest): Promise<CountedBucket[]> {
   const { range } = request;
   const { rows } = await sql<CountedBucket>`
-    WITH buckets AS (${localBuckets(request)})
-    SELECT buckets.start AS bucket, count(m.id)::int AS value, count(DISTINCT m.sender_id)::int AS users
+    WITH buckets AS (${localBuckets(request)}),
+    sent AS (
+      SELECT id, sender_id, sent_at FROM community.chat_messages
+      WHERE sent_at >= ${range.from}::timestamptz AND sent_at < ${range.to}::timestamptz
+    )
+    SELECT buckets.start AS bucket, count(sent.id)::int AS value, count(DISTINCT sent.sender_id)::int AS users
     FROM buckets
-    LEFT JOIN community.chat_messages m
-      ON m.sent_at >= greatest(buckets.start, ${range.from}::timestamptz)
-     AND m.sent_at < least(buckets.stop, ${range.to}::timestamptz)
+    LEFT JOIN sent ON ${localBucketOf(request, sql.ref('sent.sent_at'))} = buckets.start
     GROUP BY buckets.start
     ORDER BY buckets.start`.execute(db);
   return rows;
@@ -57,7 +59,7 @@ export async function countPostActivityPerBucket(db: Kysely<CommunityDatabase>, 
       count(*) FILTER (WHERE h.what = 'reaction')::int AS reactions,
       count(DISTINCT h.user_id) FILTER (WHERE h.what = 'reaction')::int AS reactors
     FROM buckets
-    LEFT JOIN happened h ON h.at >= buckets.start AND h.at < buckets.stop
+    LEFT JOIN happened h ON ${localBucketOf(request, sql.ref('h.at'))} = buckets.start
     GROUP BY buckets.start
     ORDER BY buckets.start`.execute(db);
   return rows;

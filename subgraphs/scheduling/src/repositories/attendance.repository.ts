@@ -1,4 +1,4 @@
-import { localBuckets, type FigureRequest } from '@academy/service-kit';
+import { localBucketOf, localBuckets, type FigureRequest } from '@academy/service-kit';
 import { sql, type Kysely } from 'kysely';
 import type { AttendanceRecord, AttendanceStatus, SchedulingDatabase } from '../db/database.js';
 
@@ -84,7 +84,7 @@ export async function countAttendancePerBucket(
       count(DISTINCT seats.user_id)::int AS registrants,
       count(DISTINCT seats.user_id) FILTER (WHERE seats.status = 'ATTENDED')::int AS attendees
     FROM buckets
-    LEFT JOIN sessions ON sessions.starts_at >= buckets.start AND sessions.starts_at < buckets.stop
+    LEFT JOIN sessions ON ${localBucketOf(request, sql.ref('sessions.starts_at'))} = buckets.start
     LEFT JOIN seats ON seats.session_id = sessions.id
     GROUP BY buckets.start
     ORDER BY buckets.start`.execute(db);
