@@ -5,8 +5,9 @@
 // process's own stalls can be seen apart.
 //
 // Messages (bench → this process): start { subscribers }, measure, stop, dispose.
-// Messages (this process → bench): status { held, closed, deliveries } every 250 ms, then
-// report { ... } after stop, and disposed.
+// Messages (this process → bench): status { held, closed, deliveries } every 250 ms, measuring
+// once the window is open (after the set-up's garbage is collected), report { ... } after stop,
+// and disposed.
 import { createClient, type Client } from 'graphql-ws';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -43,6 +44,7 @@ export interface ShardReport {
 
 export type FromShard =
   | { type: 'status'; held: number; closed: number; deliveries: number }
+  | { type: 'measuring' }
   | { type: 'report'; report: ShardReport }
   | { type: 'disposed' };
 
@@ -121,7 +123,9 @@ async function start(subscribers: ShardSubscriber[]): Promise<void> {
 let measuring: { loop: ReturnType<typeof monitorEventLoopDelay>; gcWatch: PerformanceObserver; gc: ShardReport['gc']; cpu: NodeJS.CpuUsage } | null = null;
 
 function measure(): void {
-  // The connections' set-up left garbage behind: collected now, when it delays nothing.
+  // The connections' set-up left garbage behind: collected now, before the bench sends anything
+  // (a full collection of ten thousand sockets' heap takes a few hundred milliseconds, and every
+  // delivery arriving meanwhile would wait for it).
   (globalThis as { gc?: () => void }).gc?.();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -135,6 +139,7 @@ function measure(): void {
   });
   gcWatch.observe({ entryTypes: ['gc'] });
   measuring = { loop, gcWatch, gc, cpu: process.cpuUsage() };
+  send({ type: 'measuring' });
 }
 
 function report(): ShardReport {

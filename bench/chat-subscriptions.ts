@@ -2,8 +2,9 @@
 // 500 members, with senders at a steady rate. Reports delivery latency, messages lost and
 // duplicated, the gateway's memory and the most subscribers held. Run on purpose:
 //   pnpm bench:chat [--subscribers 1000,2500,5000,10000] [--rate 50] [--seconds 20] [--gateways 1]
-//                   [--per-process 10000] [--pin auto|clients|split|off] [--max-client-stall 100]
-//                   [--profile <dir>]
+//                   [--per-process 10000] [--pin auto|clients|split|off] [--client-priority -5]
+//                   [--max-client-stall 100]
+//                   [--profile <dir>] [--timeline <file>]
 // It starts its own stack (data in bench/.data-chat, seeded once at scale 5: 10,000 users).
 //
 // The subscribers' sockets live in processes of their own (bench/chat-subscribers.ts, at most
@@ -38,8 +39,12 @@ const GATEWAYS = Number(args.get('gateways') ?? 1);
 const DATA_DIR = join(ROOT, 'bench', '.data-chat');
 const MAX_CLIENT_STALL_MS = Number(args.get('max-client-stall') ?? 100);
 const PROFILE_DIR = args.get('profile') ? resolve(args.get('profile')!) : null;
+/** Where to write each recorded step's messages one by one (sent, answered, first and last delivery, room size), as JSON lines. */
+const TIMELINE_FILE = args.get('timeline') ? resolve(args.get('timeline')!) : null;
 /** Subscribers per client process: each socket is an open file, and a process may have only so many. */
 const PER_PROCESS = Number(args.get('per-process') ?? 10_000);
+/** The clients' scheduling priority when pinned (nice: lower runs first; raising it needs the right to). */
+const CLIENT_PRIORITY = Number(args.get('client-priority') ?? -5);
 
 /** Cores for the clients and for the stack (null: any), or null when not pinning. */
 function pinning(): { clients: string; stack: string | null } | null {
@@ -323,6 +328,8 @@ function gatewayRss(stackPid: number): number {
 interface Shard {
   child: ChildProcess;
   status: { held: number; closed: number; deliveries: number };
+  /** Opens the process's measuring window; resolves once it is open. */
+  measure(): Promise<void>;
   report(): Promise<ShardReport>;
   dispose(): Promise<void>;
 }
@@ -337,6 +344,17 @@ async function startShards(subscribers: ShardSubscriber[]): Promise<Shard[]> {
     const shard: Shard = {
       child,
       status: { held: 0, closed: 0, deliveries: 0 },
+      measure: () =>
+        new Promise((resolve, reject) => {
+          const onMessage = (message: FromShard) => {
+            if (message.type !== 'measuring') return;
+            child.off('message', onMessage);
+            resolve();
+          };
+          child.on('message', onMessage);
+          child.once('exit', (code) => reject(new Error(`subscriber process ${i + 1} exited (${code}) before measuring`)));
+          child.send({ type: 'measure' } satisfies ToShard);
+        }),
       report: () =>
         new Promise((resolve, reject) => {
           const onMessage = (message: FromShard) => {
@@ -404,6 +422,8 @@ async function runStep(urls: string[], stackPid: number, users: Subscriber[], co
   for (const room of rooms) for (const member of room.members) roomOf.set(member.key, room);
 
   const sendAnswers: number[] = [];
+  /** Per message number: when it was sent and answered (epoch ms), and its room's size. */
+  const timeline: { n: number; sentAt: number; answeredAt?: number; members: number }[] = [];
   // The subscribers, PER_PROCESS at most in each process of their own (bench/chat-subscribers.ts).
   log(`${count} subscribers: connecting`);
   const connectStarted = Date.now();
@@ -437,7 +457,8 @@ async function runStep(urls: string[], stackPid: number, users: Subscriber[], co
   // The subscriber processes measure latency when their own event loop gets to a message: their
   // stalls (garbage collection, thousands of sockets' worth) count in the figures. Shown, to tell
   // them apart. The bench's own blocking steps (reading the processes' CPU) stay outside this window.
-  for (const shard of shards) shard.child.send({ type: 'measure' } satisfies ToShard);
+  // Each opens its window after collecting its set-up's garbage; sending starts once all have.
+  await Promise.all(shards.map((shard) => shard.measure()));
   // The sender's (this process's) loop: a stall here delays sends, not the latencies (each message
   // carries the time it was sent), but shows in the send's answer time.
   const senderLoop = monitorEventLoopDelay({ resolution: 10 });
@@ -456,11 +477,14 @@ async function runStep(urls: string[], stackPid: number, users: Subscriber[], co
     const sender = subscribed[Math.floor(Math.random() * subscribed.length)]!;
     const room = roomOf.get(sender.key)!;
     const sentAt = Date.now();
+    const record: (typeof timeline)[number] = { n, sentAt, members: room.members.length };
+    timeline.push(record);
     const content = JSON.stringify({ t: sentAt, n });
     sends.push(
       graphql(urls[n % urls.length]!, sender.token, 'mutation($r: ID!, $c: String!) { sendMessage(roomId: $r, content: $c) { sequence } }', { r: room.id, c: content }).then(
         () => {
-          sendAnswers.push(Date.now() - sentAt);
+          record.answeredAt = Date.now();
+          sendAnswers.push(record.answeredAt - sentAt);
           sent += 1;
           sentTo.push(room);
         },
@@ -519,6 +543,10 @@ async function runStep(urls: string[], stackPid: number, users: Subscriber[], co
     for (const [n, at] of report.first) firstDelivery.set(n, Math.min(at, firstDelivery.get(n) ?? Infinity));
     for (const [n, at] of report.last) lastDelivery.set(n, Math.max(at, lastDelivery.get(n) ?? -Infinity));
   }
+  if (TIMELINE_FILE && recorded) {
+    const lines = timeline.map((m) => JSON.stringify({ ...m, first: firstDelivery.get(m.n) ?? null, last: lastDelivery.get(m.n) ?? null, subscribers: count }));
+    appendFileSync(TIMELINE_FILE, lines.join('\n') + '\n');
+  }
   const spreads = [...lastDelivery].map(([n, last]) => last - firstDelivery.get(n)!).sort((a, b) => a - b);
   const answers = sendAnswers.sort((a, b) => a - b);
   log(
@@ -566,12 +594,12 @@ async function main() {
     let raised = false;
     try {
       // Above the stack's priority, so the clients take a delivery when it arrives (needs the right to raise it).
-      setPriority(process.pid, -5);
+      setPriority(process.pid, CLIENT_PRIORITY);
       raised = true;
     } catch {
       // not allowed: pinned only
     }
-    log(`clients pinned to core ${PIN.clients}${raised ? ' at priority -5' : ''}, the stack on ${PIN.stack ?? 'every core'} (taskset)`);
+    log(`clients pinned to core ${PIN.clients}${raised ? ` at priority ${CLIENT_PRIORITY}` : ''}, the stack on ${PIN.stack ?? 'every core'} (taskset)`);
     clientPriorityRaised = raised;
   }
   const stop = () => {
@@ -615,10 +643,10 @@ async function main() {
     '',
     // The options that change what is measured, as given (the stack's heap among them).
     `Command: \`${process.env.SERVICE_HEAP_MB ? `SERVICE_HEAP_MB=${process.env.SERVICE_HEAP_MB} ` : ''}pnpm bench:chat --subscribers ${STEPS.join(',')} --rate ${RATE} --seconds ${SECONDS} --gateways ${GATEWAYS}` +
-      `${args.has('per-process') ? ` --per-process ${PER_PROCESS}` : ''}${args.has('pin') ? ` --pin ${args.get('pin')}` : ''}${args.has('max-client-stall') ? ` --max-client-stall ${MAX_CLIENT_STALL_MS}` : ''}${PROFILE_DIR ? ' --profile <dir>' : ''}\``,
+      `${args.has('per-process') ? ` --per-process ${PER_PROCESS}` : ''}${args.has('pin') ? ` --pin ${args.get('pin')}` : ''}${args.has('client-priority') ? ` --client-priority ${CLIENT_PRIORITY}` : ''}${args.has('max-client-stall') ? ` --max-client-stall ${MAX_CLIENT_STALL_MS}` : ''}${PROFILE_DIR ? ' --profile <dir>' : ''}\``,
     `Machine: ${machine}. ` +
       (PIN
-        ? `The sender and the subscriber processes (at most ${PER_PROCESS} subscribers each) ran on core ${PIN.clients}${clientPriorityRaised ? ' at priority -5' : ''}, the whole stack on ${PIN.stack === null ? 'every core' : `core ${PIN.stack}`} (taskset).`
+        ? `The sender and the subscriber processes (at most ${PER_PROCESS} subscribers each) ran on core ${PIN.clients}${clientPriorityRaised ? ` at priority ${CLIENT_PRIORITY}` : ''}, the whole stack on ${PIN.stack === null ? 'every core' : `core ${PIN.stack}`} (taskset).`
         : `The sender, the subscriber processes (at most ${PER_PROCESS} subscribers each) and the whole stack share this machine.`),
     `A step whose subscriber processes' event loop stalled longer than ${MAX_CLIENT_STALL_MS} ms is marked discarded: its latencies include their own delay. Client CPU: the sender's and the subscriber processes' together.`,
     '',
