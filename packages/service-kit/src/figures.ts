@@ -85,8 +85,8 @@ export function checkFigureRequest(args: { range: FigureRange; granularity: Figu
 }
 
 /**
- * The buckets covering [from, to) as the body of a CTE: `start` and `stop` (timestamptz) of
- * each, oldest first, contiguous. Buckets start at local midnight in `timeZone` (Monday for
+ * The buckets covering [from, to) as the body of a CTE: the `start` (timestamptz) of each,
+ * oldest first, contiguous. Buckets start at local midnight in `timeZone` (Monday for
  * weeks, the 1st for months): the series runs over local times and each is turned back into an
  * instant, so a daylight-saving day is 23 or 25 hours long. The first and last buckets may
  * reach outside the range: a figure counts only what lies inside it.
@@ -95,7 +95,7 @@ export function localBuckets(request: FigureRequest): RawBuilder<unknown> {
   const { range, unit, timeZone } = request;
   const step = `1 ${unit}`;
   return sql`
-    SELECT b AT TIME ZONE ${timeZone} AS start, (b + ${step}::interval) AT TIME ZONE ${timeZone} AS stop
+    SELECT b AT TIME ZONE ${timeZone} AS start
     FROM generate_series(
       date_trunc(${unit}, ${range.from}::timestamptz AT TIME ZONE ${timeZone}),
       date_trunc(${unit}, (${range.to}::timestamptz - interval '1 microsecond') AT TIME ZONE ${timeZone}),
