@@ -72,6 +72,8 @@ export function subgraphConfigSchema(defaultPort: number) {
   return z.object({
     PORT: port(defaultPort),
     HOST: z.string().default('0.0.0.0'),
+    /** A Unix-domain socket to serve on as well as PORT, for a gateway on the same machine (an absolute path). */
+    SOCKET_PATH: z.string().startsWith('/', 'must be an absolute path').max(100, 'must be at most 100 characters (a Unix socket path is limited)').optional(),
     DATABASE_URL: postgresUrl(),
     /** Shared with the gateway, which signs each request's caller with it. */
     GATEWAY_SECRET: gatewaySecret(),

@@ -1,7 +1,8 @@
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
 import { ErrorCode, RequestErrorCode } from './errors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { lstat, rm } from 'node:fs/promises';
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 
 /** A plain route next to GraphQL, such as a health check. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -183,6 +184,52 @@ export async function listen(server: Server, port: number, host = '0.0.0.0'): Pr
     });
   });
   return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Also accepts `server`'s connections on a Unix-domain socket at `path`: the same routes, the
+ * same keep-alive and shutdown, without the loopback TCP stack (a process on the same machine,
+ * such as the gateway started beside it, connects there). A socket file left at `path` by a
+ * process that ended without closing it is replaced; one that a live process answers on is
+ * EADDRINUSE. Closing the returned server removes the file.
+ */
+export async function listenOnSocket(server: Server, path: string): Promise<NetServer> {
+  const socketServer = createNetServer((socket) => server.emit('connection', socket));
+  const tryListen = () =>
+    new Promise<void>((resolve, reject) => {
+      socketServer.once('error', reject);
+      socketServer.listen(path, () => {
+        socketServer.off('error', reject);
+        resolve();
+      });
+    });
+  try {
+    await tryListen();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !(await isStaleSocket(path))) throw error;
+    await rm(path);
+    await tryListen();
+  }
+  return socketServer;
+}
+
+/** Whether `path` is a socket file that nothing answers on. */
+async function isStaleSocket(path: string): Promise<boolean> {
+  if (!(await lstat(path)).isSocket()) return false;
+  return new Promise((resolve) => {
+    const probe = connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(false);
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+/** Closes a Unix-domain socket listener (its connections belong to the HTTP server it feeds). */
+export async function closeSocketServer(server: NetServer): Promise<void> {
+  if (!server.listening) return;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** Closes a server, ending idle keep-alive connections so it does not linger. */

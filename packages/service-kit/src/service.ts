@@ -35,6 +35,8 @@ export interface ServiceOptions {
   metrics?: MetricsSettings;
   /** How a stop waits for requests in flight (default: 10 s, no delay). */
   shutdown?: ShutdownSettings;
+  /** A Unix-domain socket to serve on as well as the port (SOCKET_PATH); unset: the port only. */
+  socketPath?: string;
 }
 
 /** What a subgraph service is built on, opened before anything that needs it. */
@@ -92,6 +94,7 @@ export function buildSubgraphService<DB, C extends BaseContext>(
     answerLimits: options.answerLimits,
     metrics: options.metrics,
     shutdown: options.shutdown,
+    socketPath: options.socketPath,
   });
   return { ...subgraph, database, logger };
 }
@@ -126,6 +129,7 @@ export async function runSubgraphService<S extends SubgraphConfig = SubgraphConf
       minGroupSize: settings.MIN_GROUP_SIZE,
       metrics: { port: settings.METRICS_PORT, token: settings.METRICS_TOKEN },
       shutdown,
+      socketPath: settings.SOCKET_PATH,
     },
     settings,
   );

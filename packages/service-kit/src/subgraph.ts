@@ -11,7 +11,7 @@ import { createErrorFormatter, ErrorCode } from './errors.js';
 import { createDirectExecution } from './direct-execution.js';
 import { FETCH_BATCH_PATH, fetchBatchListener } from './fetch-batch.js';
 import { resolverMapOf, type SubgraphResolvers } from './resolver-map.js';
-import { closeServer, createServer, graphqlRequestListener, healthRoute, listen, readinessRoute, type Route } from './http.js';
+import { closeServer, closeSocketServer, createServer, graphqlRequestListener, healthRoute, listen, listenOnSocket, readinessRoute, type Route } from './http.js';
 import { requestScopeOf, type Logger, type RequestScope } from './logger.js';
 import { graphqlTracingPlugin, inChildSpan, traceHttpRequests, TraceAttribute, tracingActive } from './observability/tracing.js';
 import { accessLogPlugin, adoptRequestId, logInProcessRequest, withRequestLog } from './observability/access-log.js';
@@ -46,6 +46,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   metrics?: MetricsSettings;
   /** How `stop` waits for requests in flight (see drainRequests). */
   shutdown?: ShutdownSettings;
+  /** A Unix-domain socket to serve on as well as the port (SOCKET_PATH): for a gateway on the same machine. */
+  socketPath?: string;
   logger: Logger;
 }
 
@@ -219,11 +221,18 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
     async start(port: number, host?: string): Promise<RunningServer> {
       await apollo.start();
       const bound = await listen(httpServer, port, host);
+      const socket = options.socketPath
+        ? await listenOnSocket(httpServer, options.socketPath).catch(async (error: unknown) => {
+            await closeServer(httpServer);
+            throw error;
+          })
+        : null;
       const metrics = await startMetricsServer(options.metrics ?? {}, host).catch(async (error: unknown) => {
+        if (socket) await closeSocketServer(socket);
         await closeServer(httpServer);
         throw error;
       });
-      options.logger.info('subgraph listening', { subgraph: options.name, port: bound });
+      options.logger.info('subgraph listening', { subgraph: options.name, port: bound, ...(options.socketPath ? { socket: options.socketPath } : {}) });
       return {
         port: bound,
         url: `http://127.0.0.1:${bound}/graphql`,
@@ -233,6 +242,7 @@ export function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C
         stop: async () => {
           await drain.close();
           await metrics?.stop();
+          if (socket) await closeSocketServer(socket);
           await closeServer(httpServer);
           await apollo.stop();
         },
