@@ -21,6 +21,7 @@ const optionalFlag = () => z.enum(['true', 'false']).optional().transform((v) =>
 /** Admits every operation of the README, the tests and the benchmarks (gateway/test/operation-admission.test.ts). */
 export const DEFAULT_MAX_OPERATION_COST = 10_000;
 
+const socketPath = () => z.string().startsWith('/', 'must be an absolute path').optional();
 const limit = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 const windowSeconds = (fallback: number) => z.coerce.number().int().min(1).max(86_400).default(fallback);
 
@@ -35,6 +36,17 @@ export const gatewayConfigSchema = z.object({
   COMMERCE_URL: url('http://127.0.0.1:4004/graphql'),
   COMMUNITY_URL: url('http://127.0.0.1:4005/graphql'),
   AI_ANALYTICS_URL: url('http://127.0.0.1:4006/graphql'),
+  /**
+   * A subgraph's Unix-domain socket (the subgraph's SOCKET_PATH), when it runs on this machine:
+   * its fetches go there, without the loopback TCP stack, instead of to its URL's host and port
+   * (the URL still names the path).
+   */
+  IDENTITY_SOCKET: socketPath(),
+  LEARNING_SOCKET: socketPath(),
+  SCHEDULING_SOCKET: socketPath(),
+  COMMERCE_SOCKET: socketPath(),
+  COMMUNITY_SOCKET: socketPath(),
+  AI_ANALYTICS_SOCKET: socketPath(),
   /** Keep-alive connections per subgraph. */
   /** Shared with every subgraph: the gateway signs each request's caller with it. */
   GATEWAY_SECRET: gatewaySecret(),
@@ -175,6 +187,19 @@ export function subgraphUrls(config: GatewayConfig): Record<string, string> {
     community: config.COMMUNITY_URL,
     'ai-analytics': config.AI_ANALYTICS_URL,
   };
+}
+
+/** A subgraph URL's origin → the Unix-domain socket its fetches go to, for the subgraphs that have one. */
+export function subgraphSockets(config: GatewayConfig): Record<string, string> {
+  const sockets: [string, string | undefined][] = [
+    [config.IDENTITY_URL, config.IDENTITY_SOCKET],
+    [config.LEARNING_URL, config.LEARNING_SOCKET],
+    [config.SCHEDULING_URL, config.SCHEDULING_SOCKET],
+    [config.COMMERCE_URL, config.COMMERCE_SOCKET],
+    [config.COMMUNITY_URL, config.COMMUNITY_SOCKET],
+    [config.AI_ANALYTICS_URL, config.AI_ANALYTICS_SOCKET],
+  ];
+  return Object.fromEntries(sockets.flatMap(([url, socket]) => (socket ? [[new URL(url).origin, socket]] : [])));
 }
 
 /** Subgraph name → its own caller-token secret, where one is set (the others use GATEWAY_SECRET). */

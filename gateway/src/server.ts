@@ -40,6 +40,7 @@ import {
   operationLimitSettings,
   paymentWebhookUrl,
   subgraphSecrets,
+  subgraphSockets,
   subgraphUrls,
   throttleSettings,
   unsubscribeUrl,
@@ -88,7 +89,13 @@ export function buildGateway(config: GatewayConfig, parts: GatewayParts = {}) {
   const trustProxy = proxyTrustOf(config.TRUST_PROXY);
   const signer = new CallerSigner(config.GATEWAY_SECRET, subgraphSecrets(config));
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
-  const http = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, batching: config.SUBGRAPH_BATCHING, logger });
+  const http = createSubgraphFetcher({
+    connections: config.SUBGRAPH_CONNECTIONS,
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    batching: config.SUBGRAPH_BATCHING,
+    sockets: subgraphSockets(config),
+    logger,
+  });
   const dataSources: Record<string, GraphQLDataSource> = {};
   const persisted = persistedOperationSettings(config);
   const metricsServing = metricsSettings(config);

@@ -54,18 +54,28 @@ type PlainFetch = (url: string, init?: FetchInit) => Promise<FetchAnswer>;
  * `subgraphFetcher` is the data sources' fetcher: with `batching`, the fetches to one subgraph
  * made in the same turn of the event loop travel as one request (see `batchFetches`).
  */
-export function createSubgraphFetcher(options: { connections: number; timeoutMs: number; batching?: boolean; logger?: Logger }) {
-  const agent = new Agent({
+export function createSubgraphFetcher(options: {
+  connections: number;
+  timeoutMs: number;
+  batching?: boolean;
+  /** Origin (of a subgraph's URL) → the Unix-domain socket its requests go to instead. */
+  sockets?: Record<string, string>;
+  logger?: Logger;
+}) {
+  const agentOptions = {
     connections: options.connections,
     keepAliveTimeout: 60_000,
     keepAliveMaxTimeout: 600_000,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     pipelining: 1,
-  });
+  };
+  const agent = new Agent(agentOptions);
+  // One pool per socket: undici keys its pools by origin, so each socket gets an agent of its own.
+  const socketAgents = new Map(Object.entries(options.sockets ?? {}).map(([origin, socketPath]) => [origin, new Agent({ ...agentOptions, connect: { socketPath } })]));
   const plain: PlainFetch = async (url, init) => {
     const target = new URL(url);
-    const response = await agent.request({
+    const response = await (socketAgents.get(target.origin) ?? agent).request({
       origin: target.origin,
       path: `${target.pathname}${target.search}`,
       method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
@@ -86,7 +96,7 @@ export function createSubgraphFetcher(options: { connections: number; timeoutMs:
   };
   const fetcher = plain as unknown as Fetcher;
   const subgraphFetcher = (options.batching ? batchFetches(plain, options.logger) : plain) as unknown as Fetcher;
-  return { fetcher, subgraphFetcher, close: () => agent.close() };
+  return { fetcher, subgraphFetcher, close: () => Promise.all([agent, ...socketAgents.values()].map((each) => each.close())).then(() => undefined) };
 }
 
 /** The largest fetch body sent in a batch (a subgraph reads 1 MiB for a fetch of its own). */
