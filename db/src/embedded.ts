@@ -10,6 +10,12 @@ export interface EmbeddedServer {
   /** Connection URL of the superuser, to the `postgres` database. */
   url: string;
   port: number;
+  /**
+   * The folder of the server's Unix-domain socket (its cluster folder), or null when that path
+   * would be too long for a socket: a client on this machine gives it as the URL's `host`
+   * parameter to connect without the loopback TCP stack.
+   */
+  socketDir: string | null;
   /** Settles when the PostgreSQL server process exits, however it ends. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
@@ -71,6 +77,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (options.port !== undefined && options.port !== 0) credentials.port = options.port;
   if (!credentials.port) credentials.port = await freePort();
 
+  // The socket in the cluster folder (the server's own user may write there), unless its path
+  // would pass the system's limit for a socket's (108 bytes on Linux, 104 on macOS).
+  const socketDir = process.platform !== 'win32' && Buffer.byteLength(join(clusterDir, `.s.PGSQL.${credentials.port}`)) <= 100 ? clusterDir : null;
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: credentials.port,
@@ -83,7 +92,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
+      '-c', `unix_socket_directories=${socketDir ?? ''}`,
       '-c', 'max_connections=300',
       '-c', 'shared_buffers=256MB',
       '-c', 'fsync=on',
@@ -109,6 +118,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   return {
     url,
     port: credentials.port,
+    socketDir,
     exited,
     stop: () => pg.stop(),
   };

@@ -4,7 +4,7 @@
 // The root package depends on no workspace package, so service-kit's config helpers are
 // imported by path (its index would also load Apollo Server, a second of every start).
 import { badPortProblem } from '../../packages/service-kit/src/bad-ports.js';
-import { gatewaySecret, loadConfig, logLevel, port, withoutEmptyValues, z } from '../../packages/service-kit/src/config.js';
+import { booleanFlag, gatewaySecret, loadConfig, logLevel, port, withoutEmptyValues, z } from '../../packages/service-kit/src/config.js';
 import { databaseSettings, seedSettings } from '../../db/src/config.js';
 import { SUBGRAPH_DATABASES } from '../../db/src/subgraphs.js';
 
@@ -27,6 +27,12 @@ export const startConfigSchema = z
      * subgraphs, a plan's fetches executed in process (less CPU and memory in all, no isolation).
      */
     STACK_LAYOUT: z.enum(['separate', 'single']).default('separate'),
+    /**
+     * Whether the processes of the stack, all on this machine, talk over Unix-domain sockets
+     * instead of loopback TCP: the gateway to the subgraphs (separate layout), and the
+     * subgraphs to the embedded PostgreSQL. The ports are served all the same. Not on Windows.
+     */
+    STACK_SOCKETS: booleanFlag(true),
     /**
      * Each service's V8 old-space limit in MB (twice this for a process of the single layout).
      * A limit makes V8 collect before growing: the gateway stays near its working set (about
