@@ -34,6 +34,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The gateway's variable for a subgraph's URL: `ai-analytics` → `AI_ANALYTICS_URL`. */
 const gatewayUrlVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_URL`;
+/** The gateway's variable for a subgraph's Unix-domain socket: `ai-analytics` → `AI_ANALYTICS_SOCKET`. */
 const gatewaySocketVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SOCKET`;
 
 /** Whether the stack's processes talk over Unix-domain sockets (STACK_SOCKETS, where the system has them). */
