@@ -8,8 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadGatewayConfig } from '../src/config.js';
-import { subgraphSockets } from '../src/config.js';
+import { loadGatewayConfig, subgraphSockets } from '../src/config.js';
 import { createSubgraphFetcher } from '../src/subgraph-client.js';
 
 const SECRET = randomBytes(32).toString('base64url');
