@@ -29,7 +29,7 @@ export const startConfigSchema = z
     STACK_LAYOUT: z.enum(['separate', 'single']).default('separate'),
     /**
      * Whether the processes of the stack, all on this machine, talk over Unix-domain sockets
-     * instead of loopback TCP: the gateway to the subgraphs (separate layout), and the
+     * instead of loopback TCP: the gateway's fetches to the subgraphs (separate layout), and the
      * subgraphs to the embedded PostgreSQL. The ports are served all the same. Not on Windows.
      */
     STACK_SOCKETS: booleanFlag(true),
