@@ -32,10 +32,8 @@ const TIER = { postgres: 0, subgraph: 1, gateway: 2 } as const;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** The gateway's variable for a subgraph's URL: `ai-analytics` → `AI_ANALYTICS_URL`. */
-const gatewayUrlVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_URL`;
-/** The gateway's variable for a subgraph's Unix-domain socket: `ai-analytics` → `AI_ANALYTICS_SOCKET`. */
-const gatewaySocketVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SOCKET`;
+/** The gateway's variable for a subgraph's URL or socket: (`ai-analytics`, `URL`) → `AI_ANALYTICS_URL`. */
+const gatewayVariable = (name: string, what: 'URL' | 'SOCKET') => `${name.toUpperCase().replaceAll('-', '_')}_${what}`;
 
 /** Whether the stack's processes talk over Unix-domain sockets (STACK_SOCKETS, where the system has them). */
 const usesSockets = (config: StartConfig) => config.STACK_SOCKETS && process.platform !== 'win32';
@@ -232,8 +230,8 @@ async function startStack(config: StartConfig, supervisor: Supervisor, out: Outp
         tier: TIER.subgraph,
         stopTimeoutMs: SERVICE_STOP_TIMEOUT_MS,
       });
-      subgraphUrls[gatewayUrlVariable(subgraph.name)] = `http://127.0.0.1:${port}/graphql`;
-      if (socket) subgraphUrls[gatewaySocketVariable(subgraph.name)] = socket;
+      subgraphUrls[gatewayVariable(subgraph.name, 'URL')] = `http://127.0.0.1:${port}/graphql`;
+      if (socket) subgraphUrls[gatewayVariable(subgraph.name, 'SOCKET')] = socket;
       targets.push({ name: subgraph.name, url: `http://127.0.0.1:${port}/readyz` });
     });
     accounts = await seedIfEmpty(config, adminUrl, out);

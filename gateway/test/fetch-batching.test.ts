@@ -4,12 +4,13 @@
 // without batches gets single fetches; a batch lost on the way or failed (5xx) fails its
 // fetches, none sent twice.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CALLER_HEADER, createLogger, FETCH_BATCH_MAX_FETCHES, signCallerToken, type RunningServer } from '@academy/service-kit';
+import { createLogger, FETCH_BATCH_MAX_FETCHES, type RunningServer } from '@academy/service-kit';
 import { probeSubgraph } from '@academy/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSubgraphFetcher } from '../src/subgraph-client.js';
+import { probeFetchInit, type Fetch } from './support/probe-fetches.js';
 
 const SECRET = randomBytes(32).toString('base64url');
 const { subgraph, runs } = probeSubgraph({ gatewaySecret: SECRET, logger: createLogger('silent') });
@@ -30,27 +31,14 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-type Answer = { status: number; ok: boolean; headers: { get(name: string): string | null }; json(): Promise<unknown>; text(): Promise<string> };
-type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<Answer>;
-
 function fetchers(batching: boolean) {
   const client = createSubgraphFetcher({ connections: 8, timeoutMs: 5000, batching });
   clients.push(client);
   return { batched: client.subgraphFetcher as unknown as Fetch, plain: client.fetcher as unknown as Fetch };
 }
 
-/** A data source's fetch for request `requestId`: its caller token and body, as the gateway sends them. */
-async function fetchInit(requestId: string, body: unknown) {
-  return {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [CALLER_HEADER]: await signCallerToken({ viewer: null, clientAddress: null, requestId }, SECRET, 'probe'),
-      'x-request-id': requestId,
-    },
-    body: JSON.stringify(body),
-  };
-}
+/** A data source's fetch for request `requestId` (see probeFetchInit). */
+const fetchInit = (requestId: string, body: unknown) => probeFetchInit(SECRET, requestId, body);
 
 /** A stand-in for a subgraph, answering with `handle`: its /graphql URL and the paths it was asked. */
 async function standIn(handle: (req: IncomingMessage, res: ServerResponse) => void) {

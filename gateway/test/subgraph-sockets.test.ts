@@ -2,7 +2,7 @@
 // socket: the URL still names the path, its host and port are not used. Fetches alone and fetch
 // batches alike; other subgraphs stay on TCP; the configuration takes absolute paths only.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CALLER_HEADER, createLogger, signCallerToken, type RunningServer } from '@academy/service-kit';
+import { createLogger, type RunningServer } from '@academy/service-kit';
 import { probeSubgraph } from '@academy/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGatewayConfig, subgraphSockets } from '../src/config.js';
 import { createSubgraphFetcher } from '../src/subgraph-client.js';
+import { probeFetchInit, type Fetch } from './support/probe-fetches.js';
 
 const SECRET = randomBytes(32).toString('base64url');
 const folder = mkdtempSync(join(tmpdir(), 'academy-gateway-socket-'));
@@ -31,16 +32,7 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-type Answer = { status: number; json(): Promise<unknown> };
-type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<Answer>;
-
-async function fetchInit(requestId: string, body: unknown) {
-  return {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [CALLER_HEADER]: await signCallerToken({ viewer: null, clientAddress: null, requestId }, SECRET, 'probe') },
-    body: JSON.stringify(body),
-  };
-}
+const fetchInit = (requestId: string, body: unknown) => probeFetchInit(SECRET, requestId, body);
 
 describe('a subgraph reached through its Unix-domain socket', () => {
   it('gets a fetch alone there, though its URL names a host that does not resolve', async () => {
